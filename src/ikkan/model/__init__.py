@@ -1,0 +1,1 @@
+"""The KPI tree domain: pure Python, no files, no SQL, no clock."""
