@@ -1,0 +1,49 @@
+"""What a read collects besides rows: rejected rows and warnings (each warning once)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ikkan.ingest.base import RejectedRow
+
+
+@dataclass
+class ReadLog:
+    file_path: str
+    rejected: list[RejectedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def reject(
+        self,
+        row_number: int,
+        column: str | None,
+        raw_value: object,
+        reason: str,
+        record: Mapping[str, Any] | None = None,
+    ) -> None:
+        raw = None if raw_value is None else str(raw_value)
+        self.rejected.append(
+            RejectedRow(self.file_path, row_number, column, raw, reason, _jsonable(record))
+        )
+
+    def warn(self, message: str, key: str | None = None) -> None:
+        """Add a warning unless one with the same key (default: the text) was given."""
+        key = key or message
+        if key not in self._seen:
+            self._seen.add(key)
+            self.warnings.append(message)
+
+
+def _jsonable(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if value is None or isinstance(value, str | int | float | bool):
+            out[str(key)] = value
+        else:
+            out[str(key)] = str(value)
+    return out

@@ -1,0 +1,162 @@
+"""The loop every tabular reader shares: open, find the header, plan, convert, batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.parsing.layout import header_matches, is_comment_row
+from ikkan.ingest.sources.builder import TableBuilder
+from ikkan.ingest.sources.fields import (
+    ColumnPlan,
+    Converted,
+    FieldSpec,
+    convert_batch,
+    plan_columns,
+    warn_extra,
+)
+from ikkan.ingest.sources.log import ReadLog
+from ikkan.ingest.sources.tabular import (
+    Cells,
+    LocatedTable,
+    NumberedRow,
+    head_rows,
+    iter_batches,
+    locate_header,
+    open_rows,
+)
+
+
+@dataclass
+class ReadState:
+    """What a reader's batch handler sees."""
+
+    path: Path
+    context: ReaderContext
+    log: ReadLog
+    tz: ZoneInfo
+    plan: ColumnPlan
+    preamble: list[NumberedRow]
+    builders: dict[str, TableBuilder]
+
+
+BatchHandler = Callable[[ReadState, Converted], None]
+
+
+def header_test(
+    specs: Sequence[FieldSpec], required: Sequence[str], minimum: int = 2
+) -> Callable[[Cells], bool]:
+    """A header row has every ``required`` field and at least ``minimum`` known labels."""
+    required_aliases = [next(s for s in specs if s.name == r).aliases for r in required]
+    all_aliases = [a for s in specs for a in s.aliases]
+
+    def test(cells: Cells) -> bool:
+        if any(header_matches(cells, aliases) == 0 for aliases in required_aliases):
+            return False
+        return header_matches(cells, all_aliases) >= minimum
+
+    return test
+
+
+def looks_like(
+    head: str,
+    specs: Sequence[FieldSpec],
+    required: Sequence[str],
+    any_of: Sequence[str] = (),
+    scan: int = 1,
+) -> bool:
+    """True if one of the first ``scan`` non-comment rows of ``head`` has every ``required``
+    field and (if given) one of ``any_of``."""
+    by_name = {s.name: s for s in specs}
+    seen = 0
+    for row in head_rows(head):
+        if not row or is_comment_row(list(row)) or not any(c.strip() for c in row):
+            continue
+        if all(header_matches(row, by_name[r].aliases) for r in required) and (
+            not any_of or any(header_matches(row, by_name[a].aliases) for a in any_of)
+        ):
+            return True
+        seen += 1
+        if seen >= scan:
+            break
+    return False
+
+
+def read_tabular(
+    path: Path,
+    context: ReaderContext,
+    *,
+    reader: str,
+    source_system: str,
+    specs: Sequence[FieldSpec],
+    is_header: Callable[[Cells], bool],
+    tables: Sequence[TableBuilder],
+    handle: BatchHandler,
+    more_specs: Callable[[list[str]], Sequence[FieldSpec]] | None = None,
+    sheet: str | None = None,
+    setup: Callable[[ReadState, LocatedTable], None] | None = None,
+) -> tuple[ReadResult, ReadState]:
+    """Read a one-table file; ``handle`` turns each converted batch into canonical rows.
+    The caller finishes the builders (dedupe) and fills ``result.tables``."""
+    rows = open_rows(path, sheet)
+    located = locate_header(rows, is_header, [a for s in specs for a in s.aliases[1:2]])
+    all_specs = [*(more_specs(located.header) if more_specs else ()), *specs]
+    plan = plan_columns(located.header, all_specs)
+    log = ReadLog(str(path))
+    warn_extra(plan, log)
+    state = ReadState(
+        path,
+        context,
+        log,
+        ZoneInfo(context.timezone),
+        plan,
+        located.preamble,
+        {b.table.name: b for b in tables},
+    )
+    if setup:
+        setup(state, located)
+    rows_read = 0
+    for batch in iter_batches(located, log):
+        converted = convert_batch(batch, plan, log, state.tz)
+        handle(state, converted)
+        rows_read += len(batch.rows)
+        if context.progress:
+            context.progress(rows_read)
+    result = ReadResult(
+        source_system=source_system,
+        reader=reader,
+        file_path=str(path),
+        rejected=log.rejected,
+        warnings=log.warnings,
+        rows_read=rows_read,
+        encoding=rows.encoding or "xlsx",
+    )
+    return result, state
+
+
+def require(state: ReadState, converted: Converted, name: str) -> list[int]:
+    """Indices of rows that have ``name``; the others are rejected (missing required value)."""
+    values = converted.get(name)
+    keep = [i for i, v in enumerate(values) if v is not None]
+    if len(keep) != converted.size:
+        label = state.plan.label(name) if state.plan.has(name) else name
+        for i, v in enumerate(values):
+            if v is None:
+                state.log.reject(converted.numbers[i], label, None, f"{label} is empty")
+    return keep
+
+
+def pick(values: Sequence[object], keep: Sequence[int]) -> list[object]:
+    return [values[i] for i in keep]
+
+
+def finish(result: ReadResult, state: ReadState) -> ReadResult:
+    """Attach the builders' tables (also empty ones) to the result."""
+    for name, builder in state.builders.items():
+        result.tables[name] = builder.to_arrow()
+    result.rejected = state.log.rejected
+    result.warnings = state.log.warnings
+    return result
