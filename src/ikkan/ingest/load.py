@@ -1,0 +1,313 @@
+"""Write one ``ReadResult`` into the warehouse: one transaction per file.
+
+Every canonical table of the result is upserted by primary key (see
+``ikkan.warehouse.upsert``): new keys are inserted, changed rows (other ``content_hash``)
+updated, identical rows left alone, and rows absent from a newer export kept. Rejected
+rows go to ``rejected_rows``; the run goes to ``import_log``. A failure anywhere rolls the
+whole file back, and the failed run is logged afterwards. A file whose sha256 was already
+imported is recognised and skipped unless ``force`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ikkan.clock import Clock, SystemClock
+from ikkan.ingest.base import ReadResult, RejectedRow
+from ikkan.model.canonical import IMPORT_LOG, REJECTED_ROWS, TABLES_BY_NAME, Table
+from ikkan.warehouse.arrow_schema import arrow_schema, conform
+from ikkan.warehouse.base import Session, SqlWarehouse
+from ikkan.warehouse.hashing import content_hashes
+from ikkan.warehouse.upsert import UpsertCounts
+
+AfterTableHook = Callable[[str, UpsertCounts], None]
+"""Called inside the transaction after each table is written (progress, tests)."""
+
+# Parents first, so that a reader of the warehouse never sees a stage without its lead.
+LOAD_ORDER = (
+    "accounts",
+    "leads",
+    "lead_stages",
+    "deals",
+    "activities",
+    "spend",
+    "web_traffic",
+    "manual_values",
+)
+
+
+@dataclass(frozen=True)
+class TableLoad:
+    table: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    duplicate_keys: int  # rows sharing a key with a later row of the same file
+
+
+@dataclass
+class LoadReport:
+    status: str  # ok, already_imported, failed
+    file_path: str
+    file_sha256: str
+    import_id: int | None = None
+    rows_read: int = 0
+    tables: list[TableLoad] = field(default_factory=list)
+    rejected: int = 0
+    duration_s: float = 0.0
+    previous_import_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def inserted(self) -> int:
+        return sum(t.inserted for t in self.tables)
+
+    @property
+    def updated(self) -> int:
+        return sum(t.updated for t in self.tables)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(t.unchanged for t in self.tables)
+
+    @property
+    def changes(self) -> int:
+        return self.inserted + self.updated
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(inserted=self.inserted, updated=self.updated, unchanged=self.unchanged)
+        return data
+
+
+def load(
+    warehouse: SqlWarehouse,
+    result: ReadResult,
+    file_sha256: str,
+    *,
+    force: bool = False,
+    clock: Clock | None = None,
+    timezone: str = "Asia/Tokyo",
+    after_table: AfterTableHook | None = None,
+) -> LoadReport:
+    """Load ``result`` (read from the file with ``file_sha256``) into ``warehouse``.
+
+    Raises whatever made the load fail, after rolling back and logging the failure.
+    """
+    clock = clock or SystemClock()
+    zone = ZoneInfo(timezone)
+    started_at = _naive(clock.now(zone))
+    t0 = time.perf_counter()
+    report = LoadReport("ok", result.file_path, file_sha256, rows_read=result.rows_read)
+    report.warnings.extend(result.warnings)
+
+    warehouse.migrate()
+    if not force:
+        previous = _previous_import(warehouse, file_sha256)
+        if previous is not None:
+            report.status = "already_imported"
+            report.previous_import_id = previous
+            report.message = f"already imported as import {previous}, 0 changes"
+            report.duration_s = time.perf_counter() - t0
+            report.import_id = _log_outside(
+                warehouse, result, report, started_at, _naive(clock.now(zone)), "skipped"
+            )
+            return report
+
+    try:
+        prepared = {name: _prepare(name, data, result, report) for name, data in _ordered(result)}
+        with warehouse.transaction() as session:
+            import_id = session.next_import_id()
+            report.import_id = import_id
+            loaded_at = started_at
+            for name, (data, duplicates) in prepared.items():
+                definition = TABLES_BY_NAME[name]
+                rows = _with_bookkeeping(data, import_id, loaded_at)
+                counts = session.upsert(definition, rows)
+                report.tables.append(
+                    TableLoad(
+                        name,
+                        data.num_rows + duplicates,
+                        counts.inserted,
+                        counts.updated,
+                        counts.unchanged,
+                        duplicates,
+                    )
+                )
+                if after_table is not None:
+                    after_table(name, counts)
+            report.rejected = _store_rejected(session, import_id, result.rejected)
+            report.duration_s = time.perf_counter() - t0
+            report.message = _summary(report)
+            finished_at = _naive(clock.now(zone))
+            _insert_log(session, import_id, result, report, started_at, finished_at, "ok")
+    except BaseException as exc:
+        report.status = "failed"
+        report.message = f"{type(exc).__name__}: {exc}"
+        report.duration_s = time.perf_counter() - t0
+        report.tables = []
+        try:
+            report.import_id = _log_outside(
+                warehouse, result, report, started_at, _naive(clock.now(zone)), "failed"
+            )
+        except Exception as log_exc:  # keep the original error in front of the user
+            exc.add_note(f"the failed import could not be logged either: {log_exc}")
+        raise
+    return report
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=None, microsecond=0)
+
+
+def _ordered(result: ReadResult) -> list[tuple[str, Any]]:
+    unknown = [n for n in result.tables if n not in LOAD_ORDER]
+    if unknown:
+        raise ValueError(
+            f"{result.file_path}: reader '{result.reader}' returned table(s) that imports "
+            f"cannot write: {', '.join(unknown)} (valid: {', '.join(LOAD_ORDER)})"
+        )
+    return [(n, result.tables[n]) for n in LOAD_ORDER if n in result.tables]
+
+
+def _prepare(name: str, data: Any, result: ReadResult, report: LoadReport) -> tuple[pa.Table, int]:
+    """Conformed rows with content_hash, one per key (the file's last row for a key wins)."""
+    definition = TABLES_BY_NAME[name]
+    rows = conform(definition, data, origin=f"{result.file_path} ({result.reader})")
+    rows, duplicates = _last_per_key(rows, definition)
+    if duplicates:
+        report.warnings.append(
+            f"{name}: {duplicates} row(s) repeat a key of a later row in the file; "
+            "the later row was kept"
+        )
+    hashes = content_hashes(rows, definition.payload_columns)
+    return rows.append_column(pa.field("content_hash", pa.string(), nullable=False), hashes), (
+        duplicates
+    )
+
+
+def _last_per_key(rows: pa.Table, definition: Table) -> tuple[pa.Table, int]:
+    keys = list(definition.primary_key)
+    if rows.num_rows == 0:
+        return rows, 0
+    indexed = rows.select(keys).append_column("_ikkan_row", pa.array(range(rows.num_rows)))
+    last = indexed.group_by(keys, use_threads=False).aggregate([("_ikkan_row", "max")])
+    duplicates = rows.num_rows - last.num_rows
+    if not duplicates:
+        return rows, 0
+    keep = pc.sort_indices(last.column("_ikkan_row_max"))
+    return rows.take(pc.take(last.column("_ikkan_row_max"), keep)), duplicates
+
+
+def _with_bookkeeping(data: pa.Table, import_id: int, loaded_at: datetime) -> pa.Table:
+    n = data.num_rows
+    data = data.append_column(
+        pa.field("import_id", pa.int64(), nullable=False), pa.array([import_id] * n, pa.int64())
+    )
+    return data.append_column(
+        pa.field("loaded_at", pa.timestamp("us"), nullable=False),
+        pa.array([loaded_at] * n, pa.timestamp("us")),
+    )
+
+
+def _store_rejected(session: Session, import_id: int, rejected: list[RejectedRow]) -> int:
+    """Insert rejected rows; several reasons for one row and column are joined."""
+    if not rejected:
+        return 0
+    merged: dict[tuple[str, int, str], dict[str, Any]] = {}
+    for row in rejected:
+        column = row.column_name or ""  # '' = the whole row (the column is part of the key)
+        key = (row.file_path, row.row_number, column)
+        if key in merged:
+            if row.reason not in merged[key]["reason"]:
+                merged[key]["reason"] += "; " + row.reason
+            continue
+        merged[key] = {
+            "import_id": import_id,
+            "file_path": row.file_path,
+            "row_number": row.row_number,
+            "column_name": column,
+            "raw_value": row.raw_value,
+            "reason": row.reason,
+            "raw_record": _json(row.raw_record),
+        }
+    table = pa.Table.from_pylist(list(merged.values()), schema=arrow_schema(REJECTED_ROWS))
+    session.insert_arrow(REJECTED_ROWS, table)
+    return len(rejected)
+
+
+def _json(record: Mapping[str, Any] | None) -> str | None:
+    if record is None:
+        return None
+    return json.dumps(dict(record), ensure_ascii=False, default=str)
+
+
+def _previous_import(warehouse: SqlWarehouse, file_sha256: str) -> int | None:
+    found = warehouse.query(
+        'SELECT max("import_id") AS id FROM "import_log" '
+        'WHERE "file_sha256" = ? AND "status" = \'ok\'',
+        [file_sha256],
+    )
+    value = found.column("id")[0].as_py() if found.num_rows else None
+    return None if value is None else int(value)
+
+
+def _summary(report: LoadReport) -> str:
+    return (
+        f"{report.inserted} inserted, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.rejected} rejected"
+    )
+
+
+def _insert_log(
+    session: Session,
+    import_id: int,
+    result: ReadResult,
+    report: LoadReport,
+    started_at: datetime,
+    finished_at: datetime,
+    status: str,
+) -> None:
+    row = {
+        "import_id": import_id,
+        "source_system": result.source_system,
+        "reader": result.reader,
+        "file_path": result.file_path,
+        "file_sha256": report.file_sha256,
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "status": status,
+        "rows_read": result.rows_read,
+        "inserted": report.inserted,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected,
+        "message": report.message,
+    }
+    session.insert_arrow(IMPORT_LOG, pa.Table.from_pylist([row], schema=arrow_schema(IMPORT_LOG)))
+
+
+def _log_outside(
+    warehouse: SqlWarehouse,
+    result: ReadResult,
+    report: LoadReport,
+    started_at: datetime,
+    finished_at: datetime,
+    status: str,
+) -> int:
+    """Log a run that wrote no data (skipped or failed) in its own transaction."""
+    with warehouse.transaction() as session:
+        import_id = session.next_import_id()
+        _insert_log(session, import_id, result, report, started_at, finished_at, status)
+        return import_id

@@ -1,0 +1,50 @@
+"""``content_hash``: a stable hash of a row's payload columns.
+
+Computed once, before any engine sees the rows, by an in-memory DuckDB over the Arrow
+data (vectorised: about a second per million rows), so DuckDB and PostgreSQL warehouses
+store the same hash for the same row. The hash covers ``name=value`` pairs in sorted
+column-name order, so it does not depend on the order of the columns.
+"""
+
+# ruff: noqa: S608 - SQL text holds only identifiers quoted by quote_ident; values are parameters
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from ikkan.warehouse.sql import quote_ident
+
+_NULL = "\\N"  # what a null value looks like in the hashed text
+_SEPARATOR = "\x1f"  # ASCII unit separator
+
+
+def hash_expression(columns: Sequence[str]) -> str:
+    """DuckDB SQL for the md5 of ``columns`` (sorted by name, nulls marked)."""
+    parts = []
+    for name in sorted(columns):
+        literal = "'" + name.replace("'", "''") + "='"
+        parts.append(f"{literal} || coalesce(CAST({quote_ident(name)} AS VARCHAR), '{_NULL}')")
+    if not parts:
+        return "md5('')"
+    return f"md5(concat_ws('{_SEPARATOR}', {', '.join(parts)}))"
+
+
+def content_hashes(data: pa.Table, columns: Sequence[str]) -> pa.Array:
+    """One hex md5 per row of ``data`` over ``columns``, in row order."""
+    import duckdb
+
+    if data.num_rows == 0:
+        return pa.array([], pa.string())
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        con.register("ikkan_rows", data.select(list(columns)))
+        result = con.sql(f"SELECT {hash_expression(columns)} AS h FROM ikkan_rows")
+        hashes = result.to_arrow_table().column("h").combine_chunks()
+    finally:
+        con.close()
+    if len(hashes) != data.num_rows:
+        raise AssertionError("content hash lost rows")
+    return hashes.cast(pa.string())
