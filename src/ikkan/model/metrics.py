@@ -1,15 +1,295 @@
 """Metric definitions bound to nodes (``metric:`` in the spec).
 
-Owned by the measurement work (compute/); the spec only needs ``MetricSpec`` to exist and
-to refuse unknown keys.
+A node's ``metric:`` says how its actual is measured from the warehouse. ``type`` selects
+one of the classes below (a discriminated union); every type except ``manual`` takes
+``filters`` on any dimension of the table it reads::
+
+    metric: {type: stage_count, stage: mql, mode: inferred, filters: {channel: [paid_search]}}
+    metric: {type: conversion, from: mql, to: sql, basis: cohort, window_days: 90}
+    metric: {type: deal_amount, deal_type: new, average: true}
+
+The specs are pure data; ``ikkan.compute`` turns them into SQL. Derived formulas over other
+nodes are the tree's business, not a metric type. Stage names are checked against the
+project's funnel when the metric is compiled (``stages_used()`` lets the tree check early).
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+from ikkan.model.canonical import ACTIVITY_TYPES
+
+FunnelMode = Literal["strict", "inferred"]
+"""strict: only recorded stage entries count. inferred: a lead that reached a later stage
+counts as having passed every earlier one (HubSpot's cumulative funnel); the inferred entry
+time is the earliest entry of that stage or any later one."""
+
+DealType = Literal["new", "upsell", "cross_sell", "renewal"]
+DealStatus = Literal["won", "lost", "closed", "created"]
+FilterScalar = str | int | float | bool
+FilterValue = FilterScalar | list[FilterScalar]
 
 
-class MetricSpec(BaseModel):
+class MetricBase(BaseModel):
+    """Fields every metric type shares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    filters: dict[str, FilterValue] = Field(default_factory=dict)
+    """``{column: value or [values]}``; a row is kept when the column equals one of them."""
+
+    @field_validator("filters")
+    @classmethod
+    def _filters_not_empty(cls, value: dict[str, FilterValue]) -> dict[str, FilterValue]:
+        for column, wanted in value.items():
+            if isinstance(wanted, list) and not wanted:
+                raise ValueError(f"filter '{column}' has an empty list; give at least one value")
+        return value
+
+    def filter_values(self) -> dict[str, tuple[FilterScalar, ...]]:
+        """The filters with every value as a tuple."""
+        return {k: tuple(v) if isinstance(v, list) else (v,) for k, v in self.filters.items()}
+
+    def stages_used(self) -> tuple[str, ...]:
+        """Funnel stages this metric reads (checked against the project's stages)."""
+        return ()
+
+
+def _deal_types(value: object) -> object:
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+class StageCountMetric(MetricBase):
+    """Leads entering ``stage`` in the period (by the stage's entry time)."""
+
+    type: Literal["stage_count"]
+    stage: str
+    mode: FunnelMode = "strict"
+
+    def stages_used(self) -> tuple[str, ...]:
+        return (self.stage,)
+
+
+class _StagePair(MetricBase):
+    from_stage: str = Field(alias="from")
+    to_stage: str = Field(alias="to")
+    mode: FunnelMode = "strict"
+
+    def stages_used(self) -> tuple[str, ...]:
+        return (self.from_stage, self.to_stage)
+
+    @model_validator(mode="after")
+    def _distinct_stages(self) -> _StagePair:
+        if self.from_stage == self.to_stage:
+            raise ValueError(f"'from' and 'to' are both '{self.from_stage}'; use two stages")
+        return self
+
+
+class ConversionMetric(_StagePair):
+    """Conversion from stage ``from`` to stage ``to``.
+
+    - ``basis: period``: leads entering ``to`` in the period ÷ leads entering ``from`` in
+      the period (two independent counts; can exceed 100% in a quiet month).
+    - ``basis: cohort``: of the leads entering ``from`` in the period, the share that entered
+      ``to`` within ``window_days`` days of their ``from`` entry. Each base lead counts once,
+      so the rate never exceeds 100%. A cohort whose window has not ended by ``as_of`` is
+      flagged ``maturing``.
+    """
+
+    type: Literal["conversion"]
+    basis: Literal["period", "cohort"] = "period"
+    window_days: int | None = Field(default=None, ge=1, le=3650)
+
+    @model_validator(mode="after")
+    def _window_for_cohort(self) -> ConversionMetric:
+        if self.basis == "cohort" and self.window_days is None:
+            raise ValueError("basis 'cohort' needs window_days (e.g. window_days: 90)")
+        if self.basis == "period" and self.window_days is not None:
+            raise ValueError("window_days applies only to basis 'cohort'")
+        return self
+
+
+class VelocityMetric(_StagePair):
+    """Days from entering ``from`` to entering ``to``, for leads entering ``to`` in the
+    period; ``stat`` median (default) or mean."""
+
+    type: Literal["velocity"]
+    stat: Literal["median", "mean"] = "median"
+
+
+class _DealMetric(MetricBase):
+    deal_type: tuple[DealType, ...] | None = None
+    """One type or a list; None means every type."""
+    status: DealStatus = "won"
+    """won / lost / closed deals by ``closed_at``; ``created``: every deal by ``created_at``."""
+
+    _normalise_deal_type = field_validator("deal_type", mode="before")(_deal_types)
+
+
+class DealAmountMetric(_DealMetric):
+    """Sum of deal amounts (won deals by close date by default); ``average: true`` gives
+    the average deal size (deals without an amount are left out of both sum and count)."""
+
+    type: Literal["deal_amount"]
+    average: bool = False
+
+
+class DealCountMetric(_DealMetric):
+    """Number of deals (won deals by close date by default)."""
+
+    type: Literal["deal_count"]
+
+
+class SpendMetric(MetricBase):
+    """Advertising spend: the sum of ``measure`` (cost by default) from the spend table."""
+
+    type: Literal["spend"]
+    measure: Literal["cost", "impressions", "clicks"] = "cost"
+
+
+class CostPerMetric(MetricBase):
+    """Spend ÷ results. ``per: lead`` is CPL (leads by ``created_at``), ``per: stage`` is
+    CPA (leads entering ``stage``), ``per: won`` is CAC (won deals by ``closed_at``,
+    optionally of ``deal_type``). Filters also narrow spend where spend has the column."""
+
+    type: Literal["cost_per"]
+    per: Literal["lead", "stage", "won"]
+    stage: str | None = None
+    mode: FunnelMode = "strict"
+    deal_type: tuple[DealType, ...] | None = None
+
+    _normalise_deal_type = field_validator("deal_type", mode="before")(_deal_types)
+
+    def stages_used(self) -> tuple[str, ...]:
+        return (self.stage,) if self.stage else ()
+
+    @model_validator(mode="after")
+    def _stage_only_for_stage(self) -> CostPerMetric:
+        if self.per == "stage" and not self.stage:
+            raise ValueError("per: stage needs 'stage' (e.g. stage: mql)")
+        if self.per != "stage" and self.stage:
+            raise ValueError(f"'stage' applies only to per: stage, not per: {self.per}")
+        if self.per != "won" and self.deal_type:
+            raise ValueError("'deal_type' applies only to per: won")
+        return self
+
+
+class RomiMetric(MetricBase):
+    """Return on marketing investment: (won amount − spend) ÷ spend, both in the period."""
+
+    type: Literal["romi"]
+    deal_type: tuple[DealType, ...] | None = None
+
+    _normalise_deal_type = field_validator("deal_type", mode="before")(_deal_types)
+
+
+class WebMetric(MetricBase):
+    """Web analytics totals; ``cvr`` = conversions ÷ sessions. ``users`` is a sum of daily
+    users (not unique users over the period)."""
+
+    type: Literal["web"]
+    measure: Literal["sessions", "users", "page_views", "conversions", "cvr"]
+
+
+def _check_activity(value: str) -> str:
+    if value not in ACTIVITY_TYPES:
+        raise ValueError(f"unknown activity '{value}'; use one of: {', '.join(ACTIVITY_TYPES)}")
+    return value
+
+
+class ActivityCountMetric(MetricBase):
+    """Activities of one type in the period; ``count: leads`` counts distinct people."""
+
+    type: Literal["activity_count"]
+    activity: str
+    count: Literal["events", "leads"] = "events"
+
+    _check = field_validator("activity")(_check_activity)
+
+
+class ActivityRateMetric(MetricBase):
+    """Activities of type ``numerator`` ÷ activities of type ``denominator`` in the same
+    period (e.g. webinar_attendance ÷ webinar_registration, connect ÷ call). With
+    ``count: leads`` both sides count distinct people."""
+
+    type: Literal["activity_rate"]
+    numerator: str
+    denominator: str
+    count: Literal["events", "leads"] = "events"
+
+    _check = field_validator("numerator", "denominator")(_check_activity)
+
+
+class RetentionMetric(MetricBase):
+    """Contract continuation from renewal deals.
+
+    Renewals *due* in a period are the deals with ``deal_type = renewal`` whose ``closed_at``
+    (the close date, which CRMs keep as the expected date while a renewal is open) falls in
+    the period, whatever their state. ``kind: retention`` = renewals won ÷ renewals due;
+    ``kind: churn`` = renewals lost (closed, not won) ÷ renewals due. ``basis: amount`` uses
+    deal amounts instead of counts (gross revenue retention). A period with renewals still
+    open is flagged ``maturing``: its rate can still change.
+    """
+
+    type: Literal["retention"]
+    kind: Literal["retention", "churn"] = "retention"
+    basis: Literal["count", "amount"] = "count"
+
+
+class ManualMetric(BaseModel):
+    """A value typed in by people (NPS, survey scores), read from ``manual_values`` by node
+    and period key, at the grain it was entered in."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    type: str
+    type: Literal["manual"]
+
+    def stages_used(self) -> tuple[str, ...]:
+        return ()
+
+
+AnyMetric = Union[  # noqa: UP007 - a discriminated union reads better spelled out
+    StageCountMetric,
+    ConversionMetric,
+    VelocityMetric,
+    DealAmountMetric,
+    DealCountMetric,
+    SpendMetric,
+    CostPerMetric,
+    RomiMetric,
+    WebMetric,
+    ActivityCountMetric,
+    ActivityRateMetric,
+    RetentionMetric,
+    ManualMetric,
+]
+
+MetricSpec = Annotated[AnyMetric, Field(discriminator="type")]
+"""The type of a node's ``metric:`` field."""
+
+METRIC_TYPES: tuple[str, ...] = (
+    "stage_count",
+    "conversion",
+    "velocity",
+    "deal_amount",
+    "deal_count",
+    "spend",
+    "cost_per",
+    "romi",
+    "web",
+    "activity_count",
+    "activity_rate",
+    "retention",
+    "manual",
+)
+
+_ADAPTER: TypeAdapter[AnyMetric] = TypeAdapter(MetricSpec)
+
+
+def parse_metric(data: object) -> AnyMetric:
+    """Validate a ``metric:`` mapping (raises pydantic's ValidationError)."""
+    return _ADAPTER.validate_python(data)
