@@ -1,0 +1,186 @@
+"""Simulate what surrounds the leads: webinars, ad platform days, web traffic and NPS.
+
+Everything is derived from the leads so the files agree with each other: an ad campaign's
+conversions on a day are the leads that campaign brought that day, GA4 key events are the
+web form leads of that channel group, webinar registrants are leads.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from ikkan.demo.calendar import day_weights, days_between
+from ikkan.demo.channels import CHANNELS_BY_KEY, PAID_CAMPAIGNS, WEBINAR_TOPICS
+from ikkan.demo.records import AdDay, Join, Lead, Registration, TrafficDay, Webinar
+from ikkan.model.periods import Grain, period_containing
+
+# GA4 default channel groups: (group, form conversion rate, baseline sessions per day).
+TRAFFIC_GROUPS: tuple[tuple[str, float, int], ...] = (
+    ("Organic Search", 0.012, 0),
+    ("Paid Search", 0.030, 0),
+    ("Display", 0.002, 0),
+    ("Paid Social", 0.008, 0),
+    ("Email", 0.020, 0),
+    ("Referral", 0.020, 0),
+    ("Direct", 0.008, 0),
+    ("Organic Social", 0.0, 45),
+    ("Unassigned", 0.0, 12),
+)
+
+
+def schedule_webinars(rng: random.Random, start: date, end: date) -> list[Webinar]:
+    """One webinar a month (none in August), on the third Wednesday or Thursday at 14:00."""
+    webinars = []
+    month_start = date(start.year, start.month, 1)
+    topic = 0
+    while month_start <= end:
+        if month_start.month != 8:
+            weekday = 2 if month_start.month % 2 else 3
+            first = month_start + timedelta(days=(weekday - month_start.weekday()) % 7)
+            day = first + timedelta(days=14)
+            begin = datetime.combine(day, datetime.min.time()).replace(hour=14)
+            if start <= day and begin <= datetime.combine(end, datetime.max.time()):
+                webinar_id = (
+                    f"8{rng.randint(10, 99)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+                )
+                webinars.append(
+                    Webinar(webinar_id, WEBINAR_TOPICS[topic % len(WEBINAR_TOPICS)], begin, 60)
+                )
+                topic += 1
+        month_start = (month_start + timedelta(days=32)).replace(day=1)
+    return webinars
+
+
+def _typed_email(rng: random.Random, email: str) -> str:
+    """People type their address into Zoom; a few capitalise it."""
+    roll = rng.random()
+    if roll < 0.04:
+        return email[0].upper() + email[1:]
+    if roll < 0.06:
+        return email.upper()
+    return email
+
+
+def _joins(rng: random.Random, webinar: Webinar) -> list[Join]:
+    end = webinar.start + timedelta(minutes=webinar.duration_minutes + 5)
+    joined = webinar.start + timedelta(minutes=rng.randint(-8, 20), seconds=rng.randint(0, 59))
+    left = min(end, joined + timedelta(minutes=rng.randint(12, 70), seconds=rng.randint(0, 59)))
+    if rng.random() < 0.12 and left < end - timedelta(minutes=10):
+        dropped = joined + (left - joined) / 2
+        rejoined = dropped + timedelta(minutes=rng.randint(1, 6), seconds=rng.randint(0, 59))
+        return [Join(joined, dropped), Join(rejoined, left)]
+    return [Join(joined, left)]
+
+
+def register_attendees(rng: random.Random, webinars: list[Webinar], leads: list[Lead]) -> None:
+    by_webinar: dict[str, list[Lead]] = {}
+    for lead in leads:
+        if lead.channel == "webinar" and lead.duplicate_of is None:
+            by_webinar.setdefault(lead.drill_down_2, []).append(lead)
+    others = [lead for lead in leads if lead.channel != "webinar" and lead.duplicate_of is None]
+    for webinar in webinars:
+        newcomers = by_webinar.get(webinar.webinar_id, [])
+        known = [lead for lead in others if lead.created.date() < webinar.day - timedelta(days=2)]
+        returning = rng.sample(known, min(len(known), int(len(newcomers) * 0.4)))
+        for lead in newcomers:
+            webinar.registrations.append(
+                Registration(lead, _typed_email(rng, lead.email), lead.created)
+            )
+        for lead in returning:
+            days_before = rng.randint(1, 20)
+            day = max(
+                lead.created.date() + timedelta(days=1), webinar.day - timedelta(days=days_before)
+            )
+            when = datetime.combine(day, datetime.min.time()) + timedelta(
+                minutes=rng.randint(480, 1380)
+            )
+            when = min(when, webinar.start - timedelta(minutes=30))
+            webinar.registrations.append(Registration(lead, _typed_email(rng, lead.email), when))
+        webinar.registrations.sort(key=lambda r: (r.registered, r.lead.record_id))
+        for registration in webinar.registrations:
+            rate = 0.55 if registration.lead.channel == "webinar" else 0.48
+            if rng.random() < rate:
+                registration.joins = _joins(rng, webinar)
+        webinar.cancelled = rng.randint(0, max(1, len(webinar.registrations) // 25))
+
+
+def simulate_ads(rng: random.Random, start: date, end: date, leads: list[Lead]) -> list[AdDay]:
+    days = days_between(start, end)
+    weights = day_weights(days)
+    weight_sum = sum(weights)
+    rows = []
+    for campaign in PAID_CAMPAIGNS:
+        mine = [
+            lead
+            for lead in leads
+            if lead.duplicate_of is None and campaign.name in (lead.drill_down_1, lead.drill_down_2)
+        ]
+        per_day = Counter(lead.created.date() for lead in mine)
+        for day, weight in zip(days, weights, strict=True):
+            expected_leads = len(mine) * weight / weight_sum
+            conversions = per_day.get(day, 0)
+            clicks = round(expected_leads / campaign.conversion_rate * rng.uniform(0.8, 1.2))
+            clicks = max(clicks, conversions)
+            if clicks == 0:
+                continue
+            impressions = round(clicks / campaign.click_through_rate * rng.uniform(0.9, 1.1))
+            cost = round(clicks * campaign.cost_per_click * rng.uniform(0.85, 1.15))
+            rows.append(
+                AdDay(
+                    campaign.platform,
+                    campaign.name,
+                    campaign.channel,
+                    day,
+                    impressions,
+                    clicks,
+                    cost,
+                    conversions,
+                )
+            )
+    return rows
+
+
+def simulate_traffic(
+    rng: random.Random, start: date, end: date, leads: list[Lead]
+) -> list[TrafficDay]:
+    days = days_between(start, end)
+    weights = day_weights(days)
+    weight_sum = sum(weights)
+    per_group_day: Counter[tuple[str, date]] = Counter()
+    per_group: Counter[str] = Counter()
+    for lead in leads:
+        group = CHANNELS_BY_KEY[lead.channel].ga4_channel
+        if group is not None and lead.duplicate_of is None:
+            per_group_day[(group, lead.created.date())] += 1
+            per_group[group] += 1
+    rows = []
+    for day, weight in zip(days, weights, strict=True):
+        for group, conversion_rate, baseline in TRAFFIC_GROUPS:
+            key_events = per_group_day.get((group, day), 0)
+            if conversion_rate:
+                expected = per_group[group] * weight / weight_sum / conversion_rate
+            else:
+                expected = baseline * weight
+            sessions = max(key_events, round(expected * rng.uniform(0.85, 1.15)))
+            if sessions == 0:
+                continue
+            engaged = round(sessions * rng.uniform(0.45, 0.72))
+            rows.append(TrafficDay(day, group, sessions, max(engaged, key_events), key_events))
+    return rows
+
+
+def simulate_nps(rng: random.Random, start: date, end: date) -> list[tuple[str, float, int]]:
+    """A customer survey each fiscal quarter that has ended by ``end``."""
+    rows = []
+    day = start
+    score = rng.uniform(8, 14)
+    while True:
+        quarter = period_containing(day, Grain.QUARTER)
+        if quarter.end > end:
+            break
+        score += rng.uniform(-2, 5)
+        rows.append((quarter.key, round(score, 1), rng.randint(40, 130)))
+        day = quarter.end + timedelta(days=1)
+    return rows
