@@ -87,4 +87,3 @@ def office_time(day: date, minute_of_day: int) -> datetime:
     """A wall-clock time on ``day``; ``minute_of_day`` is clamped to 00:00..23:59."""
     minute_of_day = max(0, min(minute_of_day, 24 * 60 - 1))
     return datetime.combine(day, time(minute_of_day // 60, minute_of_day % 60))
-

@@ -102,6 +102,15 @@ def _campaign_type(day: AdDay, ja: bool) -> str:
     return "検索" if ja else "Search"
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")  # fmt: skip
+
+
+def _en_long_date(day: date) -> str:
+    """ "April 1, 2026" whatever the process locale."""
+    return f"{MONTHS_EN[day.month - 1]} {day.day}, {day.year}"
+
+
 def _ja_long_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -131,7 +140,7 @@ def write_google_ads(world: World, files: FileSet) -> None:
         else:
             sheet = Sheet()
             sheet.raw("Campaign report")
-            sheet.raw(f"{start:%B} {start.day}, {start.year} - {end:%B} {end.day}, {end.year}")
+            sheet.row([f"{_en_long_date(start)} - {_en_long_date(end)}"])
             header = (
                 "Day",
                 "Campaign",
