@@ -62,7 +62,7 @@ class Table:
         return tuple(c.name for c in self.columns if c.name not in skip)
 
 
-S, I, F, B, D, T, J = (
+S, I, F, B, D, T, J = (  # noqa: E741 - short column-type aliases
     ColumnType.STRING,
     ColumnType.INT64,
     ColumnType.FLOAT64,
@@ -199,7 +199,12 @@ SPEND = Table(
 WEB_TRAFFIC = Table(
     "web_traffic",
     (
-        Column("traffic_key", S, False, "hash of source_system, day, channel, source_medium, landing_page"),
+        Column(
+            "traffic_key",
+            S,
+            False,
+            "hash of source_system, day, channel, source_medium, landing_page",
+        ),
         Column("source_system", S, False),
         Column("day", D, False),
         Column("channel", S),

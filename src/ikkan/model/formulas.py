@@ -189,7 +189,7 @@ def parse_formula(text: str) -> Formula:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
         raise FormulaError(
-            f"unexpected character {text[exc.pos_in_stream]!r} in formula '{text}'",
+            f"unexpected character {text[exc.pos_in_stream or 0]!r} in formula '{text}'",
             column=exc.column,
             hint="use node names, numbers, + - * / ( ) and min/max/sum/abs",
         ) from None
@@ -234,7 +234,8 @@ def _check_calls(expr: Expr, text: str) -> None:
             low, high = FUNCTION_ARITY[node.func]
             if not low <= len(node.args) <= high:
                 raise FormulaError(
-                    f"{node.func}() takes {low}" + ("" if low == high else " or more")
+                    f"{node.func}() takes {low}"
+                    + ("" if low == high else " or more")
                     + f" argument(s), got {len(node.args)}",
                     column=node.column,
                 )
@@ -317,7 +318,7 @@ def _invert(expr: Expr, unknown: str, target: float, values: Mapping[str, float]
         return _invert(expr.operand, unknown, -target, values)
     if isinstance(expr, Call):
         if expr.func == "sum":
-            inside = [a for a in expr.args if _contains(a, unknown)][0]
+            inside = next(a for a in expr.args if _contains(a, unknown))
             rest = math.fsum(evaluate(a, values) for a in expr.args if a is not inside)
             return _invert(inside, unknown, target - rest, values)
         raise _NotInvertible
@@ -345,7 +346,8 @@ def _invert(expr: Expr, unknown: str, target: float, values: Mapping[str, float]
     if expr.op == "*":
         if other == 0:
             raise FormulaError(
-                f"cannot solve for '{unknown}': it is multiplied by 0", hint="a rate on the path is 0"
+                f"cannot solve for '{unknown}': it is multiplied by 0",
+                hint="a rate on the path is 0",
             )
         return _invert(expr.right, unknown, target / other, values)
     if target == 0:

@@ -47,11 +47,21 @@ def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity is Severity.ERROR]
 
 
-def error(code: str, message: str, location: Location | None = None, hint: str | None = None,
-          node: str | None = None) -> Issue:
+def error(
+    code: str,
+    message: str,
+    location: Location | None = None,
+    hint: str | None = None,
+    node: str | None = None,
+) -> Issue:
     return Issue(Severity.ERROR, code, message, location, hint, node)
 
 
-def warning(code: str, message: str, location: Location | None = None, hint: str | None = None,
-            node: str | None = None) -> Issue:
+def warning(
+    code: str,
+    message: str,
+    location: Location | None = None,
+    hint: str | None = None,
+    node: str | None = None,
+) -> Issue:
     return Issue(Severity.WARNING, code, message, location, hint, node)

@@ -1,4 +1,4 @@
-"""Numbers as people write them in a spec: ``25%``, ``1,000,000``, ``¥1,000``, ``10億``, ``1.2万``."""
+"""Numbers as people write them in a spec: ``25%``, ``1,000,000``, ``¥1,000``, ``10億``."""
 
 from __future__ import annotations
 

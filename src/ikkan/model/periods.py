@@ -91,7 +91,9 @@ def _fiscal_block(year: int, fy_start: int, index: int, months: int, grain: Grai
 
 
 def month(year: int, month_: int) -> Period:
-    return Period(date(year, month_, 1), _month_end(year, month_), Grain.MONTH, f"{year:04d}-{month_:02d}")
+    return Period(
+        date(year, month_, 1), _month_end(year, month_), Grain.MONTH, f"{year:04d}-{month_:02d}"
+    )
 
 
 def period_containing(day: date, grain: Grain | str, fy_start: int = 4) -> Period:
@@ -151,7 +153,9 @@ def parse_period(text: str, fy_start: int = 4) -> Period:
             size = 3 if grain is Grain.QUARTER else 6
             return _fiscal_block(int(m[1]), fy_start, int(m[2]) - 1, size, grain)
         except ValueError as exc:
-            raise PeriodError(f"'{raw}' is not a valid period: {exc}", hint=f"use {PERIOD_FORMS}") from exc
+            raise PeriodError(
+                f"'{raw}' is not a valid period: {exc}", hint=f"use {PERIOD_FORMS}"
+            ) from exc
     raise PeriodError(f"'{raw}' is not a period I know", hint=f"use {PERIOD_FORMS}")
 
 
@@ -175,7 +179,9 @@ def shift(period: Period, steps: int, fy_start: int = 4) -> Period:
     """The period ``steps`` periods of the same grain later (negative: earlier)."""
     if period.grain in (Grain.DAY, Grain.WEEK):
         days = 1 if period.grain is Grain.DAY else 7
-        return period_containing(period.start + timedelta(days=days * steps), period.grain, fy_start)
+        return period_containing(
+            period.start + timedelta(days=days * steps), period.grain, fy_start
+        )
     months = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.HALF: 6, Grain.FISCAL_YEAR: 12}[period.grain]
     y, m = _add_months(period.start.year, period.start.month, months * steps)
     return period_containing(date(y, m, 1), period.grain, fy_start)

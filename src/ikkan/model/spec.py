@@ -173,7 +173,9 @@ class SourceSpec(Spec):
 
 
 class WarehouseSpec(Spec):
-    url: str | None = Field(None, description="duckdb:///path or postgresql://… (default: embedded)")
+    url: str | None = Field(
+        None, description="duckdb:///path or postgresql://… (default: embedded)"
+    )
 
 
 class ProjectSpec(Spec):

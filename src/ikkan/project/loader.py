@@ -36,6 +36,10 @@ class SourceMap:
         doc = self.node_files.get(node_id, self.root)
         return doc.locate(("nodes", node_id, *path), key=key)
 
+    def node_in_value(self, node_id: str, path: tuple[str, ...], column: int) -> Location:
+        doc = self.node_files.get(node_id, self.root)
+        return doc.locate_in_value(("nodes", node_id, *path), column)
+
 
 @dataclass
 class LoadedProject:
@@ -74,7 +78,9 @@ def load_project(path: Path) -> LoadedProject:
         )
     data: dict[str, Any] = dict(root_doc.data)
     for key in MERGEABLE:
-        data[key] = dict(data.get(key) or {}) if isinstance(data.get(key) or {}, dict) else data[key]
+        data[key] = (
+            dict(data.get(key) or {}) if isinstance(data.get(key) or {}, dict) else data[key]
+        )
     for node_id in data["nodes"] if isinstance(data["nodes"], dict) else {}:
         source_map.node_files[node_id] = root_doc
     _merge_includes(root_dir, data, source_map, issues)
@@ -140,8 +146,8 @@ def _merge_includes(
                             "schema",
                             f"unknown key '{key}' in an included file",
                             doc.locate((key,), key=True),
-                            hint=did_you_mean(key, MERGEABLE) or "included files hold "
-                            + ", ".join(MERGEABLE),
+                            hint=did_you_mean(key, MERGEABLE)
+                            or "included files hold " + ", ".join(MERGEABLE),
                         )
                     )
                     continue

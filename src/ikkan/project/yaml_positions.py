@@ -62,7 +62,9 @@ def load_yaml(path: Path, display: str | None = None) -> PositionedYaml:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise SpecError(f"file not found: {file}", hint="check the path or run 'ikkan init'") from None
+        raise SpecError(
+            f"file not found: {file}", hint="check the path or run 'ikkan init'"
+        ) from None
     except UnicodeDecodeError as exc:
         raise SpecError(
             f"{file} is not UTF-8 (byte {exc.start})",

@@ -1,0 +1,82 @@
+"""``ikkan init``, ``validate``, ``lint``, ``schema``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from ikkan.cli.state import STATE
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("validate")(validate)
+    app.command("lint")(lint)
+    app.command("schema")(schema)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="folder to create")] = Path("my-kpis"),
+    lang: Annotated[str, typer.Option("--lang", help="ja or en")] = "ja",
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing ikkan.yml")] = False,
+) -> None:
+    """Create a project with a complete, commented example tree (seed 004 template)."""
+    from ikkan.cli.render import console
+    from ikkan.project.scaffold import create_project
+
+    if lang not in ("ja", "en"):
+        from ikkan.errors import UserError
+
+        raise UserError(f"unknown language '{lang}'", hint="use --lang ja or --lang en")
+    language: Literal["ja", "en"] = "ja" if lang == "ja" else "en"
+    written = create_project(directory, language, force=force)
+    for path in written:
+        console.print(f"  created {path}")
+    console.print(
+        f"\nNext: cd {directory} && ikkan validate && ikkan lint && ikkan plan"
+        if language == "en"
+        else f"\n次に: cd {directory} && ikkan validate && ikkan lint && ikkan plan"
+    )
+
+
+def validate() -> None:
+    """Check the spec: every problem at once, with file:line and a hint."""
+    from ikkan.cli.render import print_issues
+    from ikkan.workspace import Workspace
+
+    ws = Workspace.open(STATE.project)
+    issues = ws.validate()
+    print_issues(issues, ws.lang)
+    if ws.has_errors:
+        raise typer.Exit(1)
+
+
+def lint(
+    as_json: Annotated[bool, typer.Option("--json", help="issues as JSON")] = False,
+) -> None:
+    """SMART lint and design advice; exits 1 on errors only."""
+    from ikkan.cli.render import console, print_issues
+    from ikkan.model.issues import Severity
+    from ikkan.workspace import Workspace
+
+    ws = Workspace.open(STATE.project)
+    issues = ws.lint()
+    if as_json:
+        console.print_json(json.dumps([i.to_dict() for i in issues], ensure_ascii=False))
+    else:
+        print_issues(issues, ws.lang)
+    if any(i.severity is Severity.ERROR for i in issues):
+        raise typer.Exit(1)
+
+
+def schema() -> None:
+    """Print the JSON Schema of ikkan.yml (for editor autocompletion)."""
+    from ikkan.model.spec import ProjectSpec
+
+    document = ProjectSpec.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "ikkan project (ikkan.yml)"
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))

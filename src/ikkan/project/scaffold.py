@@ -1,0 +1,36 @@
+"""``ikkan init``: write a new project folder from the bundled template."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from ikkan.errors import UserError
+
+GITIGNORE = "# ikkan's local warehouse and state\n.ikkan/\n"
+
+
+def template_text(lang: Literal["ja", "en"]) -> str:
+    return (resources.files("ikkan.project") / "templates" / f"ikkan.{lang}.yml").read_text(
+        encoding="utf-8"
+    )
+
+
+def create_project(
+    directory: Path, lang: Literal["ja", "en"], *, force: bool = False
+) -> list[Path]:
+    target = directory / "ikkan.yml"
+    if target.exists() and not force:
+        raise UserError(
+            f"{target} already exists",
+            hint="choose another folder, or pass --force to overwrite it",
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    target.write_text(template_text(lang), encoding="utf-8")
+    written = [target]
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+        written.append(ignore)
+    return written
