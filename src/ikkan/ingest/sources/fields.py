@@ -79,26 +79,27 @@ class ColumnPlan:
         return [self.header[i] for i in self.extra]
 
 
-def alias_table(specs: Iterable[FieldSpec]) -> dict[str, FieldSpec]:
-    return {normalise_header(alias): s for s in specs for alias in s.aliases}
+def alias_table(specs: Iterable[FieldSpec]) -> dict[str, list[FieldSpec]]:
+    table: dict[str, list[FieldSpec]] = {}
+    for s in specs:
+        for alias in dict.fromkeys(normalise_header(a) for a in s.aliases):
+            table.setdefault(alias, []).append(s)
+    return table
 
 
-def plan_columns(
-    header: Sequence[str], specs: Sequence[FieldSpec], claimed: Iterable[int] = ()
-) -> ColumnPlan:
-    """Match header labels to fields. The first column matching a field wins; ``claimed``
-    columns (read by the reader itself, e.g. stage date patterns) are neither fields nor
-    extra; blank header cells of empty columns are ignored."""
+def plan_columns(header: Sequence[str], specs: Sequence[FieldSpec]) -> ColumnPlan:
+    """Match header labels to fields. The first column matching a field wins; one column may
+    feed several fields (e.g. a date that is both created_at and a stage date); blank
+    header cells of empty columns are ignored; unmatched columns are extra."""
     table = alias_table(specs)
-    taken = set(claimed)
     plan = ColumnPlan(list(header), {}, {s.name: s for s in specs})
     for position, label in enumerate(header):
-        if position in taken:
-            continue
-        found = table.get(normalise_header(label))
-        if found is not None and found.name not in plan.index:
-            plan.index[found.name] = position
-        elif label.strip():
+        used = False
+        for found in table.get(normalise_header(label), ()):
+            if found.name not in plan.index:
+                plan.index[found.name] = position
+                used = True
+        if not used and label.strip():
             plan.extra.append(position)
     return plan
 

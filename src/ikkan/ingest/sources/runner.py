@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ikkan.ingest.base import ReaderContext, ReadResult
@@ -21,6 +22,7 @@ from ikkan.ingest.sources.fields import (
 from ikkan.ingest.sources.log import ReadLog
 from ikkan.ingest.sources.tabular import (
     Cells,
+    FileRows,
     LocatedTable,
     NumberedRow,
     head_rows,
@@ -98,11 +100,18 @@ def read_tabular(
     more_specs: Callable[[list[str]], Sequence[FieldSpec]] | None = None,
     sheet: str | None = None,
     setup: Callable[[ReadState, LocatedTable], None] | None = None,
+    locate: Callable[[FileRows], LocatedTable] | None = None,
+    transform: Callable[[LocatedTable], LocatedTable] | None = None,
 ) -> tuple[ReadResult, ReadState]:
     """Read a one-table file; ``handle`` turns each converted batch into canonical rows.
     The caller finishes the builders (dedupe) and fills ``result.tables``."""
     rows = open_rows(path, sheet)
-    located = locate_header(rows, is_header, [a for s in specs for a in s.aliases[1:2]])
+    if locate is not None:
+        located = locate(rows)
+    else:
+        located = locate_header(rows, is_header, [a for s in specs for a in s.aliases[1:2]])
+    if transform is not None:
+        located = transform(located)
     all_specs = [*(more_specs(located.header) if more_specs else ()), *specs]
     plan = plan_columns(located.header, all_specs)
     log = ReadLog(str(path))
@@ -149,7 +158,7 @@ def require(state: ReadState, converted: Converted, name: str) -> list[int]:
     return keep
 
 
-def pick(values: Sequence[object], keep: Sequence[int]) -> list[object]:
+def pick(values: Sequence[Any], keep: Sequence[int]) -> list[Any]:
     return [values[i] for i in keep]
 
 

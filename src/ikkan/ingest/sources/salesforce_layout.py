@@ -1,0 +1,85 @@
+"""Salesforce "Formatted Report" (XLSX) layout: group rows, subtotals, fill-down.
+
+A grouped report writes the group value (e.g. the Stage) only on the first row of each
+group, or on a row of its own, and closes each group with a subtotal row. Details-only
+exports (CSV or XLSX) have none of this and pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ikkan.ingest.parsing.layout import first_text, is_blank_row, is_footer_row
+from ikkan.ingest.sources.tabular import Cells, LocatedTable, NumberedRow
+
+_SUBTOTAL = re.compile(
+    r"^(?:subtotal|sub-total|小計|count|件数|sum|合計|total|レコード数|record count)\b", re.I
+)
+
+
+def _filled(cells: Cells) -> list[int]:
+    return [i for i, c in enumerate(cells) if c is not None and str(c).strip() != ""]
+
+
+def _is_subtotal(cells: Cells) -> bool:
+    text = first_text(cells)
+    return text is not None and (_SUBTOTAL.match(text) is not None or is_footer_row(cells))
+
+
+def fill_groups(table: LocatedTable) -> LocatedTable:
+    """Buffer the rows; if the sheet has subtotal or group-only rows, drop them and fill the
+    blank leading group columns down from the group's first row."""
+    width = len(table.header)
+    rows: list[NumberedRow] = list(table.rows)
+    data_cells = [c for _, c in rows if not is_blank_row(c)]
+    grouped = any(_is_subtotal(c) for c in data_cells) or any(
+        (f := _filled(c)) and max(f) < width // 2 and len(f) <= 2 for c in data_cells
+    )
+    if not grouped:
+        return LocatedTable(table.header, table.header_row, table.preamble, iter(rows))
+    return LocatedTable(table.header, table.header_row, table.preamble, _filled_rows(rows, width))
+
+
+def _filled_rows(rows: list[NumberedRow], width: int) -> Iterator[NumberedRow]:
+    details = [
+        (n, c)
+        for n, c in rows
+        if not is_blank_row(c) and not _is_subtotal(c) and len(_filled(c)) > min(2, width - 1)
+    ]
+    groups = _group_columns(details, width)
+    group_set = set(groups)
+    current: list[object] = [None] * width
+    for number, raw in rows:
+        if is_blank_row(raw) or _is_subtotal(raw):
+            continue
+        cells = list(raw) + [None] * (width - len(raw))
+        filled = _filled(cells)
+        if group_set and all(i in group_set for i in filled):
+            for i in groups:  # a group header row of its own
+                if i in filled:
+                    current[i] = cells[i]
+                elif filled and i > min(filled):
+                    current[i] = None
+            continue
+        for i in groups:
+            if cells[i] in (None, ""):
+                cells[i] = current[i]
+            else:
+                current[i] = cells[i]
+        yield number, cells
+
+
+def _group_columns(details: list[NumberedRow], width: int) -> list[int]:
+    """Leading columns that behave like groups: blank on some rows, and only blank where
+    every column to their left is blank too (nested groups continue)."""
+    groups: list[int] = []
+    for column in range(width - 1):
+        blanks = [c for _, c in details if column >= len(c) or c[column] in (None, "")]
+        if not blanks or len(blanks) == len(details):
+            break
+        nested = all(all(j >= len(c) or c[j] in (None, "") for j in groups) for c in blanks)
+        if not nested:
+            break
+        groups.append(column)
+    return groups

@@ -1,0 +1,252 @@
+"""Zoom webinar attendee and registration reports → ``activities``.
+
+Layout: ``Attendee Report`` / ``Report Generated:`` lines, a meta header (``Topic``,
+``Webinar ID`` …) with its values, then sections (``Host Details``, ``Panelist Details``,
+``Attendee Details``; registration reports list registrants) each with its own header.
+Attendee rows are one per join: minutes are summed per e-mail into one
+``webinar_attendance`` activity (quantity = minutes, at the first join); every e-mail with a
+registration time gives one ``webinar_registration``. Hosts and panelists are staff, not
+leads: their rows are counted in a warning. Activities are keyed by e-mail (``lead_key`` is
+left empty; matching e-mails to leads is the warehouse's job).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ikkan.errors import Location, SourceError
+from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.parsing.dates import parse_datetime
+from ikkan.ingest.parsing.values import (
+    ParseError,
+    clean_text,
+    is_null,
+    normalise_header,
+    parse_bool,
+    parse_email,
+    parse_number,
+)
+from ikkan.ingest.sources.builder import TableBuilder, stable_key
+from ikkan.ingest.sources.log import ReadLog
+from ikkan.ingest.sources.tabular import Cells, NumberedRow, open_rows
+from ikkan.model.canonical import ACTIVITIES
+
+SOURCE = "zoom"
+_COLUMNS = {
+    "attended": ("attended", "出席"),
+    "email": ("email", "メール", "メールアドレス"),
+    "registered_at": ("registration time", "登録時間", "登録日時"),
+    "joined_at": ("join time", "参加時間", "入室時間"),
+    "minutes": ("time in session (minutes)", "セッション時間 (分)", "滞在時間 (分)"),
+    "first_name": ("first name", "名"),
+    "last_name": ("last name", "姓"),
+    "user_name": ("user name (original name)", "user name", "ユーザー名 (元の名前)", "名前"),
+    "approval": ("approval status", "承認ステータス"),
+}
+_STAFF = ("host details", "panelist details", "ホストの詳細", "パネリストの詳細")
+
+
+@dataclass
+class _Person:
+    row: int
+    registered_at: datetime | None = None
+    joined_at: datetime | None = None
+    minutes: float = 0.0
+    joins: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _index(header: Cells) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        key = normalise_header(str(cell or ""))
+        for name, aliases in _COLUMNS.items():
+            if key in aliases and name not in found:
+                found[name] = position
+    return found
+
+
+class ZoomWebinarReader:
+    name = "zoom"
+    source_system = SOURCE
+
+    def sniff(self, path: Path, head: str) -> bool:
+        text = head.casefold()
+        return ("webinar id" in text or "attendee report" in text or "ウェビナーid" in text) and (
+            "email" in text or "メール" in text
+        )
+
+    def read(self, path: Path, context: ReaderContext) -> ReadResult:
+        tz = ZoneInfo(context.timezone)
+        file_rows = open_rows(path)
+        rows = list(file_rows.rows)
+        log = ReadLog(str(path))
+        topic, webinar_id, started = _meta(rows, tz)
+        people: dict[str, _Person] = {}
+        staff = 0
+        section = ""
+        header: Cells | None = None
+        columns: dict[str, int] = {}
+        for number, cells in rows:
+            filled = [c for c in cells if not is_null(c)]
+            if not filled:
+                header = None
+                continue
+            if len(filled) == 1 and isinstance(filled[0], str) and not filled[0].startswith("#"):
+                section, header = normalise_header(filled[0]), None
+                continue
+            if header is None:
+                found = _index(cells)
+                if "email" in found and ("joined_at" in found or "registered_at" in found):
+                    header, columns = cells, found
+                continue
+            if section in _STAFF:
+                staff += 1
+                continue
+            _take(people, number, cells, header, columns, log, tz)
+            if context.progress and number % 10_000 == 0:
+                context.progress(number)
+        if not people and not log.rejected:
+            raise SourceError(
+                "no attendee or registrant rows with an Email column found",
+                location=Location(str(path)),
+                hint="download the webinar's Attendee or Registration report as CSV",
+            )
+        if staff:
+            log.warn(f"{staff} host/panelist row(s) are staff, not leads, and were not loaded")
+        builder = TableBuilder(ACTIVITIES)
+        _emit(builder, people, topic, webinar_id, started)
+        return ReadResult(
+            source_system=SOURCE,
+            reader=self.name,
+            file_path=str(path),
+            tables={"activities": builder.to_arrow()},
+            rejected=log.rejected,
+            warnings=log.warnings,
+            rows_read=len(rows),
+            encoding=file_rows.encoding or "xlsx",
+        )
+
+
+def _meta(rows: list[NumberedRow], tz: ZoneInfo) -> tuple[str | None, str | None, datetime | None]:
+    for i, (_, cells) in enumerate(rows[:-1]):
+        keys = [normalise_header(str(c or "")) for c in cells]
+        if "topic" in keys or "トピック" in keys:
+            values = rows[i + 1][1]
+
+            def value(*names: str, keys: list[str] = keys, values: Cells = values) -> Any:
+                for n in names:
+                    if n in keys and keys.index(n) < len(values):
+                        return clean_text(values[keys.index(n)])
+                return None
+
+            webinar = value("webinar id", "meeting id", "ウェビナーid", "ミーティングid")
+            start = value("actual start time", "start time", "開始時間", "実際の開始時間")
+            try:
+                started = parse_datetime(start, tz) if start else None
+            except ParseError:
+                started = None
+            return (
+                value("topic", "トピック"),
+                None if webinar is None else "".join(str(webinar).split()),
+                started,
+            )
+    return None, None, None
+
+
+def _take(
+    people: dict[str, _Person],
+    number: int,
+    cells: Cells,
+    header: Cells,
+    columns: dict[str, int],
+    log: ReadLog,
+    tz: ZoneInfo,
+) -> None:
+    record = {str(h): c for h, c in zip(header, cells, strict=False)}
+
+    def cell(name: str) -> Any:
+        i = columns.get(name)
+        return None if i is None or i >= len(cells) or is_null(cells[i]) else cells[i]
+
+    def label(name: str) -> str:
+        return str(header[columns[name]])
+
+    try:
+        raw_email = cell("email")
+        if raw_email is None:
+            log.reject(
+                number, label("email"), None, "no e-mail: cannot match the row to a lead", record
+            )
+            return
+        email = parse_email(raw_email)
+        current = "email"
+        attended = True
+        if cell("attended") is not None:
+            current = "attended"
+            attended = parse_bool(cell("attended"))
+        current = "registered_at"
+        registered = parse_datetime(cell("registered_at"), tz) if cell("registered_at") else None
+        current = "joined_at"
+        joined = parse_datetime(cell("joined_at"), tz) if cell("joined_at") else None
+        current = "minutes"
+        minutes = parse_number(cell("minutes")) if cell("minutes") is not None else 0.0
+    except ParseError as exc:
+        log.reject(number, label(current), cell(current), exc.reason, record)
+        return
+    person = people.setdefault(email, _Person(number))
+    if registered and (person.registered_at is None or registered < person.registered_at):
+        person.registered_at = registered
+    if attended and "joined_at" in columns and joined is not None:
+        person.joins += 1
+        person.minutes += minutes
+        if person.joined_at is None or joined < person.joined_at:
+            person.joined_at = joined
+    for name in ("first_name", "last_name", "user_name", "approval"):
+        if cell(name) is not None:
+            person.extra.setdefault(label(name), clean_text(cell(name)))
+
+
+def _emit(
+    builder: TableBuilder,
+    people: dict[str, _Person],
+    topic: str | None,
+    webinar_id: str | None,
+    started: datetime | None,
+) -> None:
+    data: dict[str, list[Any]] = {name: [] for name in builder.names}
+    numbers: list[int] = []
+    for email, person in people.items():
+        attrs = {**person.extra, "webinar_id": webinar_id}
+        events: list[tuple[str, datetime | None, float | None, dict[str, Any]]] = []
+        if person.registered_at is not None:
+            events.append(("webinar_registration", person.registered_at, None, attrs))
+        if person.joins:
+            events.append(
+                (
+                    "webinar_attendance",
+                    person.joined_at or started,
+                    person.minutes,
+                    {**attrs, "joins": person.joins},
+                )
+            )
+        for kind, at, quantity, extra in events:
+            data["activity_key"].append(stable_key(SOURCE, webinar_id, kind, email))
+            data["source_system"].append(SOURCE)
+            data["source_id"].append(f"{webinar_id}:{email}")
+            data["lead_key"].append(None)
+            data["email"].append(email)
+            data["occurred_at"].append(at)
+            data["activity_type"].append(kind)
+            data["campaign"].append(None)
+            data["channel"].append("webinar")
+            data["detail"].append(topic)
+            data["quantity"].append(quantity)
+            data["attributes"].append(json.dumps(extra, ensure_ascii=False))
+            numbers.append(person.row)
+    builder.add(data, numbers)
