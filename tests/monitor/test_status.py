@@ -7,6 +7,7 @@ from ikkan.monitor.status import (
     achievement,
     evaluate_status,
     rag,
+    rank_by_achievement,
     stretch_reached,
 )
 
@@ -108,3 +109,18 @@ def test_evaluate_status_labels_and_missing():
     assert over.summary("en") == "Achievement 130.0% (On target), stretch reached"
     assert over.summary("ja").endswith("ストレッチ目標達成")
     assert Rag.RED.label("ja") == "未達" and Rag.RED.label("en") == "Off target"
+
+
+def test_rank_by_achievement_puts_the_opportunity_rate_first():
+    # seed 004 template KPIs against made-up actuals: 商談化率 30% -> 20% is the largest gap.
+    statuses = {
+        "monthly_mql": evaluate_status(190, 200, "higher"),  # 95%
+        "opp_rate": evaluate_status(0.20, 0.30, "higher"),  # 66.7%
+        "win_rate": evaluate_status(0.18, 0.20, "higher"),  # 90%
+        "retention": evaluate_status(0.93, 0.95, "higher"),  # 97.9%
+        "churn": evaluate_status(0.06, 0.05, "lower"),  # 83.3%
+        "nps": evaluate_status(None, 40, "higher"),
+        "cpa": evaluate_status(0, 5000, "lower"),  # no ratio, green
+    }
+    ranked = [name for name, _ in rank_by_achievement(statuses)]
+    assert ranked == ["opp_rate", "churn", "win_rate", "monthly_mql", "retention", "nps", "cpa"]

@@ -16,6 +16,7 @@ Pacing (expected-to-date, projected period end) lives in ``pacing.py``; MoM / Yo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -177,3 +178,21 @@ def evaluate_status(
         stretch_reached=stretch_reached(actual, stretch, way),
         stretch_achievement=achievement(actual, stretch, way),
     )
+
+
+def rank_by_achievement(statuses: Mapping[str, StatusResult]) -> list[tuple[str, StatusResult]]:
+    """KPIs ordered by how far they fall short of their targets, the largest gap first
+    (seed 001: compare every KPI with its target and start from the largest gap).
+
+    Achievement ratios make KPIs of different units comparable; KPIs without one come last,
+    red before green among them.
+    """
+    order = {Rag.RED: 0, Rag.AMBER: 1, Rag.UNKNOWN: 2, Rag.GREEN: 3}
+
+    def key(item: tuple[str, StatusResult]) -> tuple[int, float, int, str]:
+        name, status = item
+        if status.achievement is None:
+            return (1, 0.0, order[status.rag], name)
+        return (0, status.achievement, 0, name)
+
+    return sorted(statuses.items(), key=key)
