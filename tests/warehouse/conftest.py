@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from ikkan.warehouse.testing import postgres_unreachable_reason, temporary_warehouse
-
-
-def require_postgres() -> None:
-    """Skip when PostgreSQL is down, except in CI where that is a failure."""
-    reason = postgres_unreachable_reason()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+from ikkan.warehouse.testing import require_postgres, temporary_warehouse
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request) -> str:
     if request.param == "postgres":
-        require_postgres()
+        require_postgres()  # fails instead of skipping when CI=true
     return request.param
 
 

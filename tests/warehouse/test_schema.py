@@ -53,15 +53,17 @@ def test_migrate_creates_every_canonical_table(warehouse):
 
 
 def test_primary_keys_are_enforced(warehouse):
-    with pytest.raises(Exception, match="(?i)(duplicate|constraint|unique)"):
-        with warehouse.transaction() as s:
-            for _ in range(2):
-                s.execute(
-                    'INSERT INTO "manual_values" ("node_id", "period", "dimension", '
-                    '"dimension_value", "value", "content_hash", "import_id", "loaded_at") '
-                    "VALUES (?, ?, '', '', 1.0, 'h', 1, ?)",
-                    ["nps", "2026-04", datetime(2026, 4, 1)],
-                )
+    with (
+        pytest.raises(Exception, match=r"(?i)(duplicate|constraint|unique)"),
+        warehouse.transaction() as s,
+    ):
+        for _ in range(2):
+            s.execute(
+                'INSERT INTO "manual_values" ("node_id", "period", "dimension", '
+                '"dimension_value", "value", "content_hash", "import_id", "loaded_at") '
+                "VALUES (?, ?, '', '', 1.0, 'h', 1, ?)",
+                ["nps", "2026-04", datetime(2026, 4, 1)],
+            )
     assert warehouse.query('SELECT count(*) AS n FROM "manual_values"').to_pylist() == [{"n": 0}]
 
 
@@ -161,7 +163,7 @@ def test_replace_kpi_values_is_atomic_and_refuses_rows_outside_scope(warehouse):
     with pytest.raises(ValueError, match="outside the scope"):
         warehouse.replace_kpi_values([_kpi_row("won", "2026-04", 1)], {"node_id": "leads"})
     duplicate = [_kpi_row("leads", "2026-04", 1), _kpi_row("leads", "2026-04", 2)]
-    with pytest.raises(Exception, match="(?i)(duplicate|constraint|unique)"):
+    with pytest.raises(Exception, match=r"(?i)(duplicate|constraint|unique)"):
         warehouse.replace_kpi_values(duplicate, {"node_id": "leads"})
     assert _kpi_values(warehouse) == [("leads", "2026-04", "", 10.0)]
     table = pa.Table.from_pylist([_kpi_row("leads", "2026-04", 12)])

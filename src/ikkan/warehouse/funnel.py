@@ -25,6 +25,7 @@ from ikkan.warehouse.sql import column_list, quote_ident
 if TYPE_CHECKING:
     from ikkan.warehouse.base import SqlWarehouse
 
+MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 FunnelMode = Literal["strict", "inferred"]
 FUNNEL_MODES: tuple[str, ...] = ("strict", "inferred")
 LEAD_FUNNEL = "lead_funnel"
@@ -73,6 +74,12 @@ def _check_stages(stages: Sequence[str]) -> None:
                 f"stage '{stage}' would make column '{stage_column(stage)}', which "
                 "lead_funnel already uses for a lead attribute",
                 hint="rename the stage id",
+            )
+        if len(stage_column(stage).encode()) > MAX_IDENTIFIER_BYTES:
+            raise ConfigError(
+                f"stage id '{stage}' is too long for a column name (at most "
+                f"{MAX_IDENTIFIER_BYTES} bytes with '_at'; PostgreSQL would cut it)",
+                hint="use a shorter stage id; the label can stay long",
             )
         seen.add(stage)
 

@@ -57,3 +57,15 @@ def temporary_warehouse(
         drop = getattr(warehouse, "drop_schema", None)
         if drop is not None:
             drop()
+
+
+def require_postgres() -> None:
+    """In a pytest test: skip when PostgreSQL is down, except in CI (CI=true) where it fails."""
+    import pytest
+
+    reason = postgres_unreachable_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
