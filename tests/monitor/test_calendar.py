@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
+from ikkan.model.periods import parse_period
 from ikkan.monitor.calendar import (
     OBON,
     YEAR_END,
@@ -172,3 +173,10 @@ def test_business_hours_round_trip_with_custom_hours():
     # 1.5 h Fri, 7.5 h Tue 11/24, 1 h Wed 11/25 -> 11:00
     assert deadline == datetime(2026, 11, 25, 11)
     assert cal.business_hours_between(start, deadline) == 10
+
+
+def test_fiscal_year_2026_business_days():
+    # FY2026 (2026-04-01 … 2027-03-31): 365 days - 104 weekend days - 17 public holidays on
+    # weekdays - 3 more closure days (12/29-31; 1/1 is a holiday, 1/2-3 a weekend) = 241.
+    fy = parse_period("FY2026")
+    assert CAL.business_days(fy.start, fy.end) == 241
