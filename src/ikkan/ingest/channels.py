@@ -78,6 +78,7 @@ _DEFAULTS: dict[str, tuple[str, ...]] = {
         "メール",
         "メルマガ",
         "newsletter",
+        "メールマガジン",
     ),
     "referral": (
         "referral",
@@ -89,7 +90,13 @@ _DEFAULTS: dict[str, tuple[str, ...]] = {
         "employee referral",
         "紹介",
     ),
-    "direct": ("direct", "direct traffic", "ダイレクトトラフィック", "ダイレクト"),
+    "direct": (
+        "direct",
+        "direct traffic",
+        "ダイレクトトラフィック",
+        "ダイレクト",
+        "ノーリファラー",
+    ),
     "affiliate": ("affiliates", "affiliate", "アフィリエイト"),
     "events": (
         "trade show",
@@ -103,7 +110,7 @@ _DEFAULTS: dict[str, tuple[str, ...]] = {
         "セミナー",
     ),
     "webinar": ("webinar", "ウェビナー"),
-    "partner": ("partner", "partner referral", "パートナー"),
+    "partner": ("partner", "partner referral", "パートナー", "パートナー紹介"),
     "offline": ("offline", "offline sources", "オフラインソース", "phone inquiry", "電話"),
     "ai_referral": ("ai referrals", "ai referral"),
     "other": (
