@@ -186,7 +186,8 @@ def split_node(
 ) -> tuple[dict[str, float], Method, str | None]:
     """Split ``f(after) - f(before)`` over the node's children; exact. Returns a note when
     the node's kind could not be used (and Shapley was)."""
-    assert node.evaluate is not None
+    if node.evaluate is None or not node.children:
+        raise DecompositionError(f"'{node.name}' has no inputs and formula to split")
     f, names = node.evaluate, list(node.children)
     f0, f1 = f(before), f(after)
     delta = f1 - f0
