@@ -5,8 +5,9 @@ scan); the period key and end date are derived from the start only after aggrega
 the few aggregated rows. Every expression is portable (DuckDB, PostgreSQL, BigQuery,
 Snowflake): no strftime patterns, no engine-specific week rules.
 
-Date arithmetic with intervals returns a timestamp on some engines (PostgreSQL), so dates
-are always taken back with ``.date()``.
+Date arithmetic with intervals (and DATE_TRUNC) returns a timestamp on some engines, and
+Ibis drops a cast to the type it believes an expression already has; so dates are built
+with ``ibis.date(y, m, d)`` (MAKE_DATE) or taken back from timestamps with ``.date()``.
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ def period_start(moment: ir.Value, grain: Grain, fy_start: int = 4) -> ir.DateVa
     if grain is Grain.WEEK:  # ISO week: Monday to Sunday
         midnight = day.cast("timestamp")
         return (midnight - day.day_of_week.index().as_interval("D")).date()
-    month_start = day.truncate("M")
+    import ibis
+
+    year, month = _int(day.year()), _int(day.month())
     size = _BLOCK_MONTHS[grain]
     if size == 1:
-        return month_start
-    back = (day.month() - fy_start + 12) % size  # months since the block began
-    return (month_start.cast("timestamp") - back.as_interval("M")).date()
+        return ibis.date(year, month, 1)
+    back = (month - fy_start + 12) % size  # months since the block began
+    index = year * 12 + (month - 1) - back  # months since year 0 of the block's start
+    return ibis.date(index // 12, index % 12 + 1, 1)
 
 
 def _pad2(number: ir.IntegerValue) -> ir.StringValue:
