@@ -238,6 +238,7 @@ def _check_calls(expr: Expr, text: str) -> None:
                     + ("" if low == high else " or more")
                     + f" argument(s), got {len(node.args)}",
                     column=node.column,
+                    hint="e.g. max(a, b), sum(a, b, c), abs(a - b)",
                 )
 
 

@@ -103,16 +103,34 @@ def load_project(path: Path) -> LoadedProject:
         try:
             nodes[node_id] = NodeSpec.model_validate(raw)
         except ValidationError as exc:
-            invalid.add(node_id)
             issues += _issues_from(exc, doc, ("nodes", node_id), node=node_id)
+            repaired = _without_bad_keys(raw, exc)
+            if repaired is None:
+                invalid.add(node_id)
+            else:  # keep checking the rest of the node (formula, units …) to report all at once
+                nodes[node_id] = repaired
     if spec is not None:
         spec = spec.model_copy(update={"nodes": nodes})
     return LoadedProject(root_dir, spec, source_map, issues, invalid)
 
 
-def _display(file: Path, root: Path) -> str:
+def _without_bad_keys(raw: object, exc: ValidationError) -> NodeSpec | None:
+    """The node without the keys that failed, if that is valid; else None."""
+    if not isinstance(raw, dict):
+        return None
+    bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+    if "kind" in bad or not bad:
+        return None
     try:
-        return str(file.relative_to(root.parent)) if root.parent != file.parent else file.name
+        return NodeSpec.model_validate({k: v for k, v in raw.items() if k not in bad})
+    except ValidationError:
+        return None
+
+
+def _display(file: Path, root: Path) -> str:
+    """The path as the user will recognise it: relative to the working folder when inside."""
+    try:
+        return str(file.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(file)
 
@@ -135,7 +153,7 @@ def _merge_includes(
                 )
             )
         for file in files:
-            doc = load_yaml(file, display=str(file.relative_to(root_dir)))
+            doc = load_yaml(file, display=_display(file, root_dir))
             if not isinstance(doc.data, dict):
                 issues.append(error("schema", "an included file must be a mapping", doc.locate(())))
                 continue
