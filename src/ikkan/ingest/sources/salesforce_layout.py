@@ -7,10 +7,16 @@ exports (CSV or XLSX) have none of this and pass through unchanged.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
-from ikkan.ingest.parsing.layout import first_text, is_blank_row, is_footer_row
+from ikkan.ingest.parsing.layout import (
+    first_text,
+    is_blank_row,
+    is_footer_row,
+    is_trailer_start,
+)
 from ikkan.ingest.sources.tabular import Cells, LocatedTable, NumberedRow
 
 _SUBTOTAL = re.compile(
@@ -32,13 +38,16 @@ def fill_groups(table: LocatedTable) -> LocatedTable:
     blank leading group columns down from the group's first row."""
     width = len(table.header)
     rows: list[NumberedRow] = list(table.rows)
-    data_cells = [c for _, c in rows if not is_blank_row(c)]
+    end = next((i for i, (_, c) in enumerate(rows) if is_trailer_start(c)), len(rows))
+    body, tail = rows[:end], rows[end:]
+    data_cells = [c for _, c in body if not is_blank_row(c)]
     grouped = any(_is_subtotal(c) for c in data_cells) or any(
         (f := _filled(c)) and max(f) < width // 2 and len(f) <= 2 for c in data_cells
     )
-    if not grouped:
-        return LocatedTable(table.header, table.header_row, table.preamble, iter(rows))
-    return LocatedTable(table.header, table.header_row, table.preamble, _filled_rows(rows, width))
+    filled = _filled_rows(body, width) if grouped else iter(body)
+    return LocatedTable(
+        table.header, table.header_row, table.preamble, itertools.chain(filled, tail)
+    )
 
 
 def _filled_rows(rows: list[NumberedRow], width: int) -> Iterator[NumberedRow]:
