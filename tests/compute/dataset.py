@@ -175,7 +175,9 @@ WEB_TRAFFIC = [
 ]
 
 
-def _act(key: str, lead: str | None, kind: str, at: str, email: str | None = None) -> dict[str, Any]:
+def _act(
+    key: str, lead: str | None, kind: str, at: str, email: str | None = None
+) -> dict[str, Any]:
     return {
         "activity_key": key,
         "source_system": "zoom" if kind.startswith("webinar") else "hs",

@@ -1,0 +1,160 @@
+WITH "t2" AS (
+  SELECT
+    "t1"."lead_key",
+    MIN("t1"."entered_at") FILTER(WHERE
+      "t1"."stage" = 'mql') AS "strict_1",
+    MIN("t1"."entered_at") FILTER(WHERE
+      "t1"."stage" = 'sql') AS "strict_2"
+  FROM (
+    SELECT
+      *
+    FROM "lead_stages" AS "t0"
+    WHERE
+      "t0"."stage" IN ('mql', 'sql')
+  ) AS "t1"
+  GROUP BY
+    1
+)
+SELECT
+  'FY' || CAST(CASE
+    WHEN CAST(EXTRACT(month FROM "t7"."period_start") AS BIGINT) >= 4
+    THEN CAST(EXTRACT(year FROM "t7"."period_start") AS BIGINT)
+    ELSE CAST(EXTRACT(year FROM "t7"."period_start") AS BIGINT) - 1
+  END AS VARCHAR) || '-Q' || CAST(CAST(FLOOR(
+    CAST((
+      (
+        (
+          CAST(EXTRACT(month FROM "t7"."period_start") AS BIGINT) - 4
+        ) + 12
+      ) % 12
+    ) AS DOUBLE PRECISION) / (
+      3
+    )
+  ) AS BIGINT) + 1 AS VARCHAR) AS "period",
+  "t7"."period_start",
+  DATE(
+    (
+      CAST("t7"."period_start" AS TIMESTAMP) + INTERVAL '3 MONTH'
+    ) - INTERVAL '1 DAY'
+  ) AS "period_end",
+  "t7"."dimension_value",
+  CAST("t7"."num" AS DOUBLE PRECISION) / NULLIF("t7"."den", 0.0) AS "value",
+  "t7"."num" AS "numerator",
+  "t7"."den" AS "denominator",
+  FALSE AS "maturing"
+FROM (
+  SELECT
+    "t6"."period_start",
+    "t6"."dimension_value",
+    SUM("t6"."num") AS "num",
+    SUM("t6"."den") AS "den"
+  FROM (
+    SELECT
+      *
+    FROM (
+      SELECT
+        MAKE_DATE(
+          CAST(CAST(FLOOR(
+            CAST((
+              (
+                (
+                  CAST(EXTRACT(year FROM DATE("t3"."strict_1")) AS BIGINT) * 12
+                ) + (
+                  CAST(EXTRACT(month FROM DATE("t3"."strict_1")) AS BIGINT) - 1
+                )
+              ) - (
+                (
+                  (
+                    CAST(EXTRACT(month FROM DATE("t3"."strict_1")) AS BIGINT) - 4
+                  ) + 12
+                ) % 3
+              )
+            ) AS DOUBLE PRECISION) / (
+              12
+            )
+          ) AS BIGINT) AS INT),
+          CAST((
+            (
+              (
+                (
+                  CAST(EXTRACT(year FROM DATE("t3"."strict_1")) AS BIGINT) * 12
+                ) + (
+                  CAST(EXTRACT(month FROM DATE("t3"."strict_1")) AS BIGINT) - 1
+                )
+              ) - (
+                (
+                  (
+                    CAST(EXTRACT(month FROM DATE("t3"."strict_1")) AS BIGINT) - 4
+                  ) + 12
+                ) % 3
+              )
+            ) % 12
+          ) + 1 AS INT),
+          CAST(1 AS INT)
+        ) AS "period_start",
+        '' AS "dimension_value",
+        0.0 AS "num",
+        1.0 AS "den"
+      FROM "t2" AS "t3"
+      WHERE
+        "t3"."strict_1" IS NOT NULL
+    ) AS "t4"
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        MAKE_DATE(
+          CAST(CAST(FLOOR(
+            CAST((
+              (
+                (
+                  CAST(EXTRACT(year FROM DATE("t3"."strict_2")) AS BIGINT) * 12
+                ) + (
+                  CAST(EXTRACT(month FROM DATE("t3"."strict_2")) AS BIGINT) - 1
+                )
+              ) - (
+                (
+                  (
+                    CAST(EXTRACT(month FROM DATE("t3"."strict_2")) AS BIGINT) - 4
+                  ) + 12
+                ) % 3
+              )
+            ) AS DOUBLE PRECISION) / (
+              12
+            )
+          ) AS BIGINT) AS INT),
+          CAST((
+            (
+              (
+                (
+                  CAST(EXTRACT(year FROM DATE("t3"."strict_2")) AS BIGINT) * 12
+                ) + (
+                  CAST(EXTRACT(month FROM DATE("t3"."strict_2")) AS BIGINT) - 1
+                )
+              ) - (
+                (
+                  (
+                    CAST(EXTRACT(month FROM DATE("t3"."strict_2")) AS BIGINT) - 4
+                  ) + 12
+                ) % 3
+              )
+            ) % 12
+          ) + 1 AS INT),
+          CAST(1 AS INT)
+        ) AS "period_start",
+        '' AS "dimension_value",
+        1.0 AS "num",
+        0.0 AS "den"
+      FROM "t2" AS "t3"
+      WHERE
+        "t3"."strict_2" IS NOT NULL
+    ) AS "t5"
+  ) AS "t6"
+  GROUP BY
+    1,
+    2
+) AS "t7"
+ORDER BY
+  "t7"."period_start" ASC,
+  "t7"."dimension_value" ASC

@@ -1,0 +1,83 @@
+SELECT
+  CONCAT(
+    CONCAT(
+      CONCAT(
+        'FY',
+        CAST(IF(
+          CAST(EXTRACT(month FROM `t1`.`period_start`) AS INT64) >= 1,
+          CAST(EXTRACT(year FROM `t1`.`period_start`) AS INT64),
+          CAST(EXTRACT(year FROM `t1`.`period_start`) AS INT64) - 1
+        ) AS STRING)
+      ),
+      '-Q'
+    ),
+    CAST(CAST(FLOOR(
+      ieee_divide(MOD((
+        CAST(EXTRACT(month FROM `t1`.`period_start`) AS INT64) - 1
+      ) + 12, 12), 3)
+    ) AS INT64) + 1 AS STRING)
+  ) AS `period`,
+  `t1`.`period_start`,
+  DATE(
+    TIMESTAMP_SUB(
+      TIMESTAMP_ADD(CAST(`t1`.`period_start` AS DATETIME), INTERVAL '3' MONTH),
+      INTERVAL '1' DAY
+    )
+  ) AS `period_end`,
+  CAST(`t1`.`dimension_value` AS STRING) AS `dimension_value`,
+  `t1`.`value`,
+  `t1`.`numerator`,
+  `t1`.`denominator`,
+  `t1`.`maturing`
+FROM (
+  SELECT
+    DATE(
+      CAST(FLOOR(
+        ieee_divide(
+          (
+            CAST(SUBSTRING(`t0`.`period`, IF((
+              2 + 1
+            ) >= 1, 2 + 1, 2 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64) * 12
+          ) + 0 + (
+            (
+              CAST(SUBSTRING(`t0`.`period`, IF((
+                8 + 1
+              ) >= 1, 8 + 1, 8 + 1 + LENGTH(`t0`.`period`)), 1) AS INT64) - 1
+            ) * 3
+          ),
+          12
+        )
+      ) AS INT64),
+      (
+        MOD(
+          (
+            CAST(SUBSTRING(`t0`.`period`, IF((
+              2 + 1
+            ) >= 1, 2 + 1, 2 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64) * 12
+          ) + 0 + (
+            (
+              CAST(SUBSTRING(`t0`.`period`, IF((
+                8 + 1
+              ) >= 1, 8 + 1, 8 + 1 + LENGTH(`t0`.`period`)), 1) AS INT64) - 1
+            ) * 3
+          ),
+          12
+        )
+      ) + 1,
+      1
+    ) AS `period_start`,
+    `t0`.`dimension_value`,
+    CAST(`t0`.`value` AS FLOAT64) AS `value`,
+    CAST(`t0`.`value` AS FLOAT64) AS `numerator`,
+    CAST(NULL AS FLOAT64) AS `denominator`,
+    FALSE AS `maturing`
+  FROM `manual_values` AS `t0`
+  WHERE
+    `t0`.`node_id` = 'nps'
+    AND `t0`.`dimension` = ''
+    AND STARTS_WITH(`t0`.`period`, 'FY')
+    AND INSTR(`t0`.`period`, '-Q') > 0
+) AS `t1`
+ORDER BY
+  `t1`.`period_start` ASC NULLS LAST,
+  CAST(`t1`.`dimension_value` AS STRING) ASC NULLS LAST

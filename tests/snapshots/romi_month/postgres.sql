@@ -1,0 +1,67 @@
+SELECT
+  CAST(CAST(EXTRACT(year FROM "t5"."period_start") AS BIGINT) AS VARCHAR) || '-' || CASE
+    WHEN CAST(EXTRACT(month FROM "t5"."period_start") AS BIGINT) < 10
+    THEN '0' || CAST(CAST(EXTRACT(month FROM "t5"."period_start") AS BIGINT) AS VARCHAR)
+    ELSE CAST(CAST(EXTRACT(month FROM "t5"."period_start") AS BIGINT) AS VARCHAR)
+  END AS "period",
+  "t5"."period_start",
+  DATE(
+    (
+      CAST("t5"."period_start" AS TIMESTAMP) + INTERVAL '1 MONTH'
+    ) - INTERVAL '1 DAY'
+  ) AS "period_end",
+  "t5"."dimension_value",
+  CAST((
+    "t5"."revenue" - "t5"."cost"
+  ) AS DOUBLE PRECISION) / NULLIF("t5"."cost", 0.0) AS "value",
+  "t5"."revenue" - "t5"."cost" AS "numerator",
+  "t5"."cost" AS "denominator",
+  FALSE AS "maturing"
+FROM (
+  SELECT
+    "t4"."period_start",
+    "t4"."dimension_value",
+    SUM("t4"."cost") AS "cost",
+    SUM("t4"."revenue") AS "revenue"
+  FROM (
+    SELECT
+      *
+    FROM (
+      SELECT
+        MAKE_DATE(
+          CAST(CAST(EXTRACT(year FROM "t0"."day") AS BIGINT) AS INT),
+          CAST(CAST(EXTRACT(month FROM "t0"."day") AS BIGINT) AS INT),
+          CAST(1 AS INT)
+        ) AS "period_start",
+        '' AS "dimension_value",
+        COALESCE("t0"."cost", 0.0) AS "cost",
+        0.0 AS "revenue"
+      FROM "spend" AS "t0"
+    ) AS "t2"
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        MAKE_DATE(
+          CAST(CAST(EXTRACT(year FROM DATE("t1"."closed_at")) AS BIGINT) AS INT),
+          CAST(CAST(EXTRACT(month FROM DATE("t1"."closed_at")) AS BIGINT) AS INT),
+          CAST(1 AS INT)
+        ) AS "period_start",
+        '' AS "dimension_value",
+        0.0 AS "cost",
+        COALESCE("t1"."amount", 0.0) AS "revenue"
+      FROM "deals" AS "t1"
+      WHERE
+        COALESCE("t1"."is_won", FALSE)
+        AND "t1"."closed_at" IS NOT NULL
+        AND "t1"."deal_type" IN ('new')
+    ) AS "t3"
+  ) AS "t4"
+  GROUP BY
+    1,
+    2
+) AS "t5"
+ORDER BY
+  "t5"."period_start" ASC,
+  "t5"."dimension_value" ASC
