@@ -78,7 +78,7 @@ def write_plan_xlsx(plan: Plan, path: Path, lang: str = "ja") -> Path:
         for cell in ws[ws.max_row]:
             cell.font = bold
             cell.fill = fill
-        ws.freeze_panes = ws.cell(row=2, column=3)
+        ws.freeze_panes = "C2"
 
     ws = wb.active
     ws.title = h["plan"]

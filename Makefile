@@ -1,0 +1,25 @@
+.PHONY: help demo test test-fast lint format bench
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+demo:  ## install, create the demo project in ./demo and show its plan
+	@bash scripts/bootstrap.sh
+	@uv run ikkan init demo --force
+	@uv run ikkan --project demo plan
+
+test:  ## install and run the whole test suite (PostgreSQL and browser tests included)
+	@bash scripts/bootstrap.sh --test
+	@uv run pytest -n 2 -q
+
+test-fast:  ## tests without PostgreSQL and the browser
+	@uv run pytest -n 2 -q -m "not postgres and not browser"
+
+lint:  ## ruff, ruff format --check, mypy
+	@uv run ruff check src tests
+	@uv run ruff format --check src tests
+	@uv run mypy
+
+format:  ## format the code
+	@uv run ruff check --fix src tests
+	@uv run ruff format src tests
