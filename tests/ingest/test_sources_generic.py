@@ -74,7 +74,7 @@ def test_generic_spend_with_value_maps_constants_and_formats(tmp_path):
     path = tmp_path / "line_ads.csv"
     path.write_text(
         "日,キャンペーン名,インプレッション数,クリック数,ご利用金額,媒体\n"
-        '07/01/2026,春キャンペーン,1000,10,"¥5,000",LINE\n'
+        '07/01/2026,春キャンペーン,1000,10,"5,000円",LINE\n'
         '08/01/2026,春キャンペーン,900,9,"￥4,000",LINE\n'
         "99/99/2026,春キャンペーン,900,9,1,LINE\n",
         encoding="cp932",

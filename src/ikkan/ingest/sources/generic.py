@@ -228,14 +228,12 @@ def _handle(
         columns["lead_key"] = [
             None if v is None else f"{lead_ss}:{v}" for v in pick(conv.get("lead_ref"), keep)
         ]
-    if "amount:currency" in conv.values and "currency" in output_columns(table):
+    money = next(
+        (f"{m}:currency" for m in ("amount", "cost") if f"{m}:currency" in conv.values), None
+    )
+    if money and "currency" in output_columns(table):
         given = columns.get("currency") or [None] * len(keep)
-        found = pick(
-            conv.values["amount:currency"]
-            if "amount" in mapping.columns
-            else conv.values.get("cost:currency", []),
-            keep,
-        )
+        found = pick(conv.values[money], keep)
         columns["currency"] = [a or b for a, b in zip(given, found, strict=True)]
     if "channel" in output_columns(table):
         if "channel_raw" in columns and "channel" not in columns:
