@@ -13,6 +13,15 @@ SHARED = REPO.parent / "shared"
 DATASETS = SHARED / "datasets"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        default=False,
+        help="rewrite tests/snapshots/<test>/<dialect>.sql from the current compiler",
+    )
+
+
 @pytest.fixture
 def write_project(tmp_path: Path) -> Callable[..., Path]:
     """Write ``ikkan.yml`` (and extra files) into a fresh folder; return the folder."""

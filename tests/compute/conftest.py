@@ -20,15 +20,6 @@ from .dataset import DATASET, STAGES, load
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "database": "test"}
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--update-snapshots",
-        action="store_true",
-        default=False,
-        help="rewrite tests/snapshots/<test>/<dialect>.sql from the current compiler",
-    )
-
-
 @dataclass
 class Engine:
     """A loaded backend and the dialect its SQL is rendered in."""
