@@ -168,7 +168,7 @@ def load(
 
 
 def _naive(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None, microsecond=0)
+    return moment.replace(tzinfo=None)
 
 
 def _ordered(result: ReadResult) -> list[tuple[str, Any]]:
