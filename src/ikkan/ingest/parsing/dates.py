@@ -62,6 +62,13 @@ def parse_datetime(
     if isinstance(value, int | float):
         return _excel_serial(value)
     raw = str(value)
+    if not formats and len(raw) in (10, 16, 19) and raw[4:5] == "-" and raw[7:8] == "-":
+        try:
+            parsed = datetime.fromisoformat(raw)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is None:
+            return parsed
     fast = _ISO_FAST.match(raw)
     if fast and not formats:
         y, m, d, hh, mm, ss = fast.groups()

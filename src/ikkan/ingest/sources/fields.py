@@ -33,6 +33,7 @@ from ikkan.ingest.sources.log import ReadLog
 from ikkan.ingest.sources.tabular import RawBatch
 
 _CACHE_LIMIT = 200_000
+_MISSING = object()
 
 
 class Kind(StrEnum):
@@ -182,27 +183,32 @@ def convert_batch(batch: RawBatch, plan: ColumnPlan, log: ReadLog, tz: tzinfo | 
         spec_ = plan.specs[name]
         parse = _parser(spec_, tz)
         cache: dict[object, Any] = {}
-        cacheable = spec_.kind in (Kind.DATE, Kind.DATETIME, Kind.AMOUNT, Kind.TEXT)
+        cacheable = spec_.kind not in (Kind.ID, Kind.EMAIL)
         out: list[Any] = [None] * size
         for i, row in enumerate(batch.rows):
             raw = row[position]
+            if raw is None or raw == "":
+                continue
+            if cacheable:
+                hit = cache.get(raw, _MISSING)
+                if hit is not _MISSING:
+                    out[i] = hit
+                    continue
             if _is_null(raw):
-                continue
-            if cacheable and raw in cache:
-                out[i] = cache[raw]
-                continue
-            try:
-                value = parse(raw)
-            except ParseError as exc:
-                bad.add(i)
-                log.reject(
-                    batch.numbers[i],
-                    plan.header[position],
-                    raw,
-                    exc.reason,
-                    dict(zip(plan.header, row, strict=False)),
-                )
-                continue
+                value = None
+            else:
+                try:
+                    value = parse(raw)
+                except ParseError as exc:
+                    bad.add(i)
+                    log.reject(
+                        batch.numbers[i],
+                        plan.header[position],
+                        raw,
+                        exc.reason,
+                        dict(zip(plan.header, row, strict=False)),
+                    )
+                    continue
             if cacheable:
                 if len(cache) > _CACHE_LIMIT:
                     cache.clear()
@@ -228,7 +234,11 @@ def attributes_json(rows: Sequence[Sequence[object]], plan: ColumnPlan) -> list[
     pairs = [(plan.header[i], i) for i in plan.extra]
     out: list[str | None] = []
     for row in rows:
-        found = {label: _json_value(row[i]) for label, i in pairs if not _is_null(row[i])}
+        found = {
+            label: _json_value(row[i])
+            for label, i in pairs
+            if row[i] is not None and row[i] != "" and not _is_null(row[i])
+        }
         out.append(json.dumps(found, ensure_ascii=False) if found else None)
     return out
 
