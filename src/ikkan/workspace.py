@@ -8,15 +8,25 @@ has errors and otherwise works out the targets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from ikkan.errors import ProjectInvalid
+from ikkan.clock import Clock, SystemClock
+from ikkan.errors import ProjectInvalid, UserError
 from ikkan.model.issues import Issue, Severity
 from ikkan.model.lint import lint_tree
 from ikkan.model.planning import Plan, achievability_issues, make_plan
 from ikkan.model.spec import ProjectSpec
 from ikkan.model.tree import KpiTree, resolve_tree
 from ikkan.project.loader import LoadedProject, load_project
+
+if TYPE_CHECKING:
+    from ikkan.monitor.calendar import BusinessCalendar
+    from ikkan.services.refresh import Progress, RefreshReport
+    from ikkan.services.status import StatusReport
+    from ikkan.warehouse.base import SqlWarehouse
 
 
 @dataclass
@@ -25,16 +35,171 @@ class Workspace:
     loaded: LoadedProject
     tree: KpiTree | None
     issues: list[Issue] = field(default_factory=list)
+    clock: Clock = field(default_factory=SystemClock)
+    _warehouse: Any = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, path: Path | str | None = None) -> Workspace:
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        clock: Clock | None = None,
+        warehouse_url: str | None = None,
+    ) -> Workspace:
         loaded = load_project(Path(path or "."))
         issues = list(loaded.issues)
         tree = None
         if loaded.spec is not None:
             tree, tree_issues = resolve_tree(loaded.spec, loaded.source_map, loaded.invalid_nodes)
             issues += tree_issues
-        return cls(loaded.root, loaded, tree, _sorted(issues))
+        ws = cls(loaded.root, loaded, tree, _sorted(issues), clock or SystemClock())
+        if warehouse_url is not None:
+            from ikkan.warehouse import open_warehouse
+
+            ws._warehouse = open_warehouse(warehouse_url)
+        return ws
+
+    # -- the warehouse ----------------------------------------------------------------
+    @property
+    def warehouse_url(self) -> str:
+        from ikkan.warehouse import default_warehouse_url
+
+        configured = self.spec.warehouse.url
+        if configured is None:
+            return default_warehouse_url(self.root)
+        import os
+
+        url = os.path.expandvars(configured)  # secrets come from the environment
+        prefix = "duckdb:///"
+        if url.startswith(prefix) and not Path(url[len(prefix) - 1 :]).is_absolute():
+            return "duckdb://" + str((self.root / url[len(prefix) :]).resolve())
+        return url
+
+    def warehouse(self) -> SqlWarehouse:
+        """The project's warehouse, migrated to the current schema."""
+        if self._warehouse is None:
+            from ikkan.warehouse import open_warehouse
+
+            self._warehouse = open_warehouse(self.warehouse_url)
+        self._warehouse.migrate()
+        return self._warehouse  # type: ignore[no-any-return]
+
+    def today(self) -> date:
+        return self.clock.now(ZoneInfo(self.spec.company.timezone)).date()
+
+    def data_as_of(self) -> date:
+        """Today, or the last day with data when the data stops earlier (exports lag)."""
+        from ikkan.services.refresh import latest_data_day
+
+        today = self.today()
+        latest = latest_data_day(self.warehouse())
+        return min(today, latest) if latest else today
+
+    def calendar(self) -> BusinessCalendar:
+        from ikkan.monitor.calendar import CalendarSettings
+
+        return CalendarSettings(**self.spec.calendar.model_dump()).calendar()
+
+    # -- data ---------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: list[Path] | None = None,
+        *,
+        reader: str | None = None,
+        force: bool = False,
+        progress: Any = None,
+    ) -> list[Any]:
+        """Import files or folders (default: the project's sources:). Returns FileOutcomes."""
+        from ikkan.services.ingest import IngestTarget, ingest, targets_from_sources
+
+        self._require_valid()
+        if paths:
+            targets = [IngestTarget(p, reader) for p in paths]
+        else:
+            targets = targets_from_sources(self.spec, self.root)
+        return ingest(self.spec, self.warehouse(), targets, force=force, progress=progress)
+
+    def quality(self) -> Any:
+        """The data quality report (duplicates, missing fields, impossible dates …)."""
+        from ikkan.warehouse.quality import quality_report
+        from ikkan.warehouse.quality_model import QualitySettings
+
+        settings = QualitySettings(
+            stages=tuple(s.id for s in self.spec.funnel.stages),
+            clock=self.clock,
+            timezone=self.spec.company.timezone,
+        )
+        return quality_report(self.warehouse(), settings)
+
+    def warehouse_dialect(self) -> str:
+        return "postgres" if self.warehouse_url.startswith("postgres") else "duckdb"
+
+    def explain(
+        self,
+        node_id: str,
+        *,
+        grain: str = "month",
+        by: str | None = None,
+        dialect: str | None = None,
+    ) -> dict[str, Any]:
+        """How a node's value is computed: definition, formula or SQL, latest values."""
+        return _explain(self, node_id, grain, by, dialect)
+
+    def checklist(self, *, as_of: date | None = None) -> list[Any]:
+        """The seed 000 readiness checklist, checked from what the project knows."""
+        from datetime import datetime, time
+
+        from ikkan.monitor.checklist import evaluate_checklist
+        from ikkan.services.facts import project_facts
+
+        day = as_of or self.today()
+        facts = project_facts(self)
+        moment = datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(self.spec.company.timezone))
+        return evaluate_checklist(facts, moment)
+
+    # -- measurement --------------------------------------------------------------------
+    def refresh(
+        self, *, as_of: date | None = None, full: bool = False, progress: Progress | None = None
+    ) -> RefreshReport:
+        from ikkan.services.refresh import refresh
+
+        tree = self._require_valid()
+        measure = self.spec.measure
+        return refresh(
+            tree,
+            self.warehouse(),
+            as_of=as_of or self.data_as_of(),
+            grains=list(measure.grains),
+            dimensions=list(measure.dimensions),
+            full=full,
+            progress=progress,
+        )
+
+    def status(
+        self, *, period: str | None = None, by: str | None = None, as_of: date | None = None
+    ) -> StatusReport:
+        from ikkan.model.periods import parse_period
+        from ikkan.services.status import build_status, default_period
+
+        tree = self._require_valid()
+        day = as_of or self.data_as_of()
+        fy_start = self.spec.company.fiscal_year_start
+        chosen = parse_period(period, fy_start) if period else default_period(day)
+        if str(chosen.grain) not in self.spec.measure.grains:
+            raise UserError(
+                f"{chosen.key} is a {chosen.grain}, which refresh does not compute",
+                hint="add it to measure.grains in ikkan.yml, or ask for "
+                + ", ".join(self.spec.measure.grains),
+            )
+        if by is not None and by not in self.spec.measure.dimensions:
+            raise UserError(
+                f"refresh does not compute a breakdown by '{by}'",
+                hint="add it to measure.dimensions in ikkan.yml; computed: "
+                + (", ".join(self.spec.measure.dimensions) or "none"),
+            )
+        return build_status(
+            tree, self.plan(), self.warehouse(), chosen, day, self.calendar(), by=by
+        )
 
     @property
     def spec(self) -> ProjectSpec:
@@ -74,6 +239,62 @@ class Workspace:
         if errors:
             raise ProjectInvalid(errors)
         return plan
+
+
+def _explain(
+    ws: Workspace, node_id: str, grain: str, by: str | None, dialect: str | None
+) -> dict[str, Any]:
+    from ikkan.errors import did_you_mean
+
+    tree = ws._require_valid()
+    if node_id not in tree.nodes:
+        raise UserError(
+            f"unknown node '{node_id}'",
+            hint=did_you_mean(node_id, tree.nodes) or "see 'ikkan plan' for ids",
+        )
+    node = tree.nodes[node_id]
+    lang = ws.lang
+    out: dict[str, Any] = {
+        "title": f"{node.name(lang)} ({node_id}, {node.kind})",
+        "definition": node.definition,
+        "unit": node.unit.id if node.unit else None,
+        "owner": " / ".join(p for p in (node.department, node.person) if p) or None,
+        "formula": node.formula.text if node.formula else None,
+        "inputs": list(node.formula.names) if node.formula else [],
+        "metric": node.metric.model_dump_json(by_alias=True, exclude_defaults=True)
+        if node.metric
+        else None,
+        "grain": grain,
+    }
+    if node.metric is not None:
+        from ikkan.compute import compile_metric, to_sql
+
+        name = dialect or ws.warehouse_dialect()
+        expr = compile_metric(
+            node.metric,
+            grain=grain,
+            dimension=by,
+            stages=tuple(s.id for s in ws.spec.funnel.stages),
+            fiscal_year_start=ws.spec.company.fiscal_year_start,
+            as_of=ws.today(),
+            node_id=node_id,
+        )
+        out["sql"] = to_sql(expr, name)
+        out["dialect"] = name
+    try:
+        rows = (
+            ws.warehouse()
+            .query(
+                "SELECT period, value FROM kpi_values WHERE node_id = ? AND grain = ? "
+                "AND dimension = '' ORDER BY period_start DESC LIMIT 6",
+                [node_id, grain],
+            )
+            .to_pylist()
+        )
+        out["latest"] = rows
+    except UserError:
+        out["latest"] = []
+    return out
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:

@@ -22,6 +22,9 @@ def init(
     directory: Annotated[Path, typer.Argument(help="folder to create")] = Path("my-kpis"),
     lang: Annotated[str, typer.Option("--lang", help="ja or en")] = "ja",
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing ikkan.yml")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="also write two years of sample exports to exports/")
+    ] = False,
 ) -> None:
     """Create a project with a complete, commented example tree (seed 004 template)."""
     from ikkan.cli.render import console
@@ -32,13 +35,17 @@ def init(
 
         raise UserError(f"unknown language '{lang}'", hint="use --lang ja or --lang en")
     language: Literal["ja", "en"] = "ja" if lang == "ja" else "en"
-    written = create_project(directory, language, force=force)
+    with console.status("writing sample exports…" if demo else "writing…"):
+        written = create_project(directory, language, force=force, demo=demo)
     for path in written:
         console.print(f"  created {path}")
+    steps = "ikkan validate && ikkan lint && ikkan plan"
+    if demo:
+        steps += " && ikkan ingest && ikkan refresh && ikkan status"
     console.print(
-        f"\nNext: cd {directory} && ikkan validate && ikkan lint && ikkan plan"
+        f"\nNext: cd {directory} && {steps}"
         if language == "en"
-        else f"\n次に: cd {directory} && ikkan validate && ikkan lint && ikkan plan"
+        else f"\n次に: cd {directory} && {steps}"
     )
 
 

@@ -6,6 +6,7 @@ Every model is frozen and refuses unknown keys. Values that people write as text
 
 from __future__ import annotations
 
+from datetime import date, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -155,6 +156,9 @@ class NodeSpec(Spec):
     )
     parent: str | None = Field(None, description="parent node when no formula links them")
     metric: MetricSpec | None = Field(None, description="how the value is measured")
+    benchmark: str | None = Field(
+        None, description="benchmark metric to compare with (default: the node id)"
+    )
 
 
 class DepartmentSpec(Spec):
@@ -172,6 +176,36 @@ class SourceSpec(Spec):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+class CalendarSpec(Spec):
+    """The business calendar for pacing and SLAs (Japanese defaults)."""
+
+    public_holidays: bool = Field(True, description="Japanese public holidays are closed")
+    year_end: bool = Field(True, description="closed 12/29–1/3 (年末年始)")
+    obon: bool = Field(False, description="closed 8/13–8/16 (お盆)")
+    holidays: list[date] = Field(default_factory=list, description="extra company holidays")
+    workdays: list[date] = Field(default_factory=list, description="extra working days")
+    weekend: list[int] = Field(default_factory=lambda: [5, 6], description="0=Mon … 6=Sun")
+    day_start: time = Field(time(9, 0), description="business hours start")
+    day_end: time = Field(time(18, 0), description="business hours end")
+
+
+GrainName = Literal["day", "week", "month", "quarter", "half", "fiscal_year"]
+DEFAULT_GRAINS: tuple[GrainName, ...] = ("week", "month", "quarter", "half", "fiscal_year")
+
+
+class MeasureSpec(Spec):
+    """What ``ikkan refresh`` computes."""
+
+    grains: list[GrainName] = Field(
+        default_factory=lambda: list(DEFAULT_GRAINS),
+        description="period grains to compute",
+    )
+    dimensions: list[str] = Field(
+        default_factory=lambda: ["channel"],
+        description="breakdowns to compute besides the total (channel, campaign, segment, owner …)",
+    )
+
+
 class WarehouseSpec(Spec):
     url: str | None = Field(
         None, description="duckdb:///path or postgresql://… (default: embedded)"
@@ -187,6 +221,8 @@ class ProjectSpec(Spec):
     channels: dict[str, ChannelSpec] = Field(default_factory=dict)
     sources: dict[str, SourceSpec] = Field(default_factory=dict)
     warehouse: WarehouseSpec = Field(default_factory=WarehouseSpec)
+    calendar: CalendarSpec = Field(default_factory=CalendarSpec)
+    measure: MeasureSpec = Field(default_factory=MeasureSpec)
     include: list[str] = Field(default_factory=list, description="more YAML files with nodes")
     nodes: dict[str, NodeSpec] = Field(default_factory=dict)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from ikkan.errors import UserError
 
+DEMO_LEADS = 10_000  # about the volume the template plan needs (6,000 leads a year)
 GITIGNORE = "# ikkan's local warehouse and state\n.ikkan/\n"
 
 
@@ -18,7 +20,12 @@ def template_text(lang: Literal["ja", "en"]) -> str:
 
 
 def create_project(
-    directory: Path, lang: Literal["ja", "en"], *, force: bool = False
+    directory: Path,
+    lang: Literal["ja", "en"],
+    *,
+    force: bool = False,
+    demo: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
     target = directory / "ikkan.yml"
     if target.exists() and not force:
@@ -33,4 +40,9 @@ def create_project(
     if not ignore.exists():
         ignore.write_text(GITIGNORE, encoding="utf-8")
         written.append(ignore)
+    if demo:
+        from ikkan.demo import generate_exports
+
+        generate_exports(directory / "exports", leads=DEMO_LEADS, progress=progress)
+        written.append(directory / "exports")
     return written

@@ -1,0 +1,97 @@
+"""``ikkan ingest`` and ``ikkan quality``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ikkan.cli.state import STATE
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("quality")(quality)
+
+
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="files or folders (default: the sources: in ikkan.yml)"),
+    ] = None,
+    reader: Annotated[
+        str | None,
+        typer.Option(
+            "--reader",
+            help="hubspot_contacts, salesforce_opportunities, ga4 … "
+            "(default: detected from the file)",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="re-read files already imported")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
+) -> None:
+    """Import exports (HubSpot, Salesforce, GA4, ad platforms, Zoom, generic CSV/XLSX)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ikkan.cli.data_render import print_ingest
+    from ikkan.cli.render import console
+    from ikkan.workspace import Workspace
+
+    ws = Workspace.open(STATE.project)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def tick(name: str, rows: int) -> None:
+            bar.update(task, description=f"{name}: {rows:,} rows")
+
+        outcomes = ws.ingest(
+            list(paths) if paths else None, reader=reader, force=force, progress=tick
+        )
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "file": str(o.path),
+                        "reader": o.reader,
+                        "rows_read": o.rows_read,
+                        "rejected": o.rejected,
+                        "warnings": o.warnings,
+                        "error": o.error.render() if o.error else None,
+                        "load": o.report.to_dict() if o.report else None,
+                    }
+                    for o in outcomes
+                ],
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+    else:
+        print_ingest(outcomes, ws.lang)
+    if any(not o.ok for o in outcomes):
+        raise typer.Exit(1)
+
+
+def quality(
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable report")] = False,
+) -> None:
+    """Data quality: duplicates, missing fields, dates out of order, unmapped values …"""
+    from ikkan.cli.data_render import print_quality
+    from ikkan.workspace import Workspace
+
+    ws = Workspace.open(STATE.project)
+    report = ws.quality()
+    if as_json:
+        typer.echo(report.to_json())
+        return
+    print_quality(report, ws.lang)

@@ -1,0 +1,100 @@
+"""Manual values (NPS, survey scores) typed into a CSV: node_id, period, value [, note …].
+
+Columns: ``node_id``, ``period`` (2026-10, FY2026-Q3 …), ``value`` (``42``, ``42%``),
+optional ``dimension``, ``dimension_value``, ``note``, ``entered_by``. Japanese headers
+ノードID / 期間 / 値 / メモ / 入力者 work too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pyarrow as pa
+
+from ikkan.ingest.base import ReaderContext, ReadResult, RejectedRow
+from ikkan.ingest.parsing.encoding import sniff_encoding
+from ikkan.model.canonical import BOOKKEEPING, MANUAL_VALUES
+from ikkan.model.numbers import NumberFormatError, parse_number
+from ikkan.model.periods import PeriodError, parse_period
+
+ALIASES = {
+    "node_id": ("node_id", "node", "ノードid", "ノード", "kpi"),
+    "period": ("period", "期間"),
+    "value": ("value", "値", "実績"),
+    "dimension": ("dimension", "軸"),
+    "dimension_value": ("dimension_value", "軸の値"),
+    "note": ("note", "メモ", "備考"),
+    "entered_by": ("entered_by", "入力者"),
+}
+
+
+def _header_map(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = name.strip().lower().lstrip("\ufeff")
+        for column, aliases in ALIASES.items():
+            if key in aliases and column not in found:
+                found[column] = index
+    return found
+
+
+class ManualValuesReader:
+    name = "manual_values"
+    source_system = "manual"
+
+    def sniff(self, path: Path, head: str) -> bool:
+        first = head.splitlines()[0] if head else ""
+        found = _header_map(next(csv.reader([first]), []))
+        return {"node_id", "period", "value"} <= set(found)
+
+    def read(self, path: Path, context: ReaderContext) -> ReadResult:
+        encoding = sniff_encoding(path)
+        text = path.read_bytes().decode(encoding)
+        rows = list(csv.reader(io.StringIO(text)))
+        result = ReadResult(self.source_system, self.name, str(path), encoding=encoding)
+        if not rows:
+            return result
+        columns = _header_map(rows[0])
+        fy_start = int(context.options.get("fiscal_year_start", 4))
+        out: list[dict[str, object]] = []
+        for number, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            result.rows_read += 1
+            record = {name: row[i] if i < len(row) else "" for name, i in columns.items()}
+            try:
+                period = parse_period(record["period"], fy_start).key
+            except PeriodError as exc:
+                result.rejected.append(
+                    RejectedRow(str(path), number, "period", record["period"], exc.message, record)
+                )
+                continue
+            try:
+                value = parse_number(record["value"])
+            except NumberFormatError as exc:
+                result.rejected.append(
+                    RejectedRow(str(path), number, "value", record["value"], str(exc), record)
+                )
+                continue
+            if not record["node_id"].strip():
+                result.rejected.append(
+                    RejectedRow(str(path), number, "node_id", "", "node_id is empty", record)
+                )
+                continue
+            out.append(
+                {
+                    "node_id": record["node_id"].strip(),
+                    "period": period,
+                    "dimension": record.get("dimension", "").strip(),
+                    "dimension_value": record.get("dimension_value", "").strip(),
+                    "value": value,
+                    "note": record.get("note") or None,
+                    "entered_by": record.get("entered_by") or None,
+                }
+            )
+        names = [c.name for c in MANUAL_VALUES.columns if c.name not in BOOKKEEPING]
+        schema = pa.schema([(n, pa.float64() if n == "value" else pa.string()) for n in names])
+        result.tables["manual_values"] = pa.Table.from_pylist(out, schema=schema)
+        return result

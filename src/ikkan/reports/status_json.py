@@ -1,0 +1,97 @@
+"""``ikkan status --json``: the status report as plain data (version 1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ikkan.model.tree import KpiTree
+from ikkan.services.status import StatusReport
+
+STATUS_JSON_VERSION = 1
+
+
+def status_to_json(tree: KpiTree | None, report: StatusReport) -> dict[str, Any]:
+    nodes = []
+    for node_id, s in report.nodes.items():
+        node = tree.nodes[node_id] if tree else None
+        nodes.append(
+            {
+                "id": node_id,
+                "label": {"ja": node.label.ja, "en": node.label.en} if node else None,
+                "kind": str(node.kind) if node else None,
+                "unit": node.unit.id if node and node.unit else None,
+                "direction": str(node.direction) if node else None,
+                "actual": s.actual,
+                "commit": s.commit,
+                "stretch": s.stretch,
+                "achievement": s.status.achievement,
+                "gap": s.status.gap,
+                "rag": s.status.rag.value,
+                "stretch_reached": s.status.stretch_reached,
+                "maturing": s.maturing,
+                "pacing": None
+                if s.pacing is None
+                else {
+                    "expected_to_date": s.pacing.expected_to_date,
+                    "projected": s.pacing.projected,
+                    "pace": s.pacing.pace,
+                    "status": s.pacing.status.value,
+                    "elapsed_business_days": s.pacing.elapsed_days,
+                    "business_days": s.pacing.total_days,
+                    "required_per_day": s.pacing.required_per_day,
+                },
+                "previous": {
+                    "value": s.comparison.mom.previous,
+                    "change": s.comparison.mom.absolute,
+                    "percent": s.comparison.mom.percent,
+                },
+                "year_ago": {
+                    "value": s.comparison.yoy.previous,
+                    "change": s.comparison.yoy.absolute,
+                    "percent": s.comparison.yoy.percent,
+                },
+                "benchmarks": [
+                    {"id": f.benchmark.id, "level": f.level.value, "message": f.message("en")}
+                    for f in s.benchmarks
+                ],
+            }
+        )
+    d = report.bottleneck
+    worst = d.bottleneck if d else None
+    return {
+        "ikkan_status_version": STATUS_JSON_VERSION,
+        "period": report.period.key,
+        "grain": str(report.period.grain),
+        "as_of": report.as_of.isoformat(),
+        "running": report.running,
+        "computed_at": report.computed_at,
+        "nodes": nodes,
+        "bottleneck": None
+        if d is None
+        else {
+            "kgi": d.root,
+            "target": d.target,
+            "actual": d.actual,
+            "gap": d.actual - d.target,
+            "node": worst.node if worst else None,
+            "contributions": [
+                {
+                    "node": c.node,
+                    "actual": c.actual,
+                    "target": c.target,
+                    "contribution": c.contribution,
+                    "share": c.share,
+                    "leaf": c.is_leaf,
+                    "method": c.method,
+                }
+                for c in d.ranked(leaves_only=False)
+            ],
+            "note": report.bottleneck_note,
+        },
+        "by": None
+        if report.by is None
+        else {
+            "dimension": report.by.dimension,
+            "values": report.by.values,
+        },
+    }
