@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL text holds only "?" placeholders; values are parameters
 """``ikkan status``: actual vs target, pacing, MoM / YoY, benchmarks and the bottleneck.
 
 Reads kpi_values (written by refresh) and the plan; the judging itself is monitor/'s pure
@@ -69,7 +70,7 @@ def read_values(
     marks = ", ".join("?" for _ in periods)  # only placeholders are formatted in
     sql = (
         "SELECT node_id, period, dimension_value, value, numerator, denominator, maturing, "
-        f"computed_at FROM kpi_values WHERE grain = ? AND dimension = ? AND period IN ({marks})"  # noqa: S608
+        f"computed_at FROM kpi_values WHERE grain = ? AND dimension = ? AND period IN ({marks})"
     )
     table = warehouse.query(sql, [grain, dimension, *periods])
     return {(r["node_id"], r["period"], r["dimension_value"]): r for r in table.to_pylist()}
