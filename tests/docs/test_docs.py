@@ -9,8 +9,10 @@ from pydantic import BaseModel
 
 from ikkan.cli.main import app
 from ikkan.model.spec import (
+    CalendarSpec,
     CompanySpec,
     FunnelSpec,
+    MeasureSpec,
     NodeSpec,
     PlanSpec,
     ProjectSpec,
@@ -34,7 +36,15 @@ def test_every_command_is_documented() -> None:
 
 def test_every_spec_key_is_documented() -> None:
     spec_doc = (REPO / "docs" / "spec.md").read_text(encoding="utf-8")
-    models: list[type[BaseModel]] = [ProjectSpec, NodeSpec, CompanySpec, FunnelSpec, PlanSpec]
+    models: list[type[BaseModel]] = [
+        ProjectSpec,
+        NodeSpec,
+        CompanySpec,
+        FunnelSpec,
+        PlanSpec,
+        CalendarSpec,
+        MeasureSpec,
+    ]
     missing = [
         f"{model.__name__}.{name}"
         for model in models
