@@ -1,0 +1,198 @@
+"""Clean delimited files read by DuckDB's parallel CSV scanner, with exact row numbers.
+
+The vectorised import path (see ``fast_contacts``) only takes a file this module can read
+exactly as Python's ``csv`` module (the row-by-row path) would: the header on line 1, every
+row as wide as the header (or, on a second try, narrower), no blank line between data rows,
+no lone carriage return, no NUL byte and no quote that ``csv`` would keep but DuckDB would
+strip (``a, "b"``). Anything else returns None and the caller uses the row-by-row path.
+
+Row numbers: record ``i`` starts on line ``2 + i + (newlines inside the cells of records
+0..i-1)``; a check that header, records, in-cell newlines and trailing blank lines add up to
+the file's line count proves no line was skipped.
+"""
+
+# ruff: noqa: S608 - SQL text holds only generated column names; labels are parameters
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_CHUNK = 8 << 20
+_NULL_MARK = "\x01ikkan-padded\x02"  # DuckDB's nullstr: only padded cells come back null
+_BOM = "\ufeff"
+_MAX_SPACE_QUOTES = 100_000
+
+
+@dataclass(frozen=True)
+class LineStats:
+    """Facts about a UTF-8 file's bytes that decide whether DuckDB may read it."""
+
+    lines: int  # as Python's csv module counts them
+    trailing_blank: int  # empty lines at the end of the file
+    clean: bool  # no NUL, no lone CR, no quote opened after blanks
+
+
+def column_names(width: int) -> list[str]:
+    return [f"c{i}" for i in range(width)]
+
+
+@contextmanager
+def utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
+    """``path`` itself when it is UTF-8, else a UTF-8 temporary copy (deleted afterwards)."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        yield path
+        return
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    handle, name = tempfile.mkstemp(prefix="ikkan-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "wb") as sink, path.open("rb") as source:
+            first = True
+            while True:
+                chunk = source.read(_CHUNK)
+                text = decoder.decode(chunk, not chunk)
+                if first and text.startswith(_BOM):
+                    text = text[1:]
+                first = False
+                sink.write(text.encode("utf-8", "surrogatepass"))
+                if not chunk:
+                    break
+        yield Path(name)
+    finally:
+        os.unlink(name)
+
+
+def line_stats(path: Path, delimiter: str) -> LineStats:
+    """One pass over the bytes: line count, trailing blank lines, and the quirks."""
+    newlines = carriage = crlf = 0
+    clean = True
+    tail = b""
+    last = b""
+    space_quotes = 0
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                break
+            joined = last + chunk
+            newlines += chunk.count(b"\n")
+            carriage += chunk.count(b"\r")
+            crlf += joined.count(b"\r\n") - last.count(b"\r\n")
+            if b"\x00" in chunk:
+                clean = False
+            found = _quotes_after_blanks(joined, max(0, len(last) - 1), delimiter.encode())
+            if found is None:
+                clean = False
+            else:
+                space_quotes += found
+            last = joined[-64:]
+            tail = (tail + chunk)[-4096:]
+    if carriage != crlf or space_quotes > _MAX_SPACE_QUOTES:
+        clean = False
+    lines = newlines + (1 if tail and not tail.endswith(b"\n") else 0)
+    return LineStats(lines, _trailing_blank_lines(tail), clean)
+
+
+def _quotes_after_blanks(data: bytes, start: int, delimiter: bytes) -> int | None:
+    """How many ``<blank>"`` pairs start at or after ``start``; None if one of them opens a
+    quoted field after leading blanks (which csv keeps verbatim and DuckDB unquotes)."""
+    count = 0
+    for pair in (b' "', b'\t"'):
+        at = data.find(pair, start)
+        while at != -1:
+            count += 1
+            back = at
+            while back > 0 and data[back - 1 : back] in (b" ", b"\t"):
+                back -= 1
+            before = data[back - 1 : back]
+            if back == 0 or before in (delimiter, b"\n", b"\r"):
+                return None
+            at = data.find(pair, at + 1)
+    return count
+
+
+def _trailing_blank_lines(tail: bytes) -> int:
+    if not tail.endswith(b"\n"):
+        return 0
+    lines = tail[:-1].split(b"\n")
+    blank = 0
+    for line in reversed(lines):
+        if line.strip(b"\r") != b"":
+            break
+        blank += 1
+    return blank
+
+
+@dataclass
+class ScannedFile:
+    """Raw cells (columns c0…, '' for empty, null only for padded cells) plus any extra
+    computed columns, and each record's 1-based starting line."""
+
+    table: pa.Table
+    numbers: pa.Array
+
+
+def scan_csv(
+    con: Any,
+    path: Path,
+    width: int,
+    delimiter: str,
+    stats: LineStats,
+    extra_select: Sequence[str] = (),
+    params: Sequence[Any] = (),  # the ``?`` of ``extra_select``, in order
+) -> ScannedFile | None:
+    """Records after the header line, or None when DuckDB cannot read the file exactly as
+    the row-by-row path would (then that path reads it)."""
+    import duckdb
+
+    if not stats.clean:
+        return None
+    names = column_names(width)
+    raw = ", ".join(names)
+    fixed = ["CASE WHEN starts_with(c0, ?) THEN substr(c0, 2) ELSE c0 END AS c0", *names[1:]]
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    for padding in (False, True):
+        source = (
+            f"read_csv(?, header = false, skip = 1, columns = {columns}, auto_detect = false, "
+            f"delim = ?, quote = '\"', escape = '\"', strict_mode = true, "
+            f"null_padding = {str(padding).lower()}, parallel = {str(not padding).lower()}, "
+            f"nullstr = ?, allow_quoted_nulls = false)"
+        )
+        selects = ", ".join([raw, *extra_select])
+        sql = f"SELECT {selects} FROM (SELECT {', '.join(fixed)} FROM {source})"
+        try:
+            relation = con.sql(sql, params=[*params, _BOM, str(path), delimiter, _NULL_MARK])
+            table = relation.to_arrow_table()
+        except duckdb.Error:
+            continue
+        if not padding and any(table.column(n).null_count for n in names):
+            return None  # a cell held the null marker itself
+        numbers = _line_numbers(table, names, stats)
+        if numbers is None:
+            return None
+        return ScannedFile(table, numbers)
+    return None
+
+
+def _line_numbers(table: pa.Table, names: Sequence[str], stats: LineStats) -> pa.Array | None:
+    rows = table.num_rows
+    start = pa.array(range(2, rows + 2), pa.int64())
+    if 1 + rows + stats.trailing_blank == stats.lines:
+        return start
+    inside = pa.array([0] * rows, pa.int64())
+    for name in names:
+        counts = pc.fill_null(pc.count_substring(table.column(name), "\n"), 0)
+        inside = pc.add(inside, pc.cast(counts, pa.int64()))
+    if 1 + rows + int(pc.sum(inside).as_py() or 0) + stats.trailing_blank != stats.lines:
+        return None  # a blank line between records was skipped: numbers would be wrong
+    before = pc.subtract(pc.cumulative_sum(inside), inside)
+    return pc.add(start, before)

@@ -1,0 +1,142 @@
+"""HubSpot contacts through the vectorised path (``fast_contacts``); None when the file
+needs the row-by-row reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.sources import fast_contacts as fast
+from ikkan.ingest.sources.builder import arrow_schema
+from ikkan.ingest.sources.fast_convert import supported
+from ikkan.ingest.sources.fields import plan_columns, warn_extra
+from ikkan.ingest.sources.hubspot import (
+    CONTACT_FIELDS,
+    SOURCE,
+    _first_id,
+    stage_columns,
+)
+from ikkan.ingest.sources.log import ReadLog
+from ikkan.ingest.sources.runner import header_test
+from ikkan.ingest.sources.stages import StageMapper
+from ikkan.model.canonical import LEADS
+
+_TEXT_COLUMNS = (
+    "created_at",
+    "email",
+    "first_name",
+    "last_name",
+    "company",
+    "industry",
+    "employees",
+    "country",
+    "owner",
+    "status",
+    "score",
+)
+
+
+def read_contacts_fast(path: Path, context: ReaderContext, reader: str) -> ReadResult | None:
+    expected = [a for s in CONTACT_FIELDS for a in s.aliases[1:2]]
+    found = fast.located_header(path, header_test(CONTACT_FIELDS, ("record_id",)), expected)
+    if found is None:
+        return None
+    encoding, delimiter, header = found
+    plan = plan_columns(header, [*stage_columns(header), *CONTACT_FIELDS])
+    labels = plan.extra_labels()
+    if len(set(labels)) != len(labels) or not all(supported(s) for s in plan.specs.values()):
+        return None
+    scanned_fields = fast.scan(path, encoding, delimiter, plan)
+    if scanned_fields is None:
+        return None
+    scanned, fields, labels = scanned_fields
+    data = fast.drop_blank_rows(scanned, len(header))
+    if data is None:
+        return None
+    tz = ZoneInfo(context.timezone)
+    log = ReadLog(str(path))
+    warn_extra(plan, log)
+    columns = fast.Columns(data, plan, fields, tz)
+    kept = fast.log_rejections(data, plan, columns, log, tz, "record_id")
+    attributes = fast.attributes(data, plan, labels)
+    del scanned, scanned_fields
+    stages, channels = StageMapper(context), ChannelMapper(context.channels)
+    rows_read = data.table.num_rows
+    leads, keys, index = _leads(columns, kept, attributes, stages, channels, rows_read)
+    parts = fast.stage_parts(plan, columns, index, keys, stages) if rows_read else []
+    leads = _reject_duplicates(leads, pc.take(data.numbers, index), log, plan.label("record_id"))
+    fast.progress(context, rows_read)
+    for message in [*stages.warnings(), channels.warning()]:
+        if message:
+            log.warn(message)
+    return ReadResult(
+        source_system=SOURCE,
+        reader=reader,
+        file_path=str(path),
+        tables={"leads": leads, "lead_stages": fast.keep_earliest_stages(parts)},
+        rejected=log.rejected,
+        warnings=log.warnings,
+        rows_read=rows_read,
+        encoding=encoding,
+    )
+
+
+def _leads(
+    columns: fast.Columns,
+    kept: Any,
+    attributes: Any,
+    stages: StageMapper,
+    channels: ChannelMapper,
+    rows: int,
+) -> tuple[pa.Table, Any, pa.Array]:
+    schema = arrow_schema(LEADS)
+    index = pc.indices_nonzero(kept)
+    size = len(index)
+
+    def take(name: str) -> Any:
+        kind = schema.field(name).type if name in schema.names else pa.string()
+        return pc.take(columns.get(name, kind), index)
+
+    ids = take("record_id")
+    keys = pc.binary_join_element_wise(f"{SOURCE}:", ids, "")
+    raw_channels = take("channel_raw")
+    company = take("company_id")
+    values: dict[str, Any] = {
+        "lead_key": keys,
+        "source_system": pa.array([SOURCE] * size, pa.string()),
+        "source_id": ids,
+        "channel_raw": raw_channels,
+        "channel": fast.fc.mapped_by_distinct(raw_channels, channels),
+        "lifecycle_stage": fast.fc.mapped_by_distinct(take("lifecycle"), stages),
+        "account_key": fast.fc.mapped_by_distinct(company, lambda c: f"{SOURCE}:{_first_id(c)}"),
+        "attributes": pc.take(attributes, index),
+    }
+    for name in _TEXT_COLUMNS:
+        values[name] = take(name)
+    return fast.table_of(schema, values, size), keys, index
+
+
+def _reject_duplicates(leads: pa.Table, numbers: Any, log: ReadLog, label: str) -> pa.Table:
+    """As ``TableBuilder.reject_duplicates``: the first row of a key stays."""
+    if leads.num_rows == 0:
+        return leads
+    keys = leads.column("lead_key")
+    is_first, first = fast.first_of_key(keys)
+    if is_first.all():
+        return leads
+    row_numbers = numbers.to_pylist()
+    for i in (~is_first).nonzero()[0].tolist():
+        value = keys[i].as_py()
+        log.reject(
+            row_numbers[i],
+            label,
+            value,
+            f"duplicate {label} {value!r} (first seen at row {row_numbers[first[i]]})",
+        )
+    return leads.filter(pa.array(is_first))
