@@ -26,6 +26,12 @@ from ikkan.model.metrics import FunnelMode
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
+PREBUILT_FUNNEL = "lead_funnel_wide"
+"""Optional entry of the ``tables`` given to ``compile_metric``: the funnel built once, one
+row per lead with a ``<mode>_<index>`` column for every stage and mode (``lead_funnel`` of
+all of them), plus any ``leads`` columns, e.g. a temporary table a refresh fills once and
+every funnel metric then reads instead of grouping ``lead_stages`` again."""
+
 
 def check_stage(stage: str, ctx: CompileContext) -> int:
     """The index of ``stage`` in the project's funnel, or a clear error."""
@@ -51,6 +57,9 @@ def lead_funnel(needs: Iterable[tuple[str, FunnelMode]], ctx: CompileContext) ->
         wanted[stage_column(stage, mode, ctx)] = (
             ctx.stages[index:] if mode == "inferred" else (stage,)
         )
+    prebuilt = ctx.tables.get(PREBUILT_FUNNEL)
+    if prebuilt is not None:
+        return prebuilt  # extra leads' columns are NULL for stages a metric reads: filtered
     relevant = sorted({s for members in wanted.values() for s in members})
     events = events.filter(events.stage.isin(relevant))  # skip rows no column reads
     columns = {}

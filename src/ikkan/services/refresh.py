@@ -1,15 +1,22 @@
 """``ikkan refresh``: every node of the tree, every period and dimension, into kpi_values.
 
-1. Nodes with a ``metric:`` are compiled (compute/) to SQL in the warehouse's dialect and
-   run there, once per grain and dimension.
+1. Nodes with a ``metric:`` are compiled (compute/) to SQL in the warehouse's dialect, once
+   per grain and dimension, and the SQL is cached (``refresh_sql``); all of it runs in one
+   read session.
 2. Nodes with only a ``formula:`` are derived from their inputs' values, period by period
    and dimension value by dimension value (a ratio of two measured counts stays exact).
-3. All rows replace kpi_values in one transaction: a failed refresh leaves the previous
-   values readable.
+3. The rows replace kpi_values in one transaction, together with the refresh's mark: a
+   failed refresh leaves the previous values readable.
 
-Incremental: a refresh records the last import it saw; when nothing was imported since and
-the tree did not change, it does nothing (``--full`` forces it).
+Incremental: the mark holds the last import seen, the tree's fingerprint, ``as_of`` and a
+digest of the event days (``refresh_changes``). When only data changed, each node is
+recomputed for the periods ending on or after the earliest touched day (cohort
+conversions from ``window_days`` earlier, since a late conversion changes an older cohort;
+formula nodes from their inputs' earliest day), and only those rows are replaced. When the
+tree, the grains or the dimensions changed, or with ``full=True``, everything is.
 """
+
+# ruff: noqa: S608 - SQL text holds only constant identifiers; values are parameters
 
 from __future__ import annotations
 
@@ -19,19 +26,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ikkan.compute import compile_metric, to_sql
-from ikkan.compute.scope import MetricCompileError
 from ikkan.errors import UserError
 from ikkan.model.canonical import KPI_VALUES
-from ikkan.model.formulas import FormulaError
+from ikkan.model.metrics import AnyMetric
 from ikkan.model.tree import KpiTree
-from ikkan.warehouse.base import SqlWarehouse
+from ikkan.services import refresh_changes as changes
+from ikkan.services import refresh_funnel
+from ikkan.services.refresh_derive import ValueBook, as_kpi_rows, derive, kpi_schema
+from ikkan.services.refresh_sql import SqlCache, metric_reads_as_of
+from ikkan.warehouse.base import Session, SqlWarehouse
 
-STATE_TABLE = "ikkan_refresh_state"
+STATE_TABLE = changes.MARK.name
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
@@ -44,6 +56,10 @@ class RefreshReport:
     seconds: float = 0.0
     up_to_date: bool = False
     last_import_id: int | None = None
+    incremental: bool = False  # only the periods touched since the last refresh
+    recomputed_from: date | None = None  # earliest period end recomputed (incremental)
+    queries: int = 0
+    sql_compiled: int = 0  # cache misses (the rest came from the SQL cache)
 
 
 def tree_fingerprint(tree: KpiTree, grains: list[str], dimensions: list[str]) -> str:
@@ -66,30 +82,6 @@ def tree_fingerprint(tree: KpiTree, grains: list[str], dimensions: list[str]) ->
         default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _state(warehouse: SqlWarehouse) -> tuple[int | None, str | None]:
-    with warehouse.transaction() as session:
-        session.execute(
-            f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
-            "(id INTEGER PRIMARY KEY, last_import_id BIGINT, fingerprint VARCHAR, "
-            "refreshed_at TIMESTAMP)"
-        )
-        rows = session.query(
-            f"SELECT last_import_id, fingerprint FROM {STATE_TABLE} WHERE id = 1"  # noqa: S608
-        ).to_pylist()
-    if not rows:
-        return None, None
-    return rows[0]["last_import_id"], rows[0]["fingerprint"]
-
-
-def _save_state(warehouse: SqlWarehouse, last_import: int | None, fingerprint: str) -> None:
-    with warehouse.transaction() as session:
-        session.execute(f"DELETE FROM {STATE_TABLE} WHERE id = 1")  # noqa: S608
-        session.execute(
-            f"INSERT INTO {STATE_TABLE} VALUES (1, ?, ?, ?)",  # noqa: S608
-            [last_import, fingerprint, datetime.now().replace(microsecond=0)],
-        )
 
 
 def last_import_id(warehouse: SqlWarehouse) -> int | None:
@@ -120,161 +112,240 @@ def refresh(
     full: bool = False,
     progress: Progress | None = None,
     computed_at: datetime | None = None,
+    cache_dir: Path | None = None,
 ) -> RefreshReport:
+    """Compute kpi_values; incremental unless ``full`` or the tree/grains/dimensions changed.
+
+    ``cache_dir`` keeps the compiled SQL between runs (default: the folder of a DuckDB
+    warehouse file, i.e. the project's ``.ikkan/``; none for a server warehouse).
+    """
     started = time.perf_counter()
     report = RefreshReport()
-    fingerprint = tree_fingerprint(tree, grains, dimensions) + as_of.isoformat()
-    seen_import, seen_fingerprint = _state(warehouse)
-    newest = last_import_id(warehouse)
-    report.last_import_id = newest
-    if not full and seen_fingerprint == fingerprint and seen_import == newest:
-        report.up_to_date = True
-        report.seconds = time.perf_counter() - started
-        return report
+    fingerprint = tree_fingerprint(tree, grains, dimensions)
     stamp = computed_at or datetime.now().replace(microsecond=0)
-    measured = [n for n in tree.order if tree.nodes[n].metric is not None]
-    derived = [
-        n for n in tree.order if tree.nodes[n].metric is None and tree.nodes[n].formula is not None
-    ]
-    total = len(measured) * len(grains) * (1 + len(dimensions)) + len(derived)
-    done = 0
-    tables: list[pa.Table] = []
-    values: dict[tuple[str, str, str, str, str], float | None] = {}
-    periods: dict[tuple[str, str], tuple[Any, Any]] = {}
-    stages = tuple(s.id for s in tree.spec.funnel.stages)
-    fy_start = tree.spec.company.fiscal_year_start
-    for node_id in measured:
-        metric = tree.nodes[node_id].metric
-        assert metric is not None
-        for grain in grains:
-            for dimension in [None, *dimensions]:
-                done += 1
-                if progress:
-                    progress(node_id, done, total)
-                try:
-                    expr = compile_metric(
-                        metric,
-                        grain=grain,
-                        dimension=dimension,
-                        stages=stages,
-                        fiscal_year_start=fy_start,
-                        as_of=as_of,
-                        node_id=node_id,
-                    )
-                except MetricCompileError as exc:
-                    if dimension is None:
-                        raise UserError(f"node '{node_id}': {exc.message}", hint=exc.hint) from None
-                    report.skipped.append(f"{node_id} × {dimension}: {exc.message}")
-                    continue
-                result = warehouse.query(to_sql(expr, warehouse.NAME, pretty=False))
-                table = _as_kpi_rows(result, node_id, grain, dimension or "", stamp)
-                tables.append(table)
-                for row in table.select(
-                    [
-                        "grain",
-                        "period",
-                        "dimension",
-                        "dimension_value",
-                        "value",
-                        "period_start",
-                        "period_end",
-                    ]
-                ).to_pylist():
-                    key = (
-                        node_id,
-                        row["grain"],
-                        row["period"],
-                        row["dimension"],
-                        row["dimension_value"],
-                    )
-                    values[key] = row["value"]
-                    periods[(row["grain"], row["period"])] = (
-                        row["period_start"],
-                        row["period_end"],
-                    )
-        report.nodes_measured += 1
-    derived_rows = _derive(tree, derived, values, periods, stamp)
+    cache = SqlCache(cache_dir if cache_dir is not None else _default_cache_dir(warehouse))
+    report.last_import_id = last_import_id(warehouse)
+    # DuckDB: read-only, so readers in other processes go on; PostgreSQL: a transaction
+    # that only reads, since a read-only one cannot create the temporary funnel table.
+    measuring = warehouse.reading() if warehouse.SINGLE_WRITER_FILE else warehouse.transaction()
+    with measuring as session:
+        mark = changes.read_mark(session)
+        newest = changes.import_mark(session)
+        incremental = not full and mark is not None and mark.fingerprint == fingerprint
+        if (
+            incremental
+            and mark is not None
+            and (mark.last_import_id, mark.as_of)
+            == (
+                newest,
+                as_of,
+            )
+        ):
+            report.up_to_date = True
+            report.seconds = time.perf_counter() - started
+            return report
+        digest_sql = cache.other("digest", warehouse.NAME, changes.digest_sql)
+        digest = changes.current_digest(session, digest_sql)
+        since: dict[str, date] | None = None
+        if incremental and mark is not None:
+            since = _since(session, tree, mark, digest, as_of)
+        if since is not None:
+            report.incremental = True
+            report.recomputed_from = min(since.values(), default=None)
+        funnel = _prepare_funnel(session, tree, cache, dimensions)
+        run = _Run(tree, cache, report, since, stamp, as_of, grains, dimensions, funnel)
+        book, tables = _measure(session, run, progress)
+        derived = _derived_nodes(tree, since)
+        if since is not None and derived:
+            _load_previous(session, book, tree, since, derived)
+    cache.save()
+    derived_rows = derive(tree, derived, book, stamp, since)
     report.nodes_derived = len({r["node_id"] for r in derived_rows})
     if derived_rows:
-        tables.append(pa.Table.from_pylist(derived_rows, schema=_schema()))
+        tables.append(pa.Table.from_pylist(derived_rows, schema=kpi_schema()))
     if progress:
-        progress("write", total, total)
-    data = pa.concat_tables(tables) if tables else _schema().empty_table()
-    warehouse.replace_kpi_values(data, {})
-    _save_state(warehouse, newest, fingerprint)
+        progress("write", 1, 1)
+    data = pa.concat_tables(tables) if tables else kpi_schema().empty_table()
+    with warehouse.transaction() as session:
+        _delete_replaced(session, since, [*tree.order])
+        if data.num_rows:
+            session.insert_arrow(KPI_VALUES, data)
+        changes.save(session, changes.Mark(newest, fingerprint, as_of), digest, stamp)
     report.rows = data.num_rows
+    report.sql_compiled = cache.compiled
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _schema() -> pa.Schema:
-    from ikkan.warehouse.arrow_schema import arrow_schema
-
-    return arrow_schema(KPI_VALUES)
-
-
-def _as_kpi_rows(
-    result: pa.Table, node_id: str, grain: str, dimension: str, stamp: datetime
-) -> pa.Table:
-    n = result.num_rows
-    columns = {
-        "node_id": pa.array([node_id] * n, pa.string()),
-        "grain": pa.array([grain] * n, pa.string()),
-        "period": result.column("period").cast(pa.string()),
-        "period_start": result.column("period_start").cast(pa.date32()),
-        "period_end": result.column("period_end").cast(pa.date32()),
-        "dimension": pa.array([dimension] * n, pa.string()),
-        "dimension_value": result.column("dimension_value").cast(pa.string()),
-        "value": result.column("value").cast(pa.float64()),
-        "numerator": result.column("numerator").cast(pa.float64()),
-        "denominator": result.column("denominator").cast(pa.float64()),
-        "maturing": result.column("maturing").cast(pa.bool_()),
-        "computed_at": pa.array([stamp] * n, pa.timestamp("us")),
-    }
-    return pa.table(columns).cast(_schema())
+def _default_cache_dir(warehouse: SqlWarehouse) -> Path | None:
+    path = getattr(warehouse, "path", None)
+    return path.parent if isinstance(path, Path) else None
 
 
-def _derive(
-    tree: KpiTree,
-    derived: list[str],
-    values: dict[tuple[str, str, str, str, str], float | None],
-    periods: dict[tuple[str, str], tuple[Any, Any]],
-    stamp: datetime,
-) -> list[dict[str, Any]]:
-    """Formula nodes from their inputs, wherever every input has a value."""
-    rows: list[dict[str, Any]] = []
-    slots = {(k[1], k[2], k[3], k[4]) for k in values}
-    for node_id in derived:  # tree.order: inputs first
-        formula = tree.nodes[node_id].formula
-        assert formula is not None
-        for grain, period, dimension, dimension_value in sorted(slots):
-            inputs: dict[str, float] = {}
-            for name in formula.names:
-                value = values.get((name, grain, period, dimension, dimension_value))
-                if value is None:
-                    break
-                inputs[name] = value
-            else:
-                try:
-                    result: float | None = formula.evaluate(inputs)
-                except FormulaError:
-                    result = None
-                values[(node_id, grain, period, dimension, dimension_value)] = result
-                start, end = periods[(grain, period)]
-                rows.append(
-                    {
-                        "node_id": node_id,
-                        "grain": grain,
-                        "period": period,
-                        "period_start": start,
-                        "period_end": end,
-                        "dimension": dimension,
-                        "dimension_value": dimension_value,
-                        "value": result,
-                        "numerator": None,
-                        "denominator": None,
-                        "maturing": False,
-                        "computed_at": stamp,
-                    }
+def _since(
+    session: Session, tree: KpiTree, mark: changes.Mark, digest: pa.Table, as_of: date
+) -> dict[str, date] | None:
+    """Per node, the first period end to recompute (absent: unchanged); None: do it all."""
+    stored = changes.stored_digest(session)
+    if stored is None:
+        return None
+    fy_start = tree.spec.company.fiscal_year_start
+    data_day = changes.earliest(
+        changes.imports_touched_day(session, mark.last_import_id, fy_start),
+        changes.digest_changed_day(stored, digest),
+    )
+    as_of_day = changes.as_of_touched_day(mark.as_of, as_of)
+    since: dict[str, date] = {}
+    for node_id in tree.order:  # inputs first
+        node = tree.nodes[node_id]
+        day: date | None = None
+        if node.metric is not None:
+            day = data_day
+            if metric_reads_as_of(node.metric):
+                window = getattr(node.metric, "window_days", None) or 0
+                day = changes.shift_days(changes.earliest(data_day, as_of_day), window)
+        elif node.formula is not None:
+            day = changes.earliest(*(since.get(name) for name in node.formula.names))
+        if day is not None:
+            since[node_id] = day
+    return since
+
+
+@dataclass
+class _Run:
+    tree: KpiTree
+    cache: SqlCache
+    report: RefreshReport
+    since: dict[str, date] | None
+    stamp: datetime
+    as_of: date
+    grains: list[str]
+    dimensions: list[str]
+    funnel: tuple[Callable[[], dict[str, Any]], str] | None  # (tables, cache key part)
+
+
+def _prepare_funnel(
+    session: Session, tree: KpiTree, cache: SqlCache, dimensions: list[str]
+) -> tuple[Callable[[], dict[str, Any]], str] | None:
+    """Create the temporary funnel table when funnel metrics will read it."""
+    if not any(_reads_funnel(n.metric) for n in tree.nodes.values() if n.metric is not None):
+        return None
+    stages = tuple(s.id for s in tree.spec.funnel.stages)
+    columns = refresh_funnel.lead_columns(tree, dimensions)
+    key = refresh_funnel.signature(stages, columns)
+    create = cache.other(
+        f"funnel:{key}", session.warehouse.NAME, partial(refresh_funnel.create_sql, stages, columns)
+    )
+    session.execute(f"DROP TABLE IF EXISTS {refresh_funnel.TEMP_TABLE}")
+    session.execute(create)
+    return partial(refresh_funnel.bound_tables, stages, columns), key
+
+
+def _reads_funnel(metric: AnyMetric) -> bool:
+    if metric.type in {"stage_count", "conversion", "velocity"}:
+        return True
+    return metric.type == "cost_per" and getattr(metric, "per", None) == "stage"
+
+
+def _measure(
+    session: Session, run: _Run, progress: Progress | None
+) -> tuple[ValueBook, list[pa.Table]]:
+    """Run every measured node's SQL (only the changed periods when ``since`` is given)."""
+    tree, since, report = run.tree, run.since, run.report
+    measured = [n for n in tree.order if tree.nodes[n].metric is not None]
+    if since is not None:
+        measured = [n for n in measured if n in since]
+    stages = tuple(s.id for s in tree.spec.funnel.stages)
+    fy_start = tree.spec.company.fiscal_year_start
+    total = len(measured) * len(run.grains) * (1 + len(run.dimensions))
+    done = 0
+    book = ValueBook()
+    tables: list[pa.Table] = []
+    for node_id in measured:
+        metric = tree.nodes[node_id].metric
+        assert metric is not None
+        funnel = run.funnel if _reads_funnel(metric) else None
+        for grain in run.grains:
+            for dimension in [None, *run.dimensions]:
+                done += 1
+                if progress:
+                    progress(node_id, done, total)
+                compiled = run.cache.get(
+                    metric,
+                    grain=grain,
+                    dimension=dimension,
+                    stages=stages,
+                    fiscal_year_start=fy_start,
+                    as_of=run.as_of,
+                    node_id=node_id,
+                    dialect=session.warehouse.NAME,
+                    tables=funnel[0] if funnel else None,
+                    tables_key=funnel[1] if funnel else "",
                 )
-    return rows
+                if compiled.sql is None:
+                    if dimension is None:
+                        raise UserError(f"node '{node_id}': {compiled.error}", hint=compiled.hint)
+                    report.skipped.append(f"{node_id} × {dimension}: {compiled.error}")
+                    continue
+                if since is None:
+                    result = session.query(compiled.sql)
+                else:
+                    result = session.query(
+                        f"SELECT * FROM ({compiled.sql}) AS q WHERE q.period_end >= ?",
+                        [since[node_id]],
+                    )
+                report.queries += 1
+                table = as_kpi_rows(result, node_id, grain, dimension or "", run.stamp)
+                tables.append(table)
+                book.add(node_id, table)
+        report.nodes_measured += 1
+    return book, tables
+
+
+def _derived_nodes(tree: KpiTree, since: dict[str, date] | None) -> list[str]:
+    derived = [
+        n for n in tree.order if tree.nodes[n].metric is None and tree.nodes[n].formula is not None
+    ]
+    return derived if since is None else [n for n in derived if n in since]
+
+
+def _load_previous(
+    session: Session,
+    book: ValueBook,
+    tree: KpiTree,
+    since: dict[str, date],
+    derived: list[str],
+) -> None:
+    """Stored values that formula nodes need where their inputs were not recomputed."""
+    first = min(since[n] for n in derived)
+    previous = session.query(
+        "SELECT node_id, grain, period, period_start, period_end, dimension, "
+        "dimension_value, value FROM kpi_values WHERE period_end >= ?",
+        [first],
+    )
+    fresh = dict(book.values)
+    for node_id in {str(n) for n in previous.column("node_id").to_pylist()}:
+        if node_id not in tree.nodes:
+            continue
+        mask = pc.equal(previous.column("node_id"), node_id)
+        book.add(node_id, previous.filter(mask))
+        if node_id in since:
+            book.drop_from(node_id, since[node_id])
+    book.values.update(fresh)
+
+
+def _delete_replaced(session: Session, since: dict[str, date] | None, nodes: list[str]) -> None:
+    """Delete what the new rows replace: everything, or each node's recomputed periods."""
+    if since is None:
+        session.execute("DELETE FROM kpi_values")
+        return
+    by_day: dict[date, list[str]] = {}
+    for node_id in nodes:
+        if node_id in since:
+            by_day.setdefault(since[node_id], []).append(node_id)
+    for day, ids in sorted(by_day.items()):
+        marks = ", ".join("?" for _ in ids)
+        session.execute(
+            f"DELETE FROM kpi_values WHERE node_id IN ({marks}) AND period_end >= ?",
+            [*ids, day],
+        )

@@ -1,0 +1,220 @@
+"""What changed since the last refresh: the earliest day whose KPI values may differ.
+
+Two complementary signals, both read in the refresh's read session:
+
+- **imports**: every row an import inserted or changed carries that import's ``import_id``
+  (unchanged rows keep their old one). The earliest date of such rows (stage entries,
+  deal creation/close, spend and traffic days, activities, manual value periods) is
+  touched; a changed lead touches every fact it is linked to (its channel may have moved
+  them to another dimension value).
+- **day digests**: a changed row no longer shows the date it *had* (a deal's close date
+  moved from March to April leaves March's count wrong). For each event-time column the
+  refresh keeps, per day, the row count and the sum of seconds-of-day; a day whose digest
+  differs from the last refresh's lost or gained rows and is touched.
+
+Both only ever make the recomputed range larger, never smaller than what changed.
+"""
+
+# ruff: noqa: S608 - SQL text holds only constant identifiers; values are parameters
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pyarrow as pa
+
+from ikkan.model.canonical import Column, ColumnType, Table
+from ikkan.model.periods import parse_period
+from ikkan.warehouse import ddl
+from ikkan.warehouse.base import Session
+
+MARK = Table(
+    "ikkan_refresh_mark",
+    (
+        Column("id", ColumnType.INT64, False),
+        Column("last_import_id", ColumnType.INT64),
+        Column("fingerprint", ColumnType.STRING, False),
+        Column("as_of", ColumnType.DATE, False),
+        Column("refreshed_at", ColumnType.TIMESTAMP, False),
+    ),
+    ("id",),
+    "what the last successful refresh saw",
+)
+
+DIGEST = Table(
+    "ikkan_refresh_digest",
+    (
+        Column("source", ColumnType.STRING, False),
+        Column("day", ColumnType.DATE, False),
+        Column("n", ColumnType.INT64, False),
+        Column("seconds", ColumnType.INT64, False),
+    ),
+    ("source", "day"),
+    "per event-time column and day: row count and sum of seconds-of-day",
+)
+
+# Event-time columns whose value can change on an update (spend/traffic days are part of
+# their row's key, manual periods too: those rows never move).
+DIGESTED = (
+    ("lead_stages", "entered_at"),
+    ("deals", "created_at"),
+    ("deals", "closed_at"),
+    ("leads", "created_at"),
+    ("activities", "occurred_at"),
+)
+
+# Earliest date among rows written by imports after the mark; ``?`` is the mark.
+_TOUCHED_PARTS = (
+    "SELECT CAST(min(entered_at) AS DATE) AS d FROM lead_stages WHERE import_id > ?",
+    "SELECT CAST(min(created_at) AS DATE) AS d FROM deals WHERE import_id > ?",
+    "SELECT CAST(min(closed_at) AS DATE) AS d FROM deals WHERE import_id > ?",
+    "SELECT min(day) AS d FROM spend WHERE import_id > ?",
+    "SELECT min(day) AS d FROM web_traffic WHERE import_id > ?",
+    "SELECT CAST(min(occurred_at) AS DATE) AS d FROM activities WHERE import_id > ?",
+    "SELECT CAST(min(created_at) AS DATE) AS d FROM leads WHERE import_id > ?",
+    "SELECT CAST(min(s.entered_at) AS DATE) AS d FROM lead_stages s "
+    "JOIN leads l ON s.lead_key = l.lead_key WHERE l.import_id > ?",
+    "SELECT CAST(least(min(f.created_at), min(f.closed_at)) AS DATE) AS d FROM deals f "
+    "JOIN leads l ON f.lead_key = l.lead_key WHERE l.import_id > ?",
+    "SELECT CAST(min(a.occurred_at) AS DATE) AS d FROM activities a "
+    "JOIN leads l ON a.lead_key = l.lead_key WHERE l.import_id > ?",
+)
+
+
+@dataclass(frozen=True)
+class Mark:
+    last_import_id: int | None
+    fingerprint: str
+    as_of: date
+
+
+def ensure_tables(session: Session) -> None:
+    types = session.warehouse.TYPE_NAMES
+    session.execute(ddl.create_table_sql(MARK, types))
+    session.execute(ddl.create_table_sql(DIGEST, types))
+
+
+def read_mark(session: Session) -> Mark | None:
+    if not session.table_exists(MARK.name):
+        return None
+    rows = session.query(
+        f"SELECT last_import_id, fingerprint, as_of FROM {MARK.name} WHERE id = 1"
+    ).to_pylist()
+    if not rows:
+        return None
+    return Mark(rows[0]["last_import_id"], rows[0]["fingerprint"], rows[0]["as_of"])
+
+
+def import_mark(session: Session) -> int | None:
+    """The newest import whose rows are all visible: imports still running hold it back."""
+    value = session.scalar(
+        "SELECT max(import_id) FROM import_log WHERE import_id < coalesce("
+        "(SELECT min(import_id) FROM import_log WHERE status = 'running'), "
+        "9223372036854775807)"
+    )
+    return None if value is None else int(value)
+
+
+def digest_sql(dialect: str) -> str:
+    import ibis
+
+    from ikkan.compute import bind_tables, to_sql
+
+    tables = bind_tables()
+    parts = []
+    for table_name, column in DIGESTED:
+        table = tables[table_name]
+        moment = table[column]
+        rows = table.filter(moment.notnull()).mutate(
+            day=moment.date(),
+            second=(moment.hour() * 3600 + moment.minute() * 60 + moment.second()).cast("int64"),
+        )
+        parts.append(
+            rows.group_by("day")
+            .aggregate(n=rows.count().cast("int64"), seconds=rows.second.sum().cast("int64"))
+            .mutate(source=ibis.literal(f"{table_name}.{column}"))
+            .select("source", "day", "n", "seconds")
+        )
+    return to_sql(ibis.union(*parts, distinct=False), dialect, pretty=False)
+
+
+def current_digest(session: Session, sql: str) -> pa.Table:
+    """Per digested column and day: rows and seconds-of-day (``sql``: ``digest_sql``)."""
+    return session.query(sql)
+
+
+def stored_digest(session: Session) -> pa.Table | None:
+    if not session.table_exists(DIGEST.name):
+        return None
+    return session.query(f"SELECT source, day, n, seconds FROM {DIGEST.name}")
+
+
+def digest_changed_day(old: pa.Table, new: pa.Table) -> date | None:
+    """The earliest day on which the two digests differ."""
+
+    def rows(table: pa.Table) -> set[tuple[Any, ...]]:
+        return {(r["source"], r["day"], r["n"], r["seconds"]) for r in table.to_pylist()}
+
+    changed = rows(old) ^ rows(new)
+    return min((r[1] for r in changed), default=None)
+
+
+def imports_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:
+    """The earliest day any import after ``mark`` wrote a fact for."""
+    since = -1 if mark is None else mark
+    union = " UNION ALL ".join(_TOUCHED_PARTS)
+    found = session.scalar(
+        f"SELECT min(d) FROM ({union}) AS touched", [since] * len(_TOUCHED_PARTS)
+    )
+    days = [_as_date(found)] if found is not None else []
+    periods = session.query(
+        "SELECT DISTINCT period FROM manual_values WHERE import_id > ?", [since]
+    ).column("period")
+    for key in periods.to_pylist():
+        try:
+            days.append(parse_period(str(key), fy_start).start)
+        except ValueError:
+            continue  # a key no grain reads is no value of any period
+    return min(days, default=None)
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    assert isinstance(value, date)
+    return value
+
+
+def as_of_touched_day(before: date, now: date) -> date | None:
+    """Moving ``as_of`` changes cohort values from the day after the earlier one."""
+    return None if before == now else min(before, now) + timedelta(days=1)
+
+
+def save(session: Session, mark: Mark, digest: pa.Table, refreshed_at: datetime) -> None:
+    """Record what this refresh saw (inside the refresh's write transaction)."""
+    ensure_tables(session)
+    session.execute(f"DELETE FROM {MARK.name}")
+    session.execute(
+        f"INSERT INTO {MARK.name} (id, last_import_id, fingerprint, as_of, refreshed_at) "
+        "VALUES (1, ?, ?, ?, ?)",
+        [mark.last_import_id, mark.fingerprint, mark.as_of, refreshed_at],
+    )
+    session.execute(f"DELETE FROM {DIGEST.name}")
+    if digest.num_rows:
+        session.insert_arrow(DIGEST, digest.select(list(DIGEST.column_names)).cast(_schema()))
+
+
+def _schema() -> pa.Schema:
+    from ikkan.warehouse.arrow_schema import arrow_schema
+
+    return arrow_schema(DIGEST)
+
+
+def earliest(*days: date | None) -> date | None:
+    return min((d for d in days if d is not None), default=None)
+
+
+def shift_days(day: date | None, days: int) -> date | None:
+    return None if day is None else day - timedelta(days=days)

@@ -1,0 +1,77 @@
+"""The lead funnel built once per refresh, as a temporary table every funnel metric reads.
+
+Each funnel metric would otherwise group all of ``lead_stages`` by lead again (hundreds of
+times per refresh). The table holds, per lead, the entry time of every stage in both modes
+(compute's own ``lead_funnel`` of all stages, so the times are the same by construction)
+and the ``leads`` columns the tree splits or filters by (so no join to ``leads`` either).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from ikkan.compute.funnel import PREBUILT_FUNNEL
+from ikkan.model.canonical import LEADS
+from ikkan.model.tree import KpiTree
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+TEMP_TABLE = "ikkan_refresh_funnel"
+MODES = ("strict", "inferred")
+
+
+def lead_columns(tree: KpiTree, dimensions: list[str]) -> tuple[str, ...]:
+    """The leads columns the funnel table carries: dimensions and filter columns."""
+    wanted = set(dimensions)
+    for node in tree.nodes.values():
+        if node.metric is not None and hasattr(node.metric, "filter_values"):
+            wanted.update(node.metric.filter_values())
+    return tuple(sorted(c for c in wanted if c in LEADS.column_names and c != "lead_key"))
+
+
+def signature(stages: tuple[str, ...], columns: tuple[str, ...]) -> str:
+    """Part of the SQL cache key: SQL compiled against this funnel table's shape."""
+    text = "|".join([TEMP_TABLE, *stages, "/", *columns])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _ctx(tables: dict[str, ir.Table], stages: tuple[str, ...], fy_start: int) -> Any:
+    from ikkan.compute.scope import CompileContext
+    from ikkan.model.periods import Grain
+
+    return CompileContext(tables, Grain.MONTH, fy_start, None, stages, None, None, None)
+
+
+def bound_tables(stages: tuple[str, ...], columns: tuple[str, ...]) -> dict[str, ir.Table]:
+    """The canonical tables plus the prebuilt funnel, for ``compile_metric(tables=...)``."""
+    import ibis
+
+    from ikkan.compute import bind_tables, ibis_schema
+
+    tables = bind_tables()
+    leads = ibis_schema(LEADS)
+    schema = {"lead_key": "!string"}
+    for mode in MODES:
+        schema.update({f"{mode}_{i}": "timestamp" for i in range(len(stages))})
+    schema.update({c: leads[c].lstrip("!") for c in columns})
+    tables[PREBUILT_FUNNEL] = ibis.table(schema, name=TEMP_TABLE)
+    return tables
+
+
+def create_sql(stages: tuple[str, ...], columns: tuple[str, ...], dialect: str) -> str:
+    """``CREATE TEMPORARY TABLE`` of the funnel of every stage and mode, with lead columns."""
+    from ikkan.compute import bind_tables, to_sql
+    from ikkan.compute.funnel import lead_funnel
+
+    tables = bind_tables()
+    needs = [(stage, mode) for mode in MODES for stage in stages]
+    funnel = lead_funnel(needs, _ctx(tables, stages, 4))  # type: ignore[arg-type]
+    if columns:
+        leads = tables["leads"]
+        right = leads.select(_lead_key=leads.lead_key, **{c: leads[c] for c in columns})
+        funnel = funnel.left_join(right, funnel.lead_key == right._lead_key).drop("_lead_key")
+    order = ["lead_key", *(f"{m}_{i}" for m in MODES for i in range(len(stages))), *columns]
+    select = to_sql(funnel.select(order), dialect, pretty=False)
+    return f"CREATE TEMPORARY TABLE {TEMP_TABLE} AS {select}"
