@@ -38,7 +38,7 @@ url, seconds = sys.argv[1], float(sys.argv[2])
 wh = open_warehouse(url)
 counts = []
 end = time.monotonic() + seconds
-while time.monotonic() < end:
+while time.monotonic() < end or len(counts) < 6:  # a loaded machine starts slowly
     counts.append(wh.query('SELECT count(*) AS n FROM "leads"').column("n")[0].as_py())
     time.sleep(0.005)
 assert counts == sorted(counts), counts  # readers see whole imports, in order
