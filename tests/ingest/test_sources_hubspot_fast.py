@@ -33,22 +33,19 @@ BAD_AND_ODD = [
     '"Carrier Pigeon","1/10/2026 9:05 AM","1767744000000","１，２００","--","","(not set)",'
     '" padded "',
     # Feb 30 is rejected, not rolled over to March
-    '"1005","Feb","Thirty","f@example.com","2026-02-30 10:00","Lead","Email","","","","","",'
-    '"",""',
+    '"1005","Feb","Thirty","f@example.com","2026-02-30 10:00","Lead","Email","","","","","","",""',
     # a duplicate id: the first row wins
     '"1001","Dup","Licate","dup@example.com","2026-01-11 10:15","Lead","Direct Traffic",'
     '"2026-01-05 08:00","","","","","",""',
     # a multi-line note keeps the row numbers after it exact
     '"1006","Multi","Line","m@example.com","2026-01-12","Lead","Referrals","","","","",'
     '"","","line one\nline two"',
-    '"1007","After","Multi","a@example.com","2026-13-12","Lead","Referrals","","","","","",'
-    '"",""',
+    '"1007","After","Multi","a@example.com","2026-13-12","Lead","Referrals","","","","","","",""',
     # a short row is padded
     '"1008","Short","Row"',
     # a row that is only commas is blank and skipped
     ",,,,,,,,,,,,,",
-    '"1009","Excel","Id","e@example.com","2026-01-12","Lead","Referrals","","","","","",'
-    '"",""',
+    '"1009","Excel","Id","e@example.com","2026-01-12","Lead","Referrals","","","","","","",""',
     '"1.2E+11","Excel","Mangled","x@example.com","2026-01-12","Lead","Referrals","","","",'
     '"","","",""',
 ]

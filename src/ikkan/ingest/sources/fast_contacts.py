@@ -10,8 +10,6 @@ read exactly (XLSX, preamble rows, footers, blank lines between rows, ragged quo
 the caller then reads it row by row.
 """
 
-# ruff: noqa: S608 - SQL text holds only generated column names; labels are parameters
-
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -24,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ikkan.errors import SourceError
-from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.base import ReaderContext
 from ikkan.ingest.parsing.encoding import read_head, sniff_encoding
 from ikkan.ingest.parsing.layout import is_blank_row, is_footer_row, sniff_delimiter
 from ikkan.ingest.sources import fast_convert as fc
@@ -51,7 +49,9 @@ from ikkan.ingest.sources.tabular import (
 from ikkan.model.canonical import LEAD_STAGES
 
 # Rows whose first cell starts like this may be blank or a footer: checked in Python.
-_PLAIN_ROW = "coalesce(regexp_matches(c0, '^[!-~]') AND lower(c0[1]) NOT IN ('t', 'g', 's', 'c'), false)"
+_PLAIN_ROW = (
+    "coalesce(regexp_matches(c0, '^[!-~]') AND lower(c0[1]) NOT IN ('t', 'g', 's', 'c'), false)"
+)
 
 
 def located_header(
@@ -67,11 +67,13 @@ def located_header(
     delimiter = sniff_delimiter(read_head(path, encoding))
     rows = _csv_rows(path, encoding, delimiter)
     try:
-        located = locate_header(FileRows(path, "csv", encoding, delimiter, rows), is_header, expected)
+        located = locate_header(
+            FileRows(path, "csv", encoding, delimiter, rows), is_header, expected
+        )
     except SourceError:
         return None
     finally:
-        rows.close()
+        rows.close()  # type: ignore[attr-defined]
     if located.header_row != 1 or any("\n" in h or "\r" in h for h in located.header):
         return None
     return encoding, delimiter, located.header
@@ -101,9 +103,7 @@ def scan(
         con = duckdb.connect(":memory:")
         try:
             con.execute("SET preserve_insertion_order = true")
-            scanned = scan_csv(
-                con, source, len(plan.header), delimiter, stats, selects, params
-            )
+            scanned = scan_csv(con, source, len(plan.header), delimiter, stats, selects, params)
         finally:
             con.close()
     if scanned is None:
@@ -239,6 +239,13 @@ def keep_earliest_stages(parts: list[pa.Table]) -> pa.Table:
     if not parts:
         return schema.empty_table()
     rows = pa.concat_tables(parts)
+    order = np.lexsort(
+        [rows.column(n).to_numpy() for n in ("row", "col", "batch")]  # last key sorts first
+    )
+    rows = rows.take(pa.array(order))
+    pairs = pc.binary_join_element_wise(rows.column("lead_key"), rows.column("stage"), "\x1f")
+    if len(pc.unique(pairs)) == rows.num_rows:  # one row per lead and stage already
+        return table_of(schema, {n: rows.column(n) for n in schema.names}, rows.num_rows)
     con = duckdb.connect(":memory:")
     try:
         con.register("stage_rows", rows)
@@ -268,7 +275,9 @@ def stage_parts(
         stage = stages(internal)
         if stage is None:
             continue
-        values = pc.take(columns.values[name], kept_index)
+        values = columns.values[name]
+        if len(kept_index) != columns.rows:
+            values = pc.take(values, kept_index)
         hits = pc.is_valid(values)
         count = int(pc.sum(hits).as_py() or 0)
         if not count:

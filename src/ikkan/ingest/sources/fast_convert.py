@@ -52,7 +52,9 @@ def fast_expression(spec: FieldSpec, column: str) -> str | None:
     if kind is Kind.TEXT:
         return f"CASE WHEN {_PRINTABLE.format(c=c)} AND {c} NOT IN {_TOKENS} THEN {c} END"
     if kind is Kind.ID:  # no '+': "1.2E+11" is an Excel-mangled id the parser rejects
-        return f"CASE WHEN regexp_full_match({c}, '[!-*,-~]+') AND {c} NOT IN {_TOKENS} THEN {c} END"
+        return (
+            f"CASE WHEN regexp_full_match({c}, '[!-*,-~]+') AND {c} NOT IN {_TOKENS} THEN {c} END"
+        )
     if kind is Kind.EMAIL:
         pattern = r"[!-?A-~]+@[!-?A-~]*\.[!-?A-~]*"
         return f"CASE WHEN regexp_full_match({c}, '{pattern}') THEN lower({c}) END"

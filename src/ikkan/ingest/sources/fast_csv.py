@@ -184,8 +184,10 @@ def scan_csv(
 
 
 def _line_numbers(table: pa.Table, names: Sequence[str], stats: LineStats) -> pa.Array | None:
+    import numpy as np
+
     rows = table.num_rows
-    start = pa.array(range(2, rows + 2), pa.int64())
+    start = pa.array(np.arange(2, rows + 2, dtype=np.int64))
     if 1 + rows + stats.trailing_blank == stats.lines:
         return start
     inside = pa.array([0] * rows, pa.int64())

@@ -14,7 +14,7 @@ from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
 from ikkan.ingest.sources import fast_contacts as fast
 from ikkan.ingest.sources.builder import arrow_schema
-from ikkan.ingest.sources.fast_convert import supported
+from ikkan.ingest.sources.fast_convert import mapped_by_distinct, supported
 from ikkan.ingest.sources.fields import plan_columns, warn_extra
 from ikkan.ingest.sources.hubspot import (
     CONTACT_FIELDS,
@@ -98,10 +98,12 @@ def _leads(
     schema = arrow_schema(LEADS)
     index = pc.indices_nonzero(kept)
     size = len(index)
+    everything = size == rows
 
     def take(name: str) -> Any:
         kind = schema.field(name).type if name in schema.names else pa.string()
-        return pc.take(columns.get(name, kind), index)
+        values = columns.get(name, kind)
+        return values if everything else pc.take(values, index)
 
     ids = take("record_id")
     keys = pc.binary_join_element_wise(f"{SOURCE}:", ids, "")
@@ -112,10 +114,10 @@ def _leads(
         "source_system": pa.array([SOURCE] * size, pa.string()),
         "source_id": ids,
         "channel_raw": raw_channels,
-        "channel": fast.fc.mapped_by_distinct(raw_channels, channels),
-        "lifecycle_stage": fast.fc.mapped_by_distinct(take("lifecycle"), stages),
-        "account_key": fast.fc.mapped_by_distinct(company, lambda c: f"{SOURCE}:{_first_id(c)}"),
-        "attributes": pc.take(attributes, index),
+        "channel": mapped_by_distinct(raw_channels, channels),
+        "lifecycle_stage": mapped_by_distinct(take("lifecycle"), stages),
+        "account_key": mapped_by_distinct(company, lambda c: f"{SOURCE}:{_first_id(c)}"),
+        "attributes": attributes if everything else pc.take(attributes, index),
     }
     for name in _TEXT_COLUMNS:
         values[name] = take(name)
