@@ -63,6 +63,11 @@ def timed(label: str, action: Callable[[], Any]) -> tuple[float, Any]:
     return seconds, result
 
 
+def _h(expr: str, modulo: int) -> str:
+    """A deterministic pseudo-random integer in [0, modulo) from ``expr``."""
+    return f"CAST(hash({expr}) % {modulo} AS BIGINT)"
+
+
 def _u(salt: int) -> str:
     """A uniform [0, 1) number per lead ``i`` (deterministic)."""
     return f"((hash(i * 7919 + {salt}) % 1000003) / 1000003.0)"
@@ -74,9 +79,9 @@ def lead_rows_sql(first: int, last: int, import_id: int, day_from: int, days: in
     return f"""
     CREATE OR REPLACE TEMP TABLE gen AS
     SELECT i,
-      TIMESTAMP '{START}' + INTERVAL ({day_from} * 86400 + CAST(hash(i) % ({days} * 86400) AS BIGINT)) SECOND
+      TIMESTAMP '{START}' + INTERVAL ({day_from} * 86400 + {_h("i", (days * 86400))}) SECOND
         AS created,
-      {channels}[1 + CAST(hash(i * 31) % {len(CHANNELS)} AS BIGINT)] AS channel,
+      {channels}[1 + {_h("i * 31", len(CHANNELS))}] AS channel,
       {_u(1)} AS u1, {_u(2)} AS u2, {_u(3)} AS u3, {_u(4)} AS u4, {_u(5)} AS u5
     FROM range({first}, {last}) t(i);
     CREATE OR REPLACE TEMP TABLE gen_stages AS
@@ -99,7 +104,7 @@ def lead_rows_sql(first: int, last: int, import_id: int, day_from: int, days: in
     INSERT INTO leads (lead_key, source_system, source_id, created_at, email, channel,
       campaign, content_hash, import_id, loaded_at)
     SELECT 'bench:' || i, 'bench', CAST(i AS VARCHAR), created, 'lead' || i || '@example.jp',
-      channel, channel || '-' || (CAST(hash(i * 17) % 4 AS BIGINT)), md5(CAST(i AS VARCHAR)), {import_id},
+      channel, channel || '-' || ({_h("i * 17", 4)}), md5(CAST(i AS VARCHAR)), {import_id},
       TIMESTAMP '2027-01-01'
     FROM gen;
     INSERT INTO lead_stages (lead_key, stage, entered_at, source, content_hash, import_id,
@@ -137,15 +142,16 @@ def daily_rows_sql(import_id: int, day_from: int, days: int) -> str:
     INSERT INTO spend (spend_key, source_system, day, channel, campaign, cost, currency,
       impressions, clicks, conversions, content_hash, import_id, loaded_at)
     SELECT md5(d || c || k), 'bench', DATE '{START}' + CAST(d AS INTEGER), c, c || '-' || k,
-      round(20000 + CAST(hash(d * 13 + k) % 80000 AS BIGINT)), 'JPY', 5000 + CAST(hash(d + k) % 20000 AS BIGINT),
-      100 + CAST(hash(d * 3 + k) % 900 AS BIGINT), CAST(hash(d * 5 + k) % 20 AS BIGINT), md5('s' || d || c || k), {import_id},
+      round(20000 + {_h("d * 13 + k", 80000)}), 'JPY', 5000 + {_h("d + k", 20000)},
+      100 + {_h("d * 3 + k", 900)}, {_h("d * 5 + k", 20)}, md5('s' || d || c || k), {import_id},
       TIMESTAMP '2027-01-01'
     FROM range({day_from}, {day_from + days}) a(d), unnest({paid}) b(c), range(4) e(k);
     INSERT INTO web_traffic (traffic_key, source_system, day, channel, source_medium,
       landing_page, sessions, users, page_views, conversions, content_hash, import_id, loaded_at)
-    SELECT md5('w' || d || c || p), 'bench', DATE '{START}' + CAST(d AS INTEGER), c, c || ' / medium',
-      '/page' || p, 50 + CAST(hash(d * 7 + p) % 500 AS BIGINT), 40 + CAST(hash(d * 11 + p) % 400 AS BIGINT),
-      100 + CAST(hash(d * 19 + p) % 1500 AS BIGINT), CAST(hash(d * 23 + p) % 10 AS BIGINT), md5('w' || d || c || p),
+    SELECT md5('w' || d || c || p), 'bench', DATE '{START}' + CAST(d AS INTEGER), c,
+      c || ' / medium',
+      '/page' || p, 50 + {_h("d * 7 + p", 500)}, 40 + {_h("d * 11 + p", 400)},
+      100 + {_h("d * 19 + p", 1500)}, {_h("d * 23 + p", 10)}, md5('w' || d || c || p),
       {import_id}, TIMESTAMP '2027-01-01'
     FROM range({day_from}, {day_from + days}) a(d), unnest({channels}) b(c), range(5) e(p);
     """

@@ -1,0 +1,162 @@
+"""Incremental refresh: after any kind of change, kpi_values equal a full refresh exactly,
+and only the periods from the touched day on were recomputed (DuckDB and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ikkan.model.tree import KpiTree
+from ikkan.services.refresh import RefreshReport, refresh
+from ikkan.warehouse.base import SqlWarehouse
+from ikkan.warehouse.testing import require_postgres, temporary_warehouse
+from ikkan.workspace import Workspace
+
+from .test_refresh_support import (
+    AS_OF,
+    PROJECT,
+    START,
+    base,
+    deal,
+    funnel_rows,
+    lead,
+    load,
+    manual,
+    spend,
+    stage,
+)
+
+ENGINES = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+COLUMNS = (
+    "node_id, grain, period, period_start, period_end, dimension, dimension_value, "
+    "value, numerator, denominator, maturing"
+)
+GRAINS = ["day", "week", "month", "quarter", "fiscal_year"]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> KpiTree:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "ikkan.yml").write_text(PROJECT, encoding="utf-8")
+    ws = Workspace.open(folder)
+    assert ws.tree is not None and not ws.has_errors, ws.issues
+    return ws.tree
+
+
+@pytest.fixture(params=ENGINES)
+def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlWarehouse]:
+    if request.param == "postgres":
+        require_postgres()
+    with temporary_warehouse(request.param, tmp_path) as wh:
+        base(wh)
+        yield wh
+
+
+def run(tree: KpiTree, warehouse: SqlWarehouse, as_of: date, **kwargs: Any) -> RefreshReport:
+    return refresh(
+        tree,
+        warehouse,
+        as_of=as_of,
+        grains=GRAINS,
+        dimensions=["channel"],
+        computed_at=datetime(2026, 11, 1, 12),
+        **kwargs,
+    )
+
+
+def values(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
+    table = warehouse.query(f"SELECT {COLUMNS} FROM kpi_values ORDER BY {COLUMNS}")
+    return [tuple(row.values()) for row in table.to_pylist()]
+
+
+def at(days: int, hours: int = 10) -> datetime:
+    return START + timedelta(days=days, hours=hours)
+
+
+# Each change is import 2; returns the new as_of and the latest day it may recompute from.
+Change = Callable[[SqlWarehouse], tuple[date, date]]
+
+
+def new_leads(wh: SqlWarehouse) -> tuple[date, date]:
+    october = datetime(2026, 10, 2, 11)
+    rows = funnel_rows(60, 66, october, 4)
+    days = [date(2026, 10, 1) + timedelta(days=d) for d in range(31)]
+    load(wh, 2, **rows, spend=[spend(d, "web") for d in days])
+    return date(2026, 10, 31), date(2026, 10, 1)
+
+
+def late_stage(wh: SqlWarehouse) -> tuple[date, date]:
+    """Lead 4 (created 2026-04-13) reaches opportunity 20 days later: its April cohort
+    changes, though the entry is in May."""
+    load(wh, 2, lead_stages=[stage(4, "opportunity", at(12 + 20))])
+    return AS_OF, date(2026, 5, 3) - timedelta(days=30)
+
+
+def moved_close(wh: SqlWarehouse) -> tuple[date, date]:
+    """Deal 0's close moves from 2026-04-26 to 2026-08-14: April loses a won deal, which
+    only the day digest can tell (the row no longer shows its old date)."""
+    load(wh, 2, deals=[deal(0, at(12, 0), at(135), True, "web")])
+    return AS_OF, date(2026, 4, 26)
+
+
+def channel_change(wh: SqlWarehouse) -> tuple[date, date]:
+    """Lead 7 (2026-04-22) moves from 'event' to 'partner': its April stage entries move to
+    another dimension value."""
+    load(wh, 2, leads=[lead(7, at(21, 7), "partner")])
+    return AS_OF, date(2026, 4, 22)
+
+
+def manual_update(wh: SqlWarehouse) -> tuple[date, date]:
+    load(wh, 2, manual_values=[manual("2026-05", 99.0)])
+    return AS_OF, date(2026, 5, 1)
+
+
+def as_of_only(wh: SqlWarehouse) -> tuple[date, date]:
+    """No import: only the cohort metric (and the formula reading it) change with as_of."""
+    return date(2026, 10, 15), AS_OF + timedelta(days=1) - timedelta(days=30)
+
+
+CHANGES = [new_leads, late_stage, moved_close, channel_change, manual_update, as_of_only]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_incremental_equals_full(change: Change, tree: KpiTree, warehouse: SqlWarehouse) -> None:
+    first = run(tree, warehouse, AS_OF)
+    assert not first.incremental and first.rows > 0
+    before = values(warehouse)
+    as_of, latest_start = change(warehouse)
+
+    report = run(tree, warehouse, as_of)
+    incremental = values(warehouse)
+    assert report.incremental and not report.up_to_date
+    assert report.recomputed_from is not None and report.recomputed_from <= latest_start
+    assert 0 < report.rows < first.rows  # only the touched periods were written
+
+    full = run(tree, warehouse, as_of, full=True)
+    assert not full.incremental
+    assert incremental == values(warehouse)
+    assert incremental != before  # the change mattered, so the equality means something
+
+
+def test_unchanged_reimport_recomputes_nothing(tree: KpiTree, warehouse: SqlWarehouse) -> None:
+    first = run(tree, warehouse, AS_OF)
+    before = values(warehouse)
+    assert run(tree, warehouse, AS_OF).up_to_date
+    load(warehouse, 2, leads=[lead(3, at(9, 3), "web")])  # the same row: unchanged
+    report = run(tree, warehouse, AS_OF)
+    assert report.incremental and report.rows == 0 and report.recomputed_from is None
+    assert values(warehouse) == before and first.rows == len(before)
+    assert run(tree, warehouse, AS_OF).up_to_date
+
+
+def test_changed_grains_refresh_everything(tree: KpiTree, warehouse: SqlWarehouse) -> None:
+    run(tree, warehouse, AS_OF)
+    report = refresh(tree, warehouse, as_of=AS_OF, grains=["month"], dimensions=[])
+    assert not report.incremental
+    grains = warehouse.query("SELECT DISTINCT grain, dimension FROM kpi_values").to_pylist()
+    assert grains == [{"grain": "month", "dimension": ""}]
