@@ -220,7 +220,7 @@ class Workspace:
             issues += lint_tree(self.tree, self.loaded.source_map)
             plan = make_plan(self.tree)
             issues += [i for i in plan.issues if i.severity is Severity.ERROR]
-            issues += achievability_issues(self.tree, plan)
+            issues += achievability_issues(self.tree, plan, locator=self.loaded.source_map)
         return _sorted(issues)
 
     @property

@@ -32,7 +32,7 @@ from ikkan.model.solver import (
     solve_input_for,
 )
 from ikkan.model.spec import Aggregate, Direction
-from ikkan.model.tree import KpiTree, Node
+from ikkan.model.tree import KpiTree, Locator, Node
 from ikkan.model.units import UnitKind
 
 SCENARIOS = ("commit", "stretch")
@@ -361,7 +361,9 @@ def _formula_inputs(tree: KpiTree, node_id: str) -> set[str]:
     return out
 
 
-def achievability_issues(tree: KpiTree, plan: Plan, ratio_limit: float = 1.5) -> list[Issue]:
+def achievability_issues(
+    tree: KpiTree, plan: Plan, ratio_limit: float = 1.5, locator: Locator | None = None
+) -> list[Issue]:
     """SMART 'Achievable': the plan needs a rate far beyond the baseline."""
     issues: list[Issue] = []
     commit = plan.scenarios.get("commit")
@@ -384,6 +386,7 @@ def achievability_issues(tree: KpiTree, plan: Plan, ratio_limit: float = 1.5) ->
                     f"'{node_id}' must reach {format_value(planned.value, node.unit)} but the "
                     f"baseline is {format_value(baseline, node.unit)} "
                     f"({ratio:.1f}× the current level)",
+                    location=locator.node(node_id, "baseline") if locator else None,
                     hint="check the target, or plan the action that moves it this far",
                     node=node_id,
                 )
