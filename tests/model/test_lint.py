@@ -23,8 +23,8 @@ nodes:
             owner: {department: exec}}
   won: {kind: KSF, unit: count, definition: x, formula: opps * rate}
   size: {kind: KPI, unit: JPY, definition: x, assumption: 1_000_000, owner: {department: sales}}
-  opps: {kind: KPI, unit: count, definition: x, leading: true, metric: {type: stage_count, stage: opportunity},
-         owner: {department: inside_sales}}
+  opps: {kind: KPI, unit: count, definition: x, leading: true,
+         metric: {type: stage_count, stage: opportunity}, owner: {department: inside_sales}}
   rate: {kind: KPI, unit: ratio, definition: x, assumption: 25%, owner: {department: sales}}
 """
 
