@@ -61,7 +61,7 @@ def test_achievable_compares_with_the_baseline(write_project) -> None:  # type: 
 
 
 def test_ksf_without_a_leading_kpi(write_project) -> None:  # type: ignore[no-untyped-def]
-    found = codes(write_project, BASE.replace("leading: true, ", ""))
+    found = codes(write_project, BASE.replace("leading: true,", ""))
     assert found["ksf-no-leading"] == ["won"]
 
 
