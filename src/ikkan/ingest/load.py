@@ -199,7 +199,7 @@ def _prepare(name: str, data: Any, result: ReadResult, report: LoadReport) -> tu
 
 def _last_per_key(rows: pa.Table, definition: Table) -> tuple[pa.Table, int]:
     keys = list(definition.primary_key)
-    if rows.num_rows == 0:
+    if rows.num_rows == 0 or _keys_unique(rows, keys):
         return rows, 0
     indexed = rows.select(keys).append_column("_ikkan_row", pa.array(range(rows.num_rows)))
     last = indexed.group_by(keys, use_threads=False).aggregate([("_ikkan_row", "max")])
@@ -210,14 +210,30 @@ def _last_per_key(rows: pa.Table, definition: Table) -> tuple[pa.Table, int]:
     return rows.take(pc.take(last.column("_ikkan_row_max"), keep)), duplicates
 
 
+def _keys_unique(rows: pa.Table, keys: list[str]) -> bool:
+    """A cheap check that spares the group-by in the common case (no repeated key)."""
+    columns = [rows.column(k) for k in keys]
+    if len(columns) == 1:
+        key = columns[0]
+    elif all(pa.types.is_string(c.type) for c in columns):
+        # a separator inside a value can only merge keys: never a false "unique"
+        key = pc.binary_join_element_wise(*columns, "\x1f\x00")
+        if key.null_count:
+            return False
+    else:
+        return False
+    return bool(pc.count_distinct(key, mode="all").as_py() == rows.num_rows)
+
+
 def _with_bookkeeping(data: pa.Table, import_id: int, loaded_at: datetime) -> pa.Table:
     n = data.num_rows
     data = data.append_column(
-        pa.field("import_id", pa.int64(), nullable=False), pa.array([import_id] * n, pa.int64())
+        pa.field("import_id", pa.int64(), nullable=False),
+        pa.repeat(pa.scalar(import_id, pa.int64()), n),
     )
     return data.append_column(
         pa.field("loaded_at", pa.timestamp("us"), nullable=False),
-        pa.array([loaded_at] * n, pa.timestamp("us")),
+        pa.repeat(pa.scalar(loaded_at, pa.timestamp("us")), n),
     )
 
 
