@@ -196,14 +196,14 @@ def build(folder: Path, leads: int) -> Any:
     return warehouse
 
 
-def append(warehouse: Any, leads: int) -> int:
-    """1% more leads, created in the last month, as import 2."""
-    extra = max(1, leads // 100)
+def append(warehouse: Any, first: int, extra: int, import_id: int) -> int:
+    """``extra`` more leads, created in the last month, as import ``import_id``."""
     with warehouse.transaction() as session:
-        for statement in lead_rows_sql(leads, leads + extra, 2, APPEND_FROM, 30).split(";"):
+        sql = lead_rows_sql(first, first + extra, import_id, APPEND_FROM, 30)
+        for statement in sql.split(";"):
             if statement.strip():
                 session.execute(statement)
-        log_import(session, 2, extra)
+        log_import(session, import_id, extra)
     return extra
 
 
@@ -253,7 +253,9 @@ def run(folder: Path, leads: int) -> None:
     refreshed = {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in kpi_rows(warehouse)}
     mismatched = [k for k, v in values.items() if not _close(refreshed.get(k, "missing"), v)]
     missing = [k for k in refreshed if k not in values]
-    extra = append(warehouse, leads)
+    warm = append(warehouse, leads, max(1, leads // 10_000), 2)
+    timed(f"incremental after +{warm:,} (compiles SQL)", lambda: ws.refresh(as_of=as_of))
+    extra = append(warehouse, leads + warm, max(1, leads // 100), 3)
     incremental, inc_report = timed(
         f"incremental after +{extra:,} leads", lambda: ws.refresh(as_of=as_of)
     )

@@ -38,7 +38,7 @@ from ikkan.model.canonical import KPI_VALUES
 from ikkan.model.metrics import AnyMetric
 from ikkan.model.tree import KpiTree
 from ikkan.services import refresh_changes as changes
-from ikkan.services import refresh_funnel
+from ikkan.services import refresh_funnel, refresh_window
 from ikkan.services.refresh_derive import ValueBook, as_kpi_rows, derive, kpi_schema
 from ikkan.services.refresh_sql import SqlCache, metric_reads_as_of
 from ikkan.warehouse.base import Session, SqlWarehouse
@@ -152,8 +152,11 @@ def refresh(
         if since is not None:
             report.incremental = True
             report.recomputed_from = min(since.values(), default=None)
-        funnel = _prepare_funnel(session, tree, cache, dimensions)
-        run = _Run(tree, cache, report, since, stamp, as_of, grains, dimensions, funnel)
+        floors = _floors(tree, since, grains)
+        funnel = _prepare_funnel(session, tree, cache, dimensions, floors)
+        if floors:
+            refresh_window.create_views(session, floors, _funnel_columns(tree) if funnel else None)
+        run = _Run(tree, cache, report, since, stamp, as_of, grains, dimensions, funnel, floors)
         book, tables = _measure(session, run, progress)
         derived = _derived_nodes(tree, since)
         if since is not None and derived:
@@ -222,23 +225,49 @@ class _Run:
     grains: list[str]
     dimensions: list[str]
     funnel: tuple[Callable[[], dict[str, Any]], str] | None  # (tables, cache key part)
+    floors: dict[str, date]  # incremental: per grain, the first day of facts read
+
+
+def _floors(tree: KpiTree, since: dict[str, date] | None, grains: list[str]) -> dict[str, date]:
+    """Per grain, the first day an incremental refresh reads facts from (none when full)."""
+    days = [d for n, d in (since or {}).items() if tree.nodes[n].metric is not None]
+    if not days:
+        return {}
+    return refresh_window.floors(min(days), grains, tree.spec.company.fiscal_year_start)
 
 
 def _prepare_funnel(
-    session: Session, tree: KpiTree, cache: SqlCache, dimensions: list[str]
+    session: Session,
+    tree: KpiTree,
+    cache: SqlCache,
+    dimensions: list[str],
+    floors: dict[str, date],
 ) -> tuple[Callable[[], dict[str, Any]], str] | None:
-    """Create the temporary funnel table when funnel metrics will read it."""
+    """Create the temporary funnel table when funnel metrics will read it (incremental:
+    only of the leads with a stage entry in the periods recomputed)."""
     if not any(_reads_funnel(n.metric) for n in tree.nodes.values() if n.metric is not None):
         return None
     stages = tuple(s.id for s in tree.spec.funnel.stages)
+    wanted = refresh_funnel.needs(tree)
     columns = refresh_funnel.lead_columns(tree, dimensions)
-    key = refresh_funnel.signature(stages, columns)
+    key = refresh_funnel.signature(stages, wanted, columns)
+    source = "lead_stages"
+    if floors:
+        source = refresh_window.RECENT_STAGES
+        refresh_window.create_recent_stages(session, min(floors.values()))
     create = cache.other(
-        f"funnel:{key}", session.warehouse.NAME, partial(refresh_funnel.create_sql, stages, columns)
+        f"funnel:{key}:{source}",
+        session.warehouse.NAME,
+        partial(refresh_funnel.create_sql, stages, wanted, columns, source),
     )
     session.execute(f"DROP TABLE IF EXISTS {refresh_funnel.TEMP_TABLE}")
     session.execute(create)
-    return partial(refresh_funnel.bound_tables, stages, columns), key
+    return partial(refresh_funnel.bound_tables, stages, wanted, columns), key
+
+
+def _funnel_columns(tree: KpiTree) -> list[str]:
+    stages = tuple(s.id for s in tree.spec.funnel.stages)
+    return [refresh_funnel.column(s, m, stages) for s, m in refresh_funnel.needs(tree)]
 
 
 def _reads_funnel(metric: AnyMetric) -> bool:
@@ -266,6 +295,7 @@ def _measure(
         assert metric is not None
         funnel = run.funnel if _reads_funnel(metric) else None
         for grain in run.grains:
+            bound, bound_key = _tables_for(funnel, run.floors, grain)
             for dimension in [None, *run.dimensions]:
                 done += 1
                 if progress:
@@ -279,8 +309,8 @@ def _measure(
                     as_of=run.as_of,
                     node_id=node_id,
                     dialect=session.warehouse.NAME,
-                    tables=funnel[0] if funnel else None,
-                    tables_key=funnel[1] if funnel else "",
+                    tables=bound,
+                    tables_key=bound_key,
                 )
                 if compiled.sql is None:
                     if dimension is None:
@@ -300,6 +330,25 @@ def _measure(
                 book.add(node_id, table)
         report.nodes_measured += 1
     return book, tables
+
+
+def _tables_for(
+    funnel: tuple[Callable[[], dict[str, Any]], str] | None,
+    floors: dict[str, date],
+    grain: str,
+) -> tuple[Callable[[], dict[str, Any]] | None, str]:
+    """What a metric compiles against: the canonical tables, the prebuilt funnel, and
+    (incremental) the grain's narrowed views of them."""
+    base, key = funnel if funnel else (None, "")
+    if not floors:
+        return base, key
+
+    def narrowed() -> dict[str, Any]:
+        from ikkan.compute import bind_tables
+
+        return refresh_window.narrowed(base() if base else bind_tables(), grain)
+
+    return narrowed, f"{key}|narrowed"
 
 
 def _derived_nodes(tree: KpiTree, since: dict[str, date] | None) -> list[str]:

@@ -1,8 +1,8 @@
 """The lead funnel built once per refresh, as a temporary table every funnel metric reads.
 
 Each funnel metric would otherwise group all of ``lead_stages`` by lead again (hundreds of
-times per refresh). The table holds, per lead, the entry time of every stage in both modes
-(compute's own ``lead_funnel`` of all stages, so the times are the same by construction)
+times per refresh). The table holds, per lead, the entry time of every (stage, mode) the tree reads
+(compute's own ``lead_funnel`` of them, so the times are the same by construction)
 and the ``leads`` columns the tree splits or filters by (so no join to ``leads`` either).
 """
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 TEMP_TABLE = "ikkan_refresh_funnel"
-MODES = ("strict", "inferred")
 
 
 def lead_columns(tree: KpiTree, dimensions: list[str]) -> tuple[str, ...]:
@@ -31,9 +30,31 @@ def lead_columns(tree: KpiTree, dimensions: list[str]) -> tuple[str, ...]:
     return tuple(sorted(c for c in wanted if c in LEADS.column_names and c != "lead_key"))
 
 
-def signature(stages: tuple[str, ...], columns: tuple[str, ...]) -> str:
+Need = tuple[str, str]  # (stage, mode)
+
+
+def needs(tree: KpiTree) -> tuple[Need, ...]:
+    """The (stage, mode) pairs the tree's funnel metrics read, in a stable order."""
+    stages = {s.id for s in tree.spec.funnel.stages}
+    found: set[Need] = set()
+    for node in tree.nodes.values():
+        metric = node.metric
+        mode = getattr(metric, "mode", None)
+        for attribute in ("stage", "from_stage", "to_stage"):
+            stage = getattr(metric, attribute, None)
+            if isinstance(stage, str) and stage in stages and isinstance(mode, str):
+                found.add((stage, mode))
+    return tuple(sorted(found))
+
+
+def column(stage: str, mode: str, stages: tuple[str, ...]) -> str:
+    """The funnel column of ``stage`` in ``mode`` (compute's naming)."""
+    return f"{mode}_{stages.index(stage)}"
+
+
+def signature(stages: tuple[str, ...], wanted: tuple[Need, ...], columns: tuple[str, ...]) -> str:
     """Part of the SQL cache key: SQL compiled against this funnel table's shape."""
-    text = "|".join([TEMP_TABLE, *stages, "/", *columns])
+    text = "|".join([TEMP_TABLE, *stages, "/", *(":".join(n) for n in wanted), "/", *columns])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -44,7 +65,9 @@ def _ctx(tables: dict[str, ir.Table], stages: tuple[str, ...], fy_start: int) ->
     return CompileContext(tables, Grain.MONTH, fy_start, None, stages, None, None, None)
 
 
-def bound_tables(stages: tuple[str, ...], columns: tuple[str, ...]) -> dict[str, ir.Table]:
+def bound_tables(
+    stages: tuple[str, ...], wanted: tuple[Need, ...], columns: tuple[str, ...]
+) -> dict[str, ir.Table]:
     """The canonical tables plus the prebuilt funnel, for ``compile_metric(tables=...)``."""
     import ibis
 
@@ -53,25 +76,34 @@ def bound_tables(stages: tuple[str, ...], columns: tuple[str, ...]) -> dict[str,
     tables = bind_tables()
     leads = ibis_schema(LEADS)
     schema = {"lead_key": "!string"}
-    for mode in MODES:
-        schema.update({f"{mode}_{i}": "timestamp" for i in range(len(stages))})
+    schema.update({column(stage, mode, stages): "timestamp" for stage, mode in wanted})
     schema.update({c: leads[c].lstrip("!") for c in columns})
     tables[PREBUILT_FUNNEL] = ibis.table(schema, name=TEMP_TABLE)
     return tables
 
 
-def create_sql(stages: tuple[str, ...], columns: tuple[str, ...], dialect: str) -> str:
-    """``CREATE TEMPORARY TABLE`` of the funnel of every stage and mode, with lead columns."""
-    from ikkan.compute import bind_tables, to_sql
+def create_sql(
+    stages: tuple[str, ...],
+    wanted: tuple[Need, ...],
+    columns: tuple[str, ...],
+    source: str,
+    dialect: str,
+) -> str:
+    """``CREATE TEMPORARY TABLE`` of the funnel of the ``wanted`` stages, with lead columns,
+    from the stage entries in ``source`` (``lead_stages`` or a view of some of them)."""
+    import ibis
+
+    from ikkan.compute import bind_tables, ibis_schema, to_sql
     from ikkan.compute.funnel import lead_funnel
+    from ikkan.model.canonical import LEAD_STAGES
 
     tables = bind_tables()
-    needs = [(stage, mode) for mode in MODES for stage in stages]
-    funnel = lead_funnel(needs, _ctx(tables, stages, 4))  # type: ignore[arg-type]
+    tables["lead_stages"] = ibis.table(ibis_schema(LEAD_STAGES), name=source)
+    funnel = lead_funnel(wanted, _ctx(tables, stages, 4))  # type: ignore[arg-type]
     if columns:
         leads = tables["leads"]
         right = leads.select(_lead_key=leads.lead_key, **{c: leads[c] for c in columns})
         funnel = funnel.left_join(right, funnel.lead_key == right._lead_key).drop("_lead_key")
-    order = ["lead_key", *(f"{m}_{i}" for m in MODES for i in range(len(stages))), *columns]
+    order = ["lead_key", *(column(s, m, stages) for s, m in wanted), *columns]
     select = to_sql(funnel.select(order), dialect, pretty=False)
     return f"CREATE TEMPORARY TABLE {TEMP_TABLE} AS {select}"
