@@ -43,11 +43,6 @@ def test_every_file_loads_and_bad_rows_are_quarantined(demo_project: DemoProject
         assert finding is not None and finding.count >= len(logical)
 
 
-@pytest.mark.xfail(
-    reason="Zoom attendee and registration reports write the same registration "
-    "activity with different attributes (issue note); fix pending",
-    strict=True,
-)
 def test_reimport_changes_nothing(demo_project: DemoProject) -> None:
     ws = demo_project.open()
     before = ws.warehouse().query("SELECT count(*) AS n FROM leads").column("n")[0].as_py()

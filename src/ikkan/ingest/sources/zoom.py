@@ -5,7 +5,8 @@ Layout: ``Attendee Report`` / ``Report Generated:`` lines, a meta header (``Topi
 ``Attendee Details``; registration reports list registrants) each with its own header.
 Attendee rows are one per join: minutes are summed per e-mail into one
 ``webinar_attendance`` activity (quantity = minutes, at the first join); every e-mail with a
-registration time gives one ``webinar_registration``. Hosts and panelists are staff, not
+registration time gives one ``webinar_registration`` (the same payload from either report,
+so importing both is idempotent; names stay on the attendance activity). Hosts and panelists are staff, not
 leads: their rows are counted in a warning. Activities are keyed by e-mail (``lead_key`` is
 left empty; matching e-mails to leads is the warehouse's job).
 """
@@ -119,6 +120,12 @@ class ZoomWebinarReader:
             )
         if staff:
             log.warn(f"{staff} host/panelist row(s) are staff, not leads, and were not loaded")
+        absent = sum(1 for p in people.values() if not p.joins and p.extra)
+        if absent:
+            log.warn(
+                f"names of {absent} registrant(s) who did not attend are not stored: "
+                "registrations are kept by e-mail and time; people come from the CRM"
+            )
         builder = TableBuilder(ACTIVITIES)
         _emit(builder, people, topic, webinar_id, started)
         return ReadResult(
@@ -225,7 +232,10 @@ def _emit(
         attrs = {**person.extra, "webinar_id": webinar_id}
         events: list[tuple[str, datetime | None, float | None, dict[str, Any]]] = []
         if person.registered_at is not None:
-            events.append(("webinar_registration", person.registered_at, None, attrs))
+            # The attendee and the registration report both carry this registration, with
+            # different extra columns; the same payload from both keeps re-imports no-ops.
+            registration = {"webinar_id": webinar_id}
+            events.append(("webinar_registration", person.registered_at, None, registration))
         if person.joins:
             events.append(
                 (
