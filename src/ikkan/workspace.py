@@ -103,20 +103,18 @@ class Workspace:
     # -- data ---------------------------------------------------------------------------
     def ingest(
         self,
-        paths: list[Path] | None = None,
+        paths: list[Path] | list[str] | None = None,
         *,
         reader: str | None = None,
         force: bool = False,
         progress: Any = None,
     ) -> list[Any]:
-        """Import files or folders (default: the project's sources:). Returns FileOutcomes."""
-        from ikkan.services.ingest import IngestTarget, ingest, targets_from_sources
+        """Import files or folders; the first argument may name a configured source or a
+        reader (``hubspot``); no arguments: every source in ikkan.yml. → FileOutcomes."""
+        from ikkan.services.ingest import ingest, targets_from_args
 
         self._require_valid()
-        if paths:
-            targets = [IngestTarget(p, reader) for p in paths]
-        else:
-            targets = targets_from_sources(self.spec, self.root)
+        targets = targets_from_args(self.spec, self.root, [str(p) for p in paths or []], reader)
         return ingest(self.spec, self.warehouse(), targets, force=force, progress=progress)
 
     def quality(self) -> Any:

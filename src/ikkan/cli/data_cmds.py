@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,8 +17,10 @@ def register(app: typer.Typer) -> None:
 
 def ingest(
     paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="files or folders (default: the sources: in ikkan.yml)"),
+        list[str] | None,
+        typer.Argument(
+            help="[SOURCE or READER] files or folders (default: every source in ikkan.yml)"
+        ),
     ] = None,
     reader: Annotated[
         str | None,
@@ -33,7 +34,13 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
 ) -> None:
     """Import exports (HubSpot, Salesforce, GA4, ad platforms, Zoom, generic CSV/XLSX)."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from ikkan.cli.data_render import print_ingest
     from ikkan.cli.render import console
@@ -41,21 +48,21 @@ def ingest(
 
     ws = Workspace.open(STATE.project)
     with Progress(
-        SpinnerColumn(),
+        TextColumn("[bold]ingest[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=console,
         transient=True,
         disable=as_json,
     ) as bar:
-        task = bar.add_task("reading", total=None)
+        task = bar.add_task("", total=None)
 
-        def tick(name: str, rows: int) -> None:
-            bar.update(task, description=f"{name}: {rows:,} rows")
+        def tick(name: str, rows: int, index: int, total: int) -> None:
+            bar.update(task, completed=index - 1, total=total, description=f"{name}: {rows:,} rows")
 
-        outcomes = ws.ingest(
-            list(paths) if paths else None, reader=reader, force=force, progress=tick
-        )
+        outcomes = ws.ingest(list(paths or []), reader=reader, force=force, progress=tick)
     if as_json:
         typer.echo(
             json.dumps(

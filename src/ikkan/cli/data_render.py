@@ -18,7 +18,10 @@ HEAD = {
 def print_ingest(outcomes: list[Any], lang: str) -> None:
     table = Table(box=None, header_style="bold")
     for i, name in enumerate(HEAD["ja" if lang == "ja" else "en"]):
-        table.add_column(name, justify="left" if i < 2 else "right", no_wrap=i > 0)
+        if i == 0:
+            table.add_column(name, min_width=18, overflow="fold")
+        else:
+            table.add_column(name, justify="left" if i < 2 else "right", no_wrap=True)
     totals = [0, 0, 0, 0, 0]
     for o in outcomes:
         r = o.report

@@ -14,14 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ikkan.errors import SourceError, UserError
+from ikkan.errors import Location, SourceError, UserError, did_you_mean
 from ikkan.ingest.base import Reader, ReaderContext
 from ikkan.ingest.load import LoadReport, load
 from ikkan.model.spec import ProjectSpec
 from ikkan.warehouse.base import SqlWarehouse
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
-FileProgress = Callable[[str, int], None]  # (file name, rows read so far)
+FileProgress = Callable[[str, int, int, int], None]  # (file, rows so far, file no., files)
+READER_FAMILIES = (
+    "hubspot",
+    "salesforce",
+    "ga4",
+    "google_ads",
+    "meta_ads",
+    "yahoo_ads",
+    "zoom",
+    "generic",
+    "manual_values",
+)
 
 
 @dataclass
@@ -60,7 +71,48 @@ def files_of(path: Path) -> list[Path]:
     raise SourceError(f"no such file or folder: {path}", hint="check the path")
 
 
-def targets_from_sources(spec: ProjectSpec, root: Path) -> list[IngestTarget]:
+def targets_from_args(
+    spec: ProjectSpec, root: Path, args: list[str], reader: str | None
+) -> list[IngestTarget]:
+    """``ikkan ingest [SOURCE|READER] [PATH …]``: a configured source name or a reader
+    (family) may come first; the rest are files or folders."""
+    if not args:
+        return targets_from_sources(spec, root, reader)
+    first, rest = args[0], args[1:]
+    if not Path(first).exists():
+        if first in spec.sources:
+            source = spec.sources[first]
+            paths = [Path(p) for p in rest] or [root / source.path]
+            name = reader or (None if source.reader in ("auto", "") else source.reader)
+            return [IngestTarget(p, name, dict(source.options)) for p in paths]
+        if first in READER_FAMILIES or _is_reader(first):
+            if not rest:
+                raise UserError(
+                    f"which files should the {first} reader read?",
+                    hint=f"ikkan ingest {first} exports/{first}/",
+                )
+            return [IngestTarget(Path(p), first) for p in rest]
+        candidates = [*spec.sources, *READER_FAMILIES]
+        raise SourceError(
+            f"no such file or folder, source or reader: {first}",
+            hint=did_you_mean(first, candidates)
+            or "sources: "
+            + (", ".join(spec.sources) or "none")
+            + "; readers: "
+            + ", ".join(READER_FAMILIES),
+        )
+    return [IngestTarget(Path(p), reader) for p in args]
+
+
+def _is_reader(name: str) -> bool:
+    from ikkan.ingest.sources.registry import FORMAT_DESCRIPTIONS
+
+    return name in FORMAT_DESCRIPTIONS
+
+
+def targets_from_sources(
+    spec: ProjectSpec, root: Path, reader: str | None = None
+) -> list[IngestTarget]:
     if not spec.sources:
         raise UserError(
             "no files given and no sources: in ikkan.yml",
@@ -68,8 +120,8 @@ def targets_from_sources(spec: ProjectSpec, root: Path) -> list[IngestTarget]:
         )
     out = []
     for source in spec.sources.values():
-        reader = None if source.reader in ("auto", "") else source.reader
-        out.append(IngestTarget(root / source.path, reader, dict(source.options)))
+        name = reader or (None if source.reader in ("auto", "") else source.reader)
+        out.append(IngestTarget(root / source.path, name, dict(source.options)))
     return out
 
 
@@ -91,13 +143,28 @@ def reader_context(
 
 
 def pick_reader(path: Path, name: str | None) -> Reader:
+    """The reader called ``name``; a family (``hubspot``) detects among its readers;
+    None detects among all."""
     from ikkan.ingest.manual import ManualValuesReader
-    from ikkan.ingest.sources.registry import detect_reader, reader_by_name
+    from ikkan.ingest.sources.registry import all_readers, detect_reader, reader_by_name
     from ikkan.ingest.sources.tabular import head_text
 
     manual = ManualValuesReader()
     if name == manual.name:
         return manual
+    if name is not None and name in READER_FAMILIES and name not in ("generic",):
+        head = head_text(path)
+        family = [r for r in all_readers() if r.name.startswith(name)]
+        for reader in family:
+            if reader.sniff(path, head):
+                return reader
+        raise SourceError(
+            f"this does not look like a {name} export",
+            location=Location(str(path), 1),
+            hint="readers of that family: "
+            + ", ".join(r.name for r in family)
+            + "; or leave the reader out to detect it",
+        )
     if name is not None:
         return reader_by_name(name)
     if manual.sniff(path, head_text(path)):
@@ -122,27 +189,29 @@ def ingest(
     progress: FileProgress | None = None,
 ) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []
-    for target in targets:
-        for path in files_of(target.path):
-            outcome = FileOutcome(path)
-            started = time.perf_counter()
-            try:
-                reader = pick_reader(path, target.reader)
-                outcome.reader = reader.name
+    work = [(target, path) for target in targets for path in files_of(target.path)]
+    for index, (target, path) in enumerate(work, start=1):
+        outcome = FileOutcome(path)
+        started = time.perf_counter()
+        if progress:
+            progress(path.name, 0, index, len(work))
+        try:
+            reader = pick_reader(path, target.reader)
+            outcome.reader = reader.name
 
-                def tick(rows: int, _name: str = path.name) -> None:
-                    if progress:
-                        progress(_name, rows)
+            def tick(rows: int, _name: str = path.name, _index: int = index) -> None:
+                if progress:
+                    progress(_name, rows, _index, len(work))
 
-                result = reader.read(path, reader_context(spec, target.options, tick))
-                outcome.rows_read = result.rows_read
-                outcome.rejected = len(result.rejected)
-                outcome.warnings = list(result.warnings)
-                outcome.report = load(
-                    warehouse, result, sha256_of(path), force=force, timezone=spec.company.timezone
-                )
-            except UserError as exc:
-                outcome.error = exc
-            outcome.seconds = time.perf_counter() - started
-            outcomes.append(outcome)
+            result = reader.read(path, reader_context(spec, target.options, tick))
+            outcome.rows_read = result.rows_read
+            outcome.rejected = len(result.rejected)
+            outcome.warnings = list(result.warnings)
+            outcome.report = load(
+                warehouse, result, sha256_of(path), force=force, timezone=spec.company.timezone
+            )
+        except UserError as exc:
+            outcome.error = exc
+        outcome.seconds = time.perf_counter() - started
+        outcomes.append(outcome)
     return outcomes
