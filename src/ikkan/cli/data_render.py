@@ -10,48 +10,59 @@ from rich.text import Text
 from ikkan.cli.render import console, print_error
 
 HEAD = {
-    "en": ("File", "Reader", "Read", "New", "Updated", "Unchanged", "Rejected", "s"),
-    "ja": ("ファイル", "形式", "読込", "新規", "更新", "変更なし", "除外", "秒"),
+    "en": ("File", "Reader", "Read", "New", "Updated", "Same", "Rejected", "Status"),
+    "ja": ("ファイル", "形式", "読込", "新規", "更新", "変更なし", "除外", "状態"),
+}
+STATUS = {
+    "en": {
+        "ok": "ok",
+        "already_imported": "skipped",
+        "failed": "FAILED",
+        "error": "error",
+    },
+    "ja": {
+        "ok": "OK",
+        "already_imported": "取込済",
+        "failed": "失敗",
+        "error": "エラー",
+    },
 }
 
 
 def print_ingest(outcomes: list[Any], lang: str) -> None:
-    table = Table(box=None, header_style="bold")
+    words = STATUS["ja" if lang == "ja" else "en"]
+    table = Table(box=None, header_style="bold", pad_edge=False)
     for i, name in enumerate(HEAD["ja" if lang == "ja" else "en"]):
         if i == 0:
-            table.add_column(name, min_width=18, overflow="fold")
+            table.add_column(name, ratio=1, overflow="fold")
         else:
-            table.add_column(name, justify="left" if i < 2 else "right", no_wrap=True)
+            table.add_column(name, justify="right" if 1 < i < 7 else "left", no_wrap=True)
     totals = [0, 0, 0, 0, 0]
     for o in outcomes:
         r = o.report
-        if o.error is not None:
+        if o.error is not None or r is None:
             table.add_row(
-                o.path.name,
-                o.reader or "?",
-                Text("error", style="red"),
-                "",
-                "",
-                "",
-                "",
-                f"{o.seconds:.1f}",
+                o.path.name, o.reader or "?", "", "", "", "", "", Text(words["error"], style="red")
             )
             continue
-        assert r is not None
-        label = {"already_imported": "skipped (same file)", "failed": "FAILED"}.get(r.status)
         values = [o.rows_read, r.inserted, r.updated, r.unchanged, o.rejected]
         totals = [a + b for a, b in zip(totals, values, strict=True)]
+        skipped = r.status == "already_imported"
         table.add_row(
             o.path.name,
             o.reader or "",
             f"{o.rows_read:,}",
-            label or f"{r.inserted:,}",
-            "" if label else f"{r.updated:,}",
-            "" if label else f"{r.unchanged:,}",
+            *(
+                ["", "", ""]
+                if skipped
+                else [f"{r.inserted:,}", f"{r.updated:,}", f"{r.unchanged:,}"]
+            ),
             Text(f"{o.rejected:,}", style="yellow" if o.rejected else ""),
-            f"{o.seconds:.1f}",
+            Text(words.get(r.status, r.status), style="red" if r.status == "failed" else "dim"),
         )
-    table.add_row(Text("total", style="bold"), "", *[f"{t:,}" for t in totals], "")
+    table.add_row(
+        Text("total" if lang != "ja" else "合計", style="bold"), "", *[f"{t:,}" for t in totals], ""
+    )
     console.print(table)
     for o in outcomes:
         if o.error is not None:
@@ -66,7 +77,9 @@ def print_ingest(outcomes: list[Any], lang: str) -> None:
     if any(o.rejected for o in outcomes):
         console.print(
             Text(
-                "Rejected rows are kept with file, row, column and reason: see 'ikkan quality'.",
+                "Rejected rows are kept with file, row, column and reason: see 'ikkan quality'."
+                if lang != "ja"
+                else "除外した行はファイル・行・列・理由とともに保存しています（ikkan quality）。",
                 style="yellow",
             )
         )
