@@ -28,7 +28,18 @@ def test_ingest_reports_per_file_and_is_idempotent(project: Path) -> None:
     second = json.loads(ikkan("ingest", "--json", cwd=project).stdout)
     assert {f["load"]["status"] for f in second} == {"already_imported"}
     text = ikkan("ingest", "exports/hubspot", cwd=project).stdout
-    assert "hubspot_contacts" in text and "skipped (same file)" in text
+    assert "hubspot_contacts" in text and "取込済" in text  # the project is Japanese
+
+
+def test_ingest_by_reader_family_and_source_name(project: Path) -> None:
+    rows = json.loads(ikkan("ingest", "hubspot", "exports/hubspot", "--json", cwd=project).stdout)
+    assert {r["reader"] for r in rows} == {"hubspot_contacts", "hubspot_deals"}
+    wrong = ikkan("ingest", "hubspot", "exports/ga4", cwd=project, check=False)
+    assert wrong.returncode == 1 and "does not look like a hubspot export" in wrong.stderr
+    rows = json.loads(ikkan("ingest", "exports", "--json", cwd=project).stdout)
+    assert len(rows) > 10  # 'exports' is the source declared in the template
+    typo = ikkan("ingest", "hubspt", "x.csv", cwd=project, check=False)
+    assert typo.returncode == 1 and "did you mean 'hubspot'" in typo.stderr
 
 
 def test_ingest_of_an_unknown_file_is_a_clear_error(project: Path, tmp_path: Path) -> None:
