@@ -10,6 +10,8 @@ Rows missing from a newer export are kept (exports are often filtered or partial
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,17 +85,48 @@ def upsert_sql(definition: Table, stage: str, style: str) -> list[str]:
 
 
 def upsert_staged(session: Session, definition: Table, data: pa.Table) -> UpsertCounts:
-    """Stage ``data`` (every column of ``definition``, keys unique) and upsert it."""
+    """Stage ``data`` (every column of ``definition``, keys unique) and upsert it.
+
+    Only the statements the counts call for run: a load of new keys only is one plain
+    ``INSERT … SELECT`` on DuckDB (no anti-join; PostgreSQL keeps ``ON CONFLICT`` for
+    concurrent writers), an unchanged re-import writes nothing. DuckDB reads
+    the Arrow rows in place (registered, not copied into a temporary table first).
+    """
     if "content_hash" not in definition.column_names:
         raise ValueError(f"table '{definition.name}' has no content_hash; it is not upserted")
     if data.num_rows == 0:
         return UpsertCounts()
     stage = f"ikkan_stage_{definition.name}"
-    session.stage(stage, definition, data)
-    counts = session.query(count_changes_sql(definition, stage))
-    inserted, updated, total = (int(counts.column(i)[0].as_py()) for i in range(3))
-    if inserted or updated:
-        for statement in upsert_sql(definition, stage, session.warehouse.UPSERT_STYLE):
-            session.execute(statement)
-    session.execute(f"DROP TABLE IF EXISTS {quote_ident(stage)}")
+    with _staged(session, stage, definition, data):
+        counts = session.query(count_changes_sql(definition, stage))
+        inserted, updated, total = (int(counts.column(i)[0].as_py()) for i in range(3))
+        style = session.warehouse.UPSERT_STYLE
+        if inserted == total and style == "update_then_insert":  # (one writer per file)
+            target = quote_ident(definition.name)
+            cols = column_list(definition.column_names)
+            session.execute(
+                f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {quote_ident(stage)}"
+            )
+        elif inserted or updated:
+            for statement in upsert_sql(definition, stage, style):
+                skip = (statement.startswith("UPDATE") and not updated) or (
+                    statement.startswith("INSERT") and not inserted and style != "on_conflict"
+                )
+                if not skip:
+                    session.execute(statement)
     return UpsertCounts(inserted, updated, total - inserted - updated)
+
+
+@contextmanager
+def _staged(session: Session, stage: str, definition: Table, data: pa.Table) -> Iterator[None]:
+    """``stage`` names ``data`` for SQL while the block runs."""
+    con = getattr(session, "con", None)
+    if session.warehouse.STAGING == "arrow_register" and hasattr(con, "register"):
+        assert con is not None
+        con.register(stage, data.select(list(definition.column_names)))
+        yield  # (after an error the transaction is aborted: the connection is dropped)
+        con.unregister(stage)
+        return
+    session.stage(stage, definition, data)
+    yield  # (a failed transaction is rolled back: no DROP on the way out of an error)
+    session.execute(f"DROP TABLE IF EXISTS {quote_ident(stage)}")
