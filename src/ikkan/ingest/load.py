@@ -27,10 +27,13 @@ from ikkan.model.canonical import IMPORT_LOG, REJECTED_ROWS, TABLES_BY_NAME, Tab
 from ikkan.warehouse.arrow_schema import arrow_schema, conform
 from ikkan.warehouse.base import Session, SqlWarehouse
 from ikkan.warehouse.hashing import content_hashes
+from ikkan.warehouse.sql import quote_ident
 from ikkan.warehouse.upsert import UpsertCounts
 
 AfterTableHook = Callable[[str, UpsertCounts], None]
 """Called inside the transaction after each table is written (progress, tests)."""
+
+# ruff: noqa: S608 - SQL text holds only identifiers quoted by quote_ident
 
 # Parents first, so that a reader of the warehouse never sees a stage without its lead.
 LOAD_ORDER = (
@@ -211,18 +214,19 @@ def _last_per_key(rows: pa.Table, definition: Table) -> tuple[pa.Table, int]:
 
 
 def _keys_unique(rows: pa.Table, keys: list[str]) -> bool:
-    """A cheap check that spares the group-by in the common case (no repeated key)."""
-    columns = [rows.column(k) for k in keys]
-    if len(columns) == 1:
-        key = columns[0]
-    elif all(pa.types.is_string(c.type) for c in columns):
-        # a separator inside a value can only merge keys: never a false "unique"
-        key = pc.binary_join_element_wise(*columns, "\x1f\x00")
-        if key.null_count:
-            return False
-    else:
-        return False
-    return bool(pc.count_distinct(key, mode="all").as_py() == rows.num_rows)
+    """A cheap check that spares the group-by in the common case (no repeated key): a
+    parallel DISTINCT in an in-memory DuckDB (NULLs count as one value, as in the group-by)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("ikkan_keys", rows.select(keys))
+        columns = ", ".join(quote_ident(k) for k in keys)
+        sql = f"SELECT count(*) FROM (SELECT DISTINCT {columns} FROM ikkan_keys)"
+        found = con.execute(sql).fetchone()
+    finally:
+        con.close()
+    return found is not None and int(found[0]) == rows.num_rows
 
 
 def _with_bookkeeping(data: pa.Table, import_id: int, loaded_at: datetime) -> pa.Table:
