@@ -82,28 +82,19 @@ def located_header(
 def scan(
     path: Path, encoding: str, delimiter: str, plan: ColumnPlan
 ) -> tuple[ScannedFile, list[str], list[str]] | None:
-    """The file's cells plus one fast column per field (``f<i>``) and extra column
-    (``a<i>``), and whether each row is surely data (``plain``)."""
+    """The file's cells (as text, converted later by ``fast_convert``) and whether each
+    row is surely data (``plain``); with the field names and extra column labels."""
     import duckdb
 
-    selects: list[str] = []
-    params: list[Any] = []
-    fields: list[str] = []
-    for name, position in plan.index.items():
-        expression = fc.fast_expression(plan.specs[name], f"c{position}")
-        fields.append(name)
-        selects.append(f"{expression or 'NULL'} AS f{len(fields) - 1}")
+    fields = list(plan.index)
     labels = plan.extra_labels()
-    for k, position in enumerate(plan.extra):
-        selects.append(f"{fc.attribute_expression(f'c{position}')} AS a{k}")
-        params.append(fc.attribute_prefix(labels[k]))
-    selects.append(f"{_PLAIN_ROW} AS plain")
     with utf8_copy(path, encoding) as source:
         stats = line_stats(source, delimiter)
         con = duckdb.connect(":memory:")
         try:
             con.execute("SET preserve_insertion_order = true")
-            scanned = scan_csv(con, source, len(plan.header), delimiter, stats, selects, params)
+            selects = [f"{_PLAIN_ROW} AS plain"]
+            scanned = scan_csv(con, source, len(plan.header), delimiter, stats, selects)
         finally:
             con.close()
     if scanned is None:
@@ -148,12 +139,9 @@ class Columns:
         self.rows = table.num_rows
         self.values: dict[str, Any] = {}
         bad: Any = None
-        for k, name in enumerate(fields):
+        for name in fields:
             raw = table.column(f"c{plan.index[name]}")
-            fast = table.column(f"f{k}")
-            if pa.types.is_null(fast.type):
-                fast = None
-            converted = fc.convert_column(raw, fast, plan.specs[name], tz)
+            converted = fc.convert_column(raw, plan.specs[name], tz)
             self.values[name] = converted.values
             if converted.bad is not None:
                 bad = converted.bad if bad is None else pc.or_(bad, converted.bad)
@@ -200,9 +188,7 @@ def log_rejections(
 
 def attributes(scanned: ScannedFile, plan: ColumnPlan, labels: list[str]) -> Any:
     members = [
-        fc.attribute_members(
-            scanned.table.column(f"c{position}"), scanned.table.column(f"a{k}"), labels[k]
-        )
+        fc.attribute_members(scanned.table.column(f"c{position}"), labels[k])
         for k, position in enumerate(plan.extra)
     ]
     return fc.attributes_column(members, scanned.table.num_rows)

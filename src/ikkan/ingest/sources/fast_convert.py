@@ -1,12 +1,17 @@
 """Column-wise cell conversion with exactly the results of ``fields.convert_batch``.
 
-Each kind has a narrow DuckDB expression for the shapes that dominate real exports (plain
-ASCII text, digit ids, ``YYYY-MM-DD HH:MM`` dates, ASCII e-mails): for those shapes the
-row-by-row parser provably returns the same value. Every other non-empty cell is parsed by
-the row-by-row parser itself, once per distinct value, and mapped back with Arrow; a value
-it rejects marks its rows bad, and the caller sends those rows down the row-by-row path so
-that their RejectedRows are the same.
+Each column is converted once per distinct value (Arrow dictionary encoding) unless nearly
+every value is distinct. Small sets of distinct values go through the row-by-row parser
+itself. Large ones take a vectorised Arrow path for the shapes that dominate real exports
+(plain ASCII text, digit ids and numbers, ``YYYY-MM-DD[ HH:MM[:SS]]`` dates, ASCII e-mails):
+for those shapes the row-by-row parser provably returns the same value (dates go through
+DuckDB's strict ``try_strptime``: 2026-02-30 is not rolled over). Every other non-empty
+value is parsed by the row-by-row parser, once per distinct value; a value it rejects marks
+its rows bad, and the caller sends those rows down the row-by-row path so that their
+RejectedRows are the same.
 """
+
+# ruff: noqa: S608 - the one SQL text is a constant
 
 from __future__ import annotations
 
@@ -21,10 +26,22 @@ import pyarrow.compute as pc
 from ikkan.ingest.parsing.values import ParseError
 from ikkan.ingest.sources.fields import FieldSpec, Kind, _is_null, _parser
 
-_TOKENS = "('--', '-', '(not set)', '(none)')"  # the ASCII null tokens (values.NULL_TOKENS)
-_PRINTABLE = "regexp_full_match({c}, '[!-~]([ -~]*[!-~])?')"  # trimmed printable ASCII
-_JSON_SAFE = r"regexp_full_match({c}, '[!#-\[\]-~]([ !#-\[\]-~]*[!#-\[\]-~])?')"
-_DATE = "[1-9][0-9]{{3}}-[0-9]{{2}}-[0-9]{{2}}"
+_TOKENS = pa.array(["--", "-", "(not set)", "(none)"])  # the ASCII null tokens (NULL_TOKENS)
+_PRINTABLE = "^[!-~]([ -~]*[!-~])?$"  # trimmed printable ASCII
+_JSON_SAFE = r"^[!#-\[\]-~]([ !#-\[\]-~]*[!#-\[\]-~])?$"  # ... needing no JSON escape
+_ID = "^[!-*,-~]+$"  # no '+': "1.2E+11" is an Excel-mangled id the parser rejects
+_EMAIL = r"^[!-?A-~]+@[!-?A-~]*\.[!-?A-~]*$"
+_DIGITS = "^[0-9]{1,15}$"
+_DAY = "[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
+_STAMP_SQL = (
+    f"CASE WHEN regexp_full_match(c, '{_DAY}') THEN try_strptime(c, '%Y-%m-%d') "
+    f"WHEN regexp_full_match(c, '{_DAY} [0-9]{{2}}:[0-9]{{2}}') "
+    f"THEN try_strptime(c, '%Y-%m-%d %H:%M') "
+    f"WHEN regexp_full_match(c, '{_DAY} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') "
+    f"THEN try_strptime(c, '%Y-%m-%d %H:%M:%S') END"
+)
+_PARSE_ALL = 4096  # at most this many distinct values: the row-by-row parser does them all
+_SAMPLE = 20_000  # rows sampled to guess whether nearly every value is distinct
 
 _ARROW_TYPES: dict[Kind, pa.DataType] = {
     Kind.TEXT: pa.string(),
@@ -44,41 +61,53 @@ def supported(spec: FieldSpec) -> bool:
     return spec.kind in _ARROW_TYPES
 
 
-def fast_expression(spec: FieldSpec, column: str) -> str | None:
-    """DuckDB SQL giving the converted value for the shapes handled in SQL, NULL for every
-    other cell; None when the kind has no such shape."""
-    c = column
+def _matches(values: Any, pattern: str) -> Any:
+    return pc.fill_null(pc.match_substring_regex(values, pattern), False)
+
+
+def _where(mask: Any, values: Any, target: pa.DataType) -> Any:
+    return pc.if_else(mask, values, pa.scalar(None, target))
+
+
+def _plain(values: Any, pattern: str) -> Any:
+    return pc.and_(_matches(values, pattern), pc.invert(pc.is_in(values, value_set=_TOKENS)))
+
+
+def fast_values(values: Any, spec: FieldSpec) -> Any:
+    """The converted value for the shapes handled vectorised, null for every other cell;
+    None when the kind has no such shape."""
     kind = spec.kind
     if kind is Kind.TEXT:
-        return f"CASE WHEN {_PRINTABLE.format(c=c)} AND {c} NOT IN {_TOKENS} THEN {c} END"
-    if kind is Kind.ID:  # no '+': "1.2E+11" is an Excel-mangled id the parser rejects
-        return (
-            f"CASE WHEN regexp_full_match({c}, '[!-*,-~]+') AND {c} NOT IN {_TOKENS} THEN {c} END"
-        )
+        return _where(_plain(values, _PRINTABLE), values, pa.string())
+    if kind is Kind.ID:
+        return _where(_plain(values, _ID), values, pa.string())
     if kind is Kind.EMAIL:
-        pattern = r"[!-?A-~]+@[!-?A-~]*\.[!-?A-~]*"
-        return f"CASE WHEN regexp_full_match({c}, '{pattern}') THEN lower({c}) END"
+        return _where(_matches(values, _EMAIL), pc.ascii_lower(values), pa.string())
     if kind in (Kind.INT, Kind.FLOAT):
-        target = "BIGINT" if kind is Kind.INT else "DOUBLE"
-        return f"CASE WHEN regexp_full_match({c}, '[0-9]{{1,15}}') THEN CAST({c} AS {target}) END"
+        target = pa.int64() if kind is Kind.INT else pa.float64()
+        digits = _matches(values, _DIGITS)
+        return pc.cast(_where(digits, values, pa.string()), target)
     if kind in (Kind.DATE, Kind.DATETIME) and not spec.formats:
-        day = _DATE.format()
-        stamp = (
-            f"CASE WHEN regexp_full_match({c}, '{day}') THEN try_strptime({c}, '%Y-%m-%d') "
-            f"WHEN regexp_full_match({c}, '{day} [0-9]{{2}}:[0-9]{{2}}') "
-            f"THEN try_strptime({c}, '%Y-%m-%d %H:%M') "
-            f"WHEN regexp_full_match({c}, '{day} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') "
-            f"THEN try_strptime({c}, '%Y-%m-%d %H:%M:%S') END"
-        )
-        return f"CAST({stamp} AS DATE)" if kind is Kind.DATE else stamp
+        stamps = _timestamps(values)
+        return pc.cast(stamps, pa.date32()) if kind is Kind.DATE else stamps
     return None
 
 
-def attribute_expression(column: str) -> str:
-    """DuckDB SQL for an extra column's ``"label": "value"`` JSON member (the label prefix
-    is the one parameter), for trimmed printable ASCII needing no JSON escape."""
-    c = column
-    return f"CASE WHEN {_JSON_SAFE.format(c=c)} AND {c} NOT IN {_TOKENS} THEN ? || {c} || '\"' END"
+def _timestamps(values: Any) -> Any:
+    """Timestamps for the ISO shapes, by DuckDB's strict ``try_strptime`` (2026-02-30 is
+    NULL, not March 2), in parallel."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        con.register("ikkan_cells", pa.table({"c": values}))
+        found = con.sql(f"SELECT {_STAMP_SQL} AS t FROM ikkan_cells").to_arrow_table()
+    finally:
+        con.close()
+    if found.num_rows != len(values):
+        raise AssertionError("timestamp conversion lost rows")
+    return found.column("t").combine_chunks()
 
 
 def attribute_prefix(label: str) -> str:
@@ -92,16 +121,59 @@ class ConvertedColumn:
 
 
 def _leftovers(raw: Any, fast: Any) -> pa.Array:
-    """Distinct non-empty cells the SQL expression did not convert."""
+    """Distinct non-empty cells the vectorised path did not convert."""
     needs = pc.and_(pc.not_equal(raw, ""), pc.is_null(fast)) if fast is not None else None
     if needs is None:
         needs = pc.not_equal(raw, "")
     return pc.unique(pc.filter(raw, pc.fill_null(needs, False)))
 
 
-def convert_column(raw: Any, fast: Any, spec: FieldSpec, tz: tzinfo | None) -> ConvertedColumn:
+def _combined(raw: Any) -> pa.Array:
+    return raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
+
+
+def _nearly_distinct(column: pa.Array) -> bool:
+    """True when a sample of the column repeats few values (dictionary encoding would not
+    pay): ids, e-mails, timestamps."""
+    sample = column.slice(0, _SAMPLE)
+    if len(sample) < _SAMPLE:
+        return False
+    return bool(pc.count_distinct(sample).as_py() > len(sample) // 2)
+
+
+def _per_distinct(raw: Any, convert: Any) -> Any:
+    """``convert(values, vectorised)`` applied once per distinct value of ``raw`` (or to
+    ``raw`` itself when nearly every value is distinct), mapped back to the rows."""
+    column = _combined(raw)
+    if _nearly_distinct(column):
+        return convert(column, True)
+    encoded = pc.dictionary_encode(column)
+    dictionary = encoded.dictionary
+    return convert(dictionary, len(dictionary) > _PARSE_ALL), encoded.indices
+
+
+def convert_column(raw: Any, spec: FieldSpec, tz: tzinfo | None) -> ConvertedColumn:
     """The column as ``convert_batch`` would parse it, and which cells it rejects."""
     target = _ARROW_TYPES[spec.kind]
+
+    def convert(values: Any, vectorised: bool) -> ConvertedColumn:
+        fast = fast_values(values, spec) if vectorised else None
+        return _convert(values, fast, spec, tz, target)
+
+    found = _per_distinct(raw, convert)
+    if isinstance(found, ConvertedColumn):
+        return found
+    converted, indices = found
+    values = pc.take(converted.values, indices)
+    bad = converted.bad
+    return ConvertedColumn(
+        values, None if bad is None else pc.fill_null(pc.take(bad, indices), False)
+    )
+
+
+def _convert(
+    raw: Any, fast: Any, spec: FieldSpec, tz: tzinfo | None, target: pa.DataType
+) -> ConvertedColumn:
     if fast is not None and fast.type != target:
         fast = pc.cast(fast, target)
     distinct = _leftovers(raw, fast)
@@ -130,18 +202,32 @@ def convert_column(raw: Any, fast: Any, spec: FieldSpec, tz: tzinfo | None) -> C
     return ConvertedColumn(merged, flags)
 
 
-def attribute_members(raw: Any, fast: Any, label: str) -> Any:
+def attribute_members(raw: Any, label: str) -> Any:
     """Each row's ``"label": value`` JSON member for one extra column (null when empty)."""
-    distinct = _leftovers(raw, fast)
-    if len(distinct) == 0:
-        return fast
     key = json.dumps(label, ensure_ascii=False)
-    members = [
-        None if _is_null(cell) else f"{key}: {json.dumps(cell.strip(), ensure_ascii=False)}"
-        for cell in distinct.to_pylist()
-    ]
-    mapped = pc.take(pa.array(members, pa.string()), pc.index_in(raw, value_set=distinct))
-    return pc.coalesce(fast, mapped)
+    prefix = attribute_prefix(label)
+
+    def convert(values: Any, vectorised: bool) -> Any:
+        fast = None
+        if vectorised:
+            joined = pc.binary_join_element_wise(prefix, values, '"', "")
+            fast = _where(_plain(values, _JSON_SAFE), joined, pa.string())
+        distinct = _leftovers(values, fast)
+        if len(distinct) == 0:
+            return pa.nulls(len(values), pa.string()) if fast is None else fast
+        members = [
+            None if _is_null(cell) else f"{key}: {json.dumps(cell.strip(), ensure_ascii=False)}"
+            for cell in distinct.to_pylist()
+        ]
+        index = pc.index_in(values, value_set=distinct)
+        mapped = pc.take(pa.array(members, pa.string()), index)
+        return mapped if fast is None else pc.coalesce(fast, mapped)
+
+    found = _per_distinct(raw, convert)
+    if isinstance(found, tuple):
+        members, indices = found
+        return pc.take(members, indices)
+    return found
 
 
 def attributes_column(members: list[Any], rows: int) -> Any:
