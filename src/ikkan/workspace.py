@@ -117,6 +117,22 @@ class Workspace:
         targets = targets_from_args(self.spec, self.root, [str(p) for p in paths or []], reader)
         return ingest(self.spec, self.warehouse(), targets, force=force, progress=progress)
 
+    def rejected_rows(self, *, file: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Rows that could not be imported, newest import first (file, row, column, reason)."""
+        sql = (
+            "SELECT r.file_path, r.row_number, r.column_name, r.raw_value, r.reason, "
+            "r.import_id, l.started_at FROM rejected_rows r "
+            "LEFT JOIN import_log l ON l.import_id = r.import_id "
+        )
+        params: list[Any] = []
+        if file:
+            sql += "WHERE r.file_path LIKE ? "
+            params.append(f"%{file}%")
+        sql += "ORDER BY r.import_id DESC, r.file_path, r.row_number LIMIT ?"
+        params.append(limit)
+        rows: list[dict[str, Any]] = self.warehouse().query(sql, params).to_pylist()
+        return rows
+
     def quality(self) -> Any:
         """The data quality report (duplicates, missing fields, impossible dates …)."""
         from ikkan.warehouse.quality import quality_report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ from ikkan.cli.state import STATE
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
     app.command("quality")(quality)
+    app.command("rejects")(rejects)
 
 
 def ingest(
@@ -102,3 +104,38 @@ def quality(
         typer.echo(report.to_json())
         return
     print_quality(report, ws.lang)
+
+
+def rejects(
+    file: Annotated[
+        str | None, typer.Option("--file", help="only files whose path contains this")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="at most this many rows")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable list")] = False,
+) -> None:
+    """Rows that could not be imported, with file, row, column, value and reason."""
+    from rich.table import Table
+
+    from ikkan.cli.render import console
+    from ikkan.workspace import Workspace
+
+    ws = Workspace.open(STATE.project)
+    rows = ws.rejected_rows(file=file, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if not rows:
+        console.print("No rejected rows." if ws.lang != "ja" else "除外された行はありません。")
+        return
+    table = Table(box=None, header_style="bold")
+    for name in ("file", "row", "column", "value", "reason"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(
+            Path(r["file_path"]).name,
+            str(r["row_number"]),
+            r["column_name"] or "",
+            r["raw_value"] or "",
+            r["reason"],
+        )
+    console.print(table)

@@ -60,6 +60,7 @@ class IngestTarget:
 
 def files_of(path: Path) -> list[Path]:
     """The path itself, or every export file below a folder (sorted)."""
+    path = path.resolve()  # one spelling per file in import_log and rejected_rows
     if path.is_file():
         return [path]
     if path.is_dir():

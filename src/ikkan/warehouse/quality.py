@@ -28,10 +28,12 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "deals": ("created_at", "amount", "stage"),
     "spend": ("cost",),
     "web_traffic": ("sessions",),
-    "activities": ("lead_key",),
+    "activities": ("occurred_at",),
 }
 
-# table -> (key column, date columns that cannot lie in the future)
+# table -> (key column, date columns that cannot lie in the future); an open deal's
+# closed_at is its expected close date and may (FUTURE_ALLOWED_UNLESS)
+FUTURE_ALLOWED_UNLESS = {("deals", "closed_at"): '"is_closed"'}
 DATED_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "leads": ("lead_key", ("created_at",)),
     "lead_stages": ("lead_key", ("entered_at",)),
@@ -70,6 +72,12 @@ def missing_fields(session: Session, settings: QualitySettings) -> Finding | Non
         'ORDER BY "source_system"'
     ).to_pylist()
     examples += [{"table": "deals", "column": "closed_at (closed deals)", **r} for r in closed]
+    anonymous = session.query(  # an activity needs a person: a lead or at least an e-mail
+        'SELECT "source_system", count(*) AS "missing" FROM "activities" '
+        'WHERE "lead_key" IS NULL AND "email" IS NULL GROUP BY "source_system" '
+        'ORDER BY "source_system"'
+    ).to_pylist()
+    examples += [{"table": "activities", "column": "lead_key or email", **r} for r in anonymous]
     if not examples:
         return None
     total = sum(int(e["missing"]) for e in examples)
@@ -141,9 +149,11 @@ def future_dates(session: Session, settings: QualitySettings) -> Finding | None:
         for column in columns:
             col = quote_ident(column)
             value = now.date() if table in ("spend", "web_traffic") else now
+            only = FUTURE_ALLOWED_UNLESS.get((table, column))
+            extra = f" AND {only}" if only else ""
             rows = session.query(
                 f"SELECT {quote_ident(key)} AS key, {col} AS value FROM {quote_ident(table)} "
-                f"WHERE {col} > ? ORDER BY {col} DESC, {quote_ident(key)}",
+                f"WHERE {col} > ?{extra} ORDER BY {col} DESC, {quote_ident(key)}",
                 [value],
             ).to_pylist()
             total += len(rows)

@@ -5,10 +5,10 @@ Layout: ``Attendee Report`` / ``Report Generated:`` lines, a meta header (``Topi
 ``Attendee Details``; registration reports list registrants) each with its own header.
 Attendee rows are one per join: minutes are summed per e-mail into one
 ``webinar_attendance`` activity (quantity = minutes, at the first join); every e-mail with a
-registration time gives one ``webinar_registration`` (the same payload from either report,
-so importing both is idempotent; names stay on the attendance activity). Hosts and panelists are staff, not
-leads: their rows are counted in a warning. Activities are keyed by e-mail (``lead_key`` is
-left empty; matching e-mails to leads is the warehouse's job).
+registration time gives one ``webinar_registration`` (the same payload from either
+report, so importing both is idempotent; names stay on the attendance activity). Hosts and
+panelists are staff, not leads: their rows are counted in a warning. Activities are keyed
+by e-mail (``lead_key`` is left empty; metrics count people by e-mail).
 """
 
 from __future__ import annotations
