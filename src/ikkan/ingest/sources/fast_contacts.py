@@ -194,9 +194,10 @@ def attributes(scanned: ScannedFile, plan: ColumnPlan, labels: list[str]) -> Any
     return fc.attributes_column(members, scanned.table.num_rows)
 
 
-def first_of_key(keys: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(is first occurrence, index of the first occurrence) for each row."""
-    codes = pc.dictionary_encode(keys).combine_chunks().indices.to_numpy(zero_copy_only=False)
+def first_of_key(encoded: pa.DictionaryArray) -> tuple[np.ndarray, np.ndarray]:
+    """(is first occurrence, index of the first occurrence) for each row of dictionary
+    encoded keys."""
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
     _, first_index = np.unique(codes, return_index=True)
     first = first_index[codes]
     return first == np.arange(len(codes)), first
@@ -216,21 +217,21 @@ def table_of(schema: pa.Schema, columns: dict[str, Any], rows: int) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def keep_earliest_stages(parts: list[pa.Table]) -> pa.Table:
+def keep_earliest_stages(parts: list[pa.Table], leads_unique: bool) -> pa.Table:
     """Stage rows in the row-by-row order (batch, column, row), one per lead and stage:
-    the earliest date, the first such row on ties."""
+    the earliest date, the first such row on ties. ``parts`` come one per column in column
+    order, rows ascending; ``leads_unique``: no lead key repeats among their rows."""
     import duckdb
 
     schema = arrow_schema(LEAD_STAGES)
     if not parts:
         return schema.empty_table()
-    rows = pa.concat_tables(parts)
-    order = np.lexsort(
-        [rows.column(n).to_numpy() for n in ("row", "col", "batch")]  # last key sorts first
-    )
-    rows = rows.take(pa.array(order))
+    rows = _batch_order(parts)
+    stages = [p.column("stage")[0].as_py() for p in parts]
+    if leads_unique and len(set(stages)) == len(stages):  # one row per lead and stage
+        return table_of(schema, {n: rows.column(n) for n in schema.names}, rows.num_rows)
     pairs = pc.binary_join_element_wise(rows.column("lead_key"), rows.column("stage"), "\x1f")
-    if len(pc.unique(pairs)) == rows.num_rows:  # one row per lead and stage already
+    if len(pc.unique(pairs)) == rows.num_rows:
         return table_of(schema, {n: rows.column(n) for n in schema.names}, rows.num_rows)
     con = duckdb.connect(":memory:")
     try:
@@ -243,6 +244,27 @@ def keep_earliest_stages(parts: list[pa.Table]) -> pa.Table:
     finally:
         con.close()
     return table_of(schema, {n: kept.column(n) for n in kept.column_names}, kept.num_rows)
+
+
+def _batch_order(parts: list[pa.Table]) -> pa.Table:
+    """The parts' rows ordered by (batch, col, row): slices, no sort (each part is one
+    column with rows ascending, so its batches are contiguous and ascending)."""
+    bounds = []
+    last = 0
+    for part in parts:
+        batch = part.column("batch").to_numpy()
+        if len(batch):
+            last = max(last, int(batch[-1]))
+        bounds.append(batch)
+    edges = np.arange(last + 2)
+    cuts = [np.searchsorted(batch, edges) for batch in bounds]
+    pieces = [
+        part.slice(int(cut[b]), int(cut[b + 1] - cut[b]))
+        for b in range(last + 1)
+        for part, cut in zip(parts, cuts, strict=True)
+        if cut[b + 1] > cut[b]
+    ]
+    return pa.concat_tables(pieces)
 
 
 def stage_parts(

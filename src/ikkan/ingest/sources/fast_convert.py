@@ -42,6 +42,7 @@ _STAMP_SQL = (
 )
 _PARSE_ALL = 4096  # at most this many distinct values: the row-by-row parser does them all
 _SAMPLE = 20_000  # rows sampled to guess whether nearly every value is distinct
+_MAX_COMBINATIONS = 1 << 24  # attribute member combinations: a lookup array at most this long
 
 _ARROW_TYPES: dict[Kind, pa.DataType] = {
     Kind.TEXT: pa.string(),
@@ -203,7 +204,8 @@ def _convert(
 
 
 def attribute_members(raw: Any, label: str) -> Any:
-    """Each row's ``"label": value`` JSON member for one extra column (null when empty)."""
+    """Each row's ``"label": value`` JSON member for one extra column (null when empty):
+    an array, or (members of the distinct values, each row's index into them)."""
     key = json.dumps(label, ensure_ascii=False)
     prefix = attribute_prefix(label)
 
@@ -223,22 +225,55 @@ def attribute_members(raw: Any, label: str) -> Any:
         mapped = pc.take(pa.array(members, pa.string()), index)
         return mapped if fast is None else pc.coalesce(fast, mapped)
 
-    found = _per_distinct(raw, convert)
-    if isinstance(found, tuple):
-        members, indices = found
-        return pc.take(members, indices)
-    return found
+    return _per_distinct(raw, convert)
 
 
 def attributes_column(members: list[Any], rows: int) -> Any:
-    """``{member, member}`` per row, null when a row has no member (as ``attributes_json``)."""
+    """``{member, member}`` per row, null when a row has no member (as ``attributes_json``).
+    Built once per distinct combination of members when the columns repeat values."""
     if not members:
         return pa.nulls(rows, pa.string())
-    joined = members[0]
-    for member in members[1:]:  # (null_handling="skip" drops rows in pyarrow 26)
+    combined = _per_combination(members, rows)
+    if combined is not None:
+        return combined
+    arrays = [pc.take(m[0], m[1]) if isinstance(m, tuple) else m for m in members]
+    joined = arrays[0]
+    for member in arrays[1:]:  # (null_handling="skip" drops rows in pyarrow 26)
         both = pc.binary_join_element_wise(joined, member, ", ")
         joined = pc.coalesce(both, joined, member)
     return pc.binary_join_element_wise("{", joined, "}", "")
+
+
+def _per_combination(members: list[Any], rows: int) -> Any:
+    import numpy as np
+
+    if not all(isinstance(m, tuple) for m in members):
+        return None
+    dictionaries = [m[0].to_pylist() for m in members]
+    sizes = [len(d) + 1 for d in dictionaries]  # the last code: no member (null index)
+    if float(np.prod(np.array(sizes, dtype=np.float64))) > _MAX_COMBINATIONS:
+        return None
+    code = np.zeros(rows, dtype=np.int64)
+    for (_, indices), size in zip(reversed(members), reversed(sizes), strict=True):
+        column = pc.fill_null(indices, size - 1).to_numpy(zero_copy_only=False)
+        code = code * size + column.astype(np.int64)
+    seen = np.zeros(int(np.prod(sizes)), dtype=bool)
+    seen[code] = True
+    combinations = np.flatnonzero(seen)
+    if len(combinations) > _PARSE_ALL * 16:
+        return None
+    texts: list[str | None] = []
+    for combination in combinations.tolist():
+        found = []
+        for dictionary, size in zip(dictionaries, sizes, strict=True):
+            combination, position = divmod(combination, size)
+            member = dictionary[position] if position < size - 1 else None
+            if member is not None:
+                found.append(member)
+        texts.append("{" + ", ".join(found) + "}" if found else None)
+    slot = np.zeros(len(seen), dtype=np.int64)
+    slot[combinations] = np.arange(len(combinations))
+    return pc.take(pa.array(texts, pa.string()), pa.array(slot[code]))
 
 
 def mapped_by_distinct(values: Any, func: Any) -> Any:

@@ -70,7 +70,7 @@ def read_contacts_fast(path: Path, context: ReaderContext, reader: str) -> ReadR
     rows_read = data.table.num_rows
     leads, keys, index = _leads(columns, kept, attributes, stages, channels, rows_read)
     parts = fast.stage_parts(plan, columns, index, keys, stages) if rows_read else []
-    leads = _reject_duplicates(leads, pc.take(data.numbers, index), log, plan.label("record_id"))
+    leads, unique = _reject_duplicates(leads, data.numbers, index, log, plan.label("record_id"))
     fast.progress(context, rows_read)
     for message in [*stages.warnings(), channels.warning()]:
         if message:
@@ -79,7 +79,7 @@ def read_contacts_fast(path: Path, context: ReaderContext, reader: str) -> ReadR
         source_system=SOURCE,
         reader=reader,
         file_path=str(path),
-        tables={"leads": leads, "lead_stages": fast.keep_earliest_stages(parts)},
+        tables={"leads": leads, "lead_stages": fast.keep_earliest_stages(parts, unique)},
         rejected=log.rejected,
         warnings=log.warnings,
         rows_read=rows_read,
@@ -124,14 +124,19 @@ def _leads(
     return fast.table_of(schema, values, size), keys, index
 
 
-def _reject_duplicates(leads: pa.Table, numbers: Any, log: ReadLog, label: str) -> pa.Table:
-    """As ``TableBuilder.reject_duplicates``: the first row of a key stays."""
+def _reject_duplicates(
+    leads: pa.Table, all_numbers: Any, index: Any, log: ReadLog, label: str
+) -> tuple[pa.Table, bool]:
+    """As ``TableBuilder.reject_duplicates``: the first row of a key stays. Also whether
+    the keys were unique to begin with."""
     if leads.num_rows == 0:
-        return leads
-    keys = leads.column("lead_key")
-    is_first, first = fast.first_of_key(keys)
-    if is_first.all():
-        return leads
+        return leads, True
+    keys = leads.column("lead_key").combine_chunks()
+    encoded = pc.dictionary_encode(keys)
+    if len(encoded.dictionary) == leads.num_rows:
+        return leads, True
+    is_first, first = fast.first_of_key(encoded)
+    numbers = pc.take(all_numbers, index)
     row_numbers = numbers.to_pylist()
     for i in (~is_first).nonzero()[0].tolist():
         value = keys[i].as_py()
@@ -141,4 +146,4 @@ def _reject_duplicates(leads: pa.Table, numbers: Any, log: ReadLog, label: str) 
             value,
             f"duplicate {label} {value!r} (first seen at row {row_numbers[first[i]]})",
         )
-    return leads.filter(pa.array(is_first))
+    return leads.filter(pa.array(is_first)), False
