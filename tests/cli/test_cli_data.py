@@ -59,6 +59,15 @@ def test_quality_lists_findings(project: Path) -> None:
     assert "duplicate" in ikkan("quality", cwd=project).stdout
 
 
+def test_rejects_lists_each_quarantined_row(project: Path) -> None:
+    rows = json.loads(ikkan("rejects", "--json", cwd=project).stdout)
+    assert rows and all(r["row_number"] > 1 and r["reason"] for r in rows)
+    dates = [r for r in rows if "not a valid date" in r["reason"]]
+    assert dates and all(r["column_name"] and r["raw_value"] for r in dates)
+    only = json.loads(ikkan("rejects", "--json", "--file", "deals", cwd=project).stdout)
+    assert only and all("deals" in r["file_path"] for r in only)
+
+
 def test_refresh_then_status(project: Path) -> None:
     out = ikkan("refresh", cwd=project).stdout
     assert "Computed" in out
