@@ -187,6 +187,7 @@ class Workspace:
             dimensions=list(measure.dimensions),
             full=full,
             progress=progress,
+            cache_dir=self.root / ".ikkan",
         )
 
     def status(
