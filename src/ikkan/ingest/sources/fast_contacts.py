@@ -12,6 +12,7 @@ the caller then reads it row by row.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,12 @@ import pyarrow.compute as pc
 
 from ikkan.errors import SourceError
 from ikkan.ingest.base import ReaderContext
-from ikkan.ingest.parsing.encoding import read_head, sniff_encoding
+from ikkan.ingest.parsing.encoding import bom_encoding, read_head, sniff_encoding
 from ikkan.ingest.parsing.layout import is_blank_row, is_footer_row, sniff_delimiter
 from ikkan.ingest.sources import fast_convert as fc
 from ikkan.ingest.sources.builder import arrow_schema
 from ikkan.ingest.sources.fast_csv import (
+    Background,
     ScannedFile,
     column_names,
     line_stats,
@@ -48,6 +50,8 @@ from ikkan.ingest.sources.tabular import (
 )
 from ikkan.model.canonical import LEAD_STAGES
 
+_HEAD = 64 * 1024
+
 # Rows whose first cell starts like this may be blank or a footer: checked in Python.
 _PLAIN_ROW = (
     "coalesce(regexp_matches(c0, '^[!-~]') AND lower(c0[1]) NOT IN ('t', 'g', 's', 'c'), false)"
@@ -55,22 +59,29 @@ _PLAIN_ROW = (
 
 
 def located_header(
-    path: Path, is_header: Callable[[Cells], bool], expected: Sequence[str]
+    path: Path,
+    is_header: Callable[[Cells], bool],
+    expected: Sequence[str],
+    encoding: str | None = None,
 ) -> tuple[str, str, list[str]] | None:
-    """(encoding, delimiter, header) when the file is a CSV whose header is line 1."""
+    """(encoding, delimiter, header) when the file is a CSV whose header is line 1. Unless
+    given, the encoding of a file without a byte-order mark is taken from its head and
+    confirmed by ``scan`` in the pass it makes anyway."""
     if not path.is_file() or path.suffix.lower() == ".xls" or is_xlsx(path):
         return None
     try:
-        encoding = sniff_encoding(path)
+        encoding = encoding or _head_encoding(path)
     except SourceError:
         return None  # the row-by-row path raises the same error
+    if encoding is None:
+        return None
     delimiter = sniff_delimiter(read_head(path, encoding))
     rows = _csv_rows(path, encoding, delimiter)
     try:
         located = locate_header(
             FileRows(path, "csv", encoding, delimiter, rows), is_header, expected
         )
-    except SourceError:
+    except (SourceError, UnicodeDecodeError):
         return None
     finally:
         rows.close()  # type: ignore[attr-defined]
@@ -79,24 +90,52 @@ def located_header(
     return encoding, delimiter, located.header
 
 
+def _head_encoding(path: Path) -> str | None:
+    """``sniff_encoding``'s answer for a file with a byte-order mark; else utf-8 if the
+    head is UTF-8, cp932 if it is cp932 (the whole file is checked by ``scan``)."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD)
+    if bom_encoding(head) is not None:
+        return sniff_encoding(path)
+    for name in ("utf-8", "cp932"):
+        try:
+            codecs.getincrementaldecoder(name)("strict").decode(head, len(head) < _HEAD)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return None
+
+
+class NotUtf8(Exception):
+    """The file's head is UTF-8 but the rest is not: ``sniff_encoding`` decides."""
+
+
 def scan(
     path: Path, encoding: str, delimiter: str, plan: ColumnPlan
 ) -> tuple[ScannedFile, list[str], list[str]] | None:
     """The file's cells (as text, converted later by ``fast_convert``) and whether each
-    row is surely data (``plain``); with the field names and extra column labels."""
+    row is surely data (``plain``); with the field names and extra column labels. The byte
+    pass (line count, quirks, UTF-8 check) runs in a thread beside DuckDB's scan. Raises
+    NotUtf8 when a file taken for UTF-8 is not."""
     import duckdb
 
     fields = list(plan.index)
     labels = plan.extra_labels()
-    with utf8_copy(path, encoding) as source:
-        stats = line_stats(source, delimiter)
-        con = duckdb.connect(":memory:")
-        try:
-            con.execute("SET preserve_insertion_order = true")
-            selects = [f"{_PLAIN_ROW} AS plain"]
-            scanned = scan_csv(con, source, len(plan.header), delimiter, stats, selects)
-        finally:
-            con.close()
+    try:
+        with utf8_copy(path, encoding) as source:
+            facts = Background(line_stats, source, delimiter, utf8=encoding == "utf-8")
+            con = duckdb.connect(":memory:")
+            try:
+                con.execute("SET preserve_insertion_order = true")
+                selects = [f"{_PLAIN_ROW} AS plain"]
+                scanned = scan_csv(con, source, len(plan.header), delimiter, facts, selects)
+            finally:
+                con.close()
+                stats = facts.result()
+    except UnicodeDecodeError:
+        return None  # not cp932 after all: the row-by-row path reports it
+    if stats is None:
+        raise NotUtf8(str(path))
     if scanned is None:
         return None
     return scanned, fields, labels

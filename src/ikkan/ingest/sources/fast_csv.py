@@ -18,7 +18,8 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ _CHUNK = 8 << 20
 _NULL_MARK = "\x01ikkan-padded\x02"  # DuckDB's nullstr: only padded cells come back null
 _BOM = "\ufeff"
 _MAX_SPACE_QUOTES = 100_000
+_BLANKS = (32, 9)  # space, tab
 
 
 @dataclass(frozen=True)
@@ -71,53 +73,94 @@ def utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
         os.unlink(name)
 
 
-def line_stats(path: Path, delimiter: str) -> LineStats:
-    """One pass over the bytes: line count, trailing blank lines, and the quirks."""
-    newlines = carriage = crlf = 0
-    clean = True
-    tail = b""
-    last = b""
-    space_quotes = 0
+def line_stats(path: Path, delimiter: str, *, utf8: bool = False) -> LineStats | None:
+    """One pass over the bytes: line count, trailing blank lines, and the quirks; with
+    ``utf8``, None when the file is not valid UTF-8 (checked in the same pass)."""
+    counter = _LineCounter(delimiter.encode())
+    decoder = codecs.getincrementaldecoder("utf-8")("strict") if utf8 else None
     with path.open("rb") as handle:
         while True:
             chunk = handle.read(_CHUNK)
+            if decoder is not None:
+                try:
+                    decoder.decode(chunk, not chunk)
+                except UnicodeDecodeError:
+                    return None
             if not chunk:
                 break
-            joined = last + chunk
-            newlines += chunk.count(b"\n")
-            carriage += chunk.count(b"\r")
-            crlf += joined.count(b"\r\n") - last.count(b"\r\n")
-            if b"\x00" in chunk:
-                clean = False
-            found = _quotes_after_blanks(joined, max(0, len(last) - 1), delimiter.encode())
-            if found is None:
-                clean = False
-            else:
-                space_quotes += found
-            last = joined[-64:]
-            tail = (tail + chunk)[-4096:]
-    if carriage != crlf or space_quotes > _MAX_SPACE_QUOTES:
-        clean = False
-    lines = newlines + (1 if tail and not tail.endswith(b"\n") else 0)
-    return LineStats(lines, _trailing_blank_lines(tail), clean)
+            counter.feed(chunk)
+    return counter.result()
 
 
-def _quotes_after_blanks(data: bytes, start: int, delimiter: bytes) -> int | None:
-    """How many ``<blank>"`` pairs start at or after ``start``; None if one of them opens a
-    quoted field after leading blanks (which csv keeps verbatim and DuckDB unquotes)."""
+class _LineCounter:
+    def __init__(self, delimiter: bytes) -> None:
+        self.delimiter = delimiter
+        self.newlines = self.carriage = self.crlf = self.space_quotes = 0
+        self.clean = True
+        self.last = b""
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        last = self.last
+        self.newlines += chunk.count(b"\n")
+        carriage = chunk.count(b"\r")
+        if carriage or last.endswith(b"\r"):
+            self.carriage += carriage
+            joined = last[-1:] + chunk
+            self.crlf += joined.count(b"\r\n")
+        if b"\x00" in chunk:
+            self.clean = False
+        found = _quotes_after_blanks(chunk, self.delimiter, last)
+        if found is None:
+            self.clean = False
+        else:
+            self.space_quotes += found
+        self.last = (last + chunk[-64:])[-64:]
+        self.tail = (self.tail + chunk[-4096:])[-4096:]
+
+    def result(self) -> LineStats:
+        clean = self.clean
+        if self.carriage != self.crlf or self.space_quotes > _MAX_SPACE_QUOTES:
+            clean = False
+        tail = self.tail
+        lines = self.newlines + (1 if tail and not tail.endswith(b"\n") else 0)
+        return LineStats(lines, _trailing_blank_lines(tail), clean)
+
+
+def _quotes_after_blanks(data: bytes, delimiter: bytes, before: bytes = b"") -> int | None:
+    """How many ``<blank>"`` pairs ``data`` has (``before``: the bytes just before it); None
+    if one of them opens a quoted field after leading blanks (which csv keeps verbatim and
+    DuckDB unquotes)."""
     count = 0
+    if data[:1] == b'"' and before[-1:] in (b" ", b"\t"):
+        count += 1
+        if _opens_field(before, len(before), delimiter):
+            return None
     for pair in (b' "', b'\t"'):
-        at = data.find(pair, start)
+        at = data.find(pair)
         while at != -1:
             count += 1
             back = at
-            while back > 0 and data[back - 1 : back] in (b" ", b"\t"):
+            while back > 0 and data[back - 1] in _BLANKS:
                 back -= 1
-            before = data[back - 1 : back]
-            if back == 0 or before in (delimiter, b"\n", b"\r"):
+            opens = (
+                _opens_field(before, len(before), delimiter)
+                if back == 0
+                else data[back - 1 : back] in (delimiter, b"\n", b"\r")
+            )
+            if opens:
                 return None
             at = data.find(pair, at + 1)
     return count
+
+
+def _opens_field(data: bytes, end: int, delimiter: bytes) -> bool:
+    """True when only blanks stand between ``data[:end]``'s last field start and ``end``
+    (or when that cannot be told from ``data``)."""
+    back = end
+    while back > 0 and data[back - 1] in _BLANKS:
+        back -= 1
+    return back == 0 or data[back - 1 : back] in (delimiter, b"\n", b"\r")
 
 
 def _trailing_blank_lines(tail: bytes) -> int:
@@ -130,6 +173,29 @@ def _trailing_blank_lines(tail: bytes) -> int:
             break
         blank += 1
     return blank
+
+
+class Background:
+    """``function(*args, **kwargs)`` in a thread; ``result()`` waits (and re-raises)."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = function(*args, **kwargs)
+            except BaseException as exc:  # handed to the caller of result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="ikkan-background", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 @dataclass
@@ -146,7 +212,7 @@ def scan_csv(
     path: Path,
     width: int,
     delimiter: str,
-    stats: LineStats,
+    facts: Background,  # -> LineStats | None (None: not UTF-8)
     extra_select: Sequence[str] = (),
     params: Sequence[Any] = (),  # the ``?`` of ``extra_select``, in order
 ) -> ScannedFile | None:
@@ -154,8 +220,6 @@ def scan_csv(
     the row-by-row path would (then that path reads it)."""
     import duckdb
 
-    if not stats.clean:
-        return None
     names = column_names(width)
     raw = ", ".join(names)
     fixed = ["CASE WHEN starts_with(c0, ?) THEN substr(c0, 2) ELSE c0 END AS c0", *names[1:]]
@@ -174,6 +238,9 @@ def scan_csv(
             table = relation.to_arrow_table()
         except duckdb.Error:
             continue
+        stats = facts.result()
+        if stats is None or not stats.clean:
+            return None
         if not padding and any(table.column(n).null_count for n in names):
             return None  # a cell held the null marker itself
         numbers = _line_numbers(table, names, stats)

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ikkan.errors import SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.parsing.encoding import sniff_encoding
 from ikkan.ingest.sources import fast_contacts as fast
 from ikkan.ingest.sources.builder import arrow_schema
 from ikkan.ingest.sources.fast_convert import mapped_by_distinct, supported
@@ -42,9 +44,13 @@ _TEXT_COLUMNS = (
 )
 
 
-def read_contacts_fast(path: Path, context: ReaderContext, reader: str) -> ReadResult | None:
+def read_contacts_fast(
+    path: Path, context: ReaderContext, reader: str, encoding: str | None = None
+) -> ReadResult | None:
+    """``encoding``: known already (else taken from the file's head, then checked)."""
     expected = [a for s in CONTACT_FIELDS for a in s.aliases[1:2]]
-    found = fast.located_header(path, header_test(CONTACT_FIELDS, ("record_id",)), expected)
+    is_header = header_test(CONTACT_FIELDS, ("record_id",))
+    found = fast.located_header(path, is_header, expected, encoding)
     if found is None:
         return None
     encoding, delimiter, header = found
@@ -52,7 +58,14 @@ def read_contacts_fast(path: Path, context: ReaderContext, reader: str) -> ReadR
     labels = plan.extra_labels()
     if len(set(labels)) != len(labels) or not all(supported(s) for s in plan.specs.values()):
         return None
-    scanned_fields = fast.scan(path, encoding, delimiter, plan)
+    try:
+        scanned_fields = fast.scan(path, encoding, delimiter, plan)
+    except fast.NotUtf8:  # a head in UTF-8 (often plain ASCII), the rest not
+        try:
+            sniffed = sniff_encoding(path)
+        except SourceError:
+            return None  # the row-by-row path raises the same error
+        return None if sniffed == encoding else read_contacts_fast(path, context, reader, sniffed)
     if scanned_fields is None:
         return None
     scanned, fields, labels = scanned_fields

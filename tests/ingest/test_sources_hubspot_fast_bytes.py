@@ -1,0 +1,113 @@
+"""The vectorised path's one pass over the bytes: the encoding taken from the head is
+checked against the whole file, and the quirks are found wherever the read chunks end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ikkan.errors import SourceError
+from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.sources import fast_csv
+from ikkan.ingest.sources.hubspot import HubspotContactsReader
+from ikkan.ingest.sources.hubspot_fast import read_contacts_fast
+
+HEADER = '"Record ID","First Name","Email","Create Date","Lifecycle Stage","Notes"'
+
+
+def ascii_rows(count: int, start: int = 1000) -> list[str]:
+    return [
+        f'"{start + i}","Taro","t{i}@example.com","2026-01-07 10:15","Lead","n{i}"'
+        for i in range(count)
+    ]
+
+
+def both(path: Path) -> tuple[ReadResult | None, ReadResult]:
+    reader = HubspotContactsReader()
+    return (
+        read_contacts_fast(path, ReaderContext(), reader.name),
+        reader.read_rows(path, ReaderContext()),
+    )
+
+
+def assert_same(fast: ReadResult | None, slow: ReadResult) -> None:
+    assert fast is not None, "the vectorised path declined a clean file"
+    for name, table in slow.tables.items():
+        assert fast.tables[name].to_pylist() == table.to_pylist(), name
+    assert (fast.rejected, fast.warnings, fast.rows_read, fast.encoding) == (
+        slow.rejected,
+        slow.warnings,
+        slow.rows_read,
+        slow.encoding,
+    )
+
+
+def test_cp932_file_whose_head_is_plain_ascii(tmp_path):
+    """The first 64 KB say nothing about the encoding; the Japanese rows come later."""
+    lines = [HEADER, *ascii_rows(2000), '"9001","花子","h@example.jp","2026-01-08","Lead","㈱"']
+    path = tmp_path / "late-japanese.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    assert path.stat().st_size > 64 * 1024
+    fast, slow = both(path)
+    assert slow.encoding == "cp932"
+    assert_same(fast, slow)
+    assert fast is not None and "花子" in fast.tables["leads"].column("first_name").to_pylist()
+
+
+def test_file_neither_utf8_nor_cp932_after_its_head_is_left_to_the_row_by_row_path(tmp_path):
+    lines = [HEADER, *ascii_rows(2000)]
+    data = ("\n".join(lines) + "\n").encode() + b'"9001","\x81\x7f","x@y.jp","","Lead",""\n'
+    path = tmp_path / "broken.csv"
+    path.write_bytes(data)
+    reader = HubspotContactsReader()
+    assert read_contacts_fast(path, ReaderContext(), reader.name) is None
+    with pytest.raises(SourceError, match="encoding"):
+        reader.read(path, ReaderContext())
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_quote_after_blanks_is_found_across_chunk_ends(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(fast_csv, "_CHUNK", chunk)
+    good = [HEADER, *ascii_rows(40)]
+    clean = tmp_path / "clean.csv"
+    clean.write_text("\n".join(good) + "\n")
+    assert_same(*both(clean))
+    for odd in ('"1","a","b@c.jp","2026-01-07","Lead",   "quoted after blanks"',
+                '"2","a","b@c.jp","2026-01-07","Lead",\t"quoted after a tab"'):  # fmt: skip
+        path = tmp_path / "odd.csv"
+        path.write_text("\n".join([*good, odd, *ascii_rows(5, 5000)]) + "\n")
+        fast, slow = both(path)
+        assert fast is None, odd
+        assert slow.rows_read == 46
+    inside = '"3","a","b@c.jp","2026-01-07","Lead","say ""hi"" and \t""bye"""'  # kept
+    path = tmp_path / "inside.csv"
+    path.write_text("\n".join([*good, inside]) + "\n")
+    fast, slow = both(path)
+    assert_same(fast, slow)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b\r\n1,2\r\n\r\n\r\n",
+        b"a,b\n1,2\r\n3,4\r",  # a lone CR at the very end
+        b"a,b\n1,\x002\n",
+        b'a,b\n1, "2"\n',
+        b'a,b\n1,x "2"\n3,4',
+        b"a,b\n" + b"1," + b" " * 100 + b'"2"\n',
+        '名前,b\n"株式会社",2\n\n'.encode(),
+    ],
+)
+def test_line_stats_do_not_depend_on_where_chunks_end(tmp_path, monkeypatch, data):
+    path = tmp_path / "bytes.csv"
+    path.write_bytes(data)
+    whole = fast_csv.line_stats(path, ",", utf8=True)
+    assert whole is not None
+    assert whole.lines == data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    assert whole.clean == (
+        b"\x00" not in data and data.count(b"\r") == data.count(b"\r\n") and b' "' not in data
+    ) or data.endswith(b'x "2"\n3,4')
+    for chunk in (1, 2, 3, 5):
+        monkeypatch.setattr(fast_csv, "_CHUNK", chunk)
+        assert fast_csv.line_stats(path, ",", utf8=True) == whole, chunk
