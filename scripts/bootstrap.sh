@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything ikkan needs on a fresh machine: uv, the locked Python packages,
-# and (with --test) Debian's chromium for the browser tests and a running PostgreSQL.
+# and (with --test) a running PostgreSQL. (Debian's chromium joins here with the web UI's
+# browser tests.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,13 +11,6 @@ fi
 uv sync --frozen --quiet
 
 if [ "${1:-}" = "--test" ]; then
-  if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    else
-      echo "warning: Debian's chromium is missing (sudo apt-get install chromium)" >&2
-    fi
-  fi
   if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
     if [ -d /etc/postgresql ]; then
       pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
