@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -145,11 +146,7 @@ def print_plan(plan: Plan, period_plans: dict[str, PeriodPlan], lang: str) -> No
         box=None,
         header_style="bold",
     )
-    table.add_column(t["node"], no_wrap=True)
-    table.add_column(t["owner"], no_wrap=True, style="dim")
-    for scenario in period_plans:
-        table.add_column(t.get(scenario, scenario), justify="right", no_wrap=True)
-    table.add_column(t["how"], no_wrap=True, style="dim")
+    rows: list[tuple[Text, str, list[str], str]] = []
     for node_id, depth, first_seen in tree.walk():
         node = tree.nodes[node_id]
         name = Text("  " * depth)
@@ -160,11 +157,32 @@ def print_plan(plan: Plan, period_plans: dict[str, PeriodPlan], lang: str) -> No
         if not first_seen:
             name.append(" ↩", style="dim")
         how = first.values.get(node_id)
+        rows.append(
+            (
+                name,
+                _department(tree, node.department, lang),
+                [_value_cell(p, node_id, plan, lang) for p in period_plans.values()],
+                HOW_LABEL[lang].get(how.how, str(how.how)) if how else "",
+            )
+        )
+    # numbers are never cut: on a narrow terminal the owner and "how" columns go first
+    widths = [
+        max([cell_len(t.get(s, s)), *(cell_len(r[2][i]) for r in rows)])
+        for i, s in enumerate(period_plans)
+    ]
+    names = max(cell_len(r[0].plain) for r in rows)
+    spare = console.width - names - sum(widths) - 2 * (len(widths) + 1)
+    show_how, show_owner = spare >= 30, spare >= 14
+    table.add_column(t["node"], no_wrap=True, overflow="ellipsis", min_width=12)
+    if show_owner:
+        table.add_column(t["owner"], no_wrap=True, overflow="ellipsis", style="dim", max_width=14)
+    for scenario, widest in zip(period_plans, widths, strict=True):
+        table.add_column(t.get(scenario, scenario), justify="right", no_wrap=True, min_width=widest)
+    if show_how:
+        table.add_column(t["how"], no_wrap=True, overflow="ellipsis", style="dim", max_width=12)
+    for name, owner, values, how_text in rows:
         table.add_row(
-            name,
-            _department(tree, node.department, lang),
-            *[_value_cell(p, node_id, plan, lang) for p in period_plans.values()],
-            HOW_LABEL[lang].get(how.how, str(how.how)) if how else "",
+            name, *([owner] if show_owner else []), *values, *([how_text] if show_how else [])
         )
     console.print(table)
     console.print(Text("↑ " + plan.rounding_note, style="dim"))
