@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -59,6 +60,10 @@ TEXT = {
 }
 
 
+def _plain(cell: str | Text) -> str:
+    return cell.plain if isinstance(cell, Text) else cell
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:,.1f}%"
 
@@ -66,20 +71,20 @@ def _pct(value: float | None) -> str:
 def print_status(tree: KpiTree, report: StatusReport, lang: str) -> None:
     t = TEXT[lang]
     title = f"{tree.spec.company.name} — {report.period.label(lang)} ({report.as_of} {t['as_of']})"
-    table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
-    for name, justify in (
-        (t["node"], "left"),
-        (t["actual"], "right"),
-        (t["target"], "right"),
-        (t["stretch"], "right"),
-        (t["ach"], "right"),
-        (t["rag"], "left"),
-        (t["pace"], "left"),
-        (t["projected"], "right"),
-        (t["mom"], "right"),
-        (t["yoy"], "right"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    # (header, justify, priority): on a narrow terminal the lowest priorities give way;
+    # numbers are never cut
+    columns = [
+        (t["actual"], "right", 9),
+        (t["target"], "right", 8),
+        (t["stretch"], "right", 2),
+        (t["ach"], "right", 7),
+        (t["rag"], "left", 6),
+        (t["pace"], "left", 5),
+        (t["projected"], "right", 4),
+        (t["mom"], "right", 3),
+        (t["yoy"], "right", 1),
+    ]
+    rows: list[tuple[Text, list[str | Text]]] = []
     for node_id, depth, first in tree.walk():
         if not first:
             continue
@@ -98,18 +103,44 @@ def print_status(tree: KpiTree, report: StatusReport, lang: str) -> None:
         is_ratio = node.unit is not None and node.unit.kind is UnitKind.RATIO
         rag = s.pacing.status.value if s.pacing else s.status.rag.value
         pace_label = s.pacing.status.label(lang) if s.pacing else s.status.rag.label(lang)
-        table.add_row(
-            label,
-            format_value(s.actual, node.unit, lang),
-            format_value(s.commit, node.unit, lang),
-            format_value(s.stretch, node.unit, lang),
-            _pct(s.status.achievement) + (" ★" if s.status.stretch_reached else ""),
-            Text("●", style=RAG_STYLE.get(s.status.rag.value, "")),
-            Text(pace_label, style=PACE_STYLE.get(rag, RAG_STYLE.get(rag, ""))),
-            format_value(s.pacing.projected if s.pacing else None, node.unit, lang),
-            s.comparison.mom.label(is_ratio=is_ratio),
-            s.comparison.yoy.label(is_ratio=is_ratio),
+        rows.append(
+            (
+                label,
+                [
+                    format_value(s.actual, node.unit, lang),
+                    format_value(s.commit, node.unit, lang),
+                    format_value(s.stretch, node.unit, lang),
+                    _pct(s.status.achievement) + (" ★" if s.status.stretch_reached else ""),
+                    Text("●", style=RAG_STYLE.get(s.status.rag.value, "")),
+                    Text(pace_label, style=PACE_STYLE.get(rag, RAG_STYLE.get(rag, ""))),
+                    format_value(s.pacing.projected if s.pacing else None, node.unit, lang),
+                    s.comparison.mom.label(is_ratio=is_ratio),
+                    s.comparison.yoy.label(is_ratio=is_ratio),
+                ],
+            )
         )
+    widths = [
+        max([cell_len(header), *(cell_len(_plain(r[1][i])) for r in rows)])
+        for i, (header, _, _) in enumerate(columns)
+    ]
+    room = console.width - max(cell_len(r[0].plain) for r in rows) - 2
+    keep = set(range(len(columns)))
+    for index in sorted(keep, key=lambda i: columns[i][2]):
+        if sum(widths[i] + 2 for i in keep) <= room:
+            break
+        keep.discard(index)
+    table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
+    table.add_column(t["node"], no_wrap=True, overflow="ellipsis", min_width=10)
+    for i, (header, justify, _) in enumerate(columns):
+        if i in keep:
+            table.add_column(
+                header,
+                justify="right" if justify == "right" else "left",
+                no_wrap=True,
+                min_width=widths[i],
+            )
+    for label, cells in rows:
+        table.add_row(label, *[c for i, c in enumerate(cells) if i in keep])
     console.print(table)
     _print_bottleneck(tree, report, lang)
     for node_id, s in report.nodes.items():
