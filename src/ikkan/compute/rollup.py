@@ -87,6 +87,11 @@ def rollup(
 
     if daily.num_rows == 0:
         return rolled_schema().empty_table()
+    plain = pa.schema(
+        [("dimension", pa.string()), ("dimension_value", pa.string()), ("day", pa.date32())]
+        + [(name, pa.float64()) for name in ("p1", "p2", "p3")]
+    )
+    daily = daily.select(plain.names).cast(plain)
     order = [("dimension", "ascending"), ("dimension_value", "ascending"), ("day", "ascending")]
     daily = daily.sort_by(order)
     days = pc.unique(daily.column("day"))

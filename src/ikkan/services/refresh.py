@@ -1,8 +1,9 @@
 """``ikkan refresh``: every node of the tree, every period and dimension, into kpi_values.
 
-1. Nodes with a ``metric:`` are compiled (compute/) to SQL in the warehouse's dialect, once
-   per grain and dimension, and the SQL is cached (``refresh_sql``); all of it runs in one
-   read session.
+1. Nodes with a ``metric:`` are compiled (compute/) to SQL in the warehouse's dialect and
+   the SQL is cached (``refresh_sql``); all of it runs in one read session. Additive
+   metrics (nearly all) are measured once per dimension as day parts and rolled up to
+   every grain (``refresh_rollup``); the others once per grain and dimension.
 2. Nodes with only a ``formula:`` are derived from their inputs' values, period by period
    and dimension value by dimension value (a ratio of two measured counts stays exact).
 3. The rows replace kpi_values in one transaction, together with the refresh's mark: a
@@ -12,7 +13,9 @@ Incremental: the mark holds the last import seen, the tree's fingerprint, ``as_o
 digest of the event days (``refresh_changes``). When only data changed, each node is
 recomputed for the periods ending on or after the earliest touched day (cohort
 conversions from ``window_days`` earlier, since a late conversion changes an older cohort;
-formula nodes from their inputs' earliest day), and only those rows are replaced. When the
+formula nodes from their inputs' earliest day), and only those rows are replaced. Day
+parts are queried only from the touched day on; the earlier days of those periods come
+from the parts the last refresh stored. When the
 tree, the grains or the dimensions changed, or with ``full=True``, everything is.
 """
 
@@ -33,18 +36,18 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ikkan.errors import UserError
+from ikkan.compute.parts import PARTS_VERSION
 from ikkan.model.canonical import KPI_VALUES
-from ikkan.model.metrics import AnyMetric
 from ikkan.model.tree import KpiTree
 from ikkan.services import refresh_changes as changes
-from ikkan.services import refresh_funnel, refresh_window
-from ikkan.services.refresh_derive import ValueBook, as_kpi_rows, derive, kpi_schema
+from ikkan.services import refresh_funnel, refresh_measure, refresh_rollup, refresh_window
+from ikkan.services.refresh_derive import ValueBook, derive, kpi_schema
+from ikkan.services.refresh_measure import reads_funnel
 from ikkan.services.refresh_sql import SqlCache, metric_reads_as_of
 from ikkan.warehouse.base import Session, SqlWarehouse
 
 STATE_TABLE = changes.MARK.name
-Progress = Callable[[str, int, int], None]  # (what, done, total)
+Progress = refresh_measure.Progress
 
 
 @dataclass
@@ -77,6 +80,7 @@ def tree_fingerprint(tree: KpiTree, grains: list[str], dimensions: list[str]) ->
             dimensions,
             [s.id for s in tree.spec.funnel.stages],
             tree.spec.company.fiscal_year_start,
+            PARTS_VERSION,  # stored day parts of another version are rebuilt
         ],
         sort_keys=True,
         default=str,
@@ -152,12 +156,17 @@ def refresh(
         if since is not None:
             report.incremental = True
             report.recomputed_from = min(since.values(), default=None)
-        floors = _floors(tree, since, grains)
+        floors = refresh_measure.floors(tree, since, grains)
         funnel = _prepare_funnel(session, tree, cache, dimensions, floors)
         if floors:
             refresh_window.create_views(session, floors, _funnel_columns(tree) if funnel else None)
-        run = _Run(tree, cache, report, since, stamp, as_of, grains, dimensions, funnel, floors)
-        book, tables = _measure(session, run, progress)
+        run = refresh_measure.Run(
+            tree, cache, since, stamp, as_of, grains, dimensions, funnel, floors
+        )
+        measured = refresh_measure.measure(session, run, progress)
+        book, tables = measured.book, measured.tables
+        report.queries, report.skipped = measured.queries, measured.skipped
+        report.nodes_measured = measured.nodes
         derived = _derived_nodes(tree, since)
         if since is not None and derived:
             _load_previous(session, book, tree, since, derived)
@@ -173,6 +182,7 @@ def refresh(
         _delete_replaced(session, since, [*tree.order])
         if data.num_rows:
             session.insert_arrow(KPI_VALUES, data)
+        refresh_rollup.store(session, measured.parts)
         changes.save(session, changes.Mark(newest, fingerprint, as_of), digest, stamp)
     report.rows = data.num_rows
     report.sql_compiled = cache.compiled
@@ -190,7 +200,7 @@ def _since(
 ) -> dict[str, date] | None:
     """Per node, the first period end to recompute (absent: unchanged); None: do it all."""
     stored = changes.stored_digest(session)
-    if stored is None:
+    if stored is None or not refresh_rollup.has_table(session):
         return None
     fy_start = tree.spec.company.fiscal_year_start
     data_day = changes.earliest(
@@ -214,28 +224,6 @@ def _since(
     return since
 
 
-@dataclass
-class _Run:
-    tree: KpiTree
-    cache: SqlCache
-    report: RefreshReport
-    since: dict[str, date] | None
-    stamp: datetime
-    as_of: date
-    grains: list[str]
-    dimensions: list[str]
-    funnel: tuple[Callable[[], dict[str, Any]], str] | None  # (tables, cache key part)
-    floors: dict[str, date]  # incremental: per grain, the first day of facts read
-
-
-def _floors(tree: KpiTree, since: dict[str, date] | None, grains: list[str]) -> dict[str, date]:
-    """Per grain, the first day an incremental refresh reads facts from (none when full)."""
-    days = [d for n, d in (since or {}).items() if tree.nodes[n].metric is not None]
-    if not days:
-        return {}
-    return refresh_window.floors(min(days), grains, tree.spec.company.fiscal_year_start)
-
-
 def _prepare_funnel(
     session: Session,
     tree: KpiTree,
@@ -245,7 +233,7 @@ def _prepare_funnel(
 ) -> tuple[Callable[[], dict[str, Any]], str] | None:
     """Create the temporary funnel table when funnel metrics will read it (incremental:
     only of the leads with a stage entry in the periods recomputed)."""
-    if not any(_reads_funnel(n.metric) for n in tree.nodes.values() if n.metric is not None):
+    if not any(reads_funnel(n.metric) for n in tree.nodes.values() if n.metric is not None):
         return None
     stages = tuple(s.id for s in tree.spec.funnel.stages)
     wanted = refresh_funnel.needs(tree)
@@ -268,87 +256,6 @@ def _prepare_funnel(
 def _funnel_columns(tree: KpiTree) -> list[str]:
     stages = tuple(s.id for s in tree.spec.funnel.stages)
     return [refresh_funnel.column(s, m, stages) for s, m in refresh_funnel.needs(tree)]
-
-
-def _reads_funnel(metric: AnyMetric) -> bool:
-    if metric.type in {"stage_count", "conversion", "velocity"}:
-        return True
-    return metric.type == "cost_per" and getattr(metric, "per", None) == "stage"
-
-
-def _measure(
-    session: Session, run: _Run, progress: Progress | None
-) -> tuple[ValueBook, list[pa.Table]]:
-    """Run every measured node's SQL (only the changed periods when ``since`` is given)."""
-    tree, since, report = run.tree, run.since, run.report
-    measured = [n for n in tree.order if tree.nodes[n].metric is not None]
-    if since is not None:
-        measured = [n for n in measured if n in since]
-    stages = tuple(s.id for s in tree.spec.funnel.stages)
-    fy_start = tree.spec.company.fiscal_year_start
-    total = len(measured) * len(run.grains) * (1 + len(run.dimensions))
-    done = 0
-    book = ValueBook()
-    tables: list[pa.Table] = []
-    for node_id in measured:
-        metric = tree.nodes[node_id].metric
-        assert metric is not None
-        funnel = run.funnel if _reads_funnel(metric) else None
-        for grain in run.grains:
-            bound, bound_key = _tables_for(funnel, run.floors, grain)
-            for dimension in [None, *run.dimensions]:
-                done += 1
-                if progress:
-                    progress(node_id, done, total)
-                compiled = run.cache.get(
-                    metric,
-                    grain=grain,
-                    dimension=dimension,
-                    stages=stages,
-                    fiscal_year_start=fy_start,
-                    as_of=run.as_of,
-                    node_id=node_id,
-                    dialect=session.warehouse.NAME,
-                    tables=bound,
-                    tables_key=bound_key,
-                )
-                if compiled.sql is None:
-                    if dimension is None:
-                        raise UserError(f"node '{node_id}': {compiled.error}", hint=compiled.hint)
-                    report.skipped.append(f"{node_id} × {dimension}: {compiled.error}")
-                    continue
-                if since is None:
-                    result = session.query(compiled.sql)
-                else:
-                    result = session.query(
-                        f"SELECT * FROM ({compiled.sql}) AS q WHERE q.period_end >= ?",
-                        [since[node_id]],
-                    )
-                report.queries += 1
-                table = as_kpi_rows(result, node_id, grain, dimension or "", run.stamp)
-                tables.append(table)
-                book.add(node_id, table)
-        report.nodes_measured += 1
-    return book, tables
-
-
-def _tables_for(
-    funnel: tuple[Callable[[], dict[str, Any]], str] | None,
-    floors: dict[str, date],
-    grain: str,
-) -> tuple[Callable[[], dict[str, Any]] | None, str]:
-    """What a metric compiles against: the canonical tables, the prebuilt funnel, and
-    (incremental) the grain's narrowed views of them."""
-    base, key = funnel if funnel else (None, "")
-    if not floors:
-        return base, key
-
-    def narrowed() -> dict[str, Any]:
-        from ikkan.compute import bind_tables
-
-        return refresh_window.narrowed(base() if base else bind_tables(), grain)
-
-    return narrowed, f"{key}|narrowed"
 
 
 def _derived_nodes(tree: KpiTree, since: dict[str, date] | None) -> list[str]:

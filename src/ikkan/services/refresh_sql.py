@@ -27,6 +27,7 @@ from ikkan.compute.scope import MetricCompileError
 from ikkan.model.metrics import AnyMetric
 
 CACHE_FILE = "refresh-sql-cache.json"
+PARTS = "day-parts"  # the "grain" of a metric's day parts in cache keys
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,12 @@ class SqlCache:
         dialect: str,
         tables: Callable[[], Mapping[str, Any]] | None = None,
         tables_key: str = "",
+        parts: bool = False,
     ) -> CompiledSql:
         """``tables`` makes the unbound tables to compile against (default: the canonical
-        ones); ``tables_key`` names their shape in the cache key."""
+        ones); ``tables_key`` names their shape in the cache key. With ``parts``, the SQL
+        of the metric's day parts (``compute.parts``; ``grain`` is then ignored)."""
+        grain = PARTS if parts else grain
         key = _key(metric, grain, dimension, stages, fiscal_year_start, as_of, node_id, dialect)
         key = hashlib.sha256(f"{key}|{tables_key}".encode()).hexdigest() if tables_key else key
         found = self._memory.get(key) or self._disk.get(key)
@@ -169,9 +173,20 @@ def _compile(
     metric: AnyMetric, args: tuple[Any, ...], tables: Mapping[str, Any] | None
 ) -> CompiledSql:
     from ikkan.compute import compile_metric, to_sql
+    from ikkan.compute.parts import compile_parts
 
     grain, dimension, stages, fy_start, as_of, node_id, dialect = args
     try:
+        if grain == PARTS:
+            expr = compile_parts(
+                metric,
+                dimension=dimension,
+                stages=stages,
+                fiscal_year_start=fy_start,
+                as_of=as_of,
+                tables=tables,
+            )
+            return CompiledSql(to_sql(expr, dialect, pretty=False))
         expr = compile_metric(
             metric,
             grain=grain,

@@ -1,0 +1,177 @@
+"""Measuring the nodes with a ``metric:``: day parts rolled up, or SQL per grain.
+
+Additive metrics (``compute.parts.is_additive``: nearly all) are measured once per
+dimension at the day grain and rolled up to every grain (``refresh_rollup``). The others
+(velocity medians, distinct-lead activity counts, manual values) are compiled and run once
+per grain and dimension. Incremental: only the nodes with a touched day, each from it.
+"""
+
+# ruff: noqa: S608 - SQL text holds only constant identifiers; values are parameters
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from ikkan.compute.parts import is_additive
+from ikkan.errors import UserError
+from ikkan.model.metrics import AnyMetric
+from ikkan.model.tree import KpiTree
+from ikkan.services import refresh_rollup, refresh_window
+from ikkan.services.refresh_derive import ValueBook, as_kpi_rows
+from ikkan.services.refresh_sql import SqlCache
+from ikkan.warehouse.base import Session
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+Funnel = tuple[Callable[[], dict[str, Any]], str]  # (tables, cache key part)
+
+PARTS_VIEWS = "parts"
+"""The name the narrowed views of the day-parts queries go by (beside the grains')."""
+
+
+@dataclass
+class Run:
+    tree: KpiTree
+    cache: SqlCache
+    since: dict[str, date] | None
+    stamp: datetime
+    as_of: date
+    grains: list[str]
+    dimensions: list[str]
+    funnel: Funnel | None
+    floors: dict[str, date]  # incremental: per grain (and PARTS_VIEWS), first day read
+
+
+@dataclass
+class Measured:
+    book: ValueBook
+    tables: list[pa.Table]
+    parts: refresh_rollup.PartsRun
+    queries: int
+    nodes: int
+    skipped: list[str]
+
+
+def reads_funnel(metric: AnyMetric) -> bool:
+    if metric.type in {"stage_count", "conversion", "velocity"}:
+        return True
+    return metric.type == "cost_per" and getattr(metric, "per", None) == "stage"
+
+
+def floors(tree: KpiTree, since: dict[str, date] | None, grains: list[str]) -> dict[str, date]:
+    """Incremental: the first day facts are read from, per grain for the metrics measured
+    per grain, and (``PARTS_VIEWS``) for the day parts; empty when full."""
+    fy_start = tree.spec.company.fiscal_year_start
+    per_grain: list[date] = []
+    parts: list[date] = []
+    for node_id, day in (since or {}).items():
+        metric = tree.nodes[node_id].metric
+        if metric is not None:
+            (parts if is_additive(metric) else per_grain).append(day)
+    out = refresh_window.floors(min(per_grain), grains, fy_start) if per_grain else {}
+    if parts:
+        out[PARTS_VIEWS] = min(parts)
+    return out
+
+
+def tables_for(
+    funnel: Funnel | None, floors: dict[str, date], views: str
+) -> tuple[Callable[[], dict[str, Any]] | None, str]:
+    """What a metric compiles against: the canonical tables, the prebuilt funnel, and
+    (incremental) the narrowed views ``views`` (a grain or ``PARTS_VIEWS``) of them."""
+    base, key = funnel if funnel else (None, "")
+    if views not in floors:
+        return base, key
+
+    def narrowed() -> dict[str, Any]:
+        from ikkan.compute import bind_tables
+
+        return refresh_window.narrowed(base() if base else bind_tables(), views)
+
+    return narrowed, f"{key}|narrowed"
+
+
+def measure(session: Session, run: Run, progress: Progress | None) -> Measured:
+    """Run every measured node's SQL (only the changed periods when ``since`` is given)."""
+    tree, since = run.tree, run.since
+    nodes = [n for n in tree.order if tree.nodes[n].metric is not None]
+    if since is not None:
+        nodes = [n for n in nodes if n in since]
+    stages = tuple(s.id for s in tree.spec.funnel.stages)
+    fy_start = tree.spec.company.fiscal_year_start
+    parts = refresh_rollup.PartsRun(
+        cache=run.cache,
+        stages=stages,
+        fy_start=fy_start,
+        as_of=run.as_of,
+        grains=run.grains,
+        dimensions=run.dimensions,
+        tables_for=lambda m: tables_for(
+            run.funnel if reads_funnel(m) else None, run.floors, PARTS_VIEWS
+        ),
+        stamp=run.stamp,
+        since=since,
+    )
+    out = Measured(ValueBook(), [], parts, 0, 0, [])
+    for done, node_id in enumerate(nodes, start=1):
+        if progress:
+            progress(node_id, done, len(nodes))
+        metric = tree.nodes[node_id].metric
+        assert metric is not None
+        if is_additive(metric):
+            table = refresh_rollup.measure_node(session, parts, node_id, metric)
+            out.tables.append(table)
+            out.book.add(node_id, table)
+        else:
+            _per_grain(session, run, out, node_id, metric, stages)
+        out.nodes += 1
+    out.queries += parts.queries
+    out.skipped = list(dict.fromkeys([*parts.skipped, *out.skipped]))
+    return out
+
+
+def _per_grain(
+    session: Session,
+    run: Run,
+    out: Measured,
+    node_id: str,
+    metric: AnyMetric,
+    stages: tuple[str, ...],
+) -> None:
+    """A non-additive metric: its SQL once per grain and dimension."""
+    funnel = run.funnel if reads_funnel(metric) else None
+    for grain in run.grains:
+        bound, bound_key = tables_for(funnel, run.floors, grain)
+        for dimension in [None, *run.dimensions]:
+            compiled = run.cache.get(
+                metric,
+                grain=grain,
+                dimension=dimension,
+                stages=stages,
+                fiscal_year_start=run.tree.spec.company.fiscal_year_start,
+                as_of=run.as_of,
+                node_id=node_id,
+                dialect=session.warehouse.NAME,
+                tables=bound,
+                tables_key=bound_key,
+            )
+            if compiled.sql is None:
+                if dimension is None:
+                    raise UserError(f"node '{node_id}': {compiled.error}", hint=compiled.hint)
+                out.skipped.append(f"{node_id} × {dimension}: {compiled.error}")
+                continue
+            if run.since is None:
+                result = session.query(compiled.sql)
+            else:
+                result = session.query(
+                    f"SELECT * FROM ({compiled.sql}) AS q WHERE q.period_end >= ?",
+                    [run.since[node_id]],
+                )
+            out.queries += 1
+            table = as_kpi_rows(result, node_id, grain, dimension or "", run.stamp)
+            out.tables.append(table)
+            out.book.add(node_id, table)
