@@ -12,6 +12,7 @@ import pytest
 
 from ikkan.model.tree import KpiTree
 from ikkan.services.refresh import RefreshReport, refresh
+from ikkan.services.refresh_rollup import DAILY
 from ikkan.warehouse.base import SqlWarehouse
 from ikkan.warehouse.testing import require_postgres, temporary_warehouse
 from ikkan.workspace import Workspace
@@ -133,6 +134,7 @@ def test_incremental_equals_full(change: Change, tree: KpiTree, warehouse: SqlWa
 
     report = run(tree, warehouse, as_of)
     incremental = values(warehouse)
+    incremental_parts = day_parts(warehouse)
     assert report.incremental and not report.up_to_date
     assert report.recomputed_from is not None and report.recomputed_from <= latest_start
     assert 0 < report.rows < first.rows  # only the touched periods were written
@@ -141,6 +143,41 @@ def test_incremental_equals_full(change: Change, tree: KpiTree, warehouse: SqlWa
     assert not full.incremental
     assert incremental == values(warehouse)
     assert incremental != before  # the change mattered, so the equality means something
+    assert incremental_parts == day_parts(warehouse)  # the stored parts too
+
+
+def day_parts(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
+    columns = ", ".join(DAILY.column_names)
+    table = warehouse.query(f"SELECT {columns} FROM {DAILY.name} ORDER BY {columns}")
+    return [tuple(row.values()) for row in table.to_pylist()]
+
+
+def test_refresh_without_stored_day_parts_is_full(tree: KpiTree, warehouse: SqlWarehouse) -> None:
+    """A warehouse refreshed before day parts were stored: the next refresh does it all."""
+    run(tree, warehouse, AS_OF)
+    parts = day_parts(warehouse)
+    assert {p[0] for p in parts} >= {"won_deals", "deal_size", "leads", "mql_rate", "cpl"}
+    assert "days_to_opp" not in {p[0] for p in parts}  # a median is measured per grain
+    with warehouse.transaction() as session:
+        session.execute(f"DROP TABLE {DAILY.name}")
+    as_of, _ = new_leads(warehouse)
+    report = run(tree, warehouse, as_of)
+    assert not report.incremental and report.rows > 0
+    after, stored = values(warehouse), day_parts(warehouse)
+    assert stored and after != []
+    run(tree, warehouse, as_of, full=True)
+    assert (after, stored) == (values(warehouse), day_parts(warehouse))
+
+
+def test_additive_metrics_take_one_query_per_dimension(
+    tree: KpiTree, warehouse: SqlWarehouse
+) -> None:
+    report = run(tree, warehouse, AS_OF)
+    measured = [n for n in tree.order if tree.nodes[n].metric is not None]
+    per_grain = {"days_to_opp", "nps"}  # a median and manual values
+    additive = len(measured) - len(per_grain)
+    assert report.queries == additive * 1 + len(per_grain) * len(GRAINS) * 2
+    assert report.nodes_measured == len(measured)
 
 
 def test_unchanged_reimport_recomputes_nothing(tree: KpiTree, warehouse: SqlWarehouse) -> None:
