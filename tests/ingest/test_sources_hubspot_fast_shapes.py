@@ -147,3 +147,39 @@ def test_a_large_file_takes_the_vectorised_path_and_matches(tmp_path):
         (9, "Create Date"),
         (13, "Became a Lead Date"),
     ]
+
+
+@pytest.mark.parametrize("repeats", [True, False], ids=["repeated-ids", "unique-ids"])
+def test_stage_rows_across_batches(tmp_path, repeats):
+    """More than two batches of the row-by-row reader: stage rows keep its order (batch,
+    column, row), and the earliest date wins for a lead named twice or a stage named by
+    two columns."""
+    header = [
+        "Record ID",
+        "Create Date",
+        "Became a Lead Date",
+        "Became a Marketing Qualified Lead Date",
+        "hs_lifecyclestage_lead_date",
+    ]
+    rows = []
+    for i in range(105_000):
+        lead = f"2026-01-{1 + i % 28:02d} 10:{i % 60:02d}" if i % 3 else ""
+        mql = f"2026-02-{1 + i % 28:02d} 09:00" if i % 5 == 0 else ""
+        other_lead = f"2026-01-{1 + (i * 7) % 28:02d} 08:00" if i % 11 == 0 else ""
+        record = str(i % 60_000 if repeats else i)
+        rows.append(
+            [record, "2026-01-01", lead, mql, other_lead]
+            if repeats
+            else [record, "2026-01-01", lead, mql]
+        )
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header if repeats else header[:4], *rows])
+    path = tmp_path / "batches.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    reader = HubspotContactsReader()
+    fast = read_contacts_fast(path, ReaderContext(), reader.name)
+    slow = reader.read_rows(path, ReaderContext())
+    assert_same(fast, slow)
+    assert slow.tables["leads"].num_rows == (60_000 if repeats else 105_000)
+    assert len(slow.rejected) == (45_000 if repeats else 0)  # the repeated ids
+    assert slow.tables["lead_stages"].num_rows > 50_000

@@ -256,65 +256,60 @@ def table_of(schema: pa.Schema, columns: dict[str, Any], rows: int) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def keep_earliest_stages(parts: list[pa.Table], leads_unique: bool) -> pa.Table:
-    """Stage rows in the row-by-row order (batch, column, row), one per lead and stage:
-    the earliest date, the first such row on ties. ``parts`` come one per column in column
-    order, rows ascending; ``leads_unique``: no lead key repeats among their rows."""
-    import duckdb
-
-    schema = arrow_schema(LEAD_STAGES)
-    if not parts:
-        return schema.empty_table()
-    rows = _batch_order(parts)
-    stages = [p.column("stage")[0].as_py() for p in parts]
-    if leads_unique and len(set(stages)) == len(stages):  # one row per lead and stage
-        return table_of(schema, {n: rows.column(n) for n in schema.names}, rows.num_rows)
-    pairs = pc.binary_join_element_wise(rows.column("lead_key"), rows.column("stage"), "\x1f")
-    if len(pc.unique(pairs)) == rows.num_rows:
-        return table_of(schema, {n: rows.column(n) for n in schema.names}, rows.num_rows)
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("stage_rows", rows)
-        kept = con.sql(
-            "SELECT lead_key, stage, entered_at, source FROM stage_rows QUALIFY row_number() "
-            "OVER (PARTITION BY lead_key, stage ORDER BY entered_at, batch, col, row) = 1 "
-            "ORDER BY batch, col, row"
-        ).to_arrow_table()
-    finally:
-        con.close()
-    return table_of(schema, {n: kept.column(n) for n in kept.column_names}, kept.num_rows)
-
-
-def _batch_order(parts: list[pa.Table]) -> pa.Table:
-    """The parts' rows ordered by (batch, col, row): slices, no sort (each part is one
-    column with rows ascending, so its batches are contiguous and ascending)."""
-    bounds = []
-    last = 0
-    for part in parts:
-        batch = part.column("batch").to_numpy()
-        if len(batch):
-            last = max(last, int(batch[-1]))
-        bounds.append(batch)
-    edges = np.arange(last + 2)
-    cuts = [np.searchsorted(batch, edges) for batch in bounds]
-    pieces = [
-        part.slice(int(cut[b]), int(cut[b + 1] - cut[b]))
-        for b in range(last + 1)
-        for part, cut in zip(parts, cuts, strict=True)
-        if cut[b + 1] > cut[b]
-    ]
-    return pa.concat_tables(pieces)
-
-
-def stage_parts(
+def stage_table(
     plan: ColumnPlan,
     columns: Columns,
     kept_index: pa.Array,
     keys: Any,
     stages: StageMapper,
-) -> list[pa.Table]:
-    batch = pc.divide(kept_index, pa.scalar(BATCH_ROWS, pa.int64()))
-    parts = []
+    leads_unique: bool,
+) -> pa.Table:
+    """``lead_stages`` as the row-by-row reader builds it: rows in its order (batch of
+    ``BATCH_ROWS``, then stage column, then row), one per lead and stage: the earliest
+    date, the first such row on ties. ``leads_unique``: no key repeats among the kept
+    rows. Built from index arrays: one take per output column, no sort."""
+    schema = arrow_schema(LEAD_STAGES)
+    found = _stage_hits(plan, columns, kept_index, stages)
+    if not found:
+        return schema.empty_table()
+    rows = np.asarray(kept_index.to_numpy(zero_copy_only=False), dtype=np.int64)
+    batch_of = [rows[hits] // BATCH_ROWS for _, _, _, _, hits in found]
+    last = max(int(b[-1]) for b in batch_of)
+    cuts = [np.searchsorted(b, np.arange(last + 2)) for b in batch_of]
+    position_parts: list[np.ndarray] = []
+    column_parts: list[np.ndarray] = []
+    for b in range(last + 1):
+        for k, (_, _, _, _, hits) in enumerate(found):
+            piece = hits[cuts[k][b] : cuts[k][b + 1]]
+            if len(piece):
+                position_parts.append(piece)
+                column_parts.append(np.full(len(piece), k, dtype=np.int64))
+    position = np.concatenate(position_parts)
+    column = np.concatenate(column_parts)
+    stamps = np.stack([micros for _, _, _, micros, _ in found])
+    picked = pa.array(position)
+    which = pa.array(column)
+    values = {
+        "lead_key": pc.take(keys, picked),
+        "stage": pc.take(pa.array([f[1] for f in found], pa.string()), which),
+        "entered_at": pa.array(stamps[column, position].astype("datetime64[us]")),
+        "source": pc.take(pa.array([f[2] for f in found], pa.string()), which),
+    }
+    names = [f[1] for f in found]
+    if leads_unique and len(set(names)) == len(names):  # one row per lead and stage
+        return table_of(schema, values, len(position))
+    order = pa.array(np.asarray([f[0] for f in found], dtype=np.int64)[column])
+    return _keep_earliest(
+        schema, {**values, "col": order, "row": pa.array(rows[position])}, len(position)
+    )
+
+
+def _stage_hits(
+    plan: ColumnPlan, columns: Columns, kept_index: pa.Array, stages: StageMapper
+) -> list[tuple[int, str, str, np.ndarray, np.ndarray]]:
+    """(column order, stage, label, every kept row's date in µs, positions with a date)
+    for each stage column the project maps."""
+    found = []
     for order, name in enumerate(plan.index):
         if not name.startswith("stage:"):
             continue
@@ -325,24 +320,35 @@ def stage_parts(
         values = columns.values[name]
         if len(kept_index) != columns.rows:
             values = pc.take(values, kept_index)
-        hits = pc.is_valid(values)
-        count = int(pc.sum(hits).as_py() or 0)
-        if not count:
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        valid = values.is_valid().to_numpy(zero_copy_only=False)
+        hits = np.flatnonzero(valid)
+        if not len(hits):
             continue
-        parts.append(
-            pa.table(
-                {
-                    "lead_key": pc.filter(keys, hits),
-                    "stage": pa.array([stage] * count, pa.string()),
-                    "entered_at": pc.filter(values, hits),
-                    "source": pa.array([label] * count, pa.string()),
-                    "batch": pc.filter(batch, hits),
-                    "col": pa.array(np.full(count, order, dtype=np.int64)),
-                    "row": pc.filter(kept_index, hits),
-                }
-            )
-        )
-    return parts
+        micros = pc.fill_null(values.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+        found.append((order, stage, label, micros, hits))
+    return found
+
+
+def _keep_earliest(schema: pa.Schema, values: dict[str, Any], rows: int) -> pa.Table:
+    import duckdb
+
+    staged = pa.table(values)
+    staged = staged.append_column("seq", pa.array(np.arange(rows, dtype=np.int64)))
+    pairs = pc.binary_join_element_wise(staged.column("lead_key"), staged.column("stage"), "\x1f")
+    if len(pc.unique(pairs)) == rows:
+        return table_of(schema, values, rows)
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("stage_rows", staged)
+        kept = con.sql(  # seq is the row-by-row order: (batch, col, row)
+            "SELECT lead_key, stage, entered_at, source FROM stage_rows QUALIFY row_number() "
+            "OVER (PARTITION BY lead_key, stage ORDER BY entered_at, seq) = 1 ORDER BY seq"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return table_of(schema, {n: kept.column(n) for n in kept.column_names}, kept.num_rows)
 
 
 def progress(context: ReaderContext, rows_read: int) -> None:

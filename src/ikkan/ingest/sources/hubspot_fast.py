@@ -82,8 +82,8 @@ def read_contacts_fast(
     stages, channels = StageMapper(context), ChannelMapper(context.channels)
     rows_read = data.table.num_rows
     leads, keys, index = _leads(columns, kept, attributes, stages, channels, rows_read)
-    parts = fast.stage_parts(plan, columns, index, keys, stages) if rows_read else []
     leads, unique = _reject_duplicates(leads, data.numbers, index, log, plan.label("record_id"))
+    lead_stages = fast.stage_table(plan, columns, index, keys, stages, unique)
     fast.progress(context, rows_read)
     for message in [*stages.warnings(), channels.warning()]:
         if message:
@@ -92,7 +92,7 @@ def read_contacts_fast(
         source_system=SOURCE,
         reader=reader,
         file_path=str(path),
-        tables={"leads": leads, "lead_stages": fast.keep_earliest_stages(parts, unique)},
+        tables={"leads": leads, "lead_stages": lead_stages},
         rejected=log.rejected,
         warnings=log.warnings,
         rows_read=rows_read,
