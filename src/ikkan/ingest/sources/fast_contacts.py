@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +52,7 @@ from ikkan.ingest.sources.tabular import (
 from ikkan.model.canonical import LEAD_STAGES
 
 _HEAD = 64 * 1024
+_THREADS = 2  # columns converted at once
 
 # Rows whose first cell starts like this may be blank or a footer: checked in Python.
 _PLAIN_ROW = (
@@ -178,9 +180,13 @@ class Columns:
         self.rows = table.num_rows
         self.values: dict[str, Any] = {}
         bad: Any = None
-        for name in fields:
-            raw = table.column(f"c{plan.index[name]}")
-            converted = fc.convert_column(raw, plan.specs[name], tz)
+
+        def convert(name: str) -> fc.ConvertedColumn:
+            return fc.convert_column(table.column(f"c{plan.index[name]}"), plan.specs[name], tz)
+
+        with ThreadPoolExecutor(_THREADS, thread_name_prefix="ikkan-convert") as pool:
+            converted_columns = list(pool.map(convert, fields))  # Arrow releases the GIL
+        for name, converted in zip(fields, converted_columns, strict=True):
             self.values[name] = converted.values
             if converted.bad is not None:
                 bad = converted.bad if bad is None else pc.or_(bad, converted.bad)
