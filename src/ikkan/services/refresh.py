@@ -157,7 +157,10 @@ def refresh(
             report.incremental = True
             report.recomputed_from = min(since.values(), default=None)
         floors = refresh_measure.floors(tree, since, grains)
-        funnel = _prepare_funnel(session, tree, cache, dimensions, floors)
+        first_stage_day = refresh_measure.funnel_floor(tree, since, grains)
+        funnel = None  # incremental: built only when a funnel metric is recomputed
+        if since is None or first_stage_day is not None:
+            funnel = _prepare_funnel(session, tree, cache, dimensions, first_stage_day)
         if floors:
             refresh_window.create_views(session, floors, _funnel_columns(tree) if funnel else None)
         run = refresh_measure.Run(
@@ -229,7 +232,7 @@ def _prepare_funnel(
     tree: KpiTree,
     cache: SqlCache,
     dimensions: list[str],
-    floors: dict[str, date],
+    floor: date | None,
 ) -> tuple[Callable[[], dict[str, Any]], str] | None:
     """Create the temporary funnel table when funnel metrics will read it (incremental:
     only of the leads with a stage entry in the periods recomputed)."""
@@ -240,9 +243,9 @@ def _prepare_funnel(
     columns = refresh_funnel.lead_columns(tree, dimensions)
     key = refresh_funnel.signature(stages, wanted, columns)
     source = "lead_stages"
-    if floors:
+    if floor is not None:
         source = refresh_window.RECENT_STAGES
-        refresh_window.create_recent_stages(session, min(floors.values()))
+        refresh_window.create_recent_stages(session, floor)
     create = cache.other(
         f"funnel:{key}:{source}",
         session.warehouse.NAME,
