@@ -13,10 +13,10 @@ demo:  ## install, create the demo project in ./demo, import its exports, show p
 
 test:  ## install and run the whole test suite (PostgreSQL and browser tests included)
 	@bash scripts/bootstrap.sh --test
-	@uv run pytest -n 2 -q
+	@uv run pytest -n 2 --dist loadfile -q
 
 test-fast:  ## tests without PostgreSQL and the browser
-	@uv run pytest -n 2 -q -m "not postgres and not browser"
+	@uv run pytest -n 2 --dist loadfile -q -m "not postgres and not browser"
 
 lint:  ## ruff, ruff format --check, mypy
 	@uv run ruff check src tests

@@ -12,15 +12,23 @@ from ikkan.demo import generate_exports
 from ikkan.project.scaffold import template_text
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("cli-data")
+def _new_project(root: Path) -> Path:
     (root / "ikkan.yml").write_text(template_text("ja"), encoding="utf-8")
     generate_exports(root / "exports", leads=1200, seed=3)
     return root
 
 
-def test_ingest_reports_per_file_and_is_idempotent(project: Path) -> None:
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An ingested and refreshed project (each test stands on its own)."""
+    root = _new_project(tmp_path_factory.mktemp("cli-data"))
+    ikkan("ingest", cwd=root)
+    ikkan("refresh", cwd=root)
+    return root
+
+
+def test_ingest_reports_per_file_and_is_idempotent(tmp_path: Path) -> None:
+    project = _new_project(tmp_path)
     first = json.loads(ikkan("ingest", "--json", cwd=project).stdout)
     assert len(first) > 10
     assert sum(f["load"]["inserted"] for f in first) > 1000
@@ -69,7 +77,7 @@ def test_rejects_lists_each_quarantined_row(project: Path) -> None:
 
 
 def test_refresh_then_status(project: Path) -> None:
-    out = ikkan("refresh", cwd=project).stdout
+    out = ikkan("refresh", "--full", cwd=project).stdout
     assert "Computed" in out
     assert "Up to date" in ikkan("refresh", cwd=project).stdout
     status = json.loads(ikkan("status", "--period", "FY2026-H1", "--json", cwd=project).stdout)
