@@ -94,11 +94,12 @@ def located_header(
 
 def _head_encoding(path: Path) -> str | None:
     """``sniff_encoding``'s answer for a file with a byte-order mark; else utf-8 if the
-    head is UTF-8, cp932 if it is cp932 (the whole file is checked by ``scan``)."""
+    head is UTF-8 (the rest is checked by DuckDB's scan, which refuses invalid UTF-8),
+    cp932 if it is cp932 (checked while transcoding)."""
     with path.open("rb") as handle:
         head = handle.read(_HEAD)
-    if bom_encoding(head) is not None:
-        return sniff_encoding(path)
+    if bom_encoding(head) is not None or (len(head) == _HEAD and b"\n" not in head):
+        return sniff_encoding(path)  # (or a header line longer than the head)
     for name in ("utf-8", "cp932"):
         try:
             codecs.getincrementaldecoder(name)("strict").decode(head, len(head) < _HEAD)
@@ -109,7 +110,8 @@ def _head_encoding(path: Path) -> str | None:
 
 
 class NotUtf8(Exception):
-    """The file's head is UTF-8 but the rest is not: ``sniff_encoding`` decides."""
+    """The file's head is UTF-8 but the rest is not; ``args[0]``: ``sniff_encoding``'s
+    answer."""
 
 
 def scan(
@@ -117,15 +119,15 @@ def scan(
 ) -> tuple[ScannedFile, list[str], list[str]] | None:
     """The file's cells (as text, converted later by ``fast_convert``) and whether each
     row is surely data (``plain``); with the field names and extra column labels. The byte
-    pass (line count, quirks, UTF-8 check) runs in a thread beside DuckDB's scan. Raises
-    NotUtf8 when a file taken for UTF-8 is not."""
+    pass (line count, quirks) runs in a thread beside DuckDB's scan. Raises NotUtf8 when a
+    file taken for UTF-8 is not (DuckDB refuses it; ``sniff_encoding`` then decides)."""
     import duckdb
 
     fields = list(plan.index)
     labels = plan.extra_labels()
     try:
         with utf8_copy(path, encoding) as source:
-            facts = Background(line_stats, source, delimiter, utf8=encoding == "utf-8")
+            facts = Background(line_stats, source, delimiter)
             con = duckdb.connect(":memory:")
             try:
                 con.execute("SET preserve_insertion_order = true")
@@ -136,8 +138,13 @@ def scan(
                 stats = facts.result()
     except UnicodeDecodeError:
         return None  # not cp932 after all: the row-by-row path reports it
-    if stats is None:
-        raise NotUtf8(str(path))
+    if scanned is None and stats.clean and encoding == "utf-8":
+        try:
+            sniffed = sniff_encoding(path)
+        except SourceError:
+            return None  # the row-by-row path raises the same error
+        if sniffed != encoding:
+            raise NotUtf8(sniffed)
     if scanned is None:
         return None
     return scanned, fields, labels

@@ -10,10 +10,8 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ikkan.errors import SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
-from ikkan.ingest.parsing.encoding import sniff_encoding
 from ikkan.ingest.sources import fast_contacts as fast
 from ikkan.ingest.sources.builder import arrow_schema
 from ikkan.ingest.sources.fast_convert import mapped_by_distinct, supported
@@ -60,11 +58,8 @@ def read_contacts_fast(
         return None
     try:
         scanned_fields = fast.scan(path, encoding, delimiter, plan)
-    except fast.NotUtf8:  # a head in UTF-8 (often plain ASCII), the rest not
-        try:
-            sniffed = sniff_encoding(path)
-        except SourceError:
-            return None  # the row-by-row path raises the same error
+    except fast.NotUtf8 as exc:  # a head in UTF-8 (often plain ASCII), the rest not
+        sniffed = str(exc.args[0])
         return None if sniffed == encoding else read_contacts_fast(path, context, reader, sniffed)
     if scanned_fields is None:
         return None
