@@ -111,3 +111,28 @@ def test_line_stats_do_not_depend_on_where_chunks_end(tmp_path, monkeypatch, dat
     for chunk in (1, 2, 3, 5):
         monkeypatch.setattr(fast_csv, "_CHUNK", chunk)
         assert fast_csv.line_stats(path, ",", utf8=True) == whole, chunk
+
+
+@pytest.mark.parametrize(
+    "sequence",
+    [b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80", b"\xe3\x81", b"\xff", b"\x81\x7f"],
+    ids=["surrogate", "overlong", "beyond-unicode", "truncated", "ff", "bad-cp932"],
+)
+def test_bytes_that_are_not_utf8_after_a_utf8_head(tmp_path, sequence):
+    """DuckDB's scan must refuse every byte sequence Python's UTF-8 codec refuses; then
+    the encoding is sniffed from the whole file, as the row-by-row path does."""
+    head = [HEADER, *ascii_rows(2000)]
+    data = ("\n".join(head) + "\n").encode() + b'"9001","' + sequence + b'","x@y.jp","","Lead",""\n'
+    path = tmp_path / "late.csv"
+    path.write_bytes(data)
+    reader = HubspotContactsReader()
+    try:
+        slow = reader.read_rows(path, ReaderContext())
+    except SourceError as exc:
+        with pytest.raises(SourceError, match="encoding"):
+            reader.read(path, ReaderContext())
+        assert "encoding" in str(exc)
+        return
+    fast = read_contacts_fast(path, ReaderContext(), reader.name)
+    assert slow.encoding == "cp932"
+    assert_same(fast, slow)
