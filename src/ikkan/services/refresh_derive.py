@@ -47,17 +47,26 @@ class ValueBook:
 
 
 def as_kpi_rows(
-    result: pa.Table, node_id: str, grain: str, dimension: str, stamp: datetime
+    result: pa.Table,
+    node_id: str,
+    grain: str | pa.ChunkedArray,
+    dimension: str | pa.ChunkedArray,
+    stamp: datetime,
 ) -> pa.Table:
-    """A compiled metric's result as kpi_values rows."""
+    """A compiled metric's result as kpi_values rows (``grain`` and ``dimension``: one for
+    every row, or a column of the result)."""
     n = result.num_rows
+
+    def constant(value: str | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+        return pa.array([value] * n, pa.string()) if isinstance(value, str) else value
+
     columns = {
         "node_id": pa.array([node_id] * n, pa.string()),
-        "grain": pa.array([grain] * n, pa.string()),
+        "grain": constant(grain),
         "period": result.column("period").cast(pa.string()),
         "period_start": result.column("period_start").cast(pa.date32()),
         "period_end": result.column("period_end").cast(pa.date32()),
-        "dimension": pa.array([dimension] * n, pa.string()),
+        "dimension": constant(dimension),
         "dimension_value": result.column("dimension_value").cast(pa.string()),
         "value": result.column("value").cast(pa.float64()),
         "numerator": result.column("numerator").cast(pa.float64()),

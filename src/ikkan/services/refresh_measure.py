@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from ikkan.compute.parts import is_additive
 from ikkan.errors import UserError
+from ikkan.model.canonical import ColumnType
 from ikkan.model.metrics import AnyMetric
 from ikkan.model.tree import KpiTree
 from ikkan.services import refresh_rollup, refresh_window
@@ -132,18 +133,27 @@ def measure(session: Session, run: Run, progress: Progress | None) -> Measured:
         since=since,
     )
     out = Measured(ValueBook(), [], parts, 0, 0, [])
-    for done, node_id in enumerate(nodes, start=1):
-        if progress:
-            progress(node_id, done, len(nodes))
+    additive = []
+    for node_id in nodes:
         metric = tree.nodes[node_id].metric
         assert metric is not None
         if is_additive(metric):
-            table = refresh_rollup.measure_node(session, parts, node_id, metric)
-            out.tables.append(table)
-            out.book.add(node_id, table)
-        else:
+            additive.append((node_id, metric))
+    if progress and additive:
+        progress("day parts", 0, len(nodes))
+    for node_id, table in refresh_rollup.measure(session, parts, additive).items():
+        out.tables.append(table)
+        out.book.add(node_id, table)
+    done = len(additive)
+    for node_id in nodes:
+        metric = tree.nodes[node_id].metric
+        assert metric is not None
+        if not is_additive(metric):
+            done += 1
+            if progress:
+                progress(node_id, done, len(nodes))
             _per_grain(session, run, out, node_id, metric, stages)
-        out.nodes += 1
+    out.nodes = len(nodes)
     out.queries += parts.queries
     out.skipped = list(dict.fromkeys([*parts.skipped, *out.skipped]))
     return out
@@ -157,8 +167,11 @@ def _per_grain(
     metric: AnyMetric,
     stages: tuple[str, ...],
 ) -> None:
-    """A non-additive metric: its SQL once per grain and dimension."""
+    """A non-additive metric: its SQL per grain and dimension, run as one UNION ALL."""
     funnel = run.funnel if reads_funnel(metric) else None
+    text = session.warehouse.TYPE_NAMES[ColumnType.STRING]
+    branches: list[str] = []
+    params: list[Any] = []
     for grain in run.grains:
         bound, bound_key = tables_for(funnel, run.floors, grain)
         for dimension in [None, *run.dimensions]:
@@ -179,14 +192,35 @@ def _per_grain(
                     raise UserError(f"node '{node_id}': {compiled.error}", hint=compiled.hint)
                 out.skipped.append(f"{node_id} × {dimension}: {compiled.error}")
                 continue
-            if run.since is None:
-                result = session.query(compiled.sql)
-            else:
-                result = session.query(
-                    f"SELECT * FROM ({compiled.sql}) AS q WHERE q.period_end >= ?",
-                    [run.since[node_id]],
-                )
-            out.queries += 1
-            table = as_kpi_rows(result, node_id, grain, dimension or "", run.stamp)
-            out.tables.append(table)
-            out.book.add(node_id, table)
+            branch = (
+                f"SELECT CAST(? AS {text}) AS grain, CAST(? AS {text}) AS dimension, "
+                f"{_typed(session)} FROM ({compiled.sql}) AS q"
+            )
+            params += [grain, dimension or ""]
+            if run.since is not None:
+                branch += " WHERE q.period_end >= ?"
+                params.append(run.since[node_id])
+            branches.append(branch)
+    result = session.query(" UNION ALL ".join(branches), params)
+    out.queries += 1
+    table = as_kpi_rows(
+        result, node_id, result.column("grain"), result.column("dimension"), run.stamp
+    )
+    out.tables.append(table)
+    out.book.add(node_id, table)
+
+
+def _typed(session: Session) -> str:
+    """The compiled columns with their types spelled out (branches of a UNION agree)."""
+    names = session.warehouse.TYPE_NAMES
+    types = {
+        "period": ColumnType.STRING,
+        "period_start": ColumnType.DATE,
+        "period_end": ColumnType.DATE,
+        "dimension_value": ColumnType.STRING,
+        "value": ColumnType.FLOAT64,
+        "numerator": ColumnType.FLOAT64,
+        "denominator": ColumnType.FLOAT64,
+        "maturing": ColumnType.BOOL,
+    }
+    return ", ".join(f"CAST(q.{c} AS {names[t]}) AS {c}" for c, t in types.items())

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ikkan.compute.parts import PART_COLUMNS
 from ikkan.compute.rollup import rollup
@@ -73,11 +74,53 @@ class PartsRun:
     measured: list[str] = field(default_factory=list)  # nodes whose parts were measured
 
 
-def measure_node(session: Session, run: PartsRun, node_id: str, metric: AnyMetric) -> pa.Table:
-    """Query the node's day parts (from its touched day, incremental), keep them for
-    ``store``, and return its kpi_values rows (earlier days read from the table)."""
+@dataclass(frozen=True)
+class _Plan:
+    node_id: str
+    metric: AnyMetric
+    queries: tuple[tuple[str, str], ...]  # (dimension, SQL of its day parts)
+    totals_from: str  # the dimension whose values sum to the whole ('' : measured whole)
+
+
+def measure(
+    session: Session, run: PartsRun, nodes: list[tuple[str, AnyMetric]]
+) -> dict[str, pa.Table]:
+    """Query the nodes' day parts (each from its touched day, incremental) in one
+    statement, keep them for ``store``, and return each node's kpi_values rows (the
+    earlier days of its recomputed periods read from the stored parts)."""
+    plans = [_plan(session, run, node_id, metric) for node_id, metric in nodes]
+    if not plans:
+        return {}
+    fresh = _query(session, run, plans)
+    run.fresh.append(fresh)
+    run.measured.extend(p.node_id for p in plans)
+    days = fresh
+    if run.since is not None:
+        days = pa.concat_tables([_stored(session, run, plans), fresh])
+    node_ids = days.column("node_id")
+    out = {}
+    for plan in plans:
+        mine = days.filter(pc.equal(node_ids, plan.node_id))
+        first_day = run.since.get(plan.node_id) if run.since is not None else None
+        rolled = rollup(
+            mine,
+            plan.metric,
+            grains=run.grains,
+            fiscal_year_start=run.fy_start,
+            as_of=run.as_of,
+            totals_from=plan.totals_from,
+            since=first_day,
+        )
+        n = rolled.num_rows
+        rows = rolled.append_column("node_id", pa.array([plan.node_id] * n, pa.string()))
+        rows = rows.append_column("computed_at", pa.array([run.stamp] * n, pa.timestamp("us")))
+        out[plan.node_id] = rows.select(kpi_schema().names).cast(kpi_schema())
+    return out
+
+
+def _plan(session: Session, run: PartsRun, node_id: str, metric: AnyMetric) -> _Plan:
+    """The SQL of the node's day parts, per dimension it can be split by (or whole)."""
     tables, key = run.tables_for(metric)
-    first_day = run.since.get(node_id) if run.since is not None else None
 
     def compiled(dimension: str | None) -> Any:
         return run.cache.get(
@@ -97,70 +140,66 @@ def measure_node(session: Session, run: PartsRun, node_id: str, metric: AnyMetri
     whole = compiled(None)
     if whole.sql is None:
         raise UserError(f"node '{node_id}': {whole.error}", hint=whole.hint)
-    measured: list[pa.Table] = []
-    totals_from: str | None = None  # the first dimension the node could be split by
+    queries = []
     for dimension in run.dimensions:
         split = compiled(dimension)
         if split.sql is None:
             run.skipped.append(f"{node_id} × {dimension}: {split.error}")
-            continue
-        measured.append(_query(session, run, split.sql, node_id, dimension, first_day))
-        totals_from = totals_from or dimension
-    if totals_from is None:
-        measured.append(_query(session, run, whole.sql, node_id, None, first_day))
-    run.measured.append(node_id)
-    fresh = pa.concat_tables(measured)
-    run.fresh.append(fresh)
-    days = fresh
-    if first_day is not None:
-        days = pa.concat_tables([_stored(session, node_id, first_day, run), fresh])
-    rolled = rollup(
-        days.drop_columns(["node_id"]),
-        metric,
-        grains=run.grains,
-        fiscal_year_start=run.fy_start,
-        as_of=run.as_of,
-        totals_from=totals_from or NO_DIMENSION,
-        since=first_day,
+        else:
+            queries.append((dimension, split.sql))
+    if not queries:
+        return _Plan(node_id, metric, ((NO_DIMENSION, whole.sql),), NO_DIMENSION)
+    return _Plan(node_id, metric, tuple(queries), queries[0][0])
+
+
+def _query(session: Session, run: PartsRun, plans: list[_Plan]) -> pa.Table:
+    """Every plan's day parts in one UNION ALL (from each node's touched day)."""
+    types = session.warehouse.TYPE_NAMES
+    text, number, day = (
+        types[ColumnType.STRING],
+        types[ColumnType.FLOAT64],
+        types[ColumnType.DATE],
     )
-    n = rolled.num_rows
-    rows = rolled.append_column("node_id", pa.array([node_id] * n, pa.string()))
-    rows = rows.append_column("computed_at", pa.array([run.stamp] * n, pa.timestamp("us")))
-    return rows.select(kpi_schema().names).cast(kpi_schema())
-
-
-def _query(
-    session: Session,
-    run: PartsRun,
-    sql: str,
-    node_id: str,
-    dimension: str | None,
-    first_day: date | None,
-) -> pa.Table:
-    if first_day is None:
-        result = session.query(sql)
-    else:
-        result = session.query(f"SELECT * FROM ({sql}) AS q WHERE q.day >= ?", [first_day])
+    branches: list[str] = []
+    params: list[Any] = []
+    for plan in plans:
+        first_day = run.since.get(plan.node_id) if run.since is not None else None
+        for dimension, sql in plan.queries:
+            parts = ", ".join(f"CAST(q.{p} AS {number}) AS {p}" for p in PART_COLUMNS)
+            branch = (
+                f"SELECT CAST(? AS {text}) AS node_id, CAST(? AS {text}) AS dimension, "
+                f"CAST(q.dimension_value AS {text}) AS dimension_value, "
+                f"CAST(q.day AS {day}) AS day, {parts} FROM ({sql}) AS q"
+            )
+            params += [plan.node_id, dimension]
+            if first_day is not None:
+                branch += f" WHERE q.day >= CAST(? AS {day})"
+                params.append(first_day)
+            branches.append(branch)
+    result = session.query(" UNION ALL ".join(branches), params)
     run.queries += 1
-    n = result.num_rows
-    columns = {
-        "node_id": pa.array([node_id] * n, pa.string()),
-        "dimension": pa.array([dimension or NO_DIMENSION] * n, pa.string()),
-        "dimension_value": result.column("dimension_value").cast(pa.string()),
-        "day": result.column("day").cast(pa.date32()),
-        **{name: result.column(name).cast(pa.float64()) for name in PART_COLUMNS},
-    }
-    return pa.table(columns, schema=daily_schema())
+    if result.num_rows == 0:
+        return daily_schema().empty_table()
+    return result.select(DAILY.column_names).cast(daily_schema())
 
 
-def _stored(session: Session, node_id: str, first_day: date, run: PartsRun) -> pa.Table:
-    """The node's stored day parts of the recomputed periods before ``first_day``."""
-    floor = min(period_containing(first_day, g, run.fy_start).start for g in run.grains)
-    table = session.query(
-        f"SELECT {_COLUMNS} FROM {DAILY.name} WHERE node_id = ? AND day >= ? AND day < ?",
-        [node_id, floor, first_day],
+def _stored(session: Session, run: PartsRun, plans: list[_Plan]) -> pa.Table:
+    """The stored day parts of the recomputed periods before each node's touched day."""
+    assert run.since is not None
+    firsts = {p.node_id: run.since[p.node_id] for p in plans}
+    floor = min(
+        period_containing(day, g, run.fy_start).start for day in firsts.values() for g in run.grains
     )
-    return table.select(DAILY.column_names).cast(daily_schema())
+    table = session.query(
+        f"SELECT {_COLUMNS} FROM {DAILY.name} WHERE day >= ? AND day < ?",
+        [floor, max(firsts.values())],
+    )
+    run.queries += 1
+    table = table.select(DAILY.column_names).cast(daily_schema())
+    nodes = pa.array(list(firsts), pa.string())
+    at = pc.index_in(table.column("node_id"), value_set=nodes)
+    before = pc.take(pa.array(list(firsts.values()), pa.date32()), at)
+    return table.filter(pc.fill_null(pc.less(table.column("day"), before), False))
 
 
 def has_table(session: Session) -> bool:
