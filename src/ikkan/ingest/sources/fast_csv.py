@@ -128,15 +128,16 @@ class _LineCounter:
 
 
 def _quotes_after_blanks(data: bytes, delimiter: bytes, before: bytes = b"") -> int | None:
-    """How many ``<blank>"`` pairs ``data`` has (``before``: the bytes just before it); None
-    if one of them opens a quoted field after leading blanks (which csv keeps verbatim and
-    DuckDB unquotes)."""
+    """How many `` "`` pairs ``data`` has (``before``: the bytes just before it); None if
+    one of them opens a quoted field after leading blanks (which csv keeps verbatim and
+    DuckDB unquotes). A tab right before the quote needs no check: DuckDB keeps such a cell
+    verbatim as csv does, or refuses the file."""
     count = 0
-    if data[:1] == b'"' and before[-1:] in (b" ", b"\t"):
+    if data[:1] == b'"' and before[-1:] == b" ":
         count += 1
         if _opens_field(before, len(before), delimiter):
             return None
-    for pair in (b' "', b'\t"'):
+    for pair in (b' "',):
         at = data.find(pair)
         while at != -1:
             count += 1
