@@ -52,3 +52,30 @@ def test_keys_unique_sees_repeats_and_null_keys():
     assert _keys_unique(two, ["k", "s"])
     assert not _keys_unique(pa.table({"k": ["a", "a"], "s": ["x", "x"]}), ["k", "s"])
     assert not _keys_unique(pa.table({"k": [None, None]}, pa.schema([("k", pa.string())])), ["k"])
+
+
+def test_a_keys_unique_mark_is_trusted_only_for_the_rows_it_was_set_on(tmp_path):
+    from ikkan.ingest.base import ReadResult
+    from ikkan.ingest.load import load, mark_keys_unique
+    from ikkan.warehouse import open_warehouse
+
+    def leads(ids: list[str], emails: list[str]) -> pa.Table:
+        return pa.table(
+            {
+                "lead_key": [f"hubspot:{i}" for i in ids],
+                "source_system": ["hubspot"] * len(ids),
+                "source_id": ids,
+                "email": emails,
+            }
+        )
+
+    warehouse = open_warehouse(f"duckdb://{tmp_path / 'w.duckdb'}")
+    marked = mark_keys_unique(leads(["1", "2"], ["a@x.jp", "b@x.jp"]))
+    report = load(warehouse, ReadResult("hubspot", "t", "f.csv", {"leads": marked}), "s1")
+    assert (report.inserted, report.warnings) == (2, [])
+    # concatenated after marking: the mark no longer matches, the loader checks the keys
+    again = pa.concat_tables([marked, leads(["1"], ["new@x.jp"])])
+    report = load(warehouse, ReadResult("hubspot", "t", "g.csv", {"leads": again}), "s2")
+    assert report.tables[0].duplicate_keys == 1 and report.updated == 1
+    stored = warehouse.query('SELECT "email" FROM "leads" WHERE "source_id" = ?', ["1"])
+    assert stored.column("email").to_pylist() == ["new@x.jp"]  # the file's last row won

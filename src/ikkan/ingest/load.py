@@ -30,6 +30,11 @@ from ikkan.warehouse.hashing import content_hashes
 from ikkan.warehouse.sql import quote_ident
 from ikkan.warehouse.upsert import UpsertCounts
 
+KEYS_UNIQUE = b"ikkan.keys_unique"
+"""Arrow schema metadata key a reader sets (``mark_keys_unique``) on a table whose primary
+keys it has just made unique: the loader then skips its own check. The mark holds the row
+count, so a table concatenated or filtered afterwards is checked again."""
+
 AfterTableHook = Callable[[str, UpsertCounts], None]
 """Called inside the transaction after each table is written (progress, tests)."""
 
@@ -187,8 +192,9 @@ def _ordered(result: ReadResult) -> list[tuple[str, Any]]:
 def _prepare(name: str, data: Any, result: ReadResult, report: LoadReport) -> tuple[pa.Table, int]:
     """Conformed rows with content_hash, one per key (the file's last row for a key wins)."""
     definition = TABLES_BY_NAME[name]
+    marked = (data.schema.metadata or {}).get(KEYS_UNIQUE) == str(data.num_rows).encode()
     rows = conform(definition, data, origin=f"{result.file_path} ({result.reader})")
-    rows, duplicates = _last_per_key(rows, definition)
+    rows, duplicates = (rows, 0) if marked else _last_per_key(rows, definition)
     if duplicates:
         report.warnings.append(
             f"{name}: {duplicates} row(s) repeat a key of a later row in the file; "
@@ -198,6 +204,12 @@ def _prepare(name: str, data: Any, result: ReadResult, report: LoadReport) -> tu
     return rows.append_column(pa.field("content_hash", pa.string(), nullable=False), hashes), (
         duplicates
     )
+
+
+def mark_keys_unique(table: pa.Table) -> pa.Table:
+    """``table`` marked as holding each primary key once (see ``KEYS_UNIQUE``)."""
+    mark = str(table.num_rows).encode()
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), KEYS_UNIQUE: mark})
 
 
 def _last_per_key(rows: pa.Table, definition: Table) -> tuple[pa.Table, int]:

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.load import mark_keys_unique
 from ikkan.ingest.sources import fast_contacts as fast
 from ikkan.ingest.sources.builder import arrow_schema
 from ikkan.ingest.sources.fast_convert import mapped_by_distinct, supported
@@ -87,7 +88,7 @@ def read_contacts_fast(
         source_system=SOURCE,
         reader=reader,
         file_path=str(path),
-        tables={"leads": leads, "lead_stages": lead_stages},
+        tables={"leads": mark_keys_unique(leads), "lead_stages": mark_keys_unique(lead_stages)},
         rejected=log.rejected,
         warnings=log.warnings,
         rows_read=rows_read,
