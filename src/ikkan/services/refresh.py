@@ -88,8 +88,8 @@ def tree_fingerprint(tree: KpiTree, grains: list[str], dimensions: list[str]) ->
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def last_import_id(warehouse: SqlWarehouse) -> int | None:
-    value = warehouse.query("SELECT max(import_id) AS m FROM import_log WHERE status = 'ok'")
+def last_import_id(reader: SqlWarehouse | Session) -> int | None:
+    value = reader.query("SELECT max(import_id) AS m FROM import_log WHERE status = 'ok'")
     return value.column("m")[0].as_py() if value.num_rows else None
 
 
@@ -128,11 +128,11 @@ def refresh(
     fingerprint = tree_fingerprint(tree, grains, dimensions)
     stamp = computed_at or datetime.now().replace(microsecond=0)
     cache = SqlCache(cache_dir if cache_dir is not None else _default_cache_dir(warehouse))
-    report.last_import_id = last_import_id(warehouse)
     # DuckDB: read-only, so readers in other processes go on; PostgreSQL: a transaction
     # that only reads, since a read-only one cannot create the temporary funnel table.
     measuring = warehouse.reading() if warehouse.SINGLE_WRITER_FILE else warehouse.transaction()
     with measuring as session:
+        report.last_import_id = last_import_id(session)
         mark = changes.read_mark(session)
         newest = changes.import_mark(session)
         incremental = not full and mark is not None and mark.fingerprint == fingerprint
@@ -207,15 +207,18 @@ def _since(
         return None
     fy_start = tree.spec.company.fiscal_year_start
     data_day = changes.earliest(
-        changes.imports_touched_day(session, mark.last_import_id, fy_start),
+        changes.facts_touched_day(session, mark.last_import_id),
         changes.digest_changed_day(stored, digest),
     )
+    manual_day = changes.manual_touched_day(session, mark.last_import_id, fy_start)
     as_of_day = changes.as_of_touched_day(mark.as_of, as_of)
     since: dict[str, date] = {}
     for node_id in tree.order:  # inputs first
         node = tree.nodes[node_id]
         day: date | None = None
-        if node.metric is not None:
+        if node.metric is not None and node.metric.type == "manual":
+            day = manual_day  # manual values are all a manual metric reads
+        elif node.metric is not None:
             day = data_day
             if metric_reads_as_of(node.metric):
                 window = getattr(node.metric, "window_days", None) or 0

@@ -162,16 +162,28 @@ def digest_changed_day(old: pa.Table, new: pa.Table) -> date | None:
 
 
 def imports_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:
-    """The earliest day any import after ``mark`` wrote a fact for."""
+    """The earliest day any import after ``mark`` wrote a fact or a manual value for."""
+    return earliest(facts_touched_day(session, mark), manual_touched_day(session, mark, fy_start))
+
+
+def facts_touched_day(session: Session, mark: int | None) -> date | None:
+    """The earliest day any import after ``mark`` wrote a fact (not a manual value) for."""
     since = -1 if mark is None else mark
     union = " UNION ALL ".join(_TOUCHED_PARTS)
     found = session.scalar(
         f"SELECT min(d) FROM ({union}) AS touched", [since] * len(_TOUCHED_PARTS)
     )
-    days = [_as_date(found)] if found is not None else []
+    return _as_date(found) if found is not None else None
+
+
+def manual_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:
+    """The first day of the earliest period whose manual values an import after ``mark``
+    wrote (only manual metrics read them)."""
+    since = -1 if mark is None else mark
     periods = session.query(
         "SELECT DISTINCT period FROM manual_values WHERE import_id > ?", [since]
     ).column("period")
+    days = []
     for key in periods.to_pylist():
         try:
             days.append(parse_period(str(key), fy_start).start)
