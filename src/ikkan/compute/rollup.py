@@ -14,7 +14,8 @@ are added day by day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
@@ -66,6 +67,15 @@ def rolled_schema() -> pa.Schema:
     )
 
 
+@dataclass(frozen=True)
+class RollupSpec:
+    """How one node's day parts roll up (see ``rollup``)."""
+
+    metric: AnyMetric
+    totals_from: str = NO_DIMENSION
+    since: date | None = None
+
+
 def rollup(
     daily: pa.Table,
     metric: AnyMetric,
@@ -83,17 +93,46 @@ def rollup(
     the sum over the values of that dimension (each fact has exactly one value).
     """
     import pyarrow as pa
+
+    node = pa.array([""] * daily.num_rows, pa.string())
+    rolled = rollup_nodes(
+        daily.append_column("node_id", node),
+        {"": RollupSpec(metric, totals_from, since)},
+        grains=grains,
+        fiscal_year_start=fiscal_year_start,
+        as_of=as_of,
+    )
+    return rolled.get("", rolled_schema().empty_table())
+
+
+def rollup_nodes(
+    daily: pa.Table,
+    specs: Mapping[str, RollupSpec],
+    *,
+    grains: Sequence[str],
+    fiscal_year_start: int = 4,
+    as_of: date | None = None,
+) -> dict[str, pa.Table]:
+    """``rollup`` of many nodes at once: ``daily`` has a ``node_id`` column too, ``specs``
+    say how each node rolls up; the result holds the rolled rows of each node with rows."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     if daily.num_rows == 0:
-        return rolled_schema().empty_table()
+        return {}
     plain = pa.schema(
-        [("dimension", pa.string()), ("dimension_value", pa.string()), ("day", pa.date32())]
+        [("node_id", pa.string()), ("dimension", pa.string()), ("dimension_value", pa.string())]
+        + [("day", pa.date32())]
         + [(name, pa.float64()) for name in ("p1", "p2", "p3")]
     )
     daily = daily.select(plain.names).cast(plain)
-    order = [("dimension", "ascending"), ("dimension_value", "ascending"), ("day", "ascending")]
-    daily = daily.sort_by(order)
+    order = ["node_id", "dimension", "dimension_value", "day"]
+    daily = daily.sort_by([(c, "ascending") for c in order])
+    nodes = list(specs)
+    at_node = pc.index_in(daily.column("node_id"), value_set=pa.array(nodes, pa.string()))
+    totals_from = pc.take(pa.array([specs[n].totals_from for n in nodes], pa.string()), at_node)
+    since = pc.take(pa.array([specs[n].since for n in nodes], pa.date32()), at_node)
+    daily = daily.append_column("since", since)
     days = pc.unique(daily.column("day"))
     day_list: list[date] = days.to_pylist()
     at_day = pc.index_in(daily.column("day"), value_set=days)
@@ -104,14 +143,24 @@ def rollup(
         periods = [_period(d, grain, fiscal_year_start) for d in day_list]
         starts = pa.array([p.start for p in periods], pa.date32())
         table = daily.append_column("period_start", pc.take(starts, at_day))
-        split = _sum(table.filter(split_mask), ["dimension", "dimension_value", "period_start"])
-        whole = _sum(table.filter(whole_mask), ["period_start"])
+        keys = ["node_id", "since", "dimension", "dimension_value", "period_start"]
+        split = _sum(table.filter(split_mask), keys)
+        whole = _sum(table.filter(whole_mask), ["node_id", "since", "period_start"])
         n = whole.num_rows
         whole = whole.append_column("dimension", pa.array([NO_DIMENSION] * n, pa.string()))
         whole = whole.append_column("dimension_value", pa.array([NO_DIMENSION] * n, pa.string()))
         both = pa.concat_tables([whole.select(split.column_names), split])
-        out.append(_finish(both, metric, grain, periods, as_of, since))
-    return pa.concat_tables(out)
+        out.append(_periods(both, grain, periods))
+    rolled = pa.concat_tables(out)
+    kept = pc.greater_equal(rolled.column("period_end"), rolled.column("since"))
+    rolled = rolled.filter(pc.fill_null(kept, True))
+    result = {}
+    node_ids = rolled.column("node_id")
+    for node_id in nodes:
+        mine = rolled.filter(pc.equal(node_ids, node_id))
+        if mine.num_rows:
+            result[node_id] = _finish(mine, specs[node_id].metric, as_of)
+    return result
 
 
 def _sum(table: pa.Table, keys: list[str]) -> pa.Table:
@@ -126,14 +175,8 @@ def _sum(table: pa.Table, keys: list[str]) -> pa.Table:
     )
 
 
-def _finish(
-    rolled: pa.Table,
-    metric: AnyMetric,
-    grain: str,
-    periods: list[Period],
-    as_of: date | None,
-    since: date | None,
-) -> pa.Table:
+def _periods(rolled: pa.Table, grain: str, periods: list[Period]) -> pa.Table:
+    """The grain, period key and end beside each period start."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -142,14 +185,20 @@ def _finish(
     at = pc.index_in(rolled.column("period_start"), value_set=pa.array(unique, pa.date32()))
     keys = pc.take(pa.array([by_start[s].key for s in unique], pa.string()), at)
     ends = pc.take(pa.array([by_start[s].end for s in unique], pa.date32()), at)
-    rolled = rolled.append_column("period", keys).append_column("period_end", ends)
-    if since is not None:
-        rolled = rolled.filter(pc.greater_equal(rolled.column("period_end"), pa.scalar(since)))
+    grains = pa.array([grain] * rolled.num_rows, pa.string())
+    return (
+        rolled.append_column("grain", grains)
+        .append_column("period", keys)
+        .append_column("period_end", ends)
+    )
+
+
+def _finish(rolled: pa.Table, metric: AnyMetric, as_of: date | None) -> pa.Table:
+    import pyarrow as pa
+
     value, numerator, denominator = _values(metric, rolled)
-    maturing = _maturing(metric, rolled, as_of)
-    n = rolled.num_rows
     columns = {
-        "grain": pa.array([grain] * n, pa.string()),
+        "grain": rolled.column("grain"),
         "period": rolled.column("period"),
         "period_start": rolled.column("period_start"),
         "period_end": rolled.column("period_end"),
@@ -158,7 +207,7 @@ def _finish(
         "value": value,
         "numerator": numerator,
         "denominator": denominator,
-        "maturing": maturing,
+        "maturing": _maturing(metric, rolled, as_of),
     }
     return pa.table(columns, schema=rolled_schema())
 

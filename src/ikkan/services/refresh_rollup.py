@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ikkan.compute.parts import PART_COLUMNS
-from ikkan.compute.rollup import rollup
+from ikkan.compute.rollup import RollupSpec, rollup_nodes
 from ikkan.compute.scope import NO_DIMENSION
 from ikkan.errors import UserError
 from ikkan.model.canonical import Column, ColumnType, Table
@@ -97,24 +97,21 @@ def measure(
     days = fresh
     if run.since is not None:
         days = pa.concat_tables([_stored(session, run, plans), fresh])
-    node_ids = days.column("node_id")
-    out = {}
-    for plan in plans:
-        mine = days.filter(pc.equal(node_ids, plan.node_id))
-        first_day = run.since.get(plan.node_id) if run.since is not None else None
-        rolled = rollup(
-            mine,
-            plan.metric,
-            grains=run.grains,
-            fiscal_year_start=run.fy_start,
-            as_of=run.as_of,
-            totals_from=plan.totals_from,
-            since=first_day,
+    specs = {
+        p.node_id: RollupSpec(
+            p.metric, p.totals_from, run.since.get(p.node_id) if run.since is not None else None
         )
-        n = rolled.num_rows
-        rows = rolled.append_column("node_id", pa.array([plan.node_id] * n, pa.string()))
+        for p in plans
+    }
+    rolled = rollup_nodes(
+        days, specs, grains=run.grains, fiscal_year_start=run.fy_start, as_of=run.as_of
+    )
+    out = {}
+    for node_id, table in rolled.items():
+        n = table.num_rows
+        rows = table.append_column("node_id", pa.array([node_id] * n, pa.string()))
         rows = rows.append_column("computed_at", pa.array([run.stamp] * n, pa.timestamp("us")))
-        out[plan.node_id] = rows.select(kpi_schema().names).cast(kpi_schema())
+        out[node_id] = rows.select(kpi_schema().names).cast(kpi_schema())
     return out
 
 
