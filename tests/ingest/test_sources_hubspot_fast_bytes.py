@@ -152,3 +152,33 @@ def test_bytes_that_are_not_utf8_after_a_utf8_head(tmp_path, sequence):
     fast = read_contacts_fast(path, ReaderContext(), reader.name)
     assert slow.encoding == "cp932"
     assert_same(fast, slow)
+
+
+def japanese_rows(count: int) -> list[str]:
+    return [
+        f'"{7000 + i}","花子{i % 7}","h{i}@example.jp","2026-01-{1 + i % 28:02d} 09:30",'
+        f'"Lead","㈱髙～{i}"'
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("split", [1, 1 << 40], ids=["two-halves", "one-pass"])
+def test_cp932_transcoded_in_two_halves_gives_the_same_result(tmp_path, monkeypatch, split):
+    monkeypatch.setattr(fast_csv, "_SPLIT", split)
+    path = tmp_path / "sjis.csv"
+    path.write_bytes(("\r\n".join([HEADER, *japanese_rows(3000)]) + "\r\n").encode("cp932"))
+    fast, slow = both(path)
+    assert slow.encoding == "cp932"
+    assert_same(fast, slow)
+    assert fast is not None and fast.tables["leads"].num_rows == 3000
+
+
+def test_cp932_bad_byte_in_the_second_half_is_left_to_the_row_by_row_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(fast_csv, "_SPLIT", 1)
+    data = ("\r\n".join([HEADER, *japanese_rows(3000)]) + "\r\n").encode("cp932")
+    path = tmp_path / "sjis-bad.csv"
+    path.write_bytes(data + b'"9999","\x81\x7f","x@y.jp","","Lead",""\r\n')
+    reader = HubspotContactsReader()
+    assert read_contacts_fast(path, ReaderContext(), reader.name) is None
+    with pytest.raises(SourceError, match="encoding"):
+        reader.read(path, ReaderContext())

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _CHUNK = 8 << 20
+_SPLIT = 32 << 20  # cp932 files larger than this are transcoded in two halves at once
 _NULL_MARK = "\x01ikkan-padded\x02"  # DuckDB's nullstr: only padded cells come back null
 _BOM = "\ufeff"
 _MAX_SPACE_QUOTES = 100_000
@@ -50,27 +54,85 @@ def column_names(width: int) -> list[str]:
 
 @contextmanager
 def utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
-    """``path`` itself when it is UTF-8, else a UTF-8 temporary copy (deleted afterwards)."""
+    """``path`` itself when it is UTF-8, else a UTF-8 temporary copy (deleted afterwards).
+    A large cp932 file is transcoded in two halves at once (the second in a child Python:
+    the codec holds the GIL). Raises UnicodeDecodeError when the file is not ``encoding``."""
     if encoding in ("utf-8", "utf-8-sig"):
         yield path
         return
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    handle, name = tempfile.mkstemp(prefix="ikkan-", suffix=".csv")
+    names: list[str] = []
     try:
-        with os.fdopen(handle, "wb") as sink, path.open("rb") as source:
-            first = True
-            while True:
-                chunk = source.read(_CHUNK)
-                text = decoder.decode(chunk, not chunk)
-                if first and text.startswith(_BOM):
-                    text = text[1:]
-                first = False
-                sink.write(text.encode("utf-8", "surrogatepass"))
-                if not chunk:
-                    break
+        handle, name = tempfile.mkstemp(prefix="ikkan-", suffix=".csv")
+        os.close(handle)
+        names.append(name)
+        size = path.stat().st_size
+        split = _line_start_near(path, size // 2) if encoding == "cp932" and size > _SPLIT else 0
+        if split:
+            handle, second = tempfile.mkstemp(prefix="ikkan-", suffix=".csv")
+            os.close(handle)
+            names.append(second)
+            child = subprocess.Popen(  # noqa: S603 - our own constant code, paths as argv
+                [sys.executable, "-I", "-c", _TRANSCODE, str(path), str(split), second, encoding],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            try:
+                _transcode(path, Path(name), encoding, 0, split)
+            finally:
+                _, errors = child.communicate()
+            if child.returncode != 0:
+                raise UnicodeDecodeError(encoding, b"", 0, 1, errors.decode(errors="replace"))
+            with open(name, "ab") as sink, open(second, "rb") as rest:
+                shutil.copyfileobj(rest, sink, _CHUNK)
+        else:
+            _transcode(path, Path(name), encoding, 0, None)
         yield Path(name)
     finally:
-        os.unlink(name)
+        for name in names:
+            os.unlink(name)
+
+
+# Transcodes argv[1] from byte argv[2] to its end, in argv[4], into UTF-8 file argv[3].
+_TRANSCODE = """
+import codecs, sys
+decoder = codecs.getincrementaldecoder(sys.argv[4])("strict")
+with open(sys.argv[1], "rb") as source, open(sys.argv[3], "wb") as sink:
+    source.seek(int(sys.argv[2]))
+    while True:
+        chunk = source.read(8 << 20)
+        sink.write(decoder.decode(chunk, not chunk).encode("utf-8", "surrogatepass"))
+        if not chunk:
+            break
+"""
+
+
+def _transcode(path: Path, target: Path, encoding: str, start: int, end: int | None) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    left = end - start if end is not None else None
+    with target.open("wb") as sink, path.open("rb") as source:
+        source.seek(start)
+        first = start == 0
+        while True:
+            chunk = source.read(_CHUNK if left is None else min(_CHUNK, left))
+            if left is not None:
+                left -= len(chunk)
+            text = decoder.decode(chunk, not chunk)
+            if first and text.startswith(_BOM):
+                text = text[1:]
+            first = False
+            sink.write(text.encode("utf-8", "surrogatepass"))
+            if not chunk:
+                break
+
+
+def _line_start_near(path: Path, offset: int) -> int:
+    """The first byte after the first newline at or after ``offset`` (0: none). In cp932 a
+    newline byte is never part of a two-byte character, so both halves decode alone."""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        found = handle.read(1 << 20).find(b"\n")
+    return 0 if found == -1 else offset + found + 1
 
 
 def line_stats(path: Path, delimiter: str, *, utf8: bool = False) -> LineStats | None:
