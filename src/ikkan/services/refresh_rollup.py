@@ -1,11 +1,16 @@
 """Additive metrics measured once per day and dimension, then rolled up to every grain.
 
-A metric that is a function of sums (``compute.parts.is_additive``) is measured by one
-query per dimension giving its day parts (the whole is the sum over the first dimension's
-values, each fact having exactly one; a metric no dimension can split is measured whole).
+A metric that is a function of sums (``compute.parts.is_additive``) is measured as its
+day parts per value of each dimension (the whole is the sum over the first dimension's
+values, each fact having exactly one, since ``leads.lead_key`` is unique; a metric no
+dimension can split is measured whole). Every node's parts come from one UNION ALL
+statement, and ``compute.rollup`` rolls them up to every grain in Arrow.
+
 The parts are kept in ``ikkan_refresh_daily`` (the refresh's own table, like its mark), so
 an incremental refresh queries only the days from a node's touched day on, reads the
 earlier days of the periods it recomputes from the table, and rolls those periods up again.
+Values are then bit-identical to a full refresh's as long as the SQL sums of one day are
+(always for counts; amounts are floats summed by the engine).
 """
 
 # ruff: noqa: S608 - SQL text holds only constant identifiers; values are parameters
