@@ -3,6 +3,7 @@ process and in the project folder, up to date when nothing changed."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from ikkan.model.tree import KpiTree
 from ikkan.services import refresh_changes
 from ikkan.services.refresh import refresh
-from ikkan.services.refresh_sql import CACHE_FILE, CompiledSql, SqlCache
+from ikkan.services.refresh_sql import CACHE_FILE, KEEP_RUNS, CompiledSql, SqlCache
 from ikkan.warehouse.base import SqlWarehouse
 
 from .test_refresh_incremental import GRAINS, run, tree, values, warehouse  # noqa: F401
@@ -104,3 +105,35 @@ def test_sql_cache_on_disk_serves_a_new_process(
         third = refresh(tree, wh, as_of=AS_OF, grains=GRAINS, dimensions=["channel"], full=True)
         assert third.sql_compiled == first.sql_compiled
         assert values(wh) == expected
+
+
+def test_sql_cache_keeps_full_and_incremental_sql(
+    tree: KpiTree,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Full and incremental refreshes compile different SQL; alternating them in new
+    processes compiles nothing after the first of each."""
+    from ikkan.warehouse.testing import temporary_warehouse
+
+    from .test_refresh_support import base
+
+    def fresh_process_refresh(wh: SqlWarehouse, import_id: int | None, full: bool) -> Any:
+        if import_id is not None:  # new leads, so the refresh has work to do
+            first = 100 + 10 * import_id
+            load(wh, import_id, **funnel_rows(first, first + 3, datetime(2026, 9, 1, 10), 3))
+        monkeypatch.setattr(SqlCache, "_memory", {})
+        return refresh(tree, wh, as_of=AS_OF, grains=GRAINS, dimensions=["channel"], full=full)
+
+    with temporary_warehouse("duckdb", tmp_path / "wh") as wh:
+        base(wh)
+        assert fresh_process_refresh(wh, None, True).sql_compiled > 0
+        first_incremental = fresh_process_refresh(wh, 2, False)
+        assert first_incremental.incremental and first_incremental.sql_compiled > 0
+        again_full = fresh_process_refresh(wh, 3, True)
+        assert not again_full.incremental and again_full.sql_compiled == 0
+        again_incremental = fresh_process_refresh(wh, 4, False)
+        assert again_incremental.incremental and again_incremental.sql_compiled == 0
+        saved = json.loads((tmp_path / "wh" / CACHE_FILE).read_text("utf-8"))
+        assert set(saved["ages"]) == set(saved["entries"])
+        assert 0 in saved["ages"].values() and max(saved["ages"].values()) < KEEP_RUNS

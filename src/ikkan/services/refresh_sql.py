@@ -8,8 +8,9 @@ the versions of the code that renders it (ikkan's compute sources, Ibis, sqlglot
 upgrade never reuses stale SQL. Compile errors are cached too (a dimension a metric cannot
 split by stays an error).
 
-The disk file (JSON) is rewritten with only the entries a refresh used, so it never grows
-past one tree's worth.
+The disk file (JSON) keeps the entries used by the refresh that wrote it and by the ones
+before it, up to ``KEEP_RUNS`` back (a full refresh and an incremental one use different
+SQL: neither evicts the other's), so it never grows past a few runs' worth.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ikkan.compute.scope import MetricCompileError
 from ikkan.model.metrics import AnyMetric
 
 CACHE_FILE = "refresh-sql-cache.json"
+KEEP_RUNS = 3  # an entry unused by this many writing runs in a row is dropped
 PARTS = "day-parts"  # the "grain" of a metric's day parts in cache keys
 
 
@@ -68,6 +70,7 @@ class SqlCache:
         self.path = folder / CACHE_FILE if folder is not None else None
         self.used: dict[str, CompiledSql] = {}
         self.compiled = 0  # entries compiled in this run (cache misses)
+        self._ages: dict[str, int] = {}  # per disk entry: writing runs since it was used
         self._disk: dict[str, CompiledSql] = self._read()
 
     def _read(self) -> dict[str, CompiledSql]:
@@ -75,8 +78,12 @@ class SqlCache:
             return {}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            return {k: CompiledSql(**v) for k, v in raw.get("entries", {}).items()}
-        except (OSError, ValueError, TypeError):
+            entries = {k: CompiledSql(**v) for k, v in raw.get("entries", {}).items()}
+            ages = raw.get("ages", {})
+            self._ages = {k: int(ages.get(k, 0)) for k in entries}
+            return entries
+        except (OSError, ValueError, TypeError, AttributeError):
+            self._ages = {}
             return {}  # a damaged cache is only a slower refresh
 
     def get(
@@ -125,12 +132,20 @@ class SqlCache:
         return found.sql
 
     def save(self) -> None:
-        """Write the entries of this run (atomically: a temp file renamed over)."""
-        if self.path is None or (not self.compiled and set(self.used) == set(self._disk)):
+        """Write the entries of this run and the recent runs' (atomically: a temp file
+        renamed over); nothing when all came from the disk, recently used."""
+        if self.path is None:
             return
+        if not self.compiled and all(self._ages.get(k, 1) == 0 for k in self.used):
+            return
+        kept = {k: v for k, v in self._disk.items() if k not in self.used}
+        ages = {k: self._ages.get(k, 0) + 1 for k in kept}
+        kept = {k: v for k, v in kept.items() if ages[k] < KEEP_RUNS}
+        entries = {**kept, **self.used}
         payload = {
             "version": code_version(),
-            "entries": {k: v.__dict__ for k, v in sorted(self.used.items())},
+            "entries": {k: v.__dict__ for k, v in sorted(entries.items())},
+            "ages": {k: ages.get(k, 0) for k in sorted(entries)},
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
