@@ -8,7 +8,10 @@ strip (``a, "b"``). Anything else returns None and the caller uses the row-by-ro
 
 Row numbers: record ``i`` starts on line ``2 + i + (newlines inside the cells of records
 0..i-1)``; a check that header, records, in-cell newlines and trailing blank lines add up to
-the file's line count proves no line was skipped.
+the file's line count proves no line was skipped. The line count and the quirks come from
+one pass over the bytes, in a thread beside DuckDB's scan; UTF-8 itself is checked by that
+scan (DuckDB refuses what Python's codec refuses). Other encodings are transcoded to a
+temporary UTF-8 copy first (cp932 in two halves at once).
 """
 
 # ruff: noqa: S608 - SQL text holds only generated column names; labels are parameters
