@@ -162,9 +162,15 @@ def japanese_rows(count: int) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("split", [1, 1 << 40], ids=["two-halves", "one-pass"])
-def test_cp932_transcoded_in_two_halves_gives_the_same_result(tmp_path, monkeypatch, split):
+@pytest.mark.parametrize(
+    ("split", "python"),
+    [(1, None), (1 << 40, None), (1, "/nonexistent/python")],
+    ids=["two-halves", "one-pass", "no-child-process"],
+)
+def test_cp932_transcoded_in_two_halves_gives_the_same_result(tmp_path, monkeypatch, split, python):
     monkeypatch.setattr(fast_csv, "_SPLIT", split)
+    if python is not None:
+        monkeypatch.setattr(fast_csv.sys, "executable", python)
     path = tmp_path / "sjis.csv"
     path.write_bytes(("\r\n".join([HEADER, *japanese_rows(3000)]) + "\r\n").encode("cp932"))
     fast, slow = both(path)

@@ -69,17 +69,33 @@ def utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
         os.close(handle)
         names.append(name)
         size = path.stat().st_size
-        split = _line_start_near(path, size // 2) if encoding == "cp932" and size > _SPLIT else 0
+        split = 0
+        if encoding == "cp932" and size > _SPLIT and sys.executable:
+            split = _line_start_near(path, size // 2)
+        child = None
         if split:
             handle, second = tempfile.mkstemp(prefix="ikkan-", suffix=".csv")
             os.close(handle)
             names.append(second)
-            child = subprocess.Popen(  # noqa: S603 - our own constant code, paths as argv
-                [sys.executable, "-I", "-c", _TRANSCODE, str(path), str(split), second, encoding],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
+            try:
+                child = subprocess.Popen(  # noqa: S603 - our own constant code, paths as argv
+                    [
+                        sys.executable,
+                        "-I",
+                        "-c",
+                        _TRANSCODE,
+                        str(path),
+                        str(split),
+                        second,
+                        encoding,
+                    ],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+            except OSError:  # no child process here: one pass instead
+                child = None
+        if child is not None:
             try:
                 _transcode(path, Path(name), encoding, 0, split)
             finally:
