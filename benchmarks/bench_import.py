@@ -11,7 +11,9 @@ Generates (or reuses) an N-row HubSpot-format contacts file in UTF-8 and in cp93
   re-import the same file again with ``force`` (read, hash, compare): must be 0 changes
 
 for both encodings, and prints rows/s and the ratio of each to the baseline (time / time
-of the baseline: 2.0x means twice as slow), plus the peak RSS of the process. With
+of the baseline: 2.0x means twice as slow), the CPU seconds each took (all threads and
+child processes: less disturbed than wall time by other work on the machine), plus the
+peak RSS of the process. With
 ``--repeat R`` every measurement (the baseline too) is taken R times, interleaved, and the
 best time counts: on a shared machine that is the figure least disturbed by other work.
 Before timing, a 2-row file is read once so that one-time costs of the process (importing
@@ -70,11 +72,18 @@ def make_file(folder: Path, rows: int, encoding: str) -> Path:
     return path
 
 
-def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+def _cpu_s() -> float:
+    """CPU seconds used so far by this process (all threads) and its finished children."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def timed(action: Callable[[], Any]) -> tuple[Any, float, float]:
+    """(value, wall seconds, CPU seconds)."""
     gc.collect()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_s()
     value = action()
-    return value, time.perf_counter() - started
+    return value, time.perf_counter() - started, _cpu_s() - cpu
 
 
 def duckdb_baseline(path: Path) -> int:
@@ -126,11 +135,11 @@ def measure(path: Path, encoding: str, folder: Path) -> dict[str, tuple[float, s
     reader = HubspotContactsReader()
     context = ReaderContext()
     found: dict[str, tuple[float, str]] = {}
-    result, seconds = timed(lambda: reader.read(path, context))
+    result, seconds, cpu = timed(lambda: reader.read(path, context))
     leads = result.tables["leads"].num_rows
     stages = result.tables["lead_stages"].num_rows
     note = f"{leads:,} leads, {stages:,} stage rows, {len(result.rejected)} rejected"
-    found["read"] = (seconds, note)
+    found["read"] = (seconds, f"cpu {cpu:5.2f} s  {note}")
     del result
 
     db = folder / f"warehouse-{encoding}.duckdb"
@@ -142,11 +151,11 @@ def measure(path: Path, encoding: str, folder: Path) -> dict[str, tuple[float, s
     def read_and_load(force: bool) -> Any:
         return load(warehouse, reader.read(path, context), sha, force=force)
 
-    first, seconds = timed(lambda: read_and_load(False))
-    found["read+load"] = (seconds, f"{first.inserted:,} inserted")
-    again, seconds = timed(lambda: read_and_load(True))
+    first, seconds, cpu = timed(lambda: read_and_load(False))
+    found["read+load"] = (seconds, f"cpu {cpu:5.2f} s  {first.inserted:,} inserted")
+    again, seconds, cpu = timed(lambda: read_and_load(True))
     status = "OK" if again.changes == 0 else "CHANGED ROWS (bug)"
-    note = f"{again.changes} changes, {again.unchanged:,} unchanged: {status}"
+    note = f"cpu {cpu:5.2f} s  {again.changes} changes, {again.unchanged:,} unchanged: {status}"
     found["re-import"] = (seconds, note)
     warehouse.close()
     db.unlink(missing_ok=True)
@@ -178,10 +187,10 @@ def main(argv: list[str] | None = None) -> int:
                 best[label] = (seconds, note)
 
         for round_ in range(1, args.repeat + 1):
-            count, seconds = timed(lambda: duckdb_baseline(files["utf-8"]))
+            count, seconds, cpu = timed(lambda: duckdb_baseline(files["utf-8"]))
             if count != args.rows:
                 raise SystemExit(f"DuckDB read {count} rows, expected {args.rows}")
-            keep("duckdb read_csv utf-8", seconds, "(baseline)")
+            keep("duckdb read_csv utf-8", seconds, f"cpu {cpu:5.2f} s  (baseline)")
             line = [f"round {round_}: baseline {seconds:.2f} s"]
             for encoding, path in files.items():
                 for step, (taken, note) in measure(path, encoding, folder).items():
