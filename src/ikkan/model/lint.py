@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from ikkan.model.issues import Issue, Severity, warning
 from ikkan.model.spec import Direction, Kind
-from ikkan.model.tree import KpiTree, Locator
+from ikkan.model.tree import KpiTree
+from ikkan.model.tree_types import Locator
 
 COMPANY_KPI_RANGE = (3, 5)
 DEPARTMENT_KPI_MAX = 3

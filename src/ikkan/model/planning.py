@@ -32,7 +32,8 @@ from ikkan.model.solver import (
     solve_input_for,
 )
 from ikkan.model.spec import Aggregate, Direction
-from ikkan.model.tree import KpiTree, Locator, Node
+from ikkan.model.tree import KpiTree, Node
+from ikkan.model.tree_types import Locator
 from ikkan.model.units import UnitKind
 
 SCENARIOS = ("commit", "stretch")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 
-from ikkan.errors import Location, did_you_mean, valid_values
+from ikkan.errors import did_you_mean, valid_values
+from ikkan.model.aggregates import infer_aggregates
 from ikkan.model.formulas import Formula, FormulaError, Ref, parse_formula, refs
-from ikkan.model.issues import Issue, error, warning
+from ikkan.model.issues import Issue, error
 from ikkan.model.metrics import MetricSpec
-from ikkan.model.periods import Grain, PeriodError, parse_period
+from ikkan.model.periods import Grain
 from ikkan.model.spec import (
     BUILTIN_DEPARTMENTS,
     Aggregate,
@@ -25,37 +25,14 @@ from ikkan.model.spec import (
     NodeSpec,
     ProjectSpec,
 )
+from ikkan.model.tree_checks import check_node_fields, check_shares, check_units, find_cycles
+from ikkan.model.tree_types import PERIOD_GRAINS, Locator, NoLocator
 from ikkan.model.units import (
     KNOWN_UNITS,
     Unit,
     UnitKind,
-    UnitMismatch,
-    describe_dims,
-    formula_dims,
     resolve_unit,
 )
-
-SHARE_TOLERANCE = 1e-9
-PERIOD_GRAINS = ("month", "quarter", "half", "fiscal_year")
-
-
-class Locator(Protocol):
-    def node(self, node_id: str, *path: str | int, key: bool = False) -> Location: ...
-
-    def node_in_value(self, node_id: str, path: tuple[str, ...], column: int) -> Location: ...
-
-    def top(self, *path: str | int, key: bool = False) -> Location: ...
-
-
-class _NoLocator:
-    def node(self, node_id: str, *path: str | int, key: bool = False) -> Location:
-        return Location(f"nodes.{node_id}")
-
-    def node_in_value(self, node_id: str, path: tuple[str, ...], column: int) -> Location:
-        return Location(f"nodes.{node_id}", None)
-
-    def top(self, *path: str | int, key: bool = False) -> Location:
-        return Location(".".join(str(p) for p in path) or "ikkan.yml")
 
 
 @dataclass(frozen=True)
@@ -159,7 +136,7 @@ class KpiTree:
 def resolve_tree(
     spec: ProjectSpec, locator: Locator | None = None, invalid_nodes: set[str] | None = None
 ) -> tuple[KpiTree, list[Issue]]:
-    loc: Locator = locator or _NoLocator()
+    loc: Locator = locator or NoLocator()
     invalid = invalid_nodes or set()
     issues: list[Issue] = []
     known_ids = set(spec.nodes) | invalid
@@ -227,9 +204,9 @@ def resolve_tree(
                     )
                 if not bad and not any(n in invalid for n in formula.names):
                     formulas[node_id] = formula
-        issues += _check_node_fields(node_id, ns, spec, departments, loc)
+        issues += check_node_fields(node_id, ns, spec, departments, loc)
 
-    cycle_nodes = _find_cycles(formulas, issues, loc)
+    cycle_nodes = find_cycles(formulas, issues, loc)
     for node_id in cycle_nodes:
         formulas.pop(node_id, None)
 
@@ -269,8 +246,8 @@ def resolve_tree(
         for kid in kids:
             parents[kid].append(parent_id)
 
-    issues += _check_units(spec, formulas, units, loc)
-    issues += _check_shares(spec, formulas, loc)
+    issues += check_units(spec, formulas, units, loc)
+    issues += check_shares(spec, formulas, loc)
     aggregates, agg_issues = infer_aggregates(spec, formulas, units, loc)
     issues += agg_issues
 
@@ -311,328 +288,6 @@ def _descendants(node_id: str, children: Mapping[str, list[str]]) -> set[str]:
                 out.add(kid)
                 stack.append(kid)
     return out
-
-
-def _check_node_fields(
-    node_id: str, ns: NodeSpec, spec: ProjectSpec, departments: set[str], loc: Locator
-) -> list[Issue]:
-    issues: list[Issue] = []
-    if ns.owner and ns.owner.department and ns.owner.department not in departments:
-        issues.append(
-            error(
-                "unknown-department",
-                f"unknown department '{ns.owner.department}'",
-                loc.node(node_id, "owner", "department"),
-                did_you_mean(ns.owner.department, departments)
-                or f"{valid_values(departments)}; or declare it under departments:",
-                node_id,
-            )
-        )
-    if ns.period is not None and ns.period not in PERIOD_GRAINS:
-        try:
-            parse_period(ns.period, spec.company.fiscal_year_start)
-        except PeriodError as exc:
-            issues.append(
-                error(
-                    "bad-period",
-                    exc.message,
-                    loc.node(node_id, "period"),
-                    f"use a grain ({', '.join(PERIOD_GRAINS)}) or a period key like FY2026",
-                    node_id,
-                )
-            )
-    if ns.thresholds and ns.thresholds.amber > ns.thresholds.green:
-        issues.append(
-            error(
-                "bad-thresholds",
-                "amber threshold is above green",
-                loc.node(node_id, "thresholds"),
-                "e.g. green: 1.0, amber: 0.9",
-                node_id,
-            )
-        )
-    if ns.target is not None and ns.assumption is not None:
-        issues.append(
-            warning(
-                "target-and-assumption",
-                f"'{node_id}' has both a target and an assumption; the target is used",
-                loc.node(node_id, "assumption"),
-                "keep one of them",
-                node_id,
-            )
-        )
-    if ns.formula is not None and ns.assumption is not None:
-        issues.append(
-            warning(
-                "formula-and-assumption",
-                f"'{node_id}' has a formula and an assumption; the assumption overrides it "
-                "when planning and the formula is only checked",
-                loc.node(node_id, "assumption"),
-                None,
-                node_id,
-            )
-        )
-    if ns.share is not None and not 0 < ns.share <= 1:
-        issues.append(
-            error(
-                "bad-share",
-                f"share {ns.share:g} is not between 0 and 1",
-                loc.node(node_id, "share"),
-                "write e.g. 0.6 or '60%'",
-                node_id,
-            )
-        )
-    return issues
-
-
-def _find_cycles(formulas: Mapping[str, Formula], issues: list[Issue], loc: Locator) -> set[str]:
-    graph = {n: [m for m in f.names if m in formulas] for n, f in formulas.items()}
-    state: dict[str, int] = {}
-    in_cycle: set[str] = set()
-    reported: set[frozenset[str]] = set()
-
-    def visit(node: str, stack: list[str]) -> None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt) :]
-                key = frozenset(cycle)
-                in_cycle.update(cycle)
-                if key not in reported:
-                    reported.add(key)
-                    path = " → ".join([*cycle, nxt])
-                    issues.append(
-                        error(
-                            "cycle",
-                            f"formula cycle: {path}",
-                            loc.node(nxt, "formula"),
-                            "a node cannot depend on itself; break one link",
-                            nxt,
-                        )
-                    )
-            elif state.get(nxt) is None:
-                visit(nxt, stack)
-        stack.pop()
-        state[node] = 2
-
-    for node in graph:
-        if state.get(node) is None:
-            visit(node, [])
-    return in_cycle
-
-
-def _check_units(
-    spec: ProjectSpec,
-    formulas: Mapping[str, Formula],
-    units: Mapping[str, Unit | None],
-    loc: Locator,
-) -> list[Issue]:
-    issues: list[Issue] = []
-    for node_id, formula in formulas.items():
-        try:
-            dims = formula_dims(formula.expr, dict(units))
-        except UnitMismatch as exc:
-            where = (
-                loc.node_in_value(node_id, ("formula",), exc.column)
-                if exc.column
-                else loc.node(node_id, "formula")
-            )
-            issues.append(
-                error(
-                    "unit-mismatch",
-                    f"unit mismatch in '{node_id}': {exc}",
-                    where,
-                    "only add or compare values of the same unit (yen with yen, counts with "
-                    "counts)",
-                    node_id,
-                )
-            )
-            continue
-        own = units.get(node_id)
-        if dims is None or own is None:
-            continue
-        if dict(own.dims) != dims:
-            issues.append(
-                error(
-                    "unit-mismatch",
-                    f"'{node_id}' is in {own.id} but its formula gives {describe_dims(dims)}",
-                    loc.node(node_id, "unit"),
-                    "fix the unit or the formula",
-                    node_id,
-                )
-            )
-    return issues
-
-
-def _check_shares(spec: ProjectSpec, formulas: Mapping[str, Formula], loc: Locator) -> list[Issue]:
-    issues: list[Issue] = []
-    summed: set[str] = set()
-    for node_id, formula in formulas.items():
-        terms = formula.sum_terms
-        if terms is None:
-            continue
-        summed.update(terms)
-        with_share = [t for t in terms if t in spec.nodes and spec.nodes[t].share is not None]
-        if not with_share:
-            continue
-        total = sum(spec.nodes[t].share or 0.0 for t in with_share)
-        missing = [t for t in terms if t in spec.nodes and spec.nodes[t].share is None]
-        for term in missing:
-            hint = (
-                f"add share: {1 - total:.4g} (the remainder)"
-                if len(missing) == 1
-                else "give every part of the sum a share"
-            )
-            issues.append(
-                error(
-                    "missing-share",
-                    f"'{term}' is summed into '{node_id}' with shares but has no share",
-                    loc.node(term, key=True),
-                    hint,
-                    term,
-                )
-            )
-        if total > 1 + SHARE_TOLERANCE or (not missing and abs(total - 1) > SHARE_TOLERANCE):
-            issues.append(
-                error(
-                    "shares-sum",
-                    f"the shares of '{node_id}' add up to {total:.4g}, not 1",
-                    loc.node(node_id, "formula"),
-                    ", ".join(f"{t}: {spec.nodes[t].share:g}" for t in with_share),
-                    node_id,
-                )
-            )
-    for node_id, ns in spec.nodes.items():
-        if ns.share is not None and node_id not in summed:
-            issues.append(
-                error(
-                    "share-without-sum",
-                    f"'{node_id}' has a share but no formula sums it",
-                    loc.node(node_id, "share"),
-                    "write the parent's formula as a sum, e.g. new_revenue + existing_revenue",
-                    node_id,
-                )
-            )
-    return issues
-
-
-def infer_aggregates(
-    spec: ProjectSpec,
-    formulas: Mapping[str, Formula],
-    units: Mapping[str, Unit | None],
-    loc: Locator,
-) -> tuple[dict[str, Aggregate], list[Issue]]:
-    """Which nodes add up over time (flows) and which average (rates, unit prices).
-
-    A flow has degree 1, an intensity degree 0. Sums keep the degree, products add degrees,
-    quotients subtract them. Given: ``aggregate:`` and ratio/score/days units (degree 0);
-    then propagation; then defaults (KGI/KSF and counts are flows, money after that).
-    """
-    from ikkan.model.formulas import Call, Expr, Neg, Num
-
-    degree: dict[str, int] = {}
-    CLASH = -99
-    for node_id, ns in spec.nodes.items():
-        unit = units.get(node_id)
-        if ns.aggregate is not None:
-            degree[node_id] = 1 if ns.aggregate is Aggregate.SUM else 0
-        elif unit is not None and unit.kind in (
-            UnitKind.RATIO,
-            UnitKind.SCORE,
-            UnitKind.DAYS,
-            UnitKind.HOURS,
-        ):
-            degree[node_id] = 0
-
-    def expr_degree(e: Expr) -> int | None:
-        if isinstance(e, Num):
-            return 0
-        if isinstance(e, Ref):
-            return degree.get(e.name)
-        if isinstance(e, Neg):
-            return expr_degree(e.operand)
-        if isinstance(e, Call):
-            parts = [expr_degree(a) for a in e.args]
-            return next((p for p in parts if p is not None), None)
-        left, right = expr_degree(e.left), expr_degree(e.right)
-        if e.op in ("+", "-"):
-            if left is not None and right is not None and left != right:
-                return CLASH
-            return left if left is not None else right
-        if left is None or right is None:
-            return None
-        if CLASH in (left, right):
-            return CLASH
-        return left + right if e.op == "*" else left - right
-
-    def unknown_in(e: Expr) -> list[str]:
-        return [r.name for r in refs(e) if r.name not in degree]
-
-    def solve_one(node_id: str, formula: Formula) -> bool:
-        """Fill one unknown of the equation node = formula when it is determined."""
-        own = degree.get(node_id)
-        value = expr_degree(formula.expr)
-        if own is None and value is not None and value != CLASH:
-            degree[node_id] = value
-            return True
-        if own is None:
-            return False
-        missing = sorted(set(unknown_in(formula.expr)))
-        terms = formula.sum_terms
-        if terms is not None and missing:
-            for name in missing:  # every part of a sum has the sum's degree
-                degree[name] = own
-            return True
-        if len(missing) != 1:
-            return False
-        for guess in (0, 1):
-            degree[missing[0]] = guess
-            if expr_degree(formula.expr) == own:
-                return True
-            del degree[missing[0]]
-        return False
-
-    def propagate() -> None:
-        changed = True
-        while changed:
-            changed = False
-            for node_id, formula in formulas.items():
-                if solve_one(node_id, formula):
-                    changed = True
-
-    propagate()
-    defaults = (
-        [n for n, ns in spec.nodes.items() if ns.kind in (Kind.KGI, Kind.KSF)],
-        [n for n in spec.nodes if (u := units.get(n)) is not None and u.kind is UnitKind.COUNT],
-        [n for n in spec.nodes if (u := units.get(n)) is not None and u.kind is UnitKind.CURRENCY],
-        list(spec.nodes),
-    )
-    for group in defaults:
-        for node_id in group:
-            if node_id not in degree:
-                degree[node_id] = 1
-                propagate()
-    issues: list[Issue] = []
-    out: dict[str, Aggregate] = {}
-    for node_id in spec.nodes:
-        d = degree.get(node_id, 1)
-        formula = formulas.get(node_id)
-        if formula is not None:
-            got = expr_degree(formula.expr)
-            if (got is not None and got != d) or d not in (0, 1):
-                issues.append(
-                    warning(
-                        "aggregate-unclear",
-                        f"cannot tell whether '{node_id}' adds up over months or is an average",
-                        loc.node(node_id, key=True),
-                        "set aggregate: sum (counts, amounts) or aggregate: average (rates, "
-                        "average deal size, CPA) on it or its inputs",
-                        node_id,
-                    )
-                )
-        out[node_id] = Aggregate.SUM if d >= 1 else Aggregate.AVERAGE
-    return out, issues
 
 
 def _node(
