@@ -12,8 +12,15 @@ from ikkan.workspace import Workspace
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("=1+2", "'=1+2"), ("+81 3", "'+81 3"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("＝HYPERLINK(\"x\")", "'＝HYPERLINK(\"x\")"), ("売上", "売上"), ("a=b", "a=b")],
+    [
+        ("=1+2", "'=1+2"),
+        ("+81 3", "'+81 3"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ('＝HYPERLINK("x")', '\'＝HYPERLINK("x")'),
+        ("売上", "売上"),
+        ("a=b", "a=b"),
+    ],
 )
 def test_safe_text(text: str, expected: str) -> None:
     assert safe_text(text) == expected
