@@ -64,6 +64,10 @@ def _plain(cell: str | Text) -> str:
     return cell.plain if isinstance(cell, Text) else cell
 
 
+def _note(report: StatusReport, lang: str) -> str | None:
+    return report.bottleneck_note_ja if lang == "ja" else report.bottleneck_note
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:,.1f}%"
 
@@ -159,8 +163,8 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
     t = TEXT[lang]
     d = report.bottleneck
     if d is None:
-        if report.bottleneck_note:
-            console.print(Text(f"{t['bottleneck']}: {report.bottleneck_note}", style="dim"))
+        if _note(report, lang):
+            console.print(Text(f"{t['bottleneck']}: {_note(report, lang)}", style="dim"))
         return
     kgi = tree.nodes[d.root]
     worst = d.bottleneck
@@ -196,8 +200,8 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
             format_value(c.contribution, kgi.unit, lang),
         )
     console.print(table)
-    if report.bottleneck_note:
-        console.print(Text(report.bottleneck_note, style="dim"))
+    if _note(report, lang):
+        console.print(Text(_note(report, lang) or "", style="dim"))
 
 
 def _print_by(tree: KpiTree, report: StatusReport, lang: str) -> None:

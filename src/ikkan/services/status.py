@@ -57,6 +57,7 @@ class StatusReport:
     nodes: dict[str, NodeStatus]
     bottleneck: GapDecomposition | None
     bottleneck_note: str | None
+    bottleneck_note_ja: str | None = None
     by: DimensionValues | None = None
     computed_at: Any = None
 
@@ -139,9 +140,9 @@ def build_status(
             flags,
             bool(row and row["maturing"]),
         )
-    decomposition, note = _bottleneck(tree, nodes, period, as_of, running, calendar)
+    decomposition, note, note_ja = _bottleneck(tree, nodes, period, as_of, running, calendar)
     report = StatusReport(
-        period, as_of, running, nodes, decomposition, note, computed_at=computed_at
+        period, as_of, running, nodes, decomposition, note, note_ja, computed_at=computed_at
     )
     if by:
         report.by = _by_dimension(tree, warehouse, period, by)
@@ -183,12 +184,12 @@ def _bottleneck(
     as_of: date,
     running: bool,
     calendar: BusinessCalendar,
-) -> tuple[GapDecomposition | None, str | None]:
+) -> tuple[GapDecomposition | None, str | None, str | None]:
     if not tree.kgis:
-        return None, "no KGI"
+        return None, "no KGI", "KGIがありません"
     kgi = next((k for k in tree.kgis if tree.nodes[k].formula is not None), None)
     if kgi is None:
-        return None, "the KGI has no formula to decompose"
+        return None, "the KGI has no formula to decompose", "KGIに分解できる計算式がありません"
     members: dict[str, TreeNode] = {}
     stack = [kgi]
     while stack:
@@ -221,7 +222,11 @@ def _bottleneck(
             continue
         status = nodes[name]
         if status.commit is None:
-            return None, f"'{name}' has no target for {period.key}; the gap cannot be split"
+            return (
+                None,
+                f"'{name}' has no target for {period.key}; the gap cannot be split",
+                f"'{name}' に {period.key} の目標がないため、ギャップを分解できません",
+            )
         scale = fraction if tree.nodes[name].aggregate is Aggregate.SUM else 1.0
         target[name] = status.commit * scale
         if status.actual is not None:
@@ -231,20 +236,30 @@ def _bottleneck(
         else:
             unmeasured.append(name)
             actual[name] = target[name]
-    notes = []
+    notes: list[tuple[str, str]] = []
     if implied:
-        notes.append("implied by measured parents: " + ", ".join(sorted(implied)))
+        names = ", ".join(sorted(implied))
+        notes.append(
+            ("implied by measured parents: " + names, "実測の上位ノードから逆算: " + names)
+        )
     if unmeasured:
-        notes.append("not measured, counted as on target: " + ", ".join(sorted(unmeasured)))
-    note = "; ".join(notes) or None
+        names = ", ".join(sorted(unmeasured))
+        notes.append(
+            (
+                "not measured, counted as on target: " + names,
+                "未計測のため目標どおりとして計算: " + names,
+            )
+        )
+    note = "; ".join(n[0] for n in notes) or None
+    note_ja = "／".join(n[1] for n in notes) or None
     direction: Literal["higher", "lower"] = (
         "lower" if tree.nodes[kgi].direction is Direction.LOWER else "higher"
     )
     try:
         decomposition = decompose_gap(members, kgi, actual, target, direction=direction)
     except (DecompositionError, ZeroDivisionError, ValueError) as exc:
-        return None, f"the gap cannot be decomposed: {exc}"
-    return decomposition, note
+        return None, f"the gap cannot be decomposed: {exc}", f"ギャップを分解できません: {exc}"
+    return decomposition, note, note_ja
 
 
 def _prune_unmeasured(
