@@ -37,6 +37,7 @@ class Workspace:
     issues: list[Issue] = field(default_factory=list)
     clock: Clock = field(default_factory=SystemClock)
     _warehouse: Any = field(default=None, repr=False)
+    _migrated: bool = field(default=False, repr=False)
 
     @classmethod
     def open(
@@ -81,7 +82,9 @@ class Workspace:
             from ikkan.warehouse import open_warehouse
 
             self._warehouse = open_warehouse(self.warehouse_url)
-        self._warehouse.migrate()
+        if not self._migrated:
+            self._warehouse.migrate()
+            self._migrated = True
         return self._warehouse  # type: ignore[no-any-return]
 
     def today(self) -> date:
