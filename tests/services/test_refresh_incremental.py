@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ikkan.model.tree import KpiTree
+from ikkan.services import refresh_changes as changes
 from ikkan.services.refresh import RefreshReport, refresh
 from ikkan.services.refresh_rollup import DAILY
 from ikkan.warehouse.base import SqlWarehouse
@@ -135,6 +136,7 @@ def test_incremental_equals_full(change: Change, tree: KpiTree, warehouse: SqlWa
     report = run(tree, warehouse, as_of)
     incremental = values(warehouse)
     incremental_parts = day_parts(warehouse)
+    incremental_digest = stored_digest(warehouse)
     assert report.incremental and not report.up_to_date
     assert report.recomputed_from is not None and report.recomputed_from <= latest_start
     assert 0 < report.rows < first.rows  # only the touched periods were written
@@ -144,6 +146,44 @@ def test_incremental_equals_full(change: Change, tree: KpiTree, warehouse: SqlWa
     assert incremental == values(warehouse)
     assert incremental != before  # the change mattered, so the equality means something
     assert incremental_parts == day_parts(warehouse)  # the stored parts too
+    assert incremental_digest == stored_digest(warehouse)  # and the day digest
+
+
+def stored_digest(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
+    table = warehouse.query(f"SELECT * FROM {changes.DIGEST.name} ORDER BY source, day")
+    return [tuple(row.values()) for row in table.to_pylist()]
+
+
+@pytest.mark.parametrize(
+    ("change", "by_new_rows"),
+    [(new_leads, True), (late_stage, True), (moved_close, False), (channel_change, False)],
+    ids=lambda c: getattr(c, "__name__", str(c)),
+)
+def test_digest_from_new_rows_equals_a_full_scan(
+    change: Change, by_new_rows: bool, tree: KpiTree, warehouse: SqlWarehouse
+) -> None:
+    """Stored digest + the newer rows' digest is the whole digest when no older row
+    changed; a changed older row (a moved close date, a lead re-imported) makes it
+    decline."""
+    run(tree, warehouse, AS_OF)
+    change(warehouse)
+    dialect = warehouse.NAME
+    with warehouse.transaction() as session:
+        stored = changes.stored_digest(session)
+        assert stored is not None and stored.num_rows > 0
+        fast = changes.digest_by_new_rows(session, 1, stored, changes.new_rows_digest_sql(dialect))
+        whole = changes.current_digest(session, changes.digest_sql(dialect))
+    if not by_new_rows:
+        assert fast is None
+        return
+    assert fast is not None
+
+    def rows(table: Any) -> list[tuple[Any, ...]]:
+        ordered = table.sort_by([("source", "ascending"), ("day", "ascending")])
+        return [(r["source"], r["day"], r["n"], r["seconds"]) for r in ordered.to_pylist()]
+
+    assert rows(fast) == rows(whole)
+    assert rows(fast) != rows(stored)  # the change added rows, so equality means something
 
 
 def day_parts(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:

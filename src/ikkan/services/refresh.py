@@ -148,11 +148,17 @@ def refresh(
             report.up_to_date = True
             report.seconds = time.perf_counter() - started
             return report
-        digest_sql = cache.other("digest", warehouse.NAME, changes.digest_sql)
-        digest = changes.current_digest(session, digest_sql)
+        stored = changes.stored_digest(session) if incremental else None
+        digest = None
+        if stored is not None and mark is not None:
+            new_rows_sql = cache.other("digest:new", warehouse.NAME, changes.new_rows_digest_sql)
+            digest = changes.digest_by_new_rows(session, mark.last_import_id, stored, new_rows_sql)
+        if digest is None:
+            digest_sql = cache.other("digest", warehouse.NAME, changes.digest_sql)
+            digest = changes.current_digest(session, digest_sql)
         since: dict[str, date] | None = None
         if incremental and mark is not None:
-            since = _since(session, tree, mark, digest, as_of)
+            since = _since(session, tree, mark, stored, digest, as_of)
         if since is not None:
             report.incremental = True
             report.recomputed_from = min(since.values(), default=None)
@@ -199,10 +205,14 @@ def _default_cache_dir(warehouse: SqlWarehouse) -> Path | None:
 
 
 def _since(
-    session: Session, tree: KpiTree, mark: changes.Mark, digest: pa.Table, as_of: date
+    session: Session,
+    tree: KpiTree,
+    mark: changes.Mark,
+    stored: pa.Table | None,
+    digest: pa.Table,
+    as_of: date,
 ) -> dict[str, date] | None:
     """Per node, the first period end to recompute (absent: unchanged); None: do it all."""
-    stored = changes.stored_digest(session)
     if stored is None or not refresh_rollup.has_table(session):
         return None
     fy_start = tree.spec.company.fiscal_year_start

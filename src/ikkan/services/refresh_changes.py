@@ -117,12 +117,14 @@ def import_mark(session: Session) -> int | None:
     return None if value is None else int(value)
 
 
-def digest_sql(dialect: str) -> str:
+def digest_sql(dialect: str, tables: dict[str, Any] | None = None) -> str:
+    """Per digested column and day: rows and the sum of seconds-of-day (of ``tables``,
+    by default the canonical ones)."""
     import ibis
 
     from ikkan.compute import bind_tables, to_sql
 
-    tables = bind_tables()
+    tables = tables if tables is not None else bind_tables()
     parts = []
     for table_name, column in DIGESTED:
         table = tables[table_name]
@@ -138,6 +140,77 @@ def digest_sql(dialect: str) -> str:
             .select("source", "day", "n", "seconds")
         )
     return to_sql(ibis.union(*parts, distinct=False), dialect, pretty=False)
+
+
+NEW_ROWS_VIEW = "ikkan_refresh_new_{table}"
+"""The temporary view of the rows of a digested table written by imports after the mark."""
+
+
+def new_rows_digest_sql(dialect: str) -> str:
+    """``digest_sql`` of the rows in the ``NEW_ROWS_VIEW`` views (``digest_by_new_rows``)."""
+    import ibis
+
+    from ikkan.compute import bind_tables, ibis_schema
+    from ikkan.model.canonical import TABLES_BY_NAME
+
+    views = {
+        name: ibis.table(ibis_schema(TABLES_BY_NAME[name]), name=NEW_ROWS_VIEW.format(table=name))
+        for name in {t for t, _ in DIGESTED}
+    }
+    return digest_sql(dialect, {**bind_tables(), **views})
+
+
+def digest_by_new_rows(
+    session: Session, mark: int | None, stored: pa.Table, new_rows_sql: str
+) -> pa.Table | None:
+    """The current digest without scanning every row, when only rows were added or changed
+    by imports after ``mark`` (None otherwise: the caller computes it whole).
+
+    Rows with ``import_id <= mark`` were all there, unchanged, at the last refresh (a
+    changed row takes its import's newer id), so they are a subset of what ``stored``
+    counted; when their count per digested column equals the stored one they are all of
+    it, and the current digest is the stored one plus that of the newer rows.
+    """
+    if mark is None:
+        return None
+    kept = session.query(_KEPT_COUNTS_SQL, [mark] * len(DIGESTED))
+    sources, counts = kept.column("source").to_pylist(), kept.column("n").to_pylist()
+    kept_n = dict(zip(sources, counts, strict=True))
+    stored_n: dict[str, int] = {}
+    for row in stored.select(["source", "n"]).to_pylist():
+        stored_n[row["source"]] = stored_n.get(row["source"], 0) + int(row["n"])
+    if any(int(kept_n.get(s) or 0) != stored_n.get(s, 0) for s in _SOURCES):
+        return None
+    for table in sorted({t for t, _ in DIGESTED}):
+        view = NEW_ROWS_VIEW.format(table=table)
+        session.execute(f"DROP VIEW IF EXISTS {view}")
+        session.execute(
+            f"CREATE TEMPORARY VIEW {view} AS SELECT * FROM {table} WHERE import_id > {int(mark)}"
+        )
+    new = session.query(new_rows_sql)
+    return _merged(stored, new)
+
+
+def _merged(old: pa.Table, new: pa.Table) -> pa.Table:
+    """Per source and day, the sums of two digests of disjoint rows."""
+    sums: dict[tuple[str, date], list[int]] = {}
+    for table in (old, new):
+        for row in table.select(list(DIGEST.column_names)).to_pylist():
+            found = sums.setdefault((row["source"], _as_date(row["day"])), [0, 0])
+            found[0] += int(row["n"])
+            found[1] += int(row["seconds"])
+    rows = [
+        {"source": s, "day": d, "n": n, "seconds": sec} for (s, d), (n, sec) in sorted(sums.items())
+    ]
+    return pa.Table.from_pylist(rows, schema=_schema())
+
+
+_SOURCES = tuple(f"{table}.{column}" for table, column in DIGESTED)
+# Per digested column, its non-null values in rows imported up to the mark (``?``).
+_KEPT_COUNTS_SQL = " UNION ALL ".join(
+    f"SELECT '{table}.{column}' AS source, count({column}) AS n FROM {table} WHERE import_id <= ?"
+    for table, column in DIGESTED
+)
 
 
 def current_digest(session: Session, sql: str) -> pa.Table:
