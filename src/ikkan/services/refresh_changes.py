@@ -169,7 +169,8 @@ def digest_by_new_rows(
     Rows with ``import_id <= mark`` were all there, unchanged, at the last refresh (a
     changed row takes its import's newer id), so they are a subset of what ``stored``
     counted; when their count per digested column equals the stored one they are all of
-    it, and the current digest is the stored one plus that of the newer rows.
+    it, and the current digest is the stored one (the table, which ``stored`` was read
+    from in this session) plus that of the newer rows.
     """
     if mark is None:
         return None
@@ -187,22 +188,13 @@ def digest_by_new_rows(
         session.execute(
             f"CREATE TEMPORARY VIEW {view} AS SELECT * FROM {table} WHERE import_id > {int(mark)}"
         )
-    new = session.query(new_rows_sql)
-    return _merged(stored, new)
-
-
-def _merged(old: pa.Table, new: pa.Table) -> pa.Table:
-    """Per source and day, the sums of two digests of disjoint rows."""
-    sums: dict[tuple[str, date], list[int]] = {}
-    for table in (old, new):
-        for row in table.select(list(DIGEST.column_names)).to_pylist():
-            found = sums.setdefault((row["source"], _as_date(row["day"])), [0, 0])
-            found[0] += int(row["n"])
-            found[1] += int(row["seconds"])
-    rows = [
-        {"source": s, "day": d, "n": n, "seconds": sec} for (s, d), (n, sec) in sorted(sums.items())
-    ]
-    return pa.Table.from_pylist(rows, schema=_schema())
+    return session.query(
+        "SELECT source, day, CAST(sum(n) AS BIGINT) AS n, "
+        "CAST(sum(seconds) AS BIGINT) AS seconds FROM ("
+        f"SELECT source, day, n, seconds FROM {DIGEST.name} UNION ALL "
+        f"SELECT source, day, n, seconds FROM ({new_rows_sql}) AS new_rows"
+        ") AS summed GROUP BY source, day"
+    )
 
 
 _SOURCES = tuple(f"{table}.{column}" for table, column in DIGESTED)
