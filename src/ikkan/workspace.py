@@ -98,6 +98,17 @@ class Workspace:
         latest = latest_data_day(self.warehouse())
         return min(today, latest) if latest else today
 
+    def measured_as_of(self) -> date:
+        """The ``as_of`` the last refresh used (what kpi_values are measured to), else
+        ``data_as_of()``: ``explain`` renders its SQL with it, so the SQL shown is the SQL
+        that produced the values shown."""
+        from ikkan.services.refresh_changes import read_mark
+
+        warehouse = self.warehouse()
+        with warehouse.reading() as session:
+            mark = read_mark(session)
+        return mark.as_of if mark is not None and mark.as_of else self.data_as_of()
+
     def calendar(self) -> BusinessCalendar:
         from ikkan.monitor.calendar import CalendarSettings
 
@@ -288,13 +299,15 @@ def _explain(
         from ikkan.compute import compile_metric, to_sql
 
         name = dialect or ws.warehouse_dialect()
+        as_of = ws.measured_as_of()
+        out["as_of"] = as_of.isoformat()
         expr = compile_metric(
             node.metric,
             grain=grain,
             dimension=by,
             stages=tuple(s.id for s in ws.spec.funnel.stages),
             fiscal_year_start=ws.spec.company.fiscal_year_start,
-            as_of=ws.today(),
+            as_of=as_of,
             node_id=node_id,
         )
         out["sql"] = to_sql(expr, name)

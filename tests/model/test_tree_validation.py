@@ -210,3 +210,26 @@ def test_hostile_strings_are_data(write_project) -> None:  # type: ignore[no-unt
     )
     assert not ws.has_errors
     assert ws.tree.nodes["revenue"].label.en == "<script>alert(1)</script>"  # type: ignore[union-attr]
+
+
+def test_any_iso_4217_currency_is_a_unit(write_project) -> None:  # type: ignore[no-untyped-def]
+    from ikkan.model.formatting import format_value
+
+    folder = write_project(
+        "ikkan: 1\ncompany: {name: Olist, currency: BRL}\nplan: {period: FY2026}\nnodes:\n"
+        "  revenue: {kind: KGI, unit: BRL, formula: deals * size}\n"
+        "  deals: {kind: KPI, unit: count}\n"
+        "  size: {kind: KPI, unit: currency}\n"
+    )
+    ws = Workspace.open(folder)
+    assert not [i for i in ws.validate() if i.code in ("unknown-unit", "unit-mismatch")]
+    assert ws.tree is not None
+    unit = ws.tree.nodes["revenue"].unit
+    assert unit is not None and unit.currency == "BRL"
+    assert ws.tree.nodes["size"].unit == unit  # `currency` is the company's BRL
+    assert format_value(1234.5, unit) == "BRL 1,234"
+
+
+def test_a_three_letter_word_is_not_a_currency(write_project) -> None:  # type: ignore[no-untyped-def]
+    issues = issues_of(write_project, "  r: {kind: KGI, unit: xyz}\n  s: {kind: KPI, unit: XYZ}\n")
+    assert len([i for i in issues if i.code == "unknown-unit"]) == 2

@@ -326,3 +326,39 @@ def test_eight_children_shapley_is_exact():
     parts, method, _ = split_node(node, before, after)
     assert method == "shapley"
     assert sum(parts.values()) == pytest.approx(node.evaluate(after) - node.evaluate(before))
+
+
+def test_a_measured_parent_keeps_its_value_and_the_difference_is_its_own_line():
+    # won measured at 45 (won deals), while opportunities × win_rate over the measured
+    # inputs gives 1100 × 0.20 × 0.19 = 41.8: the 3.2 wins are not explained by the tree
+    result = decompose_gap(FUNNEL, "revenue", {**ACTUAL, "won": 45}, TARGET, measured_parents=True)
+    assert result.actual == pytest.approx(45 * 9_800_000)  # the measured KGI's inputs
+    assert result.gap == pytest.approx(45 * 9_800_000 - 600_000_000)
+    line = result.nodes["won:unexplained"]
+    assert line.unexplained and line.is_leaf and not line.controllable
+    assert (line.actual, line.target) == (pytest.approx(45), pytest.approx(41.8))
+    assert line.label("ja") == "won: ツリーで説明できない差"
+    assert line.label("en") == "won: not explained by the tree"
+    leaves = result.ranked()
+    assert "won:unexplained" in {c.node for c in leaves}
+    assert sum(c.contribution for c in leaves) == pytest.approx(result.gap, abs=1e-6)
+    n = result.nodes  # the won level: its inputs plus the unexplained line make its part
+    assert n["opportunities"].contribution + n["win_rate"].contribution + line.contribution == (
+        pytest.approx(n["won"].contribution, abs=1e-6)
+    )
+    assert result.bottleneck is not None and result.bottleneck.node != "won:unexplained"
+
+
+def test_a_measured_root_is_the_gap_decomposed():
+    tree = [TreeNode("won", ["leads", "rate"], product("leads", "rate"), "product"),
+            TreeNode("leads"), TreeNode("rate")]  # fmt: skip
+    result = decompose_gap(
+        tree, "won", {"leads": 78, "rate": 30 / 78, "won": 33}, {"leads": 160, "rate": 0.25},
+        measured_parents=True,
+    )  # fmt: skip
+    assert result.gap == pytest.approx(33 - 40)
+    assert result.nodes["won:unexplained"].contribution == pytest.approx(3)
+    assert sum(c.contribution for c in result.ranked()) == pytest.approx(-7, abs=1e-9)
+    plain = decompose_gap(tree, "won", {"leads": 78, "rate": 30 / 78, "won": 33},
+                          {"leads": 160, "rate": 0.25})  # fmt: skip
+    assert plain.gap == pytest.approx(-10) and "won:unexplained" not in plain.nodes

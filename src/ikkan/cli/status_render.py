@@ -36,6 +36,9 @@ TEXT = {
         "none": "no miss to explain",
         "by": "by",
         "bench": "benchmark",
+        "others": "others ({n})",
+        "unexplained": "{node} is measured as {measured}; its inputs give {tree}: the "
+        "difference is not explained by the tree (a measured node is not its formula)",
     },
     "ja": {
         "node": "ノード",
@@ -56,6 +59,9 @@ TEXT = {
         "none": "未達はありません",
         "by": "別",
         "bench": "ベンチマーク",
+        "others": "その他（{n}件）",
+        "unexplained": "{node} の実測は {measured}、入力からの計算値は {tree}: "
+        "この差はツリーで説明できない差です（実測ノードが計算式と一致しません）",
     },
 }
 
@@ -191,7 +197,17 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
     table.add_column(t["actual"], justify="right")
     table.add_column(t["target"], justify="right")
     table.add_column(kgi.unit.id if kgi.unit else "", justify="right")
-    for c in d.ranked()[:8]:
+    ranked = d.ranked()
+    shown = ranked[:8] + [c for c in ranked[8:] if c.unexplained]
+    for c in shown:
+        if c.unexplained:  # measured vs its inputs: not an actual against a target
+            table.add_row(
+                Text(c.label(lang), style="italic"),
+                "",
+                "",
+                format_value(c.contribution, kgi.unit, lang),
+            )
+            continue
         node = tree.nodes[c.node]
         table.add_row(
             node.name(lang),
@@ -199,7 +215,24 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
             format_value(c.target, node.unit, lang),
             format_value(c.contribution, kgi.unit, lang),
         )
+    if len(shown) < len(ranked):
+        rest = sum(c.contribution for c in ranked if c not in shown)
+        label = t["others"].format(n=len(ranked) - len(shown))
+        table.add_row(label, "", "", format_value(rest, kgi.unit, lang))
     console.print(table)
+    for c in shown:
+        if c.unexplained:
+            node = tree.nodes[c.node.rsplit(":", 1)[0]]
+            console.print(
+                Text(
+                    t["unexplained"].format(
+                        node=node.name(lang),
+                        measured=format_value(c.actual, node.unit, lang),
+                        tree=format_value(c.target, node.unit, lang),
+                    ),
+                    style="dim",
+                )
+            )
     if _note(report, lang):
         console.print(Text(_note(report, lang) or "", style="dim"))
 
@@ -247,7 +280,10 @@ def print_explanation(explanation: dict[str, Any], lang: str) -> None:
     if explanation.get("inputs"):
         console.print("  inputs: " + ", ".join(explanation["inputs"]))
     if explanation.get("sql"):
-        console.print(Text(f"\n-- {explanation['dialect']} ({explanation['grain']})", style="dim"))
+        as_of = f", as of {explanation['as_of']}" if explanation.get("as_of") else ""
+        console.print(
+            Text(f"\n-- {explanation['dialect']} ({explanation['grain']}{as_of})", style="dim")
+        )
         console.print(explanation["sql"], markup=False, highlight=False)
     if explanation.get("latest"):
         console.print("\n  latest values:")

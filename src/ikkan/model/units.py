@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ikkan.model.currencies import is_currency
 from ikkan.model.formulas import BinOp, Call, Expr, Neg, Num, Ref
 
 
@@ -38,6 +39,7 @@ class Unit:
 
 
 CURRENCIES = ("JPY", "USD", "EUR", "GBP", "CNY", "KRW", "TWD", "SGD", "AUD")
+"""The currencies named in hints; every ISO 4217 code is accepted (``model.currencies``)."""
 ALIASES = {
     "件": "count",
     "社": "count",
@@ -56,7 +58,17 @@ ALIASES = {
     "people": "count",
     "sessions": "count",
 }
-KNOWN_UNITS = ("count", "ratio", "percent", "score", "days", "hours", "currency", *CURRENCIES)
+KNOWN_UNITS = (
+    "count",
+    "ratio",
+    "percent",
+    "score",
+    "days",
+    "hours",
+    "currency",
+    *CURRENCIES,
+    "any ISO 4217 code",
+)
 
 
 def resolve_unit(text: str | None, project_currency: str = "JPY") -> Unit | None:
@@ -65,7 +77,7 @@ def resolve_unit(text: str | None, project_currency: str = "JPY") -> Unit | None
         return None
     key = ALIASES.get(text.strip(), text.strip())
     upper = key.upper()
-    if upper in CURRENCIES:
+    if upper in CURRENCIES or (key == upper and is_currency(key)):
         return Unit(upper, UnitKind.CURRENCY, upper)
     if key == "currency":
         return Unit(project_currency, UnitKind.CURRENCY, project_currency)

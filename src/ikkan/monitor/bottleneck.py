@@ -13,6 +13,13 @@ A node's contribution is passed to its children in proportion to their local
 contributions, so every level sums to its parent and the leaves sum to the KGI gap. For a
 chain of products this equals LMDI on the leaves directly.
 
+Measured parents (``measured_parents=True``, what ``status`` uses): a node measured on its
+own (the KGI counted from won deals) need not equal its formula over its measured inputs
+(leads × a stage-based conversion). Its measured value is then the one decomposed (the gap
+the status table shows), and the difference ``measured − formula over measured inputs`` is
+a line of its own, "not explained by the tree" (ツリーで説明できない差), beside the
+node's children: the parts still add up to the measured gap.
+
 The tree is generic (this module does not know the formula language): each node gives its
 children, a function computing it from their values, its kind and whether it is
 controllable. Pure: no I/O.
@@ -65,6 +72,9 @@ class Contribution:
     contribution: float  # in the KGI's unit; the parts of a node sum to it
     share: float | None  # contribution ÷ KGI gap (None when the gap is 0)
     method: Method | None  # how the parent split its gap onto this node
+    unexplained: bool = False
+    """A measured node's difference from its formula over its measured inputs (``node`` is
+    ``<parent>:unexplained``; ``actual`` the measured value, ``target`` the formula's)."""
 
     @property
     def gap(self) -> float:
@@ -253,10 +263,25 @@ def _order(nodes: Mapping[str, TreeNode], root: str) -> list[str]:
     return post[::-1]
 
 
+def _unexplained(name: str) -> str:
+    return f"{name}:unexplained"
+
+
 def _values(
-    nodes: Mapping[str, TreeNode], order: list[str], given: Mapping[str, float], which: str
+    nodes: Mapping[str, TreeNode],
+    order: list[str],
+    given: Mapping[str, float],
+    which: str,
+    measured: Mapping[str, float] | None = None,
+    *,
+    inputs_only: bool = False,
 ) -> dict[str, float]:
+    """Every node's value: leaves as given, parents from their formulas over their inputs'
+    values, where a parent in ``measured`` counts with its measured value (for its own
+    parents; ``inputs_only``: its own value is still its formula's)."""
     out: dict[str, float] = {}
+    measured = measured or {}
+    inputs: dict[str, float] = {}
     missing = [n for n in order if not nodes[n].children and given.get(n) is None]
     if missing:
         raise DecompositionError(
@@ -271,12 +296,15 @@ def _values(
         if node.evaluate is None:
             raise DecompositionError(f"'{name}' has inputs but no formula to compute it")
         try:
-            out[name] = float(node.evaluate({k: out[k] for k in node.children}))
+            computed = float(node.evaluate({k: inputs.get(k, out[k]) for k in node.children}))
         except (ZeroDivisionError, ValueError, OverflowError) as exc:
             raise DecompositionError(
                 f"cannot compute the {which} value of '{name}': {exc}",
                 hint="check for a zero denominator among its inputs",
             ) from exc
+        out[name] = computed if inputs_only or name not in measured else measured[name]
+        if inputs_only and name in measured:
+            inputs[name] = measured[name]  # what its parents see
     return out
 
 
@@ -287,23 +315,33 @@ def decompose_gap(
     target: Mapping[str, float],
     *,
     direction: Literal["higher", "lower"] = "higher",
+    measured_parents: bool = False,
 ) -> GapDecomposition:
     """Decompose the gap of ``root`` into contributions of every node below it.
 
-    ``actual`` and ``target`` need a value for every leaf; intermediate nodes are computed
-    from their formulas (given values for them are compared and reported in
-    ``mismatches`` when they differ, but not used, so the parts always add up).
+    ``actual`` and ``target`` need a value for every leaf. Intermediate nodes are computed
+    from their formulas; given actual values for them are compared and reported in
+    ``mismatches`` when they differ. With ``measured_parents`` the given values are the
+    ones decomposed and each difference becomes an ``unexplained`` line (module doc);
+    otherwise they are not used.
     """
     nodes = dict(tree) if isinstance(tree, Mapping) else {n.name: n for n in tree}
     order = _order(nodes, root)
     v0 = _values(nodes, order, target, "target")
-    v1 = _values(nodes, order, actual, "actual")
+    measured = {
+        n: float(v)
+        for n, v in actual.items()
+        if measured_parents and n in nodes and nodes[n].children and v is not None
+    }
+    v1 = _values(nodes, order, actual, "actual", measured)
+    from_inputs = _values(nodes, order, actual, "actual", measured, inputs_only=True)
     mismatches = {}
     for name in order:
         if nodes[name].children and actual.get(name) is not None:
             given = float(actual[name])
-            if not _close(given, v1[name], abs(given) * 1e3):
-                mismatches[name] = (given, v1[name])
+            if not _close(given, from_inputs[name], abs(given) * 1e3):
+                mismatches[name] = (given, from_inputs[name])
+    residual = {n: v1[n] - from_inputs[n] for n in measured if n in mismatches}
 
     contribution = dict.fromkeys(order, 0.0)
     contribution[root] = v1[root] - v0[root]
@@ -323,6 +361,8 @@ def decompose_gap(
         methods[name] = method
         if note:
             notes.append(note)
+        if name in residual:
+            parts[_unexplained(name)] = residual[name]
         delta = v1[name] - v0[name]
         scale = abs(v0[name]) + abs(v1[name]) + sum(abs(p) for p in parts.values())
         if abs(delta) <= 1e-12 * max(scale, 1e-300):
@@ -332,6 +372,9 @@ def decompose_gap(
         shares = {k: rate * p for k, p in parts.items()}
         _absorb_rounding(shares, contribution[name], name)
         for child, value in shares.items():
+            if child == _unexplained(name):
+                contribution[child] = value
+                continue
             contribution[child] += value
             method_of[child] = method
 
@@ -352,6 +395,23 @@ def decompose_gap(
         )
         for name in order
     }
+    for name, difference in residual.items():
+        key = _unexplained(name)
+        value = contribution[key]
+        result[key] = Contribution(
+            node=key,
+            label_ja=f"{nodes[name].label('ja')}: ツリーで説明できない差",
+            label_en=f"{nodes[name].label('en')}: not explained by the tree",
+            depth=depth[name] + 1,
+            is_leaf=True,
+            controllable=False,
+            target=v1[name] - difference,
+            actual=v1[name],
+            contribution=value,
+            share=None if gap == 0 else value / gap,
+            method=None,
+            unexplained=True,
+        )
     children = {n: tuple(nodes[n].children) for n in order}
     return GapDecomposition(
         root, v0[root], v1[root], direction, result, methods, notes, mismatches, children

@@ -83,6 +83,7 @@ def status_to_json(tree: KpiTree | None, report: StatusReport) -> dict[str, Any]
                     "share": c.share,
                     "leaf": c.is_leaf,
                     "method": c.method,
+                    "unexplained": c.unexplained,
                 }
                 for c in d.ranked(leaves_only=False)
             ],

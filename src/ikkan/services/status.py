@@ -219,6 +219,8 @@ def _bottleneck(
     unmeasured: list[str] = []
     for name, member in members.items():
         if member.children:
+            if nodes[name].actual is not None:  # measured parents: the table's values
+                actual[name] = nodes[name].actual  # type: ignore[assignment]
             continue
         status = nodes[name]
         if status.commit is None:
@@ -256,7 +258,9 @@ def _bottleneck(
         "lower" if tree.nodes[kgi].direction is Direction.LOWER else "higher"
     )
     try:
-        decomposition = decompose_gap(members, kgi, actual, target, direction=direction)
+        decomposition = decompose_gap(
+            members, kgi, actual, target, direction=direction, measured_parents=True
+        )
     except (DecompositionError, ZeroDivisionError, ValueError) as exc:
         return None, f"the gap cannot be decomposed: {exc}", f"ギャップを分解できません: {exc}"
     return decomposition, note, note_ja

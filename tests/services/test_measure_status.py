@@ -1,0 +1,49 @@
+"""Status on a small project of its own (DuckDB and PostgreSQL): the bottleneck decomposes
+the gap the table shows, explain renders the SQL refresh ran."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ikkan.reports.status_json import status_to_json
+
+from .measure_support import ENGINES, PARTNER_DEALS, PROJECT, expected_by_channel, small_workspace
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bottleneck_parts_add_up_to_the_measured_kgi_gap(engine: str, tmp_path: Path) -> None:
+    with small_workspace(engine, tmp_path) as ws:
+        report = ws.status(period="2026-05")
+        won = report.nodes["won"]
+        may = expected_by_channel(5)
+        wins = sum(w for _, w in may.values())
+        assert (sum(n for n, _ in may.values()), wins) == (78, 30)  # ceil(n / 3) summed
+        assert won.actual == wins + PARTNER_DEALS and won.commit == 40
+        d = report.bottleneck
+        assert d is not None and d.gap == pytest.approx(won.actual - won.commit)
+        parts = {c.node: c.contribution for c in d.ranked()}
+        assert parts["won:unexplained"] == pytest.approx(PARTNER_DEALS)
+        assert sum(parts.values()) == pytest.approx(won.actual - won.commit)
+        data = status_to_json(ws.tree, report)["bottleneck"]
+        assert data["gap"] == pytest.approx(won.actual - won.commit)
+        line = next(c for c in data["contributions"] if c["node"] == "won:unexplained")
+        assert line["unexplained"] and line["actual"] == 33 and line["target"] == pytest.approx(30)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_explain_renders_the_sql_with_the_refresh_as_of(engine: str, tmp_path: Path) -> None:
+    cohort = PROJECT.replace(
+        "metric: {type: conversion, from: lead, to: won}",
+        "metric: {type: conversion, from: lead, to: won, basis: cohort, window_days: 30}",
+    )
+    with small_workspace(engine, tmp_path, cohort) as ws:
+        assert ws.today().isoformat() == "2026-07-20"
+        refreshed = ws.measured_as_of()
+        assert refreshed.isoformat() == "2026-06-20"  # the last day with data
+        explanation = ws.explain("win_rate")
+        assert explanation["as_of"] == "2026-06-20"
+        sql = explanation["sql"].replace(" ", "")
+        assert "MAKE_DATE(2026,6,20)" in sql or "'2026-06-20'" in sql, sql
+        assert "2026,7,20" not in sql and "2026-07-20" not in sql
