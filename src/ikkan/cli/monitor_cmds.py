@@ -77,6 +77,9 @@ def status(
     ] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="today, for pacing")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="ja or en")] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="with --by: rows shown before 'others'")
+    ] = 10,
 ) -> None:
     """The tree with actual vs target, pacing, MoM / YoY, benchmarks and the bottleneck."""
     from ikkan.cli.status_render import print_checklist, print_status
@@ -99,7 +102,7 @@ def status(
         )
         return
     assert ws.tree is not None
-    print_status(ws.tree, report, language)
+    print_status(ws.tree, report, language, top=top)
 
 
 def explain(

@@ -37,6 +37,9 @@ TEXT = {
         "by": "by",
         "bench": "benchmark",
         "others": "others ({n})",
+        "total": "total",
+        "share": "share",
+        "ranked": " ({n} values, ranked by {node})",
         "unexplained": "{node} is measured as {measured}; its inputs give {tree}: the "
         "difference is not explained by the tree (a measured node is not its formula)",
     },
@@ -60,6 +63,9 @@ TEXT = {
         "by": "別",
         "bench": "ベンチマーク",
         "others": "その他（{n}件）",
+        "total": "合計",
+        "share": "構成比",
+        "ranked": "（{n}件、{node}の順）",
         "unexplained": "{node} の実測は {measured}、入力からの計算値は {tree}: "
         "この差はツリーで説明できない差です（実測ノードが計算式と一致しません）",
     },
@@ -78,7 +84,7 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:,.1f}%"
 
 
-def print_status(tree: KpiTree, report: StatusReport, lang: str) -> None:
+def print_status(tree: KpiTree, report: StatusReport, lang: str, *, top: int = 10) -> None:
     t = TEXT[lang]
     title = f"{tree.spec.company.name} — {report.period.label(lang)} ({report.as_of} {t['as_of']})"
     # (header, justify, priority): on a narrow terminal the lowest priorities give way;
@@ -117,7 +123,8 @@ def print_status(tree: KpiTree, report: StatusReport, lang: str) -> None:
             (
                 label,
                 [
-                    format_value(s.actual, node.unit, lang),
+                    format_value(s.actual, node.unit, lang)
+                    + (_counts(s.numerator, s.denominator) if is_ratio else ""),
                     format_value(s.commit, node.unit, lang),
                     format_value(s.stretch, node.unit, lang),
                     _pct(s.status.achievement) + (" ★" if s.status.stretch_reached else ""),
@@ -162,7 +169,7 @@ def print_status(tree: KpiTree, report: StatusReport, lang: str) -> None:
                     )
                 )
     if report.by:
-        _print_by(tree, report, lang)
+        _print_by(tree, report, lang, top)
 
 
 def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
@@ -237,29 +244,91 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
         console.print(Text(_note(report, lang) or "", style="dim"))
 
 
-def _print_by(tree: KpiTree, report: StatusReport, lang: str) -> None:
+def _counts(numerator: float | None, denominator: float | None) -> str:
+    """' (30 / 78)': the counts behind a rate; '' when it has none."""
+    if numerator is None or denominator is None:
+        return ""
+
+    def plain(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+    return f" ({plain(numerator)} / {plain(denominator)})"
+
+
+def _rate_cell(node: Any, cell: Any, lang: str) -> str:
+    text = format_value(cell.value, node.unit, lang)
+    if node.unit is not None and node.unit.kind is UnitKind.RATIO:
+        text += _counts(cell.numerator, cell.denominator)
+    return text
+
+
+def _print_by(tree: KpiTree, report: StatusReport, lang: str, top: int = 10) -> None:
+    """Dimension values as rows, ranked by the KGI, the rest folded into "others", then the
+    total; node columns in as many tables as the terminal needs (numbers never cut)."""
+    from ikkan.monitor.breakdown import OTHERS, Cell
+
     assert report.by is not None
     by = report.by
-    names = sorted({v for values in by.values.values() for v in values})
-    table = Table(
-        title=f"{TEXT[lang]['by']} {by.dimension}"
-        if lang == "en"
-        else f"{by.dimension}{TEXT[lang]['by']}",
-        title_justify="left",
-        box=None,
-    )
-    table.add_column(TEXT[lang]["node"])
-    for name in names:
-        table.add_column(name, justify="right")
-    for node_id, values in by.values.items():
+    t = TEXT[lang]
+    view = by.breakdown(tree, top)
+    order = [n for n, _, first in tree.walk() if first and n in by.cells]  # the KGI first
+    rows: list[tuple[Text, dict[str, Cell], str]] = [
+        (Text(name), cells, name) for name, cells in view.rows
+    ]
+    if view.others is not None:
+        others = t["others"].format(n=len(view.folded))
+        rows.append((Text(others, style="italic"), view.others, OTHERS))
+    whole = {
+        n: Cell(report.nodes[n].actual, report.nodes[n].numerator, report.nodes[n].denominator)
+        for n in order
+        if n in report.nodes
+    }
+    rows.append((Text(t["total"], style="bold"), whole, ""))
+    columns: list[tuple[str, list[str | Text]]] = []
+    for node_id in order:
         node = tree.nodes[node_id]
-        cells = []
-        for name in names:
-            text = format_value(values.get(name), node.unit, lang)
+        cells: list[str | Text] = []
+        for _, values, name in rows:
+            text = _rate_cell(node, values.get(node_id, Cell(None)), lang)
             flagged = any(f.needs_attention for f in by.flags.get((node_id, name), []))
             cells.append(Text(text + (" ⚑" if flagged else ""), style="yellow" if flagged else ""))
-        table.add_row(node.name(lang), *cells)
-    console.print(table)
+        columns.append((node.name(lang), cells))
+        if node_id == view.ranking_node and view.shares.get(node_id):
+            share = [_pct(view.share(node_id, name)) if name else "100.0%" for _, _, name in rows]
+            columns.append((t["share"], list(share)))
+    label_width = max(cell_len(r[0].plain) for r in rows)
+    label_width = max(label_width, cell_len(by.dimension))
+    widths = [max([cell_len(h), *(cell_len(_plain(c)) for c in cs)]) for h, cs in columns]
+    groups: list[list[int]] = [[]]
+    used = label_width
+    for index, width in enumerate(widths):
+        if groups[-1] and used + width + 2 > console.width:
+            groups.append([])
+            used = label_width
+        groups[-1].append(index)
+        used += width + 2
+    shown = len(view.rows) + len(view.folded)
+    title = (f"{t['by']} {by.dimension}" if lang == "en" else f"{by.dimension}{t['by']}") + (
+        t["ranked"].format(n=shown, node=tree.nodes[view.ranking_node].name(lang))
+        if view.ranking_node
+        else ""
+    )
+    for number, group in enumerate(groups):
+        table = Table(
+            title=title if number == 0 else None,
+            title_justify="left",
+            box=None,
+            header_style="bold",
+            pad_edge=False,
+        )
+        table.add_column(by.dimension, no_wrap=True, min_width=label_width)
+        for index in group:
+            table.add_column(
+                columns[index][0], justify="right", no_wrap=True, min_width=widths[index]
+            )
+        for row_number, (row_label, _, _) in enumerate(rows):
+            table.add_row(row_label, *[columns[i][1][row_number] for i in group])
+        console.print(table)
 
 
 def print_checklist(results: list[Any], lang: str) -> None:

@@ -22,6 +22,8 @@ def status_to_json(tree: KpiTree | None, report: StatusReport) -> dict[str, Any]
                 "unit": node.unit.id if node and node.unit else None,
                 "direction": str(node.direction) if node else None,
                 "actual": s.actual,
+                "numerator": s.numerator,
+                "denominator": s.denominator,
                 "commit": s.commit,
                 "stretch": s.stretch,
                 "achievement": s.status.achievement,
@@ -94,5 +96,31 @@ def status_to_json(tree: KpiTree | None, report: StatusReport) -> dict[str, Any]
         else {
             "dimension": report.by.dimension,
             "values": report.by.values,
+            "rows": _by_rows(tree, report),
         },
     }
+
+
+def _by_rows(tree: KpiTree | None, report: StatusReport) -> list[dict[str, Any]]:
+    """Every dimension value (none folded: JSON is not cut), ranked as the table ranks
+    them, each node with its value, the counts behind it and its share of the total."""
+    assert report.by is not None
+    if tree is None:
+        return []
+    view = report.by.breakdown(tree)
+    return [
+        {
+            "value": name,
+            "nodes": {
+                node: {
+                    "value": cell.value,
+                    "numerator": cell.numerator,
+                    "denominator": cell.denominator,
+                    "share": view.share(node, name),
+                }
+                for node, cell in cells.items()
+                if node in report.by.cells
+            },
+        }
+        for name, cells in view.rows
+    ]

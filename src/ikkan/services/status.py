@@ -9,6 +9,7 @@ not all red.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -22,6 +23,7 @@ from ikkan.model.tree import KpiTree
 from ikkan.monitor.benchmark_data import BUILTIN_BENCHMARKS
 from ikkan.monitor.benchmarks import BenchmarkFlag, check_benchmarks
 from ikkan.monitor.bottleneck import DecompositionError, GapDecomposition, TreeNode, decompose_gap
+from ikkan.monitor.breakdown import Breakdown, Cell, NodeRule, break_down
 from ikkan.monitor.calendar import BusinessCalendar
 from ikkan.monitor.comparison import Comparison, compare
 from ikkan.monitor.pacing import PacingResult, evaluate_pacing
@@ -40,6 +42,8 @@ class NodeStatus:
     comparison: Comparison
     benchmarks: list[BenchmarkFlag]
     maturing: bool
+    numerator: float | None = None  # the counts behind a rate (None for other values)
+    denominator: float | None = None
 
 
 @dataclass
@@ -47,6 +51,30 @@ class DimensionValues:
     dimension: str
     values: dict[str, dict[str, float | None]]  # node → dimension value → actual
     flags: dict[tuple[str, str], list[BenchmarkFlag]] = field(default_factory=dict)
+    cells: dict[str, dict[str, Cell]] = field(default_factory=dict)  # with the counts
+
+    def breakdown(self, tree: KpiTree, top: int | None = None) -> Breakdown:
+        """The values ranked by the KGI (else the first node with values), the rest past
+        ``top`` folded into "others" (``monitor.breakdown``); ``top=None`` keeps all."""
+        order = [n for n in tree.order if n in self.cells]
+        rules = {}
+        for node_id in order:
+            node = tree.nodes[node_id]
+            formula = node.formula
+            rules[node_id] = NodeRule(
+                additive=node.aggregate is Aggregate.SUM,
+                inputs=formula.names if formula else (),
+                evaluate=formula.evaluate if formula else None,
+            )
+        ranking = next((k for k in tree.kgis if k in self.cells), None)
+        ranking = ranking or next((n for n in order[::-1] if rules[n].additive), None)
+        return break_down(
+            self.cells,
+            rules,
+            order,
+            ranking_node=ranking or next(iter(order), None),
+            top=top if top is not None else sys.maxsize,
+        )
 
 
 @dataclass
@@ -139,6 +167,8 @@ def build_status(
             comparison,
             flags,
             bool(row and row["maturing"]),
+            row["numerator"] if row and row["denominator"] is not None else None,
+            row["denominator"] if row else None,
         )
     decomposition, note, note_ja = _bottleneck(tree, nodes, period, as_of, running, calendar)
     report = StatusReport(
@@ -337,11 +367,15 @@ def _by_dimension(
 ) -> DimensionValues:
     rows = read_values(warehouse, str(period.grain), [period.key], dimension)
     values: dict[str, dict[str, float | None]] = {}
+    cells: dict[str, dict[str, Cell]] = {}
     flags: dict[tuple[str, str], list[BenchmarkFlag]] = {}
     for (node_id, _, value_name), row in sorted(rows.items()):
         if node_id not in tree.nodes:
             continue
         values.setdefault(node_id, {})[value_name] = row["value"]
+        cells.setdefault(node_id, {})[value_name] = Cell(
+            row["value"], row["numerator"], row["denominator"]
+        )
         found = check_benchmarks(
             BUILTIN_BENCHMARKS,
             tree.nodes[node_id].spec.benchmark or node_id,
@@ -350,7 +384,7 @@ def _by_dimension(
         )
         if found:
             flags[(node_id, value_name)] = found
-    return DimensionValues(dimension, values, flags)
+    return DimensionValues(dimension, values, flags, cells)
 
 
 def default_period(as_of: date, grain: Grain = Grain.MONTH) -> Period:
