@@ -53,6 +53,17 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"type": "retention", "basis": "amount"},
         {"grain": "quarter"},
     ),
+    "deal_count_range_not_in_null_month": (
+        {
+            "type": "deal_count",
+            "filters": {
+                "amount": {"gt": 0, "lt": 50_000_000},
+                "channel": {"not_in": ["test"], "null": False},
+                "closed_at": {"lte": "2026-05-31"},
+            },
+        },
+        {"grain": "month"},
+    ),
     "spend_day_campaign": ({"type": "spend"}, {"grain": "day", "dimension": "campaign"}),
     "cost_per_stage_month_channel": (
         {"type": "cost_per", "per": "stage", "stage": "mql"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ikkan.compute.deal_metrics import deals_by_status
@@ -10,7 +10,7 @@ from ikkan.compute.funnel import lead_funnel, stage_column
 from ikkan.compute.measure import KEYS, bucket, measured, ratio, stack_sum
 from ikkan.compute.scope import CompileContext, scope, shared_columns
 from ikkan.model.canonical import SPEND
-from ikkan.model.metrics import CostPerMetric, FilterScalar, RomiMetric, SpendMetric
+from ikkan.model.metrics import CostPerMetric, FilterCondition, RomiMetric, SpendMetric
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -25,7 +25,7 @@ def compile_spend(metric: SpendMetric, ctx: CompileContext) -> ir.Table:
 
 
 def _spend_side(
-    filters: Mapping[str, Sequence[FilterScalar]], other: str, ctx: CompileContext
+    filters: Mapping[str, FilterCondition], other: str, ctx: CompileContext
 ) -> ir.Table:
     """Spend per period, split and filtered like the other side (``other`` table)."""
     if ctx.dimension and ctx.dimension not in SPEND.column_names:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ikkan.compute.measure import KEYS, bucket, measured, ratio
 from ikkan.compute.scope import CompileContext, scope
-from ikkan.model.metrics import ActivityCountMetric, ActivityRateMetric, FilterScalar, WebMetric
+from ikkan.model.metrics import ActivityCountMetric, ActivityRateMetric, FilterCondition, WebMetric
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -26,7 +26,7 @@ def compile_web(metric: WebMetric, ctx: CompileContext) -> ir.Table:
 
 
 def _activities(
-    types: list[str], filters: Mapping[str, Sequence[FilterScalar]], ctx: CompileContext
+    types: list[str], filters: Mapping[str, FilterCondition], ctx: CompileContext
 ) -> ir.Table:
     events = ctx.tables["activities"]
     events = events.filter(events.activity_type.isin(types))

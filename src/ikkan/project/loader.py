@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ikkan.errors import Location, SpecError, did_you_mean
 from ikkan.model.issues import Issue, error
+from ikkan.model.metrics import METRIC_TYPES
 from ikkan.model.spec import NodeSpec, ProjectSpec
 from ikkan.project.yaml_positions import PathKey, PositionedYaml, load_yaml
 
@@ -196,13 +197,19 @@ def _issues_from(
 ) -> list[Issue]:
     out: list[Issue] = []
     for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        loc = tuple(
+            p
+            for i, p in enumerate(err["loc"])
+            if not _is_union_tag(p)
+            and not (i and err["loc"][i - 1] == "metric" and p in METRIC_TYPES)  # the type tag
+        )
         path = (*prefix, *loc)
         kind = err["type"]
         if kind == "extra_forbidden":
             key = str(loc[-1])
             model = _model_at(prefix, loc[:-1])
-            allowed = sorted(model.model_fields) if model else []
+            fields = model.model_fields.items() if model else ()
+            allowed = sorted(f.alias or name for name, f in fields)
             hint = did_you_mean(key, allowed) or (
                 "valid keys are: " + ", ".join(allowed) if allowed else None
             )

@@ -1,0 +1,91 @@
+SELECT
+  CONCAT(
+    CONCAT(CAST(CAST(EXTRACT(year FROM `t2`.`period_start`) AS INT64) AS STRING), '-'),
+    IF(
+      CAST(EXTRACT(month FROM `t2`.`period_start`) AS INT64) < 10,
+      CONCAT('0', CAST(CAST(EXTRACT(month FROM `t2`.`period_start`) AS INT64) AS STRING)),
+      CAST(CAST(EXTRACT(month FROM `t2`.`period_start`) AS INT64) AS STRING)
+    )
+  ) AS `period`,
+  `t2`.`period_start`,
+  DATE(
+    TIMESTAMP_SUB(
+      TIMESTAMP_ADD(CAST(`t2`.`period_start` AS DATETIME), INTERVAL '1' MONTH),
+      INTERVAL '1' DAY
+    )
+  ) AS `period_end`,
+  `t2`.`dimension_value`,
+  CAST(`t2`.`n` AS FLOAT64) AS `value`,
+  CAST(`t2`.`n` AS FLOAT64) AS `numerator`,
+  CAST(NULL AS FLOAT64) AS `denominator`,
+  FALSE AS `maturing`
+FROM (
+  SELECT
+    `t1`.`period_start`,
+    `t1`.`dimension_value`,
+    COUNT(*) AS `n`
+  FROM (
+    SELECT
+      `t0`.`deal_key`,
+      `t0`.`source_system`,
+      `t0`.`source_id`,
+      `t0`.`lead_key`,
+      `t0`.`account_key`,
+      `t0`.`name`,
+      `t0`.`deal_type`,
+      `t0`.`stage`,
+      `t0`.`pipeline`,
+      `t0`.`amount`,
+      `t0`.`currency`,
+      `t0`.`created_at`,
+      `t0`.`closed_at`,
+      `t0`.`is_closed`,
+      `t0`.`is_won`,
+      `t0`.`owner`,
+      `t0`.`department`,
+      `t0`.`channel`,
+      `t0`.`campaign`,
+      `t0`.`segment`,
+      `t0`.`attributes`,
+      `t0`.`content_hash`,
+      `t0`.`import_id`,
+      `t0`.`loaded_at`,
+      '' AS `dimension_value`,
+      DATE(
+        CAST(EXTRACT(year FROM DATE(`t0`.`closed_at`)) AS INT64),
+        CAST(EXTRACT(month FROM DATE(`t0`.`closed_at`)) AS INT64),
+        1
+      ) AS `period_start`
+    FROM `deals` AS `t0`
+    WHERE
+      COALESCE(`t0`.`is_won`, FALSE)
+      AND `t0`.`closed_at` IS NOT NULL
+      AND `t0`.`amount` > 0.0
+      AND `t0`.`amount` < 50000000.0
+      AND (
+        (
+          `t0`.`channel` IS NULL
+        )
+        OR (
+          `t0`.`channel` = ''
+        )
+        OR NOT (
+          `t0`.`channel` IN ('test')
+        )
+      )
+      AND NOT (
+        (
+          `t0`.`channel` IS NULL
+        ) OR (
+          `t0`.`channel` = ''
+        )
+      )
+      AND `t0`.`closed_at` < DATETIME('2026-06-01T00:00:00')
+  ) AS `t1`
+  GROUP BY
+    1,
+    2
+) AS `t2`
+ORDER BY
+  `t2`.`period_start` ASC NULLS LAST,
+  `t2`.`dimension_value` ASC NULLS LAST
