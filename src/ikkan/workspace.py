@@ -23,8 +23,10 @@ from ikkan.model.tree import KpiTree, resolve_tree
 from ikkan.project.loader import LoadedProject, load_project
 
 if TYPE_CHECKING:
+    from ikkan.model.periods import Period
     from ikkan.monitor.calendar import BusinessCalendar
     from ikkan.services.refresh import Progress, RefreshReport
+    from ikkan.services.series import Series
     from ikkan.services.status import StatusReport
     from ikkan.warehouse.base import SqlWarehouse
 
@@ -169,9 +171,12 @@ class Workspace:
         grain: str = "month",
         by: str | None = None,
         dialect: str | None = None,
+        period: str | None = None,
     ) -> dict[str, Any]:
-        """How a node's value is computed: definition, formula or SQL, latest values."""
-        return _explain(self, node_id, grain, by, dialect)
+        """How a node's value is computed: definition, formula or SQL, latest values.
+        ``period`` (a key, a range or ``ALL``) renders the SQL of that period and gives
+        its value; a calendar period sets the grain."""
+        return _explain(self, node_id, grain, by, dialect, period)
 
     def checklist(self, *, as_of: date | None = None) -> list[Any]:
         """The seed 000 readiness checklist, checked from what the project knows."""
@@ -207,20 +212,20 @@ class Workspace:
     def status(
         self, *, period: str | None = None, by: str | None = None, as_of: date | None = None
     ) -> StatusReport:
-        from ikkan.model.periods import parse_period
+        from ikkan.model.periods import Grain
         from ikkan.services.status import build_status, default_period
 
         tree = self._require_valid()
         day = as_of or self.data_as_of()
-        fy_start = self.spec.company.fiscal_year_start
-        chosen = parse_period(period, fy_start) if period else default_period(day)
-        if str(chosen.grain) not in self.spec.measure.grains:
+        chosen = self.resolve_period(period, day) if period else default_period(day)
+        ranged = chosen.grain is Grain.RANGE  # measured now, for any dimension
+        if not ranged and str(chosen.grain) not in self.spec.measure.grains:
             raise UserError(
                 f"{chosen.key} is a {chosen.grain}, which refresh does not compute",
                 hint="add it to measure.grains in ikkan.yml, or ask for "
                 + ", ".join(self.spec.measure.grains),
             )
-        if by is not None and by not in self.spec.measure.dimensions:
+        if by is not None and not ranged and by not in self.spec.measure.dimensions:
             raise UserError(
                 f"refresh does not compute a breakdown by '{by}'",
                 hint="add it to measure.dimensions in ikkan.yml; computed: "
@@ -229,6 +234,46 @@ class Workspace:
         return build_status(
             tree, self.plan(), self.warehouse(), chosen, day, self.calendar(), by=by
         )
+
+    def series(
+        self,
+        node_id: str,
+        *,
+        grain: str = "month",
+        by: str | None = None,
+        period: str | None = None,
+    ) -> Series:
+        """``node_id`` period by period at ``grain`` (``ikkan status --series``; the
+        dashboard's trend API serves the same): every stored period, or those overlapping
+        ``period`` (a key, a range or ``ALL``), split by ``by`` when given. Each point has
+        its value, the counts behind a rate and its maturing flag (``services.series``)."""
+        from ikkan.services.series import read_series
+
+        tree = self._require_valid()
+        span = self.resolve_period(period) if period else None
+        return read_series(
+            tree,
+            self.warehouse(),
+            node_id,
+            grain=grain,
+            dimension=by or "",
+            stored_grains=list(self.spec.measure.grains),
+            stored_dimensions=list(self.spec.measure.dimensions),
+            start=span.start if span else None,
+            end=span.end if span else None,
+        )
+
+    def resolve_period(self, text: str, as_of: date | None = None) -> Period:
+        """A period key as the CLI and the API take it: calendar keys (``2026-10``,
+        ``FY2026``), custom ranges (``2017-06-01..2018-05-31``) and ``ALL`` (the first day
+        with data to ``as_of``, default ``data_as_of()``)."""
+        from ikkan.model.periods import all_time, is_all_time, parse_period
+        from ikkan.services.range_values import earliest_data_day
+
+        day = as_of or self.data_as_of()
+        if is_all_time(text):
+            return all_time(earliest_data_day(self.warehouse()) or day, day)
+        return parse_period(text, self.spec.company.fiscal_year_start)
 
     @property
     def spec(self) -> ProjectSpec:
@@ -271,7 +316,12 @@ class Workspace:
 
 
 def _explain(
-    ws: Workspace, node_id: str, grain: str, by: str | None, dialect: str | None
+    ws: Workspace,
+    node_id: str,
+    grain: str,
+    by: str | None,
+    dialect: str | None,
+    period_text: str | None = None,
 ) -> dict[str, Any]:
     from ikkan.errors import did_you_mean
 
@@ -283,6 +333,16 @@ def _explain(
         )
     node = tree.nodes[node_id]
     lang = ws.lang
+    as_of = ws.measured_as_of()
+    period = ws.resolve_period(period_text, as_of) if period_text else None
+    span = None
+    if period is not None:
+        from ikkan.compute import Span
+        from ikkan.model.periods import Grain
+
+        grain = str(period.grain)
+        if period.grain is Grain.RANGE:
+            span = Span(period.start, period.end, period.key)
     out: dict[str, Any] = {
         "title": f"{node.name(lang)} ({node_id}, {node.kind})",
         "definition": node.definition,
@@ -294,12 +354,14 @@ def _explain(
         if node.metric
         else None,
         "grain": grain,
+        "period": None
+        if period is None
+        else {"key": period.key, "start": period.start, "end": period.end},
     }
     if node.metric is not None:
         from ikkan.compute import compile_metric, to_sql
 
         name = dialect or ws.warehouse_dialect()
-        as_of = ws.measured_as_of()
         out["as_of"] = as_of.isoformat()
         expr = compile_metric(
             node.metric,
@@ -309,9 +371,20 @@ def _explain(
             fiscal_year_start=ws.spec.company.fiscal_year_start,
             as_of=as_of,
             node_id=node_id,
+            span=span,
         )
         out["sql"] = to_sql(expr, name)
         out["dialect"] = name
+    if period is not None and span is not None:
+        from ikkan.services.range_values import measure_ranges
+
+        found = measure_ranges(tree, ws.warehouse(), [period], as_of=as_of, dimension=by or "")
+        out["latest"] = [
+            {"period": key[1] + (f" {key[2]}" if key[2] else ""), "value": row["value"]}
+            for key, row in sorted(found.items())
+            if key[0] == node_id
+        ]
+        return out
     try:
         rows = (
             ws.warehouse()

@@ -58,3 +58,42 @@ def test_bad_periods_have_hints(bad: str) -> None:
     with pytest.raises(PeriodError) as info:
         parse_period(bad)
     assert info.value.hint
+
+
+def test_custom_ranges_and_all_time() -> None:
+    from datetime import date
+
+    from ikkan.model.periods import (
+        Grain,
+        PeriodError,
+        all_time,
+        custom_range,
+        parse_period,
+        period_label,
+        shift,
+        year_ago,
+    )
+
+    span = parse_period("2017-06-01..2018-05-31")
+    assert (span.start, span.end, span.grain, span.key) == (
+        date(2017, 6, 1),
+        date(2018, 5, 31),
+        Grain.RANGE,
+        "2017-06-01..2018-05-31",
+    )
+    assert parse_period("2017-06-01〜2018-05-31") == span
+    assert span.days == 365
+    assert shift(span, -1) == custom_range(date(2016, 6, 1), date(2017, 5, 31))
+    assert year_ago(parse_period("2024-02-01..2024-02-29")).end == date(2023, 2, 28)
+    assert period_label(span, "ja") == "2017年6月1日〜2018年5月31日"
+    everything = all_time(date(2016, 10, 2), date(2018, 10, 31))
+    assert everything.key == "ALL" and period_label(everything) == (
+        "All time (2016-10-02 to 2018-10-31)"
+    )
+    for bad, message in [
+        ("2018-05-31..2017-06-01", "ends before it starts"),
+        ("2018-05..2018-06", "not a range of days"),
+        ("ALL", "depends on the data"),
+    ]:
+        with pytest.raises(PeriodError, match=message):
+            parse_period(bad)

@@ -78,16 +78,35 @@ def status(
     as_of: Annotated[str | None, typer.Option("--as-of", help="today, for pacing")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="ja or en")] = None,
     top: Annotated[
-        int, typer.Option("--top", min=1, help="with --by: rows shown before 'others'")
-    ] = 10,
+        int | None,
+        typer.Option("--top", min=1, help="with --by: values shown before 'others'"),
+    ] = None,
+    series: Annotated[
+        str | None,
+        typer.Option("--series", help="one node period by period (with --grain, --by)"),
+    ] = None,
+    grain: Annotated[
+        str, typer.Option("--grain", help="with --series: month, quarter, …")
+    ] = "month",
 ) -> None:
-    """The tree with actual vs target, pacing, MoM / YoY, benchmarks and the bottleneck."""
-    from ikkan.cli.status_render import print_checklist, print_status
+    """The tree with actual vs target, pacing, MoM / YoY, benchmarks and the bottleneck.
+
+    --period takes a period key, a range of days (2017-06-01..2018-05-31) or ALL."""
+    from ikkan.cli.status_render import print_checklist, print_series, print_status
     from ikkan.reports.status_json import status_to_json
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
     language = lang or ws.lang
+    if series is not None:
+        data = ws.series(series, grain=grain, by=by, period=period)
+        if as_json:
+            typer.echo(json.dumps(data.to_dict(), ensure_ascii=False, indent=2))
+            return
+        whole = ws.series(series, grain=grain, period=period) if by else None
+        assert ws.tree is not None
+        print_series(ws.tree, data, whole, language, top=top or 5)
+        return
     if checklist:
         results = ws.checklist(as_of=_as_of(as_of))
         if as_json:
@@ -102,7 +121,7 @@ def status(
         )
         return
     assert ws.tree is not None
-    print_status(ws.tree, report, language, top=top)
+    print_status(ws.tree, report, language, top=top or 10)
 
 
 def explain(
@@ -112,10 +131,15 @@ def explain(
     dialect: Annotated[
         str | None, typer.Option("--dialect", help="duckdb, postgres, bigquery, snowflake")
     ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="a period, a range 2017-06-01..2018-05-31, or ALL"),
+    ] = None,
 ) -> None:
     """How a node is computed: its definition, formula or query, and its inputs."""
     from ikkan.cli.status_render import print_explanation
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
-    print_explanation(ws.explain(node, grain=grain, by=by, dialect=dialect), ws.lang)
+    explanation = ws.explain(node, grain=grain, by=by, dialect=dialect, period=period)
+    print_explanation(explanation, ws.lang)

@@ -10,8 +10,10 @@ from rich.text import Text
 
 from ikkan.cli.render import console
 from ikkan.model.formatting import format_value
+from ikkan.model.spec import Aggregate
 from ikkan.model.tree import KpiTree
 from ikkan.model.units import UnitKind
+from ikkan.services.series import Series
 from ikkan.services.status import StatusReport
 
 RAG_STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "unknown": "dim"}
@@ -40,6 +42,7 @@ TEXT = {
         "total": "total",
         "share": "share",
         "ranked": " ({n} values, ranked by {node})",
+        "period": "Period",
         "unexplained": "{node} is measured as {measured}; its inputs give {tree}: the "
         "difference is not explained by the tree (a measured node is not its formula)",
     },
@@ -66,6 +69,7 @@ TEXT = {
         "total": "合計",
         "share": "構成比",
         "ranked": "（{n}件、{node}の順）",
+        "period": "期間",
         "unexplained": "{node} の実測は {measured}、入力からの計算値は {tree}: "
         "この差はツリーで説明できない差です（実測ノードが計算式と一致しません）",
     },
@@ -329,6 +333,63 @@ def _print_by(tree: KpiTree, report: StatusReport, lang: str, top: int = 10) -> 
         for row_number, (row_label, _, _) in enumerate(rows):
             table.add_row(row_label, *[columns[i][1][row_number] for i in group])
         console.print(table)
+
+
+def print_series(
+    tree: KpiTree, series: Series, whole: Series | None, lang: str, *, top: int = 5
+) -> None:
+    """A node period by period; with a dimension, the ``top`` values over the whole series
+    as columns, the rest folded into "others" per period, and the total."""
+    from ikkan.monitor.breakdown import Cell, NodeRule, fold
+
+    t = TEXT[lang]
+    node = tree.nodes[series.node]
+    grain = series.grain
+    title = f"{node.name(lang)} — {grain}" + (
+        f", {t['by']} {series.dimension}" if series.dimension else ""
+    )
+    table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
+    table.add_column(t["period"], no_wrap=True)
+    if not series.dimension:
+        table.add_column(node.name(lang), justify="right", no_wrap=True)
+        for p in series.points:
+            label = Text(p.period)
+            if p.maturing:
+                label.append(f" ({t['maturing']})", style="dim")
+            table.add_row(label, _rate_cell(node, Cell(p.value, p.numerator, p.denominator), lang))
+        console.print(table)
+        return
+    cells: dict[str, dict[str, Cell]] = {}
+    weight: dict[str, float] = {}
+    for p in series.points:
+        cells.setdefault(p.period, {})[p.dimension_value] = Cell(
+            p.value, p.numerator, p.denominator
+        )
+        measure = p.denominator if p.denominator is not None else (p.value or 0.0)
+        weight[p.dimension_value] = weight.get(p.dimension_value, 0.0) + abs(measure)
+    ranked = sorted(weight, key=lambda v: (-weight[v], v))
+    keep, rest = ranked[:top], ranked[top:]
+    if len(rest) == 1:
+        keep, rest = ranked, []
+    rule = {series.node: NodeRule(additive=node.aggregate is Aggregate.SUM)}
+    for name in keep:
+        table.add_column(name, justify="right", no_wrap=True)
+    if rest:
+        table.add_column(t["others"].format(n=len(rest)), justify="right", no_wrap=True)
+    if whole is not None:
+        table.add_column(t["total"], justify="right", no_wrap=True)
+    totals = {
+        p.period: Cell(p.value, p.numerator, p.denominator) for p in (whole.points if whole else [])
+    }
+    for period in series.periods():
+        row = [_rate_cell(node, cells[period].get(n, Cell(None)), lang) for n in keep]
+        if rest:
+            folded = fold(rest, {series.node: cells[period]}, rule, [series.node])
+            row.append(_rate_cell(node, folded[series.node], lang))
+        if whole is not None:
+            row.append(_rate_cell(node, totals.get(period, Cell(None)), lang))
+        table.add_row(period, *row)
+    console.print(table)
 
 
 def print_checklist(results: list[Any], lang: str) -> None:

@@ -8,7 +8,7 @@ Never opens a connection; ``ikkan.warehouse`` runs the SQL.
 """
 
 from ikkan.compute.compile import OUTPUT_COLUMNS, compile_metric
-from ikkan.compute.scope import MISSING_VALUE, NO_DIMENSION, MetricCompileError
+from ikkan.compute.scope import MISSING_VALUE, NO_DIMENSION, MetricCompileError, Span
 from ikkan.compute.sql import DIALECTS, to_sql
 from ikkan.compute.tables import bind_tables, ibis_schema
 
@@ -18,6 +18,7 @@ __all__ = [
     "NO_DIMENSION",
     "OUTPUT_COLUMNS",
     "MetricCompileError",
+    "Span",
     "bind_tables",
     "compile_metric",
     "ibis_schema",

@@ -12,6 +12,7 @@ with ``ibis.date(y, m, d)`` (MAKE_DATE) or taken back from timestamps with ``.da
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ikkan.model.periods import Grain
@@ -39,6 +40,13 @@ def period_start(moment: ir.Value, grain: Grain, fy_start: int = 4) -> ir.DateVa
     back = (month - fy_start + 12) % size  # months since the block began
     index = year * 12 + (month - 1) - back  # months since year 0 of the block's start
     return ibis.date(index // 12, index % 12 + 1, 1)
+
+
+def day_literal(day: date) -> ir.DateValue:
+    """A constant date (MAKE_DATE: a date on every engine)."""
+    import ibis
+
+    return ibis.date(day.year, day.month, day.day)
 
 
 def _pad2(number: ir.IntegerValue) -> ir.StringValue:

@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ikkan.compute.buckets import period_end, period_key
+from ikkan.compute.buckets import day_literal, period_end, period_key
 from ikkan.compute.deal_metrics import compile_deal_amount, compile_deal_count, compile_retention
 from ikkan.compute.funnel_metrics import compile_conversion, compile_stage_count, compile_velocity
 from ikkan.compute.manual import compile_manual
-from ikkan.compute.scope import CompileContext, MetricCompileError
+from ikkan.compute.scope import CompileContext, MetricCompileError, Span
 from ikkan.compute.spend_metrics import compile_cost_per, compile_romi, compile_spend
 from ikkan.compute.tables import bind_tables
 from ikkan.compute.traffic_metrics import (
@@ -73,6 +73,7 @@ def compile_metric(
     node_id: str | None = None,
     tables: Mapping[str, ir.Table] | None = None,
     location: Location | None = None,
+    span: Span | None = None,
 ) -> ir.Table:
     """The Ibis expression measuring ``metric`` per period of ``grain`` (and ``dimension``).
 
@@ -91,6 +92,17 @@ def compile_metric(
             f"fiscal_year_start must be a month 1-12, not {fiscal_year_start}",
             location=location,
         )
+    if (grain is Grain.RANGE) != (span is not None):
+        raise MetricCompileError(
+            "a range is measured with its span (grain 'range' and span go together)",
+            location=location,
+        )
+    if span is not None and metric.type == "manual":
+        raise MetricCompileError(
+            "manual values are entered per period; a custom range has none",
+            location=location,
+            hint="ask for the period they were entered for (e.g. FY2026-Q3)",
+        )
     ctx = CompileContext(
         tables=tables if tables is not None else bind_tables(),
         grain=grain,
@@ -100,17 +112,24 @@ def compile_metric(
         as_of=as_of,
         node_id=node_id,
         location=location,
+        span=span,
     )
     return finish(_COMPILERS[metric.type](metric, ctx), ctx)
 
 
 def finish(measured: ir.Table, ctx: CompileContext) -> ir.Table:
     """Add the period key and end (computed on the aggregated rows) and fix the types."""
+    import ibis
+
     start = measured.period_start.cast("date")
+    if ctx.span is None:
+        key, end = period_key(start, ctx.grain, ctx.fy_start), period_end(start, ctx.grain)
+    else:  # one period: its key and end are constants
+        key, end = ibis.literal(ctx.span.key), day_literal(ctx.span.end)
     out = measured.select(
-        period=period_key(start, ctx.grain, ctx.fy_start),
+        period=key,
         period_start=start,
-        period_end=period_end(start, ctx.grain),
+        period_end=end,
         dimension_value=measured.dimension_value.cast("string"),
         value=measured.value.cast("float64"),
         numerator=measured.numerator.cast("float64"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ikkan.compute.buckets import period_end
+from ikkan.compute.buckets import day_literal, period_end
 from ikkan.compute.funnel import lead_funnel, stage_column
 from ikkan.compute.measure import KEYS, bucket, measured, ratio, stack_sum
 from ikkan.compute.scope import CompileContext, scope
@@ -74,7 +74,11 @@ def _cohort_conversion(
         converted = converted & (base[b] < cutoff)
     rows = bucket(base, base[a], ctx).mutate(hit=ibis.ifelse(converted, 1, 0))
     cohorts = rows.group_by(list(KEYS)).aggregate(num=rows.hit.sum(), den=rows.count())
-    window_end = period_end(cohorts.period_start, ctx.grain).cast("timestamp") + window
+    if ctx.span is not None:
+        end = day_literal(ctx.span.end)
+    else:
+        end = period_end(cohorts.period_start, ctx.grain)
+    window_end = end.cast("timestamp") + window
     maturing = window_end.date() > ibis.date(ctx.as_of.isoformat())
     return measured(
         cohorts,

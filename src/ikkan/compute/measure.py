@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ikkan.compute.buckets import period_start
+from ikkan.compute.buckets import day_literal, period_start
 from ikkan.compute.scope import CompileContext
 
 if TYPE_CHECKING:
@@ -20,8 +20,14 @@ KEYS = ("period_start", "dimension_value")
 
 
 def bucket(table: ir.Table, moment: ir.Value, ctx: CompileContext) -> ir.Table:
-    """``table`` with the ``period_start`` of ``moment`` added."""
-    return table.mutate(period_start=period_start(moment, ctx.grain, ctx.fy_start))
+    """``table`` with the ``period_start`` of ``moment`` added; for a range (``ctx.span``),
+    only the rows dated in it, all with the range's start."""
+    if ctx.span is None:
+        return table.mutate(period_start=period_start(moment, ctx.grain, ctx.fy_start))
+    day = moment.date() if moment.type().is_timestamp() else moment
+    start = day_literal(ctx.span.start)
+    inside = (day >= start) & (day <= day_literal(ctx.span.end))
+    return table.filter(inside).mutate(period_start=start)
 
 
 def null_float() -> ir.FloatingValue:

@@ -33,6 +33,16 @@ class MetricCompileError(UserError):
 
 
 @dataclass(frozen=True)
+class Span:
+    """One range of days (grain ``range``): every row dated ``start`` … ``end`` (both
+    included) falls in the one period, keyed ``key`` (``ALL`` or ``start..end``)."""
+
+    start: date
+    end: date
+    key: str
+
+
+@dataclass(frozen=True)
 class CompileContext:
     """Everything a metric needs besides its spec."""
 
@@ -44,6 +54,7 @@ class CompileContext:
     as_of: date | None
     node_id: str | None
     location: Location | None
+    span: Span | None = None  # grain range: the days measured as one period
 
     def error(self, message: str, hint: str | None = None) -> MetricCompileError:
         return MetricCompileError(message, location=self.location, hint=hint)

@@ -16,6 +16,13 @@ fiscal_year  FY2026          2026-04-01 … 2027-03-31
 A fiscal year is named after the calendar year in which it starts (FY2026 starts in
 2026-04), the usual Japanese convention (2026年度). With ``fiscal_year_start: 1`` the fiscal
 year is the calendar year.
+
+Ranges (grain ``range``; refresh does not store them, ``status`` measures them when asked):
+
+===========================  =================================================
+``2017-06-01..2018-05-31``   a custom range of days, both ends included
+``ALL``                      all time: the first day with data to ``as_of``
+===========================  =================================================
 """
 
 from __future__ import annotations
@@ -35,9 +42,14 @@ class Grain(StrEnum):
     QUARTER = "quarter"
     HALF = "half"
     FISCAL_YEAR = "fiscal_year"
+    RANGE = "range"  # a custom range or all time: measured on demand, never stored
 
 
-GRAIN_ORDER = tuple(Grain)
+GRAIN_ORDER = tuple(g for g in Grain if g is not Grain.RANGE)
+"""The grains refresh computes, finest first."""
+
+ALL_TIME = "ALL"
+RANGE_SEPARATOR = ".."
 
 
 @dataclass(frozen=True, order=True)
@@ -99,6 +111,8 @@ def month(year: int, month_: int) -> Period:
 def period_containing(day: date, grain: Grain | str, fy_start: int = 4) -> Period:
     """The period of ``grain`` that contains ``day``."""
     grain = Grain(grain)
+    if grain is Grain.RANGE:
+        raise PeriodError("a range is not a calendar grain: no period of it contains a day")
     if grain is Grain.DAY:
         return Period(day, day, grain, day.isoformat())
     if grain is Grain.WEEK:
@@ -124,12 +138,60 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Grain], ...] = (
     (re.compile(r"^FY(\d{4})$"), Grain.FISCAL_YEAR),
 )
 
-PERIOD_FORMS = "2026-10-05, 2026-W41, 2026-10, FY2026-Q3, FY2026-H1 or FY2026"
+PERIOD_FORMS = (
+    "2026-10-05, 2026-W41, 2026-10, FY2026-Q3, FY2026-H1, FY2026, 2026-04-01..2026-09-30 or ALL"
+)
+
+
+def custom_range(start: date, end: date) -> Period:
+    """The days ``start`` … ``end`` (both included), key ``2017-06-01..2018-05-31``."""
+    if end < start:
+        raise PeriodError(
+            f"the range {start}..{end} ends before it starts",
+            hint=f"write the earlier day first: {end}..{start}",
+        )
+    return Period(start, end, Grain.RANGE, f"{start.isoformat()}{RANGE_SEPARATOR}{end}")
+
+
+def all_time(first: date, last: date) -> Period:
+    """All time: ``first`` (the first day with data) to ``last`` (``as_of``), key ``ALL``."""
+    return Period(first, max(first, last), Grain.RANGE, ALL_TIME)
+
+
+def is_all_time(text: str) -> bool:
+    return str(text).strip().upper() in {ALL_TIME, "全期間"}
+
+
+def parse_range(text: str) -> Period | None:
+    """A custom range ``YYYY-MM-DD..YYYY-MM-DD`` (or ``〜`` / ``~`` between), else None."""
+    raw = str(text).strip()
+    for separator in (RANGE_SEPARATOR, "〜", "~"):
+        if separator in raw:
+            left, _, right = raw.partition(separator)
+            try:
+                return custom_range(
+                    date.fromisoformat(left.strip()), date.fromisoformat(right.strip())
+                )
+            except ValueError:
+                raise PeriodError(
+                    f"'{raw}' is not a range of days",
+                    hint="write YYYY-MM-DD..YYYY-MM-DD, e.g. 2017-06-01..2018-05-31",
+                ) from None
+    return None
 
 
 def parse_period(text: str, fy_start: int = 4) -> Period:
-    """Parse a period key (see the module docstring). Also accepts 2026年度, 2026年度上期/下期."""
+    """Parse a period key (see the module docstring). Also accepts 2026年度, 2026年度上期/下期
+    and custom ranges; ``ALL`` needs the data's first day, so it is resolved by the caller
+    (``all_time``)."""
     raw = str(text).strip()
+    ranged = parse_range(raw)
+    if ranged is not None:
+        return ranged
+    if is_all_time(raw):
+        raise PeriodError(
+            "ALL (all time) depends on the data", hint="resolve it with all_time(first, last)"
+        )
     normalised = raw.upper().replace("／", "/").replace("/", "-")
     jp = re.match(r"^(\d{4})年度(上期|下期)?$", raw)
     if jp:
@@ -176,7 +238,11 @@ def months_of(period: Period) -> list[Period]:
 
 
 def shift(period: Period, steps: int, fy_start: int = 4) -> Period:
-    """The period ``steps`` periods of the same grain later (negative: earlier)."""
+    """The period ``steps`` periods of the same grain later (negative: earlier); a range
+    moves by its own length (the 30 days before a 30-day range)."""
+    if period.grain is Grain.RANGE:
+        length = timedelta(days=period.days * steps)
+        return custom_range(period.start + length, period.end + length)
     if period.grain in (Grain.DAY, Grain.WEEK):
         days = 1 if period.grain is Grain.DAY else 7
         return period_containing(
@@ -189,6 +255,8 @@ def shift(period: Period, steps: int, fy_start: int = 4) -> Period:
 
 def year_ago(period: Period, fy_start: int = 4) -> Period:
     """The same period one year earlier (for YoY)."""
+    if period.grain is Grain.RANGE:
+        return custom_range(_year_earlier(period.start), _year_earlier(period.end))
     if period.grain is Grain.DAY:
         try:
             return period_containing(period.start.replace(year=period.start.year - 1), Grain.DAY)
@@ -200,9 +268,24 @@ def year_ago(period: Period, fy_start: int = 4) -> Period:
     return shift(period, -steps, fy_start)
 
 
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def period_label(period: Period, lang: str = "en") -> str:
     """A label for people: '2026年度 上期' / 'FY2026 H1', '2026年10月' / 'Oct 2026'."""
     key = period.key
+    if period.grain is Grain.RANGE:
+        if key == ALL_TIME:
+            if lang == "ja":
+                return f"全期間（{_ja_day(period.start)}〜{_ja_day(period.end)}）"
+            return f"All time ({period.start} to {period.end})"
+        if lang == "ja":
+            return f"{_ja_day(period.start)}〜{_ja_day(period.end)}"
+        return f"{period.start} to {period.end}"
     if period.grain is Grain.FISCAL_YEAR:
         return f"{key[2:]}年度" if lang == "ja" else key
     if period.grain is Grain.HALF:
@@ -221,3 +304,7 @@ def period_label(period: Period, lang: str = "en") -> str:
     if lang == "ja":
         return f"{period.start.year}年{period.start.month}月{period.start.day}日"
     return key
+
+
+def _ja_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ikkan.model.formulas import BinOp, FormulaError, Ref
-from ikkan.model.periods import Grain, Period, year_ago
+from ikkan.model.periods import ALL_TIME, Grain, Period, year_ago
 from ikkan.model.periods import shift as shift_period
 from ikkan.model.planning import Plan
 from ikkan.model.spec import Aggregate, Direction
@@ -28,6 +28,7 @@ from ikkan.monitor.calendar import BusinessCalendar
 from ikkan.monitor.comparison import Comparison, compare
 from ikkan.monitor.pacing import PacingResult, evaluate_pacing
 from ikkan.monitor.status import RagThresholds, StatusResult, evaluate_status
+from ikkan.services.range_values import measure_ranges
 from ikkan.warehouse.base import SqlWarehouse
 
 
@@ -116,11 +117,14 @@ def build_status(
     by: str | None = None,
 ) -> StatusReport:
     fy_start = tree.spec.company.fiscal_year_start
-    previous = shift_period(period, -1, fy_start)
-    last_year = year_ago(period, fy_start)
-    rows = read_values(warehouse, str(period.grain), [period.key, previous.key, last_year.key])
-    in_plan = plan.period is not None and (
-        plan.period.start <= period.start and period.end <= plan.period.end
+    all_time = period.key == ALL_TIME  # nothing before it, nothing a year before
+    previous = period if all_time else shift_period(period, -1, fy_start)
+    last_year = period if all_time else year_ago(period, fy_start)
+    rows = period_values(tree, warehouse, [period, previous, last_year], as_of)
+    in_plan = (
+        plan.period is not None
+        and period.grain is not Grain.RANGE  # targets are planned per calendar period
+        and (plan.period.start <= period.start and period.end <= plan.period.end)
     )
     targets = {s: plan.for_period(s, period.key) for s in ("commit", "stretch")} if in_plan else {}
     running = period.start <= as_of < period.end
@@ -151,8 +155,8 @@ def build_status(
                 stretch=stretch,
             )
         status = evaluate_status(actual, commit, direction, stretch=stretch, thresholds=thresholds)
-        prev = rows.get((node_id, previous.key, ""))
-        ago = rows.get((node_id, last_year.key, ""))
+        prev = None if all_time else rows.get((node_id, previous.key, ""))
+        ago = None if all_time else rows.get((node_id, last_year.key, ""))
         comparison = compare(
             actual, prev["value"] if prev else None, ago["value"] if ago else None, direction
         )
@@ -175,8 +179,24 @@ def build_status(
         period, as_of, running, nodes, decomposition, note, note_ja, computed_at=computed_at
     )
     if by:
-        report.by = _by_dimension(tree, warehouse, period, by)
+        report.by = _by_dimension(tree, warehouse, period, by, as_of)
     return report
+
+
+def period_values(
+    tree: KpiTree,
+    warehouse: SqlWarehouse,
+    periods: list[Period],
+    as_of: date,
+    dimension: str = "",
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Rows of ``periods`` (all of one grain) by (node, period key, dimension value): read
+    from kpi_values for calendar grains, measured now for ranges (``range_values``)."""
+    unique = list({p.key: p for p in periods}.values())
+    if unique and unique[0].grain is Grain.RANGE:
+        return measure_ranges(tree, warehouse, unique, as_of=as_of, dimension=dimension)
+    keys = [p.key for p in unique]
+    return read_values(warehouse, str(unique[0].grain), keys, dimension) if keys else {}
 
 
 def _kind(node_formula: Any) -> str:
@@ -253,6 +273,12 @@ def _bottleneck(
                 actual[name] = nodes[name].actual  # type: ignore[assignment]
             continue
         status = nodes[name]
+        if status.commit is None and period.grain is Grain.RANGE:
+            return (
+                None,
+                "targets are planned per calendar period; a range has none to split a gap against",
+                "目標は暦の期間ごとに立てるため、任意の範囲にはギャップを分解する目標がありません",
+            )
         if status.commit is None:
             return (
                 None,
@@ -363,9 +389,9 @@ def _implied_leaves(
 
 
 def _by_dimension(
-    tree: KpiTree, warehouse: SqlWarehouse, period: Period, dimension: str
+    tree: KpiTree, warehouse: SqlWarehouse, period: Period, dimension: str, as_of: date
 ) -> DimensionValues:
-    rows = read_values(warehouse, str(period.grain), [period.key], dimension)
+    rows = period_values(tree, warehouse, [period], as_of, dimension)
     values: dict[str, dict[str, float | None]] = {}
     cells: dict[str, dict[str, Cell]] = {}
     flags: dict[tuple[str, str], list[BenchmarkFlag]] = {}
