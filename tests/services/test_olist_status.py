@@ -61,26 +61,28 @@ def test_loaded_counts(olist: Workspace) -> None:
     assert wh.query("SELECT count(*) AS n FROM deals WHERE is_won").column("n")[0].as_py() == 842
 
 
-def test_conversion_by_origin_matches(olist: Workspace) -> None:
+def test_all_time_by_origin_matches(olist: Workspace) -> None:
+    """One period holds every cohort: ALL, no adding fiscal years up."""
     by_origin, _ = _independent()
-    rows = (
-        olist.warehouse()
-        .query(
-            "SELECT dimension_value, numerator, denominator, value FROM kpi_values "
-            "WHERE node_id = 'mql_to_won' AND grain = 'fiscal_year' AND dimension = 'channel_raw'"
-        )
-        .to_pylist()
+    report = olist.status(period="ALL", by="channel_raw", as_of=AS_OF)
+    assert report.period.key == "ALL" and report.period.end == AS_OF
+    assert report.by is not None
+    got = {
+        origin: (int(cell.denominator or 0), int(cell.numerator or 0))
+        for origin, cell in report.by.cells["mql_to_won"].items()
+    }
+    assert got == by_origin
+    rate = report.nodes["mql_to_won"]
+    assert (rate.denominator, rate.numerator) == (
+        sum(v[0] for v in by_origin.values()),
+        sum(v[1] for v in by_origin.values()),
     )
-    got: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for r in rows:  # the MQLs span FY2017 and FY2018: add the two cohort years up
-        got[r["dimension_value"]][0] += r["denominator"]
-        got[r["dimension_value"]][1] += r["numerator"]
-    assert {k: (int(v[0]), int(v[1])) for k, v in got.items()} == by_origin
-    paid = by_origin["paid_search"]
-    assert paid[1] / paid[0] == pytest.approx(
-        sum(r["numerator"] for r in rows if r["dimension_value"] == "paid_search")
-        / sum(r["denominator"] for r in rows if r["dimension_value"] == "paid_search")
-    )
+    assert report.nodes["mql"].actual == 8000
+    with (OLIST / "olist_closed_deals_dataset.csv").open(encoding="utf-8") as handle:
+        won = [r for r in csv.DictReader(handle) if r["won_date"][:10] <= AS_OF.isoformat()]
+    assert report.nodes["won"].actual == len(won)
+    paid = report.by.values["mql_to_won"]["paid_search"]
+    assert paid == pytest.approx(by_origin["paid_search"][1] / by_origin["paid_search"][0])
 
 
 def test_conversion_by_monthly_cohort_matches_and_flags_maturing(olist: Workspace) -> None:
@@ -103,6 +105,13 @@ def test_conversion_by_monthly_cohort_matches_and_flags_maturing(olist: Workspac
         month_end = date.fromisoformat(r["period"] + "-01") + timedelta(days=31)
         assert r["maturing"] == (month_end.replace(day=1) - timedelta(days=1) + WINDOW > AS_OF)
     assert any(r["maturing"] for r in rows) and not all(r["maturing"] for r in rows)
+
+
+def test_series_by_month_matches(olist: Workspace) -> None:
+    _, by_month = _independent()
+    series = olist.series("mql_to_won", grain="month")
+    got = {p.period: (int(p.denominator or 0), int(p.numerator or 0)) for p in series.points}
+    assert {k: v for k, v in got.items() if v[0]} == by_month
 
 
 def test_status_names_the_bottleneck(olist: Workspace) -> None:
