@@ -64,6 +64,14 @@ CASES: dict[str, tuple[dict, dict]] = {
         },
         {"grain": "month"},
     ),
+    "velocity_p90_calendar_days_month": (
+        {"type": "velocity", "from": "mql", "to": "sql", "stat": "p90", "days": "calendar"},
+        {"grain": "month"},
+    ),
+    "deal_amount_max_quarter_channel": (
+        {"type": "deal_amount", "stat": "max"},
+        {"grain": "quarter", "dimension": "channel"},
+    ),
     "spend_day_campaign": ({"type": "spend"}, {"grain": "day", "dimension": "campaign"}),
     "cost_per_stage_month_channel": (
         {"type": "cost_per", "per": "stage", "stage": "mql"},

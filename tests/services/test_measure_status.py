@@ -47,3 +47,31 @@ def test_explain_renders_the_sql_with_the_refresh_as_of(engine: str, tmp_path: P
         sql = explanation["sql"].replace(" ", "")
         assert "MAKE_DATE(2026,6,20)" in sql or "'2026-06-20'" in sql, sql
         assert "2026,7,20" not in sql and "2026-07-20" not in sql
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_velocity_leaves_out_what_quality_reports(engine: str, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from .test_refresh_support import load
+
+    project = PROJECT + (
+        "  days_to_win: {kind: KPI, unit: days, metric: {type: velocity, from: lead, to: won,"
+        " stat: max}}\n"
+    )
+    with small_workspace(engine, tmp_path, project) as ws:
+        before = ws.status(period="2026-05").nodes["days_to_win"]
+        assert before.actual == 10  # every win is 10 days after its lead entry
+        bad = {"lead_key": "t:bad", "source_system": "t", "source_id": "bad",
+               "created_at": datetime(2026, 5, 1), "channel": "c01"}  # fmt: skip
+        stages = [
+            {"lead_key": "t:bad", "stage": "lead", "entered_at": datetime(2026, 5, 20)},
+            {"lead_key": "t:bad", "stage": "won", "entered_at": datetime(2026, 5, 2)},
+        ]
+        load(ws.warehouse(), 2, leads=[bad], lead_stages=stages)
+        ws.refresh()
+        after = ws.status(period="2026-05").nodes["days_to_win"]
+        assert after.actual == 10 and after.denominator == before.denominator  # left out
+        finding = next(f for f in ws.quality().findings if f.check == "stage_order")
+        assert finding.count == 1 and "leaves a lead" in finding.hint
+        assert any(e.get("lead_key") == "t:bad" for e in finding.examples)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ikkan.compute.funnel_metrics import summarise
 from ikkan.compute.measure import KEYS, bucket, measured, ratio
 from ikkan.compute.scope import CompileContext, scope
 from ikkan.model.metrics import (
@@ -39,6 +40,8 @@ def compile_deal_amount(metric: DealAmountMetric, ctx: CompileContext) -> ir.Tab
     deals, moment = deals_by_status(metric.status, metric.deal_type, ctx)
     deals = scope(deals, "deals", ctx, metric.filter_values())
     rows = bucket(deals, deals[moment], ctx)
+    if metric.stat is not None:  # a statistic of the amounts present
+        return summarise(rows.filter(rows.amount.notnull()), "amount", metric.stat)
     agg = rows.group_by(list(KEYS)).aggregate(total=rows.amount.sum(), n=rows.amount.count())
     total = agg.total.fill_null(0.0)
     if metric.average:

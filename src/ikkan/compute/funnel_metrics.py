@@ -98,12 +98,57 @@ def compile_velocity(metric: VelocityMetric, ctx: CompileContext) -> ir.Table:
     funnel = lead_funnel([(metric.from_stage, metric.mode), (metric.to_stage, metric.mode)], ctx)
     leads = scope(funnel, "lead_stages", ctx, metric.filter_values())
     pairs = leads.filter(leads[a].notnull(), leads[b].notnull(), leads[b] >= leads[a])
-    seconds = pairs[b].epoch_seconds() - pairs[a].epoch_seconds()
+    if metric.days == "calendar":  # whole days between the two dates
+        seconds = pairs[b].date().epoch_seconds() - pairs[a].date().epoch_seconds()
+    else:
+        seconds = pairs[b].epoch_seconds() - pairs[a].epoch_seconds()
     rows = bucket(pairs, pairs[b], ctx).mutate(days=seconds.cast("float64") / SECONDS_PER_DAY)
-    if metric.stat == "mean":
-        agg = rows.group_by(list(KEYS)).aggregate(total=rows.days.sum(), n=rows.count())
-        return measured(agg, value=ratio(agg.total, agg.n), numerator=agg.total, denominator=agg.n)
-    return _median_days(rows)
+    return summarise(rows, "days", metric.stat)
+
+
+def summarise(rows: ir.Table, column: str, stat: str) -> ir.Table:
+    """``stat`` of ``column`` per period and dimension value (numerator = its total,
+    denominator = the number of values): mean, min, max, median or a percentile."""
+    values = rows[column]
+    if stat in ("mean", "min", "max"):
+        agg = rows.group_by(list(KEYS)).aggregate(
+            total=values.sum(), n=values.count(), low=values.min(), high=values.max()
+        )
+        value = {"mean": ratio(agg.total, agg.n), "min": agg.low, "max": agg.high}[stat]
+        return measured(agg, value=value, numerator=agg.total, denominator=agg.n)
+    if stat == "median":
+        return _median_days(rows.mutate(days=values))
+    return _percentile(rows, column, int(stat[1:]) / 100)
+
+
+def _percentile(rows: ir.Table, column: str, q: float) -> ir.Table:
+    """Exact percentile with linear interpolation between the closest ranks (as numpy's
+    default and PERCENTILE_CONT): rank h = (n − 1)·q, value x⌊h⌋ + (h − ⌊h⌋)(x⌈h⌉ − x⌊h⌋).
+    Window functions only (portable)."""
+    import ibis as ib
+
+    values = rows[column].cast("float64")
+    rows = rows.filter(values.notnull()).mutate(_x=values)
+    group = ib.window(group_by=list(KEYS), order_by=rows._x)
+    whole = ib.window(group_by=list(KEYS))
+    ranked = rows.mutate(
+        rank=ib.row_number().over(group),
+        n=rows._x.count().over(whole),
+        total=rows._x.sum().over(whole),
+    )
+    h = (ranked.n - 1).cast("float64") * q
+    ranked = ranked.mutate(h=h, low=h.floor().cast("int64"), high=h.ceil().cast("int64"))
+    near = ranked.filter((ranked["rank"] == ranked.low) | (ranked["rank"] == ranked.high))
+    agg = near.group_by(list(KEYS)).aggregate(
+        x_low=near._x.min(),
+        x_high=near._x.max(),
+        h=near.h.max(),
+        low=near.low.max(),
+        total=near.total.max(),
+        n=near.n.max(),
+    )
+    value = agg.x_low + (agg.h - agg.low.cast("float64")) * (agg.x_high - agg.x_low)
+    return measured(agg, value=value, numerator=agg.total, denominator=agg.n)
 
 
 def _median_days(rows: ir.Table) -> ir.Table:

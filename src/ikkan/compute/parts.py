@@ -71,6 +71,8 @@ def is_additive(metric: AnyMetric) -> bool:
         return False
     if kind == "velocity":
         return getattr(metric, "stat", None) == "mean"
+    if kind == "deal_amount" and getattr(metric, "stat", None) is not None:
+        return False  # a statistic of the amounts: measured per grain
     if kind in {"activity_count", "activity_rate"}:
         return getattr(metric, "count", None) == "events"
     return True

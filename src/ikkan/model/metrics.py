@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -160,6 +161,27 @@ class StageCountMetric(MetricBase):
         return (self.stage,)
 
 
+Stat = Annotated[str, AfterValidator(lambda v: check_stat(v))]
+"""median, mean, min, max or a percentile p1 … p99 (p50 is the median)."""
+
+STATS = ("median", "mean", "min", "max", "p90")
+
+
+def check_stat(value: str) -> str:
+    if value in ("median", "mean", "min", "max"):
+        return value
+    if value.startswith("p") and value[1:].isdigit() and 1 <= int(value[1:]) <= 99:
+        return value
+    raise ValueError(f"unknown stat '{value}'; use median, mean, min, max or p1 … p99 (e.g. p90)")
+
+
+def percentile_of(stat: str) -> float | None:
+    """0.9 for 'p90', 0.5 for 'median'; None for mean, min and max."""
+    if stat == "median":
+        return 0.5
+    return int(stat[1:]) / 100 if stat.startswith("p") else None
+
+
 class _StagePair(MetricBase):
     from_stage: str = Field(alias="from")
     to_stage: str = Field(alias="to")
@@ -200,11 +222,19 @@ class ConversionMetric(_StagePair):
 
 
 class VelocityMetric(_StagePair):
-    """Days from entering ``from`` to entering ``to``, for leads entering ``to`` in the
-    period; ``stat`` median (default) or mean."""
+    """Days from entering ``from`` to entering ``to``, for the leads entering ``to`` in the
+    period that have both entries; ``stat`` median (default), mean, min, max or a
+    percentile (``p90``).
+
+    ``days: elapsed`` (default): the time between the two entries in days, fractions
+    included (36 hours = 1.5). ``days: calendar``: whole calendar days between the two
+    entry dates (Monday 23:00 → Tuesday 01:00 = 1). A lead whose ``to`` entry is dated
+    before its ``from`` entry (only ``mode: strict`` can see one) is left out; ``ikkan
+    quality`` reports those leads (``stage_order``)."""
 
     type: Literal["velocity"]
-    stat: Literal["median", "mean"] = "median"
+    stat: Stat = "median"
+    days: Literal["elapsed", "calendar"] = "elapsed"
 
 
 class _DealMetric(MetricBase):
@@ -218,10 +248,19 @@ class _DealMetric(MetricBase):
 
 class DealAmountMetric(_DealMetric):
     """Sum of deal amounts (won deals by close date by default); ``average: true`` gives
-    the average deal size (deals without an amount are left out of both sum and count)."""
+    the average deal size (deals without an amount are left out of both sum and count);
+    ``stat: min | max | median | p90 …`` another statistic of the amounts (numerator the
+    total, denominator the number of deals with an amount)."""
 
     type: Literal["deal_amount"]
     average: bool = False
+    stat: Stat | None = None
+
+    @model_validator(mode="after")
+    def _one_statistic(self) -> DealAmountMetric:
+        if self.stat is not None and self.average:
+            raise ValueError("give 'average: true' or 'stat', not both (stat: mean is average)")
+        return self
 
 
 class DealCountMetric(_DealMetric):

@@ -135,8 +135,9 @@ def stage_order(session: Session, settings: QualitySettings) -> Finding | None:
         "warning",
         leads + len(deals),
         f"{leads} lead(s) and {len(deals)} deal(s) have dates out of order",
-        "check the stage date columns mapped for this source; a later stage dated before "
-        "an earlier one makes velocity negative and cohort conversion wrong",
+        "check the stage date columns mapped for this source; velocity leaves a lead whose "
+        "later stage is dated before an earlier one out (these are the leads it leaves out), "
+        "and cohort conversion counts it as converted at once",
         [jsonable(e) for e in examples[: settings.max_examples]],
     )
 
