@@ -72,6 +72,10 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"type": "deal_amount", "stat": "max"},
         {"grain": "quarter", "dimension": "channel"},
     ),
+    "open_pipeline_amount_month_channel": (
+        {"type": "open_pipeline", "measure": "amount"},
+        {"grain": "month", "dimension": "channel"},
+    ),
     "spend_day_campaign": ({"type": "spend"}, {"grain": "day", "dimension": "campaign"}),
     "cost_per_stage_month_channel": (
         {"type": "cost_per", "per": "stage", "stage": "mql"},

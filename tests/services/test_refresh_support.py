@@ -42,6 +42,7 @@ nodes:
     metric: {type: conversion, from: lead, to: opportunity, basis: cohort, window_days: 30}
   days_to_opp: {kind: KPI, unit: days, metric: {type: velocity, from: lead, to: opportunity}}
   cpl: {kind: KPI, unit: JPY, metric: {type: cost_per, per: lead}}
+  open_deals: {kind: KPI, unit: count, metric: {type: open_pipeline}}
   nps: {kind: KPI, unit: score, metric: {type: manual}}
 """
 

@@ -16,7 +16,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ikkan.compute.buckets import day_literal, period_end, period_key
-from ikkan.compute.deal_metrics import compile_deal_amount, compile_deal_count, compile_retention
+from ikkan.compute.deal_metrics import (
+    compile_deal_amount,
+    compile_deal_count,
+    compile_open_pipeline,
+    compile_retention,
+)
 from ikkan.compute.funnel_metrics import compile_conversion, compile_stage_count, compile_velocity
 from ikkan.compute.manual import compile_manual
 from ikkan.compute.scope import CompileContext, MetricCompileError, Span
@@ -52,6 +57,7 @@ _COMPILERS: dict[str, Callable[[Any, CompileContext], ir.Table]] = {
     "deal_amount": compile_deal_amount,
     "deal_count": compile_deal_count,
     "retention": compile_retention,
+    "open_pipeline": compile_open_pipeline,
     "spend": compile_spend,
     "cost_per": compile_cost_per,
     "romi": compile_romi,

@@ -67,7 +67,7 @@ PARTS_VERSION = 1
 def is_additive(metric: AnyMetric) -> bool:
     """Whether ``metric`` is a function of day sums (and so can be rolled up)."""
     kind = metric.type
-    if kind == "manual":
+    if kind in {"manual", "open_pipeline"}:  # entered per period / a snapshot
         return False
     if kind == "velocity":
         return getattr(metric, "stat", None) == "mean"

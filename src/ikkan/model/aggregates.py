@@ -29,6 +29,8 @@ def infer_aggregates(
         unit = units.get(node_id)
         if ns.aggregate is not None:
             degree[node_id] = 1 if ns.aggregate is Aggregate.SUM else 0
+        elif ns.metric is not None and ns.metric.type == "open_pipeline":
+            degree[node_id] = 0  # a snapshot is a level: months do not add up
         elif unit is not None and unit.kind in (
             UnitKind.RATIO,
             UnitKind.SCORE,

@@ -263,6 +263,24 @@ class DealAmountMetric(_DealMetric):
         return self
 
 
+class OpenPipelineMetric(MetricBase):
+    """Deals open at the end of each period (a snapshot, as every SFA pipeline report has):
+    ``measure: count`` or ``amount`` (Σ amount, deals without one count 0). Split by
+    ``stage`` (``status --by stage``) it is the open pipeline by stage.
+
+    A deal is open at the end of day S when it was created by S — or has no created date
+    and S is ``as_of`` (today's snapshot counts every open deal, dated or not) — and was
+    not won or lost by S (a deal closed later was open then). A running period's snapshot
+    is ``as_of``. The stage is the deal's current stage (exports carry no history). Not
+    additive: months do not add up to a quarter; it is measured per grain."""
+
+    type: Literal["open_pipeline"]
+    measure: Literal["count", "amount"] = "count"
+    deal_type: tuple[DealType, ...] | None = None
+
+    _normalise_deal_type = field_validator("deal_type", mode="before")(_deal_types)
+
+
 class DealCountMetric(_DealMetric):
     """Number of deals (won deals by close date by default)."""
 
@@ -383,6 +401,7 @@ AnyMetric = Union[  # noqa: UP007 - a discriminated union reads better spelled o
     VelocityMetric,
     DealAmountMetric,
     DealCountMetric,
+    OpenPipelineMetric,
     SpendMetric,
     CostPerMetric,
     RomiMetric,
@@ -402,6 +421,7 @@ METRIC_TYPES: tuple[str, ...] = (
     "velocity",
     "deal_amount",
     "deal_count",
+    "open_pipeline",
     "spend",
     "cost_per",
     "romi",

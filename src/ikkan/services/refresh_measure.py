@@ -173,7 +173,10 @@ def _per_grain(
     branches: list[str] = []
     params: list[Any] = []
     for grain in run.grains:
-        bound, bound_key = tables_for(funnel, run.floors, grain)
+        # a snapshot reads every deal (one created long ago may still be open): never
+        # the narrowed views; the periods kept are still those from the touched day on
+        whole = metric.type == "open_pipeline"
+        bound, bound_key = tables_for(funnel, {} if whole else run.floors, grain)
         for dimension in [None, *run.dimensions]:
             compiled = run.cache.get(
                 metric,

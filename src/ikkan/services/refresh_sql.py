@@ -42,7 +42,10 @@ class CompiledSql:
 
 
 def metric_reads_as_of(metric: AnyMetric) -> bool:
-    """Whether the metric's SQL depends on ``as_of`` (only cohort conversions do)."""
+    """Whether the metric's SQL depends on ``as_of`` (cohort conversions; open-pipeline
+    snapshots, whose running period is as of that day)."""
+    if metric.type == "open_pipeline":
+        return True
     return metric.type == "conversion" and getattr(metric, "basis", None) == "cohort"
 
 
