@@ -332,7 +332,12 @@ def mapping_problems(mapping: GenericMapping) -> list[Problem]:
         elif "source_id" in mapping.columns:
             problems.append((("identity",), "source_id is mapped; drop 'identity' or the column"))
     filled = mapping.filled_columns()
-    if "source_id" in writable_columns(table) and "source_id" not in filled:
+    id_required = (
+        not TABLES_BY_NAME[table].column("source_id").nullable
+        if ("source_id" in TABLES_BY_NAME[table].column_names)
+        else False
+    )
+    if id_required and "source_id" not in filled:
         problems.append(
             (
                 ("columns",),

@@ -213,7 +213,7 @@ class _Rows:
         mapping = self.mapping
         mapped, bad = self._value_mapped(state, conv)
         keep = [i for i in range(conv.size) if i not in bad]
-        if "source_id" in self.names:
+        if "source_id" in mapping.columns or mapping.identity is not None:
             ids = conv.get("source_id")
             for i in list(keep):
                 if ids[i] is None:
