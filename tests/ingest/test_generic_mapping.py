@@ -16,7 +16,8 @@ from ikkan.errors import SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.sources.generic import GenericReader
 
-PIPELINE = """opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value
+PIPELINE = """\
+opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value
 O1,Moses Frase,GTX Plus,Acme,Won,2017-10-20,2017-11-02,1054
 O2,Darcel Schlecht,MG Special,Betasoft,Won,2017-10-25,2017-11-03,55
 O3,Moses Frase,GTX Pro,Acme,Lost,2017-10-25,2017-12-01,0
