@@ -41,7 +41,7 @@ def source_issues(spec: ProjectSpec, root: Path, source_map: SourceMap) -> list[
                 error(
                     "mapping",
                     f"source '{name}': {message}",
-                    source_map.source(name, *base[2:], *path),
+                    source_map.source(name, *base[2:], *path, key=True),
                     hint=hint,
                 )
             )
