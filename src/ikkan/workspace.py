@@ -286,6 +286,9 @@ def _explain(
         else None,
         "grain": grain,
     }
+    from ikkan.ingest.mapping.notes import default_date_notes
+
+    out["row_dates"] = default_date_notes(ws.spec, node.metric)
     if node.metric is not None:
         from ikkan.compute import compile_metric, to_sql
 
