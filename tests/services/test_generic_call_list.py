@@ -68,7 +68,7 @@ def test_call_list_without_id_or_date(workspace: Workspace) -> None:
     (note,) = [w for w in first[0].warnings if "dated" in w]
     assert (
         "4 row(s) have no occurred_at" in note
-        and "2024-05-07 (the date in the file's name)" in note
+        and "2024-05-07 (the date in the file's name; default_date)" in note
     )
     again = workspace.ingest(force=True)
     assert [(o.report.inserted, o.report.unchanged) for o in again] == [(0, 4), (0, 1)]

@@ -72,7 +72,7 @@ def _stage_problems(mapping: GenericMapping, stages: Sequence[str]) -> list[Foun
                 )
             )
     for raw, value in mapping.value_maps.get("lifecycle_stage", {}).items():
-        if str(value) not in stages:
+        if value is not None and str(value) not in stages:
             out.append(
                 (
                     ("value_maps", "lifecycle_stage", raw),

@@ -16,7 +16,7 @@ from ikkan.errors import Location, SourceError
 from ikkan.ingest.mapping.spec import DefaultDate
 
 DESCRIPTIONS = {
-    "constant": "the date set in the mapping",
+    "constant": "the date given in the mapping",
     "file_name": "the date in the file's name",
     "file_modified": "the day the file was last modified",
     "import_date": "the day of the import",
@@ -51,4 +51,4 @@ def resolve_default_date(rule: DefaultDate, path: Path, timezone: str) -> date:
 
 
 def describe(rule: DefaultDate, day: date) -> str:
-    return f"{day.isoformat()} ({DESCRIPTIONS[rule.source]})"
+    return f"{day.isoformat()} ({DESCRIPTIONS[rule.source]}; default_date)"

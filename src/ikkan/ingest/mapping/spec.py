@@ -90,8 +90,10 @@ class Model(BaseModel):
 
 
 class StageRule(Model):
-    """When a row's lead entered a funnel stage: a date column, or a condition on a column
-    (the date is then ``column`` if given, else the row's date)."""
+    """When a row's lead entered a funnel stage: the date in ``column`` (rows with a date),
+    or, with ``when_column``, rows whose value is one of ``when_in``; without ``column`` the
+    date is the row's date (its created_at / occurred_at, default_date included), and
+    without either every row entered the stage at the row's date."""
 
     stage: str = Field(description="a stage id of the project's funnel.stages")
     column: str | None = Field(None, description="source column holding the entry date")
@@ -104,8 +106,6 @@ class StageRule(Model):
 
     @model_validator(mode="after")
     def _check(self) -> StageRule:
-        if self.column is None and self.when_column is None:
-            raise ValueError(f"stage {self.stage!r}: give 'column' (a date) or 'when_column'")
         if (self.when_column is None) != (not self.when_in):
             raise ValueError(f"stage {self.stage!r}: 'when_column' and 'when_in' go together")
         return self
@@ -210,9 +210,9 @@ class GenericMapping(Model):
     )
     constants: dict[str, ScalarValue | date] = Field(default_factory=dict)
     date_formats: list[str] = Field(default_factory=list, description="strptime, tried first")
-    value_maps: dict[str, dict[str, ScalarValue]] = Field(
+    value_maps: dict[str, dict[str, ScalarValue | None]] = Field(
         default_factory=dict,
-        description="canonical column -> {source value: value}; '*' matches any other value",
+        description="canonical column -> {source value: value or null}; '*': any other value",
     )
     stages: list[StageRule] = Field(default_factory=list)
     lead_id_column: str | None = Field(

@@ -335,7 +335,9 @@ class _Rows:
         numbers: list[Any],
         columns: dict[str, list[Any]],
     ) -> None:
-        row_dates = columns.get(ROW_DATE.get(self.table.name, ""), [None] * len(keep))
+        date_column = ROW_DATE.get(self.table.name, "")
+        row_dates = columns.get(date_column, [None] * len(keep))
+        date_label = self.mapping.columns.get(date_column) or "default_date"
         for index, rule in enumerate(self.mapping.stages):
             if rule.column is not None:
                 values = pick(conv.get(f"stage:{index}"), keep)
@@ -358,7 +360,7 @@ class _Rows:
                     "lead_key": [lead_keys[j] for j in hits],
                     "stage": [rule.stage] * len(hits),
                     "entered_at": entered,
-                    "source": [rule.column or rule.when_column] * len(hits),
+                    "source": [rule.column or rule.when_column or date_label] * len(hits),
                 },
                 [numbers[j] for j in hits],
             )
@@ -372,7 +374,6 @@ class _Rows:
             out.append(
                 f"{self.defaulted} row(s) have no {name} in the file and are dated "
                 + describe(rule, self.default_day)
-                + " (default_date of the mapping)"
             )
         return [m for m in out if m]
 
