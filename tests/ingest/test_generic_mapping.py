@@ -366,3 +366,26 @@ def test_a_lookup_key_listed_twice_with_different_values_is_an_error(pipeline: P
     with pytest.raises(SourceError, match="listed twice") as info:
         _read(pipeline, mapping)
     assert "rows 4 and 5" in str(info.value) and "sales_teams.csv:5" in str(info.value)
+
+
+def test_stage_warnings_of_other_readers_name_a_key_that_exists() -> None:
+    from ikkan.ingest.sources.stages import StageMapper
+    from ikkan.model.spec import SourceSpec
+
+    mapper = StageMapper(ReaderContext(stages=("lead", "engaged"), options={}))
+    assert mapper("Engaged") == "engaged" and mapper("Nurturing") is None
+    (warning,) = mapper.warnings()
+    assert "sources.<name>.options.stage_map in ikkan.yml" in warning
+    SourceSpec.model_validate({"reader": "hubspot", "path": "x", "options": {"stage_map": {}}})
+    mapped = StageMapper(
+        ReaderContext(stages=("lead", "engaged"), options={"stage_map": {"Nurturing": "engaged"}})
+    )
+    assert mapped("nurturing") == "engaged" and mapped.warnings() == []
+
+
+def test_mapping_keys_directly_under_options_work_with_the_service_context(
+    pipeline: Path,
+) -> None:
+    options = {**DEALS, "fiscal_year_start": 4}
+    result = GenericReader().read(pipeline, ReaderContext(options=options))
+    assert result.tables["deals"].num_rows == 7

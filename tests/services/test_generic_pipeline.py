@@ -205,3 +205,26 @@ def test_ingest_with_a_wrong_mapping_lists_the_problems_instead_of_crashing(
 
 def test_the_source_sample_is_valid_yaml() -> None:
     assert yaml.safe_load(DEALS_SOURCE)["pipeline"]["options"]["mapping"]["table"] == "deals"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("stage: deal_stage", "account_key: account"),  # a reserved column
+        ("source_id: opportunity_id", "name: opportunity_id"),  # no id
+        ("deal_type: new}", "deal_type: new, closed_at: yesterday}"),  # a text date constant
+        ("engage_date", "engagement_date"),  # a column the file does not have
+    ],
+)
+def test_the_cli_shows_located_mapping_problems_never_an_internal_error(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    from tests.cli.test_cli_plan import ikkan
+
+    root = _write(tmp_path, DEALS_SOURCE.replace(old, new, 1))
+    for command in ("validate", "ingest"):
+        result = ikkan(command, cwd=root, check=False)
+        text = result.stdout + result.stderr
+        assert result.returncode == 1, text
+        assert "Internal error" not in text and "Traceback" not in text
+        assert "ikkan.yml:" in text and "source 'pipeline'" in text, text

@@ -46,7 +46,8 @@ __all__ = ["GenericMapping", "GenericReader", "StageRule", "mapping_from"]
 
 def mapping_from(options: Mapping[str, Any], path: Path | None = None) -> GenericMapping:
     """The mapping in ``options``; a SourceError listing every problem when it is wrong."""
-    data = options.get("mapping", options)
+    context_keys = ("fiscal_year_start",)  # added by the ingest service, not the user's
+    data = options.get("mapping") or {k: v for k, v in options.items() if k not in context_keys}
     try:
         return GenericMapping.model_validate(data)
     except ValidationError as exc:
