@@ -409,6 +409,8 @@ def print_explanation(explanation: dict[str, Any], lang: str) -> None:
             console.print(f"  {key}: {explanation[key]}")
     if explanation.get("inputs"):
         console.print("  inputs: " + ", ".join(explanation["inputs"]))
+    for note in explanation.get("row_dates") or []:
+        console.print("  dates: " + note, markup=False, highlight=False)
     if explanation.get("sql"):
         as_of = f", as of {explanation['as_of']}" if explanation.get("as_of") else ""
         console.print(
