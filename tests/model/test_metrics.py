@@ -75,7 +75,7 @@ def test_filters_take_a_value_or_a_list():
         ({"type": "cost_per", "per": "lead", "deal_type": "new"}, "only to per: won"),
         ({"type": "activity_count", "activity": "webinar"}, "webinar_attendance"),
         ({"type": "manual", "filters": {"a": "b"}}, "Extra inputs"),
-        ({"type": "velocity", "from": "a", "to": "b", "stat": "p90"}, "median"),
+        ({"type": "velocity", "from": "a", "to": "b", "stat": "p100"}, "unknown stat"),
     ],
 )
 def test_refusals(data, message):
