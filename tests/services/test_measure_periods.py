@@ -111,3 +111,16 @@ def test_explain_a_range(engine: str, tmp_path: Path) -> None:
         assert explanation["latest"] == [{"period": "ALL", "value": 234}]
         sql = explanation["sql"].replace(" ", "")
         assert "MAKE_DATE(2026,4,1)" in sql and "MAKE_DATE(2026,6,20)" in sql
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_range_by_a_column_some_nodes_lack(engine: str, tmp_path: Path) -> None:
+    with small_workspace(engine, tmp_path) as ws:
+        report = ws.status(period="ALL", by="deal_type")  # a deals column, not a leads one
+        assert report.by is not None
+        assert report.by.values["won"] == {"new": 93}
+        assert {line.split(":")[0] for line in report.by.skipped} == {"leads", "win_rate"}
+        data = status_to_json(ws.tree, report)
+        assert len(data["by"]["not_split"]) == 2
+        with pytest.raises(UserError, match="not a column"):
+            ws.status(period="ALL", by="no_such_column")

@@ -43,6 +43,7 @@ TEXT = {
         "share": "share",
         "ranked": " ({n} values, ranked by {node})",
         "period": "Period",
+        "not_split": "not split by {dimension}",
         "unexplained": "{node} is measured as {measured}; its inputs give {tree}: the "
         "difference is not explained by the tree (a measured node is not its formula)",
     },
@@ -70,6 +71,7 @@ TEXT = {
         "share": "構成比",
         "ranked": "（{n}件、{node}の順）",
         "period": "期間",
+        "not_split": "{dimension}別に分けられないノード",
         "unexplained": "{node} の実測は {measured}、入力からの計算値は {tree}: "
         "この差はツリーで説明できない差です（実測ノードが計算式と一致しません）",
     },
@@ -333,6 +335,8 @@ def _print_by(tree: KpiTree, report: StatusReport, lang: str, top: int = 10) -> 
         for row_number, (row_label, _, _) in enumerate(rows):
             table.add_row(row_label, *[columns[i][1][row_number] for i in group])
         console.print(table)
+    for line in by.skipped:
+        console.print(Text(f"{t['not_split'].format(dimension=by.dimension)}: {line}", style="dim"))
 
 
 def print_series(

@@ -100,6 +100,7 @@ def status_to_json(tree: KpiTree | None, report: StatusReport) -> dict[str, Any]
             "dimension": report.by.dimension,
             "values": report.by.values,
             "rows": _by_rows(tree, report),
+            "not_split": report.by.skipped,
         },
     }
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ikkan.compute import Span, compile_metric, to_sql
+from ikkan.compute import MetricCompileError, Span, compile_metric, to_sql
 from ikkan.model.periods import Grain, Period
 from ikkan.model.tree import KpiTree
 from ikkan.services.refresh_derive import ValueBook, as_kpi_rows, derive
@@ -43,9 +43,12 @@ def measure_ranges(
     *,
     as_of: date,
     dimension: str = "",
+    skipped: list[str] | None = None,
 ) -> dict[RowKey, dict[str, Any]]:
     """kpi_values-shaped rows of every node for each range in ``periods``, by (node,
-    period key, dimension value); a node without data in a range has no row."""
+    period key, dimension value); a node without data in a range has no row. A node whose
+    metric cannot be split by ``dimension`` has no rows either, and ``skipped`` gets
+    "node: why" (as refresh reports it); without a dimension that is an error."""
     spec = tree.spec
     stages = tuple(s.id for s in spec.funnel.stages)
     stamp = datetime.now().replace(microsecond=0)
@@ -59,16 +62,23 @@ def measure_ranges(
             metric = tree.nodes[node_id].metric
             if metric is None or metric.type == "manual":
                 continue
-            expr = compile_metric(
-                metric,
-                grain=Grain.RANGE,
-                dimension=dimension or None,
-                stages=stages,
-                fiscal_year_start=spec.company.fiscal_year_start,
-                as_of=as_of,
-                node_id=node_id,
-                span=span,
-            )
+            try:
+                expr = compile_metric(
+                    metric,
+                    grain=Grain.RANGE,
+                    dimension=dimension or None,
+                    stages=stages,
+                    fiscal_year_start=spec.company.fiscal_year_start,
+                    as_of=as_of,
+                    node_id=node_id,
+                    span=span,
+                )
+            except MetricCompileError as exc:
+                if not dimension:
+                    raise
+                if skipped is not None and period is periods[0]:
+                    skipped.append(f"{node_id}: {exc.message}")
+                continue
             result = warehouse.query(to_sql(expr, warehouse.NAME))
             rows = as_kpi_rows(result, node_id, str(Grain.RANGE), dimension, stamp)
             book.add(node_id, rows)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from ikkan.errors import UserError
 from ikkan.model.formulas import BinOp, FormulaError, Ref
 from ikkan.model.periods import ALL_TIME, Grain, Period, year_ago
 from ikkan.model.periods import shift as shift_period
@@ -53,6 +54,7 @@ class DimensionValues:
     values: dict[str, dict[str, float | None]]  # node → dimension value → actual
     flags: dict[tuple[str, str], list[BenchmarkFlag]] = field(default_factory=dict)
     cells: dict[str, dict[str, Cell]] = field(default_factory=dict)  # with the counts
+    skipped: list[str] = field(default_factory=list)  # "node: why it cannot be split"
 
     def breakdown(self, tree: KpiTree, top: int | None = None) -> Breakdown:
         """The values ranked by the KGI (else the first node with values), the rest past
@@ -189,12 +191,16 @@ def period_values(
     periods: list[Period],
     as_of: date,
     dimension: str = "",
+    skipped: list[str] | None = None,
 ) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Rows of ``periods`` (all of one grain) by (node, period key, dimension value): read
-    from kpi_values for calendar grains, measured now for ranges (``range_values``)."""
+    from kpi_values for calendar grains, measured now for ranges (``range_values``, which
+    adds to ``skipped`` the nodes it cannot split by ``dimension``)."""
     unique = list({p.key: p for p in periods}.values())
     if unique and unique[0].grain is Grain.RANGE:
-        return measure_ranges(tree, warehouse, unique, as_of=as_of, dimension=dimension)
+        return measure_ranges(
+            tree, warehouse, unique, as_of=as_of, dimension=dimension, skipped=skipped
+        )
     keys = [p.key for p in unique]
     return read_values(warehouse, str(unique[0].grain), keys, dimension) if keys else {}
 
@@ -391,7 +397,13 @@ def _implied_leaves(
 def _by_dimension(
     tree: KpiTree, warehouse: SqlWarehouse, period: Period, dimension: str, as_of: date
 ) -> DimensionValues:
-    rows = period_values(tree, warehouse, [period], as_of, dimension)
+    skipped: list[str] = []
+    rows = period_values(tree, warehouse, [period], as_of, dimension, skipped)
+    measured = [n for n, node in tree.nodes.items() if node.metric and node.metric.type != "manual"]
+    if skipped and len(skipped) >= len(measured):
+        raise UserError(
+            f"no node can be split by '{dimension}'", hint=skipped[0].split(": ", 1)[-1]
+        )
     values: dict[str, dict[str, float | None]] = {}
     cells: dict[str, dict[str, Cell]] = {}
     flags: dict[tuple[str, str], list[BenchmarkFlag]] = {}
@@ -410,7 +422,7 @@ def _by_dimension(
         )
         if found:
             flags[(node_id, value_name)] = found
-    return DimensionValues(dimension, values, flags, cells)
+    return DimensionValues(dimension, values, flags, cells, skipped)
 
 
 def default_period(as_of: date, grain: Grain = Grain.MONTH) -> Period:
