@@ -74,3 +74,23 @@ def test_by_json_has_every_value_with_counts_and_shares(engine: str, tmp_path: P
         assert sum(r["won"]["share"] for r in rows.values()) == pytest.approx(1.0)
         node = next(n for n in data["nodes"] if n["id"] == "win_rate")
         assert (node["numerator"], node["denominator"]) == (30, 78)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_series_by_channel_is_never_cut(engine: str, tmp_path: Path) -> None:
+    from ikkan.cli.status_render import print_series
+
+    with small_workspace(engine, tmp_path) as ws:
+        series = ws.series("win_rate", by="channel")
+        whole = ws.series("win_rate")
+        saved = console.width
+        console.width = 50
+        try:
+            with console.capture() as captured:
+                print_series(ws.tree, series, whole, "en", top=3)
+        finally:
+            console.width = saved
+        lines = captured.get().splitlines()
+        assert all(len(line.rstrip()) <= 50 for line in lines) and "…" not in captured.get()
+        assert sum("(4 / 12)" in line for line in lines) == 3  # c12 in each month
+        assert sum("(30 / 78)" in line for line in lines) == 3  # the totals, every month

@@ -302,8 +302,23 @@ def _print_by(tree: KpiTree, report: StatusReport, lang: str, top: int = 10) -> 
         if node_id == view.ranking_node and view.shares.get(node_id):
             share = [_pct(view.share(node_id, name)) if name else "100.0%" for _, _, name in rows]
             columns.append((t["share"], list(share)))
-    label_width = max(cell_len(r[0].plain) for r in rows)
-    label_width = max(label_width, cell_len(by.dimension))
+    shown = len(view.rows) + len(view.folded)
+    title = (f"{t['by']} {by.dimension}" if lang == "en" else f"{by.dimension}{t['by']}") + (
+        t["ranked"].format(n=shown, node=tree.nodes[view.ranking_node].name(lang))
+        if view.ranking_node
+        else ""
+    )
+    _print_columns(title, by.dimension, [r[0] for r in rows], columns)
+    for line in by.skipped:
+        console.print(Text(f"{t['not_split'].format(dimension=by.dimension)}: {line}", style="dim"))
+
+
+def _print_columns(
+    title: str, first: str, labels: list[Text], columns: list[tuple[str, list[str | Text]]]
+) -> None:
+    """Rows ``labels`` with ``columns`` (header, cells): as many tables as the terminal
+    needs, each repeating the label column, so no cell is ever cut."""
+    label_width = max([cell_len(first), *(cell_len(label.plain) for label in labels)])
     widths = [max([cell_len(h), *(cell_len(_plain(c)) for c in cs)]) for h, cs in columns]
     groups: list[list[int]] = [[]]
     used = label_width
@@ -313,12 +328,6 @@ def _print_by(tree: KpiTree, report: StatusReport, lang: str, top: int = 10) -> 
             used = label_width
         groups[-1].append(index)
         used += width + 2
-    shown = len(view.rows) + len(view.folded)
-    title = (f"{t['by']} {by.dimension}" if lang == "en" else f"{by.dimension}{t['by']}") + (
-        t["ranked"].format(n=shown, node=tree.nodes[view.ranking_node].name(lang))
-        if view.ranking_node
-        else ""
-    )
     for number, group in enumerate(groups):
         table = Table(
             title=title if number == 0 else None,
@@ -327,46 +336,46 @@ def _print_by(tree: KpiTree, report: StatusReport, lang: str, top: int = 10) -> 
             header_style="bold",
             pad_edge=False,
         )
-        table.add_column(by.dimension, no_wrap=True, min_width=label_width)
+        table.add_column(first, no_wrap=True, min_width=label_width)
         for index in group:
             table.add_column(
                 columns[index][0], justify="right", no_wrap=True, min_width=widths[index]
             )
-        for row_number, (row_label, _, _) in enumerate(rows):
-            table.add_row(row_label, *[columns[i][1][row_number] for i in group])
+        for row_number, label in enumerate(labels):
+            table.add_row(label, *[columns[i][1][row_number] for i in group])
         console.print(table)
-    for line in by.skipped:
-        console.print(Text(f"{t['not_split'].format(dimension=by.dimension)}: {line}", style="dim"))
 
 
 def print_series(
     tree: KpiTree, series: Series, whole: Series | None, lang: str, *, top: int = 5
 ) -> None:
     """A node period by period; with a dimension, the ``top`` values over the whole series
-    as columns, the rest folded into "others" per period, and the total."""
+    as columns, the rest folded into "others" per period, and the total (no cell cut)."""
     from ikkan.monitor.breakdown import Cell, NodeRule, fold
 
     t = TEXT[lang]
     node = tree.nodes[series.node]
-    grain = series.grain
-    title = f"{node.name(lang)} — {grain}" + (
-        f", {t['by']} {series.dimension}" if series.dimension else ""
-    )
-    table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
-    table.add_column(t["period"], no_wrap=True)
+    title = f"{node.name(lang)} — {series.grain}"
+    if series.dimension:
+        title += f", {t['by']} {series.dimension}"
+    periods = series.periods()
+    labels = []
+    maturing = {p.period for p in series.points if p.maturing}
+    for period in periods:
+        label = Text(period)
+        if period in maturing:
+            label.append(f" ({t['maturing']})", style="dim")
+        labels.append(label)
     if not series.dimension:
-        table.add_column(node.name(lang), justify="right", no_wrap=True)
-        for p in series.points:
-            label = Text(p.period)
-            if p.maturing:
-                label.append(f" ({t['maturing']})", style="dim")
-            table.add_row(label, _rate_cell(node, Cell(p.value, p.numerator, p.denominator), lang))
-        console.print(table)
+        cells: list[str | Text] = [
+            _rate_cell(node, Cell(p.value, p.numerator, p.denominator), lang) for p in series.points
+        ]
+        _print_columns(title, t["period"], labels, [(node.name(lang), cells)])
         return
-    cells: dict[str, dict[str, Cell]] = {}
+    table: dict[str, dict[str, Cell]] = {}
     weight: dict[str, float] = {}
     for p in series.points:
-        cells.setdefault(p.period, {})[p.dimension_value] = Cell(
+        table.setdefault(p.period, {})[p.dimension_value] = Cell(
             p.value, p.numerator, p.denominator
         )
         measure = p.denominator if p.denominator is not None else (p.value or 0.0)
@@ -376,24 +385,24 @@ def print_series(
     if len(rest) == 1:
         keep, rest = ranked, []
     rule = {series.node: NodeRule(additive=node.aggregate is Aggregate.SUM)}
-    for name in keep:
-        table.add_column(name, justify="right", no_wrap=True)
+    columns: list[tuple[str, list[str | Text]]] = [
+        (name, [_rate_cell(node, table[p].get(name, Cell(None)), lang) for p in periods])
+        for name in keep
+    ]
     if rest:
-        table.add_column(t["others"].format(n=len(rest)), justify="right", no_wrap=True)
+        folded = [fold(rest, {series.node: table[p]}, rule, [series.node]) for p in periods]
+        columns.append(
+            (
+                t["others"].format(n=len(rest)),
+                [_rate_cell(node, f[series.node], lang) for f in folded],
+            )
+        )
     if whole is not None:
-        table.add_column(t["total"], justify="right", no_wrap=True)
-    totals = {
-        p.period: Cell(p.value, p.numerator, p.denominator) for p in (whole.points if whole else [])
-    }
-    for period in series.periods():
-        row = [_rate_cell(node, cells[period].get(n, Cell(None)), lang) for n in keep]
-        if rest:
-            folded = fold(rest, {series.node: cells[period]}, rule, [series.node])
-            row.append(_rate_cell(node, folded[series.node], lang))
-        if whole is not None:
-            row.append(_rate_cell(node, totals.get(period, Cell(None)), lang))
-        table.add_row(period, *row)
-    console.print(table)
+        totals = {p.period: Cell(p.value, p.numerator, p.denominator) for p in whole.points}
+        columns.append(
+            (t["total"], [_rate_cell(node, totals.get(p, Cell(None)), lang) for p in periods])
+        )
+    _print_columns(title, t["period"], labels, columns)
 
 
 def print_checklist(results: list[Any], lang: str) -> None:
