@@ -209,6 +209,8 @@ class Workspace:
             full=full,
             progress=progress,
             cache_dir=self.root / ".ikkan",
+            calendar=self.calendar(),
+            calendar_key=self.spec.calendar.model_dump_json(),
         )
 
     def status(

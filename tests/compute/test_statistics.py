@@ -3,6 +3,7 @@ amounts, calendar-day velocity; hand-computed on dataset.py (DuckDB and PostgreS
 
 from __future__ import annotations
 
+import ibis
 import pytest
 from pydantic import ValidationError
 
@@ -66,3 +67,39 @@ def test_statistics_are_validated_and_measured_per_grain() -> None:
     assert not is_additive(parse_metric({"type": "deal_amount", "stat": "mean"}))
     assert not is_additive(parse_metric({**VELOCITY, "stat": "p90"}))
     assert is_additive(parse_metric({**VELOCITY, "stat": "mean", "days": "calendar"}))
+
+
+def test_velocity_in_business_days(engine: Engine) -> None:
+    from datetime import date, timedelta
+
+    from ikkan.compute.business_days import BUSINESS_DAYS, rows
+    from ikkan.monitor.calendar import CalendarSettings
+
+    from .dataset import LEAD_STAGES
+
+    calendar = CalendarSettings().calendar()  # Japanese holidays, weekends, year end
+    for sql in (
+        f"CREATE TABLE IF NOT EXISTS {BUSINESS_DAYS.name} (day DATE, number BIGINT)",
+        f"DELETE FROM {BUSINESS_DAYS.name}",
+    ):
+        result = engine.con.raw_sql(sql)
+        if engine.dialect != "duckdb":
+            result.close()
+    numbers = rows(calendar, date(2026, 1, 1), date(2026, 12, 31))
+    engine.con.insert(BUSINESS_DAYS.name, ibis.memtable(numbers))
+    got = engine.measure({**VELOCITY, "days": "business", "stat": "max"}, grain="month")
+    # L1: mql Tue 03-10 → sql Wed 03-25: 11 weekdays after 03-10, less 03-20 (春分の日)
+    assert got[("2026-03", "")]["value"] == 10
+    first: dict[str, dict[str, date]] = {}
+    for s in LEAD_STAGES:
+        seen = first.setdefault(s["lead_key"], {})
+        day = s["entered_at"].date()
+        seen[s["stage"]] = min(seen.get(s["stage"], day), day)
+    expected: dict[str, list[int]] = {}
+    for stages in first.values():
+        if "mql" in stages and "sql" in stages and stages["sql"] >= stages["mql"]:
+            days = calendar.business_days(stages["mql"] + timedelta(days=1), stages["sql"])
+            expected.setdefault(stages["sql"].strftime("%Y-%m"), []).append(days)
+    assert {k[0]: (r["value"], r["denominator"]) for k, r in got.items()} == {
+        month: (max(v), len(v)) for month, v in expected.items()
+    }

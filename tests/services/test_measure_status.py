@@ -75,3 +75,31 @@ def test_velocity_leaves_out_what_quality_reports(engine: str, tmp_path: Path) -
         finding = next(f for f in ws.quality().findings if f.check == "stage_order")
         assert finding.count == 1 and "leaves a lead" in finding.hint
         assert any(e.get("lead_key") == "t:bad" for e in finding.examples)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_velocity_in_business_days_after_refresh(engine: str, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from .measure_support import rows
+
+    project = PROJECT + (
+        "  days_to_win: {kind: KPI, unit: days, metric: {type: velocity, from: lead, to: won,"
+        " days: business, stat: mean}}\n"
+        "calendar: {obon: true}\n"
+    )
+    with small_workspace(engine, tmp_path, project) as ws:
+        calendar = ws.calendar()
+        entries: dict[str, dict[str, object]] = {}
+        for s in rows()["lead_stages"]:
+            entries.setdefault(s["lead_key"], {})[s["stage"]] = s["entered_at"].date()
+        days = [
+            calendar.business_days(e["lead"] + timedelta(days=1), e["won"])  # type: ignore[operator]
+            for e in entries.values()
+            if "won" in e and e["won"].month == 5  # type: ignore[union-attr]
+        ]
+        node = ws.status(period="2026-05").nodes["days_to_win"]
+        assert node.denominator == len(days) == 30
+        assert node.actual == pytest.approx(sum(days) / len(days))
+        assert node.actual != 10  # ten calendar days are fewer business days
+        assert "ikkan_business_days" in ws.explain("days_to_win")["sql"]

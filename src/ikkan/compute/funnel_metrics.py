@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ikkan.compute.buckets import day_literal, period_end
+from ikkan.compute.business_days import BUSINESS_DAYS
 from ikkan.compute.funnel import lead_funnel, stage_column
 from ikkan.compute.measure import KEYS, bucket, measured, ratio, stack_sum
 from ikkan.compute.scope import CompileContext, scope
@@ -98,6 +99,15 @@ def compile_velocity(metric: VelocityMetric, ctx: CompileContext) -> ir.Table:
     funnel = lead_funnel([(metric.from_stage, metric.mode), (metric.to_stage, metric.mode)], ctx)
     leads = scope(funnel, "lead_stages", ctx, metric.filter_values())
     pairs = leads.filter(leads[a].notnull(), leads[b].notnull(), leads[b] >= leads[a])
+    if metric.days == "business":  # business days after A's date up to B's
+        numbers = ctx.tables[BUSINESS_DAYS.name]
+        at_a = numbers.select(_day_a=numbers.day, _number_a=numbers.number)
+        at_b = numbers.select(_day_b=numbers.day, _number_b=numbers.number)
+        pairs = pairs.join(at_a, pairs[a].date() == at_a._day_a)
+        pairs = pairs.join(at_b, pairs[b].date() == at_b._day_b)
+        rows = bucket(pairs, pairs[b], ctx)
+        rows = rows.mutate(days=(rows._number_b - rows._number_a).cast("float64"))
+        return summarise(rows, "days", metric.stat)
     if metric.days == "calendar":  # whole days between the two dates
         seconds = pairs[b].date().epoch_seconds() - pairs[a].date().epoch_seconds()
     else:

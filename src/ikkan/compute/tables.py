@@ -29,7 +29,10 @@ def ibis_schema(table: Table) -> dict[str, str]:
 
 
 def bind_tables() -> dict[str, ir.Table]:
-    """Every canonical table as an unbound Ibis table, by name."""
+    """Every canonical table as an unbound Ibis table, by name (and the business-day
+    numbers, ``compute.business_days``)."""
     import ibis
 
-    return {t.name: ibis.table(ibis_schema(t), name=t.name) for t in TABLES}
+    from ikkan.compute.business_days import BUSINESS_DAYS
+
+    return {t.name: ibis.table(ibis_schema(t), name=t.name) for t in (*TABLES, BUSINESS_DAYS)}

@@ -234,7 +234,7 @@ class VelocityMetric(_StagePair):
 
     type: Literal["velocity"]
     stat: Stat = "median"
-    days: Literal["elapsed", "calendar"] = "elapsed"
+    days: Literal["elapsed", "calendar", "business"] = "elapsed"
 
 
 class _DealMetric(MetricBase):

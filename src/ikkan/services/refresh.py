@@ -36,9 +36,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ikkan.compute import business_days
 from ikkan.compute.parts import PARTS_VERSION
 from ikkan.model.canonical import KPI_VALUES
 from ikkan.model.tree import KpiTree
+from ikkan.monitor.calendar import BusinessCalendar, CalendarSettings
 from ikkan.services import refresh_changes as changes
 from ikkan.services import refresh_funnel, refresh_measure, refresh_rollup, refresh_window
 from ikkan.services.refresh_derive import ValueBook, derive, kpi_schema
@@ -65,7 +67,9 @@ class RefreshReport:
     sql_compiled: int = 0  # cache misses (the rest came from the SQL cache)
 
 
-def tree_fingerprint(tree: KpiTree, grains: list[str], dimensions: list[str]) -> str:
+def tree_fingerprint(
+    tree: KpiTree, grains: list[str], dimensions: list[str], calendar_key: str = ""
+) -> str:
     parts = {
         node_id: [
             node.metric.model_dump(mode="json", by_alias=True) if node.metric else None,
@@ -81,6 +85,7 @@ def tree_fingerprint(tree: KpiTree, grains: list[str], dimensions: list[str]) ->
             [s.id for s in tree.spec.funnel.stages],
             tree.spec.company.fiscal_year_start,
             PARTS_VERSION,  # stored day parts of another version are rebuilt
+            *([calendar_key] if calendar_key else []),  # business days: the calendar
         ],
         sort_keys=True,
         default=str,
@@ -117,15 +122,25 @@ def refresh(
     progress: Progress | None = None,
     computed_at: datetime | None = None,
     cache_dir: Path | None = None,
+    calendar: BusinessCalendar | None = None,
+    calendar_key: str = "",
 ) -> RefreshReport:
     """Compute kpi_values; incremental unless ``full`` or the tree/grains/dimensions changed.
 
-    ``cache_dir`` keeps the compiled SQL between runs (default: the folder of a DuckDB
+    ``calendar`` (and ``calendar_key``, its settings as text) numbers the business days
+    when a metric counts them (default: the Japanese defaults). ``cache_dir`` keeps the
+    compiled SQL between runs (default: the folder of a DuckDB
     warehouse file, i.e. the project's ``.ikkan/``; none for a server warehouse).
     """
     started = time.perf_counter()
     report = RefreshReport()
-    fingerprint = tree_fingerprint(tree, grains, dimensions)
+    metrics = [n.metric for n in tree.nodes.values() if n.metric is not None]
+    counts_business_days = business_days.needed(list(metrics))
+    fingerprint = tree_fingerprint(
+        tree, grains, dimensions, calendar_key if counts_business_days else ""
+    )
+    if counts_business_days:  # the day numbers the business-day velocity joins
+        business_days.write(warehouse, calendar or CalendarSettings().calendar(), as_of)
     stamp = computed_at or datetime.now().replace(microsecond=0)
     cache = SqlCache(cache_dir if cache_dir is not None else _default_cache_dir(warehouse))
     # DuckDB: read-only, so readers in other processes go on; PostgreSQL: a transaction
