@@ -103,3 +103,26 @@ def test_velocity_in_business_days_after_refresh(engine: str, tmp_path: Path) ->
         assert node.actual == pytest.approx(sum(days) / len(days))
         assert node.actual != 10  # ten calendar days are fewer business days
         assert "ikkan_business_days" in ws.explain("days_to_win")["sql"]
+
+
+def test_business_days_before_any_refresh_say_so(tmp_path: Path) -> None:
+    from ikkan.errors import UserError
+    from ikkan.warehouse.testing import temporary_warehouse
+    from ikkan.workspace import Workspace
+
+    from .measure_support import NOW, rows
+    from .test_refresh_support import load
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "ikkan.yml").write_text(
+        PROJECT + "  days_to_win: {kind: KPI, unit: days, metric: {type: velocity, from: lead,"
+        " to: won, days: business}}\n",
+        encoding="utf-8",
+    )
+    with temporary_warehouse("duckdb", tmp_path) as wh:
+        ws = Workspace.open(folder, clock=NOW)
+        ws._warehouse = wh
+        load(wh, 1, **rows())
+        with pytest.raises(UserError, match="run 'ikkan refresh' first"):
+            ws.status(period="ALL")

@@ -12,7 +12,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from ikkan.compute import MetricCompileError, Span, compile_metric, to_sql
+from ikkan.compute import MetricCompileError, Span, business_days, compile_metric, to_sql
+from ikkan.errors import UserError
 from ikkan.model.periods import Grain, Period
 from ikkan.model.tree import KpiTree
 from ikkan.services.refresh_derive import ValueBook, as_kpi_rows, derive
@@ -51,6 +52,15 @@ def measure_ranges(
     "node: why" (as refresh reports it); without a dimension that is an error."""
     spec = tree.spec
     stages = tuple(s.id for s in spec.funnel.stages)
+    metrics = [n.metric for n in tree.nodes.values() if n.metric is not None]
+    if business_days.needed(list(metrics)):
+        with warehouse.reading() as session:
+            ready = session.table_exists(business_days.BUSINESS_DAYS.name)
+        if not ready:
+            raise UserError(
+                "velocity in business days reads the day numbers refresh writes",
+                hint="run 'ikkan refresh' first",
+            )
     stamp = datetime.now().replace(microsecond=0)
     book = ValueBook()
     tables: list[pa.Table] = []
