@@ -14,7 +14,7 @@ from ikkan.compute import MetricCompileError, compile_metric
 from ikkan.compute.parts import PARTS_COLUMNS, compile_parts, is_additive
 from ikkan.compute.rollup import rollup
 from ikkan.model.metrics import parse_metric
-from ikkan.model.periods import Grain
+from ikkan.model.periods import GRAIN_ORDER
 
 from .conftest import Engine
 from .dataset import STAGES
@@ -67,7 +67,7 @@ NOT_ADDITIVE = [
     {"type": "activity_rate", "numerator": "connect", "denominator": "call", "count": "leads"},
     {"type": "manual"},
 ]
-GRAINS = [g.value for g in Grain]
+GRAINS = [g.value for g in GRAIN_ORDER]
 DIMENSIONS = ["channel", "segment"]
 AS_OF = date(2026, 5, 20)  # cohorts of late April and May are still maturing
 

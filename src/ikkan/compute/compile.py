@@ -34,7 +34,7 @@ from ikkan.compute.traffic_metrics import (
 )
 from ikkan.errors import Location, valid_values
 from ikkan.model.metrics import AnyMetric
-from ikkan.model.periods import Grain
+from ikkan.model.periods import GRAIN_ORDER, Grain
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -91,7 +91,7 @@ def compile_metric(
         grain = Grain(grain)
     except ValueError:
         raise MetricCompileError(
-            f"unknown grain '{grain}'", location=location, hint=valid_values(Grain)
+            f"unknown grain '{grain}'", location=location, hint=valid_values(GRAIN_ORDER)
         ) from None
     if not 1 <= fiscal_year_start <= 12:
         raise MetricCompileError(
