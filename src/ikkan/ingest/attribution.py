@@ -104,9 +104,7 @@ class AttributionReport:
     cleared: int = 0  # deals whose earlier filled channel no longer has a lead behind it
 
 
-def attribute(
-    deals: Iterable[CandidateDeal], touches: dict[str, Touch]
-) -> list[DealAttribution]:
+def attribute(deals: Iterable[CandidateDeal], touches: dict[str, Touch]) -> list[DealAttribution]:
     """The deals whose channel / campaign must change, with their new values (pure)."""
     changes: list[DealAttribution] = []
     for deal in deals:
