@@ -183,3 +183,11 @@ def test_rule_export_value_wins_and_stale_fill_is_cleared() -> None:
     assert (changes["d2"].channel, changes["d2"].campaign) == ("email", "メルマガ")
     assert changes["d2"].attributes == {"x": 1, MARKER: "first_touch h:0"}
     assert changes["d4"].channel is None and MARKER not in changes["d4"].attributes
+
+
+def test_explain_states_the_rule_where_deals_are_split_by_channel(tmp_path: Path) -> None:
+    ws = Workspace.open(_project(tmp_path))
+    ws.ingest()
+    by_channel = ws.explain("revenue", by="channel")
+    assert any("first touch" in n or "ファーストタッチ" in n for n in by_channel["notes"])
+    assert ws.explain("revenue")["notes"] == []  # no split, nothing to say

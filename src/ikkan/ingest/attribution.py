@@ -187,3 +187,34 @@ def attribute_deals(warehouse: SqlWarehouse) -> AttributionReport:
         _write(session, changes, int(latest or 0))
     cleared = sum(c.channel is None for c in changes)
     return AttributionReport(filled=len(changes) - cleared, cleared=cleared)
+
+
+_DEAL_METRICS = frozenset({"deal_amount", "deal_count", "retention", "romi"})
+_ATTRIBUTED = frozenset({"channel", "campaign"})
+
+NOTE = {
+    "en": (
+        "Deals count under the channel / campaign their export gives them (e.g. Salesforce's "
+        "Lead Source); a deal without one takes its lead's first touch: the channel and "
+        "campaign of the earliest created lead record of the same person (e-mail), found "
+        "through the deal's associated contact. Deals with neither count under (none)."
+    ),
+    "ja": (
+        "取引はエクスポートにあるチャネル・キャンペーン（Salesforceのリードソースなど）で集計します。"
+        "ない取引は、関連付けられたコンタクトを通じてリードのファーストタッチ"
+        "（同じ人＝同じメールアドレスのうち最も早く作成されたリードのチャネルとキャンペーン）"
+        "を引き継ぎます。どちらもない取引は (none) に入ります。"
+    ),
+}
+
+
+def attribution_note(metric: Any, by: str | None, lang: str) -> str | None:
+    """The attribution rule, for ``explain``, when a node's deals are split or filtered by
+    channel or campaign; else None."""
+    reads_deals = metric.type in _DEAL_METRICS or (
+        metric.type == "cost_per" and getattr(metric, "per", None) == "won"
+    )
+    filters = set(getattr(metric, "filters", {}) or {})
+    if not reads_deals or not ({by} | filters) & _ATTRIBUTED:
+        return None
+    return NOTE["ja" if lang == "ja" else "en"]
