@@ -164,7 +164,7 @@ def simulate_traffic(
                 smooth = per_group[group] * weight / weight_sum
                 # campaigns (a webinar's invitation, an ad burst) bring visits and sign-ups
                 # together: sessions follow the day's conversions as well as the calendar
-                expected = (0.5 * smooth + 0.5 * key_events) / conversion_rate
+                expected = (0.25 * smooth + 0.75 * key_events) / conversion_rate
             else:
                 expected = baseline * weight
             sessions = max(key_events, round(expected * rng.uniform(0.85, 1.15)))

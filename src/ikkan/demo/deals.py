@@ -1,7 +1,7 @@
 """Simulate deals: one new-business deal per opportunity, then the existing business.
 
-New business: win rates come from the lead's channel (about 20%); sales cycles are 15–35
-business days for wins and 10–35 for losses; deals whose close would fall after the window
+New business: win rates come from the lead's channel (about 20%); sales cycles are 10–30
+business days for wins and 8–30 for losses; deals whose close would fall after the window
 stay open in a stage that matches their age. Deal sizes average about ¥4.0M (the template's
 assumption): SMB about ¥3M, エンタープライズ about ¥7.5M. A won new deal makes the lead a
 customer.
@@ -33,7 +33,7 @@ WON, LOST = 5, 6
 LICENCE_SHARE = 0.45  # of the first deal: the annual licence that renews
 RENEWAL_RATE = 0.95
 WIN_SCALE = 0.92  # the channels' win rates, scaled to a company-wide ~19%
-UPSELL_CHANCE, UPSELL_SIZE, UPSELL_WIN = 0.85, (0.15, 0.35), 0.65
+UPSELL_CHANCE, UPSELL_SIZE, UPSELL_WIN = 0.85, (0.18, 0.42), 0.65
 CROSS_SELL_CHANCE, CROSS_SELL_SIZE, CROSS_SELL_WIN = 0.75, (0.12, 0.30), 0.60
 LABELS = {
     "new": "新規導入",
@@ -80,7 +80,7 @@ class DealFactory:
             size = 1.1 if lead.company.employees < 300 else 0.9
             won = self.quota.hit(("won", lead.unit), channel.win_rate * size * WIN_SCALE)
             deal = self._deal(
-                lead.unit, lead, "new", amount, lead.opportunity, won, (15, 35), (10, 35)
+                lead.unit, lead, "new", amount, lead.opportunity, won, (10, 30), (8, 30)
             )
             deal.lead_source = lead.channel
             deals.append(deal)
