@@ -1,4 +1,5 @@
-"""Simulate what surrounds the leads: webinars, ad platform days, web traffic and NPS.
+"""Simulate what surrounds the leads: webinars, ad platform days, web traffic, the monthly
+NPS survey and the operating margin of each closed month.
 
 Everything is derived from the leads so the files agree with each other: an ad campaign's
 conversions on a day are the leads that campaign brought that day, GA4 key events are the
