@@ -167,9 +167,18 @@ def test_reimport_keeps_filled_values_and_follows_changed_leads(tmp_path: Path) 
         CONTACTS.replace('"Paid Search","検索_一般"', '"Other Campaigns","バナー"'),
         encoding="utf-8",
     )
+    ws.refresh(as_of=date(2026, 7, 31))
     ws.ingest()
     deal = _deals(ws)["hubspot:9001"]
     assert (deal["channel"], deal["campaign"]) == ("display", "バナー")
+    # an incremental refresh sees the moved deal (it carries the latest import id)
+    report = ws.refresh(as_of=date(2026, 7, 31))
+    assert report.incremental
+    by = ws.status(period="2026-07", by="channel").by
+    assert by is not None
+    revenue = {k: v for k, v in by.values["revenue"].items() if v}
+    assert "paid_search" not in revenue
+    assert revenue["display"] == 5_700_000  # 9001 3.0M + 9002 2.0M + G1 0.7M
 
 
 def test_rule_export_value_wins_and_stale_fill_is_cleared() -> None:
