@@ -228,3 +228,10 @@ def test_the_cli_shows_located_mapping_problems_never_an_internal_error(
         assert result.returncode == 1, text
         assert "Internal error" not in text and "Traceback" not in text
         assert "ikkan.yml:" in text and "source 'pipeline'" in text, text
+
+
+def test_validate_checks_value_map_values_against_the_column_type(tmp_path: Path) -> None:
+    found = _located(tmp_path, DEALS_SOURCE.replace("{Won: true, ", "{Won: maybe, ", 1))
+    (message,) = [m for m in found if "value_maps.is_won.Won" in m]
+    assert "expected yes/no" in message
+    assert found[message] == _line_of(tmp_path, "Won: maybe")

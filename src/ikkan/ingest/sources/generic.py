@@ -10,7 +10,7 @@ docs/data.md ("The generic reader").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -379,18 +379,9 @@ class _Rows:
         return [m for m in out if m]
 
 
-def _typed(value: object, parse: Any) -> Any:
-    """A mapped value as the column's type: typed map values are kept, text is parsed."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, str):
-        try:
-            return parse(value)
-        except ParseError:
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return (float(value), None) if parse.__name__ == "parse_amount" else value
-            raise
-    return parse(value)
+def _typed(value: object, parse: Callable[[object], Any]) -> Any:
+    """A mapped value as the column's type (typed map values pass through the parser)."""
+    return None if value is None else parse(value)
 
 
 def _missing_columns(path: Path, expected: list[str]) -> SourceError:
