@@ -48,6 +48,13 @@ def mapping_from(options: Mapping[str, Any], path: Path | None = None) -> Generi
     """The mapping in ``options``; a SourceError listing every problem when it is wrong."""
     context_keys = ("fiscal_year_start",)  # added by the ingest service, not the user's
     data = options.get("mapping") or {k: v for k, v in options.items() if k not in context_keys}
+    if not data:
+        raise SourceError(
+            "the generic reader needs a mapping of the file's columns",
+            location=Location(str(path)) if path else None,
+            hint="declare the file under sources: with reader: generic and options.mapping "
+            "(docs/data.md, 'The generic reader'), then run 'ikkan ingest <source name>'",
+        )
     try:
         return GenericMapping.model_validate(data)
     except ValidationError as exc:
