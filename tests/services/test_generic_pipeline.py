@@ -235,3 +235,19 @@ def test_validate_checks_value_map_values_against_the_column_type(tmp_path: Path
     (message,) = [m for m in found if "value_maps.is_won.Won" in m]
     assert "expected yes/no" in message
     assert found[message] == _line_of(tmp_path, "Won: maybe")
+
+
+def test_a_source_in_an_included_file_is_located_in_that_file(tmp_path: Path) -> None:
+    root = _write(tmp_path, "")
+    text = (root / "ikkan.yml").read_text(encoding="utf-8").replace("sources:\n", "")
+    (root / "ikkan.yml").write_text(text + "include: [more/sources.yml]\n", encoding="utf-8")
+    (root / "more").mkdir()
+    included = "sources:\n" + DEALS_SOURCE.replace("stage: deal_stage", "stagee: deal_stage", 1)
+    (root / "more" / "sources.yml").write_text(included, encoding="utf-8")
+    issues = [i for i in Workspace.open(root).validate() if "did you mean 'stage'" in i.message]
+    (issue,) = issues
+    assert issue.location is not None and issue.location.path.endswith("more/sources.yml")
+    lines = included.splitlines()
+    assert issue.location.line == next(
+        n for n, line in enumerate(lines, start=1) if "stagee:" in line
+    )

@@ -374,8 +374,7 @@ class _Rows:
             )
 
     def warnings(self) -> list[str]:
-        out = [self.channels.warning(), *self.stages.warnings()]
-        out += [loaded.warning() for loaded in self.lookups]
+        out: list[str | None] = []
         rule = self.mapping.default_date
         if rule is not None and self.default_day is not None and self.defaulted:
             name = self.mapping.default_date_column()
@@ -383,6 +382,8 @@ class _Rows:
                 f"{self.defaulted} row(s) have no {name} in the file and are dated "
                 + describe(rule, self.default_day)
             )
+        out += [self.channels.warning(), *self.stages.warnings()]
+        out += [loaded.warning() for loaded in self.lookups]
         return [m for m in out if m]
 
 
