@@ -143,9 +143,12 @@ def test_won_count_win_rate_and_lookup_breakdowns_match_the_csv(workspace: Works
     assert status.nodes["closed_deals"].actual == 5
     assert status.nodes["central_won"].actual == expected["region"]["Central"] == 2
     for dimension in ("manager", "region", "industry"):
-        by = workspace.status(period="FY2017", by=dimension, as_of=date(2017, 12, 31)).by
-        assert by is not None
-        got = {k: v for k, v in by.values["won_deals"].items() if v}
+        rows = workspace.warehouse().query(
+            "SELECT dimension_value, value FROM kpi_values WHERE node_id = 'won_deals' "
+            "AND grain = 'fiscal_year' AND period = 'FY2017' AND dimension = ?",
+            [dimension],
+        )
+        got = {r["dimension_value"]: r["value"] for r in rows.to_pylist() if r["value"]}
         assert got == dict(expected[dimension]), dimension
 
 
