@@ -2,8 +2,10 @@
 
 Counts per channel follow the channel shares; creation days follow the business calendar
 (webinar leads register before a webinar, trade-show leads are imported after the show);
-each stage is reached with the channel's rate after a lag in business days, and only if that
-date is not after the end of the window (recent cohorts are still maturing).
+each stage is reached with the channel's rate (drawn in creation order through ``Quota``, so
+monthly rates stay near it) after a lag in business days, and only if that date is not after
+the end of the window (recent cohorts are still maturing). Customers from before the window
+walked the funnel a year or two earlier; only their renewals fall inside it.
 """
 
 from __future__ import annotations
