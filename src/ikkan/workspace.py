@@ -382,6 +382,10 @@ def _explain(
         )
         out["sql"] = to_sql(expr, name)
         out["dialect"] = name
+        from ikkan.ingest.attribution import attribution_note
+
+        note = attribution_note(node.metric, by, lang)
+        out["notes"] = [note] if note else []
     if period is not None and span is not None:
         from ikkan.services.range_values import measure_ranges
 
