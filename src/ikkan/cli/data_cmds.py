@@ -46,6 +46,7 @@ def ingest(
 
     from ikkan.cli.data_render import print_ingest
     from ikkan.cli.render import console
+    from ikkan.cli.terminal import one_line
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
@@ -53,7 +54,7 @@ def ingest(
         TextColumn("[bold]ingest[/]"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -62,7 +63,12 @@ def ingest(
         task = bar.add_task("", total=None)
 
         def tick(name: str, rows: int, index: int, total: int) -> None:
-            bar.update(task, completed=index - 1, total=total, description=f"{name}: {rows:,} rows")
+            bar.update(
+                task,
+                completed=index - 1,
+                total=total,
+                description=one_line(f"{name}: {rows:,} rows"),
+            )
 
         outcomes = ws.ingest(list(paths or []), reader=reader, force=force, progress=tick)
     if as_json:
@@ -117,6 +123,7 @@ def rejects(
     from rich.table import Table
 
     from ikkan.cli.render import console
+    from ikkan.cli.terminal import one_line
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
@@ -132,10 +139,10 @@ def rejects(
         table.add_column(name, overflow="fold")
     for r in rows:
         table.add_row(
-            Path(r["file_path"]).name,
+            one_line(Path(r["file_path"]).name),
             str(r["row_number"]),
-            r["column_name"] or "",
-            r["raw_value"] or "",
-            r["reason"],
+            one_line(r["column_name"] or ""),
+            one_line(r["raw_value"] or ""),
+            one_line(r["reason"]),
         )
     console.print(table)

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ikkan.cli.render import console, print_error
+from ikkan.cli.terminal import clean, one_line
 
 HEAD = {
     "en": ("File", "Reader", "Read", "New", "Updated", "Same", "Rejected", "Status"),
@@ -66,13 +67,16 @@ def print_ingest(outcomes: list[Any], lang: str) -> None:
     console.print(table)
     for o in outcomes:
         if o.error is not None:
-            console.print(Text(f"{o.path}:", style="bold red"))
+            console.print(Text(f"{one_line(o.path)}:", style="bold red"))
             print_error(o.error)
         for warning in o.warnings[:5]:
-            console.print(Text(f"  {o.path.name}: {warning}", style="dim"))
+            console.print(Text(clean(f"  {o.path.name}: {warning}"), style="dim"))
         if len(o.warnings) > 5:
             console.print(
-                Text(f"  {o.path.name}: … {len(o.warnings) - 5} more warnings", style="dim")
+                Text(
+                    f"  {one_line(o.path.name)}: … {len(o.warnings) - 5} more warnings",
+                    style="dim",
+                )
             )
     if any(o.rejected for o in outcomes):
         console.print(
