@@ -89,29 +89,55 @@ def print_ingest(outcomes: list[Any], lang: str) -> None:
         )
 
 
+QUALITY_TEXT = {
+    "en": {
+        "none": "No data quality problems found.",
+        "header": "{n:,} finding(s): {error:,} error(s), {warning:,} warning(s), {info:,} info",
+        "more": "… and {n:,} more",
+    },
+    "ja": {
+        "none": "データ品質の問題は見つかりませんでした。",
+        "header": "指摘 {n:,} 件（エラー {error:,}・警告 {warning:,}・情報 {info:,}）",
+        "more": "… ほか {n:,} 件",
+    },
+}
+
+
 def print_quality(report: Any, lang: str) -> None:
+    """Every finding, each with its count, its examples (capped) and its check's hint."""
+    words = QUALITY_TEXT["ja" if lang == "ja" else "en"]
     if not report.findings:
-        console.print(
-            Text(
-                "No data quality problems found."
-                if lang != "ja"
-                else "データ品質の問題は見つかりませんでした。",
-                style="green",
-            )
-        )
+        console.print(Text(words["none"], style="green"))
         return
+    by_severity = report.summary()["by_severity"]
+    console.print(
+        Text(
+            words["header"].format(
+                n=len(report.findings),
+                error=by_severity.get("error", 0),
+                warning=by_severity.get("warning", 0),
+                info=by_severity.get("info", 0),
+            ),
+            style="bold",
+        )
+    )
     style = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-    for f in report.findings:
+    findings = report.findings
+    for index, f in enumerate(findings):
         console.print(
             Text.assemble(
                 (f"{f.severity} ", style.get(str(f.severity), "")),
                 (f"[{f.check}] ", "dim"),
-                f"{f.count:,} — {f.message}",
+                f"{f.count:,} — {one_line(f.message)}",
             )
         )
-        for example in f.examples[:3]:
+        for example in f.examples:
             console.print(
-                Text("    " + ", ".join(f"{k}={v}" for k, v in example.items()), style="dim")
+                Text("    " + one_line(", ".join(f"{k}={v}" for k, v in example.items())), "dim")
             )
-        if f.hint:
-            console.print(Text(f"  hint: {f.hint}", style="dim"))
+        if f.examples_total > len(f.examples):
+            more = words["more"].format(n=f.examples_total - len(f.examples))
+            console.print(Text(f"    {more}", style="dim"))
+        following = findings[index + 1] if index + 1 < len(findings) else None
+        if f.hint and (following is None or (following.check, following.hint) != (f.check, f.hint)):
+            console.print(Text(f"  hint: {clean(f.hint)}", style="dim"))
