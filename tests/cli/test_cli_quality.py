@@ -47,3 +47,14 @@ def test_quality_lists_every_finding_with_capped_examples(tmp_path: Path) -> Non
         assert f"value={value}" in text, value  # the sixth and seventh are not hidden
     assert text.count("value=abc") == 5 and f"… and {SAME_REASON - 5} more" in text
     assert text.count("hint: see `ikkan rejects`") == 1  # one hint per check
+
+
+def test_rejects_says_when_rows_are_cut(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    ikkan("ingest", cwd=project)
+    total = SAME_REASON + len(DISTINCT)
+    cut = ikkan("rejects", "--limit", "3", cwd=project).stdout
+    assert cut.count("nps.csv") == 3 and "Only the first 3 rows are shown" in cut
+    whole = ikkan("rejects", "--limit", str(total), cwd=project).stdout
+    assert whole.count("nps.csv") == total and "Only the first" not in whole
+    assert len(json.loads(ikkan("rejects", "--json", "--limit", "3", cwd=project).stdout)) == 3

@@ -127,7 +127,8 @@ def rejects(
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
-    rows = ws.rejected_rows(file=file, limit=limit)
+    rows = ws.rejected_rows(file=file, limit=limit + 1)  # one more: to say when rows are cut
+    more, rows = len(rows) > limit, rows[:limit]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
@@ -146,3 +147,14 @@ def rejects(
             one_line(r["reason"]),
         )
     console.print(table)
+    if more:
+        from rich.text import Text
+
+        console.print(
+            Text(
+                f"Only the first {limit:,} rows are shown; there are more (--limit N)."
+                if ws.lang != "ja"
+                else f"先頭の {limit:,} 行のみ表示しています。ほかにもあります（--limit N）。",
+                style="yellow",
+            )
+        )
