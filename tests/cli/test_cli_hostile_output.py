@@ -14,8 +14,10 @@ import re
 from pathlib import Path
 
 import pytest
+import typer.main
 from tests.cli.test_cli_plan import ikkan
 
+from ikkan.cli.main import app
 from ikkan.demo import generate_exports
 from ikkan.project.scaffold import template_text
 
@@ -84,6 +86,8 @@ def _assert_inert(args: tuple[str, ...], stdout: str, stderr: str) -> None:
 def test_every_command_shows_hostile_strings_literally(hostile: Path) -> None:
     runs: dict[tuple[str, ...], str] = {}
     commands: list[tuple[str, ...]] = [
+        ("init", "new [/bold] \x1b[2J project", "--lang", "en"),
+        ("schema",),
         ("validate",),
         ("lint",),
         ("plan",),
@@ -101,6 +105,8 @@ def test_every_command_shows_hostile_strings_literally(hostile: Path) -> None:
         ("rejects",),
         ("rejects", "--file", "salesforce"),
     ]
+    registered = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert registered == {args[0] for args in commands}  # a new command must be added here
     for args in commands:
         result = ikkan(*args, cwd=hostile, check=False)
         _assert_inert(args, result.stdout, result.stderr)
@@ -111,6 +117,7 @@ def test_every_command_shows_hostile_strings_literally(hostile: Path) -> None:
         assert "[/bold] [red]x[/red]" in runs[args].split("\n", 1)[0]  # the company name
     assert "click" in runs[("plan",)] and "evil.example" not in runs[("plan",)]
     assert "[/bold] [red]x[/red]" in runs[("explain", "revenue")]  # the definition
+    assert "new [/bold]  project" in runs[("init", "new [/bold] \x1b[2J project", "--lang", "en")]
     # the value column: markup as text, the hyperlink's escape sequences gone, its text kept
     # (the reason column quotes the value with repr(), escapes written out as text)
     assert "[/] [bold]link" in runs[("rejects",)]
