@@ -150,7 +150,9 @@ def _included_files(
     paths, ``..`` and anything that resolves outside the folder (a symlink) are refused.
     """
     inside = f"includes are paths or globs inside the project folder {root_dir}"
-    if not isinstance(pattern, str) or not pattern.strip():
+    if not isinstance(pattern, str):
+        return []  # the schema check reports it
+    if not pattern.strip():
         issues.append(error("include", "an include must be a path or a glob", where, inside))
         return []
     text = pattern.replace("\\", "/")
