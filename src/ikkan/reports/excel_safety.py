@@ -3,9 +3,11 @@
 Every export goes through here, XLSX and CSV alike:
 
 * ``safe_row`` / ``safe_cell`` guard values as they are written (``ws.append(safe_row(...))``);
-* ``save_workbook`` walks every cell of every sheet once more before saving, so a cell written
-  any other way is guarded too, and no cell is ever stored as a formula;
-* ``write_csv`` writes a CSV file whose every cell is guarded.
+* ``save_workbook`` / ``workbook_bytes`` walk every cell of every sheet once more before
+  saving, so a cell written any other way is guarded too, and no cell is stored as a formula;
+* ``write_csv`` / ``csv_bytes`` / ``write_csv_rows`` write CSV whose every cell is guarded.
+
+A module that writes CSV or XLSX imports this one (a test checks it).
 
 A text that a spreadsheet would run (``=HYPERLINK(…)``, ``+``, ``-``, ``@``, full-width forms,
 a leading tab or line break) gets a leading ``'``: shown, never run. Control characters that
@@ -15,10 +17,11 @@ XLSX cannot store are removed instead of failing the export.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 # what XLSX (XML 1.0) cannot hold: C0 controls but tab, line feed and carriage return
@@ -63,20 +66,35 @@ def guard_workbook(workbook: Any) -> int:
 
 def save_workbook(workbook: Any, path: Path) -> Path:
     """Save an openpyxl workbook after guarding every cell: the one way we write XLSX."""
-    guard_workbook(workbook)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    path.write_bytes(workbook_bytes(workbook))
     return path
 
 
-def write_csv(path: Path, rows: Iterable[Iterable[object]], *, encoding: str = "utf-8-sig") -> Path:
-    """Write a CSV file with every cell guarded: the one way we write CSV exports.
+def workbook_bytes(workbook: Any) -> bytes:
+    """The XLSX file of a workbook, every cell guarded first (for downloads)."""
+    guard_workbook(workbook)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
-    UTF-8 with a BOM by default, so Excel in Japan opens it without mojibake.
-    """
+
+def write_csv_rows(handle: IO[str], rows: Iterable[Iterable[object]]) -> None:
+    """CSV rows to an open text handle (opened with ``newline=""``), every cell guarded."""
+    writer = csv.writer(handle, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+
+
+def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
+    """A CSV file in UTF-8 with a BOM (Excel in Japan opens it without mojibake), guarded."""
+    buffer = io.StringIO()
+    write_csv_rows(buffer, rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_csv(path: Path, rows: Iterable[Iterable[object]]) -> Path:
+    """Write a CSV file with every cell guarded: the one way we write CSV exports."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        for row in rows:
-            writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    path.write_bytes(csv_bytes(rows))
     return path
