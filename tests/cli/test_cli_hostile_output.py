@@ -125,14 +125,25 @@ def test_every_command_shows_hostile_strings_literally(hostile: Path) -> None:
 
 
 def test_json_outputs_keep_the_exact_strings(hostile: Path) -> None:
-    """Machine-readable output is JSON: control characters escaped, values unchanged."""
+    """Machine-readable output: every control character escaped, values unchanged."""
     ikkan("ingest", cwd=hostile, check=False)
-    rows = json.loads(ikkan("rejects", "--json", cwd=hostile).stdout)
-    assert HOSTILE_CELL in {r["raw_value"] for r in rows}
-    plan = json.loads(ikkan("plan", "--json", cwd=hostile).stdout)
-    assert plan["company"] == "Co " + HOSTILE  # unchanged: JSON escapes it
-    quality = ikkan("quality", "--json", cwd=hostile)
-    assert "\x1b" not in quality.stdout and json.loads(quality.stdout)["findings"]
+    outputs = {}
+    for args in (
+        ("rejects", "--json"),
+        ("plan", "--json"),
+        ("quality", "--json"),
+        ("status", "--json"),
+        ("status", "--checklist", "--json"),
+        ("ingest", "--json"),
+    ):
+        result = ikkan(*args, cwd=hostile, check=False)
+        _assert_inert(args, result.stdout, result.stderr)  # C1 and bidi written as \\uXXXX
+        outputs[args] = json.loads(result.stdout)
+    assert HOSTILE_CELL in {r["raw_value"] for r in outputs[("rejects", "--json")]}
+    assert outputs[("plan", "--json")]["company"] == "Co " + HOSTILE
+    assert outputs[("quality", "--json")]["findings"]
+    labels = {n["id"]: n["label"]["en"] for n in outputs[("status", "--json")]["nodes"]}
+    assert labels["revenue"] == "Revenue " + HOSTILE
 
 
 def test_colour_terminal_gets_styles_but_no_user_control(hostile: Path) -> None:

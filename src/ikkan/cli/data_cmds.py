@@ -72,7 +72,9 @@ def ingest(
 
         outcomes = ws.ingest(list(paths or []), reader=reader, force=force, progress=tick)
     if as_json:
-        typer.echo(
+        from ikkan.cli.terminal import echo_json
+
+        echo_json(
             json.dumps(
                 [
                     {
@@ -107,7 +109,9 @@ def quality(
     ws = Workspace.open(STATE.project)
     report = ws.quality()
     if as_json:
-        typer.echo(report.to_json())
+        from ikkan.cli.terminal import echo_json
+
+        echo_json(report.to_json())
         return
     print_quality(report, ws.lang)
 
@@ -130,7 +134,9 @@ def rejects(
     rows = ws.rejected_rows(file=file, limit=limit + 1)  # one more: to say when rows are cut
     more, rows = len(rows) > limit, rows[:limit]
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        from ikkan.cli.terminal import echo_json
+
+        echo_json(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     if not rows:
         console.print("No rejected rows." if ws.lang != "ja" else "除外された行はありません。")

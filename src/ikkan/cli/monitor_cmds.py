@@ -83,6 +83,7 @@ def status(
 ) -> None:
     """The tree with actual vs target, pacing, MoM / YoY, benchmarks and the bottleneck."""
     from ikkan.cli.status_render import print_checklist, print_status
+    from ikkan.cli.terminal import echo_json
     from ikkan.reports.status_json import status_to_json
     from ikkan.workspace import Workspace
 
@@ -91,13 +92,13 @@ def status(
     if checklist:
         results = ws.checklist(as_of=_as_of(as_of))
         if as_json:
-            typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+            echo_json(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         else:
             print_checklist(results, language)
         return
     report = ws.status(period=period, by=by, as_of=_as_of(as_of))
     if as_json:
-        typer.echo(
+        echo_json(
             json.dumps(status_to_json(ws.tree, report), ensure_ascii=False, indent=2, default=str)
         )
         return

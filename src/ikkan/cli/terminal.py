@@ -65,6 +65,27 @@ def user_text(text: object, style: str | Style = "", *, single_line: bool = True
     return Text(one_line(text) if single_line else clean(text), style=style)
 
 
+# in JSON text these can only stand inside strings, where \uXXXX means the same character
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text with every character a terminal could obey written as ``\\uXXXX``.
+
+    ``json.dumps`` escapes C0 controls (ESC among them) but, with ``ensure_ascii=False``,
+    passes C1 controls (8-bit CSI) and bidirectional overrides through. The data is the
+    same once parsed.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def echo_json(text: str) -> None:
+    """Print machine-readable JSON (``--json``) to stdout."""
+    import typer
+
+    typer.echo(json_for_terminal(text))
+
+
 class _Cleaned:
     """A renderable whose rendered text segments hold no control characters."""
 
