@@ -46,3 +46,7 @@ def test_console_prints_markup_and_escapes_as_text_everywhere() -> None:
     assert "売上 [/bold] :smile: " in out and "[bold]title" in out and "[/bold]cell" in out
     assert "[/]col" in out
     assert "\x1b" not in out and "\x07" not in out and "http://x/" not in out
+
+
+def test_an_unterminated_sequence_ends_at_the_line() -> None:
+    assert clean("a\x1b]8;;http://x/ no end\nnext line") == "a\nnext line"

@@ -28,14 +28,14 @@ from rich.console import (
     RenderResult,
 )
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 
 # ESC-introduced sequences: CSI (ESC [ … final), OSC / DCS / APC / PM / SOS (… BEL or ESC \),
 # and two-character escapes (ESC 7, ESC c …). Their 8-bit forms start with C1 controls.
+# An unterminated string sequence ends at the line's end.
 _SEQUENCE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]?"
 )
 # every C0 control but newline and tab, DEL, C1 controls, and the bidirectional overrides
@@ -58,11 +58,6 @@ def one_line(text: object) -> str:
     """``clean(text)`` on one line: a line break inside a value shows as ``↵``."""
     value = text if isinstance(text, str) else str(text)
     return clean(_LINE_BREAK.sub(LINE_MARK, value))
-
-
-def user_text(text: object, style: str | Style = "", *, single_line: bool = True) -> Text:
-    """A Rich ``Text`` of a user's string: shown literally, never parsed as markup."""
-    return Text(one_line(text) if single_line else clean(text), style=style)
 
 
 # in JSON text these can only stand inside strings, where \uXXXX means the same character
