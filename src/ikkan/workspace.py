@@ -143,6 +143,22 @@ class Workspace:
         assert self.tree is not None
         return node_drill_down(self.tree, self.warehouse(), report, node_id, dimension)
 
+    def history(
+        self,
+        grain: str,
+        *,
+        upto: date,
+        last: int = 12,
+        nodes: list[str] | None = None,
+        where: tuple[str, str] | None = None,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Each node's last ``last`` values of ``grain`` up to ``upto`` (oldest first)."""
+        from ikkan.services.history import history
+
+        if where is not None:
+            self._require_dimension(where[0])
+        return history(self.warehouse(), grain, upto=upto, last=last, nodes=nodes, where=where)
+
     def _require_dimension(self, dimension: str) -> None:
         if dimension not in self.spec.measure.dimensions:
             from ikkan.errors import did_you_mean

@@ -97,8 +97,10 @@ def build_status(
     rows = read_values(
         warehouse, str(period.grain), [period.key, previous.key, last_year.key], dimension
     )
-    in_plan = where is None and plan.period is not None and (
-        plan.period.start <= period.start and period.end <= plan.period.end
+    in_plan = (
+        where is None
+        and plan.period is not None
+        and (plan.period.start <= period.start and period.end <= plan.period.end)
     )
     targets = {s: plan.for_period(s, period.key) for s in ("commit", "stretch")} if in_plan else {}
     running = period.start <= as_of < period.end
