@@ -160,8 +160,7 @@ def _card(box: Box, href: str, toggle: str | None, labels: dict[str, str]) -> st
     stroke = RAG_STROKE.get(c.get("rag", "unknown"), "#6b6b6b")
     parts = [
         f'<g class="node rag-{escape(c.get("rag", "unknown"))}" data-node="{escape(box.node)}">',
-        f'<a href="{escape(href)}" aria-label="{escape(c.get("label", box.node))}">',
-        f"<title>{escape(c.get('label', box.node))}</title>",
+        f'<a href="{escape(href)}">',
         f'<rect x="{x}" y="{y}" width="{CARD_W}" height="{CARD_H}" rx="8" fill="#ffffff" '
         f'stroke="{stroke}" stroke-width="2"/>',
         f'<rect x="{x}" y="{y}" width="7" height="{CARD_H}" rx="3" fill="{stroke}"/>',
@@ -316,8 +315,8 @@ def render_tree_svg(
     for root in roots:
         draw(root)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-tree" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-tree" role="group" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'font-family="Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, sans-serif">'
-        f"<title>{escape(title)}</title>" + "".join(lines) + "".join(shapes) + "</svg>"
+        f'font-family="Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Meiryo, sans-serif" '
+        f'aria-label="{escape(title)}">' + "".join(lines) + "".join(shapes) + "</svg>"
     )

@@ -115,6 +115,7 @@ def node_card(
         "benchmarks": [b.message(f.lang) for b in s.benchmarks if b.needs_attention],
         "spark": [r["value"] for r in spark or []],
     }
+    card["comparison"] = _comparison(card, f)
     if s.actual is None:
         card["reason"] = _reason(tree, node, report, f)
     elif s.commit is None and f.where is not None:
@@ -132,6 +133,42 @@ def node_card(
             "business_days": f"{p.elapsed_days}/{p.total_days}",
         }
     return card
+
+
+def _comparison(card: dict[str, Any], f: Filters) -> dict[str, Any]:
+    """The comparison the filter asks for, as one line: pacing against the target phased on
+    business days (default), or the change against the previous period or last year."""
+    t = TEXT[f.lang]
+    if f.compare == "previous":
+        d = card["vs_previous"]
+        return {
+            "mode": "previous",
+            "label": t["vs_previous"],
+            "text": d["text"],
+            "favourable": d["favourable"],
+        }
+    if f.compare == "year":
+        d = card["vs_year"]
+        return {
+            "mode": "year",
+            "label": t["vs_year"],
+            "text": d["text"],
+            "favourable": d["favourable"],
+        }
+    pacing = card["pacing"]
+    if pacing is None:
+        return {
+            "mode": "target",
+            "label": t["achievement"],
+            "text": card["achievement_text"],
+            "favourable": None if card["rag"] == "unknown" else card["rag"] == "green",
+        }
+    return {
+        "mode": "target",
+        "label": t["pacing"],
+        "text": pacing["pace_text"],
+        "favourable": None if card["rag"] == "unknown" else card["rag"] == "green",
+    }
 
 
 def _stale(snap: Snapshot, today: date) -> bool:
