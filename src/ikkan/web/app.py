@@ -6,16 +6,20 @@ API build the same view model (views.py), so they always show the same numbers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ikkan import __version__
 from ikkan.clock import Clock
@@ -95,16 +99,7 @@ def create_app(
     templates.env.globals["assets"] = ASSETS
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        lang = request.query_params.get("lang")
-        if lang in LANGS:
-            response.set_cookie("ikkan_lang", lang, max_age=365 * 86400, samesite="lax")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
@@ -164,29 +159,43 @@ def create_app(
             )
 
     def page(request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any) -> Response:
-        snap = c.snap
-        spec = snap.ws.spec
-        as_of = snap.ws.data_as_of()
-        context = {
-            "t": c.t,
-            "lang": c.lang,
-            "other_lang": "en" if c.lang == "ja" else "ja",
-            "page": name,
-            "pages": PAGES,
-            "view": view,
-            "f": c.filters,
-            "periods": [
-                (p.key, p.label(c.lang))
-                for p in period_choices(
-                    as_of, list(spec.measure.grains), spec.company.fiscal_year_start
-                )
-            ],
-            "dimension_values": dimension_values(snap),
-            "busy": store.busy,
-            "company": spec.company.name,
-            **extra,
-        }
-        return templates.TemplateResponse(request, f"{name}.html", context)
+        key = ("html", name, request.url.path, str(request.query_params), c.lang, store.busy)
+
+        def render() -> bytes:
+            snap = c.snap
+            spec = snap.ws.spec
+            as_of = snap.ws.data_as_of()
+            context = {
+                "request": request,
+                "t": c.t,
+                "lang": c.lang,
+                "other_lang": "en" if c.lang == "ja" else "ja",
+                "page": name,
+                "pages": PAGES,
+                "view": view,
+                "f": c.filters,
+                "periods": [
+                    (p.key, p.label(c.lang))
+                    for p in period_choices(
+                        as_of, list(spec.measure.grains), spec.company.fiscal_year_start
+                    )
+                ],
+                "dimension_values": dimension_values(snap),
+                "busy": store.busy,
+                "company": spec.company.name,
+                **extra,
+            }
+            return env.get_template(f"{name}.html").render(context).encode("utf-8")
+
+        return HTMLResponse(c.snap.cached(key, render))
+
+    def as_json(request: Request, c: Ctx, view: dict[str, Any]) -> Response:
+        """The view as JSON, serialised once per snapshot and URL."""
+        key = ("json", request.url.path, str(request.query_params), c.lang)
+        body = c.snap.cached(
+            key, lambda: json.dumps(view, ensure_ascii=False, default=str).encode("utf-8")
+        )
+        return Response(body, media_type="application/json")
 
     # -- overview -------------------------------------------------------------------
     def overview_of(c: Ctx) -> dict[str, Any]:
@@ -205,16 +214,17 @@ def create_app(
         c = ctx(request, period, where, compare, lang)
         return page(request, c, "overview", overview_of(c))
 
-    @app.get("/api/overview", tags=["pages"])
+    @app.get("/api/overview", tags=["pages"], response_class=JSONResponse)
     def overview_api(
         request: Request,
         period: PeriodQ = None,
         where: WhereQ = None,
         compare: CompareQ = None,
         lang: LangQ = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """The KGI card, the bottleneck (yen share, top dimension) and the headline KPIs."""
-        return overview_of(ctx(request, period, where, compare, lang))
+        c = ctx(request, period, where, compare, lang)
+        return as_json(request, c, overview_of(c))
 
     # -- tree -----------------------------------------------------------------------
     def tree_of(c: Ctx) -> dict[str, Any]:
@@ -223,6 +233,11 @@ def create_app(
         )
 
     def tree_svg(c: Ctx, view: dict[str, Any], collapsed: set[str]) -> str:
+        return c.snap.cached(  # type: ignore[no-any-return]
+            ("svg", c.filters, frozenset(collapsed)), lambda: draw_tree(c, view, collapsed)
+        )
+
+    def draw_tree(c: Ctx, view: dict[str, Any], collapsed: set[str]) -> str:
         tree = c.snap.ws.tree
         assert tree is not None
         cards = {n["id"]: n for n in view["nodes"]}
@@ -270,17 +285,18 @@ def create_app(
             collapse=",".join(sorted(collapsed)),
         )
 
-    @app.get("/api/tree", tags=["pages"])
+    @app.get("/api/tree", tags=["pages"], response_class=JSONResponse)
     def tree_api(
         request: Request,
         period: PeriodQ = None,
         where: WhereQ = None,
         compare: CompareQ = None,
         lang: LangQ = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Every node as a card (actual, target, achievement, RAG, Δ, sparkline) and the
         formula edges (operator, share)."""
-        return tree_of(ctx(request, period, where, compare, lang))
+        c = ctx(request, period, where, compare, lang)
+        return as_json(request, c, tree_of(c))
 
     @app.get("/api/tree.svg", tags=["export"], response_class=Response)
     def tree_svg_api(
@@ -320,7 +336,7 @@ def create_app(
         c = ctx(request, period, where, compare, lang)
         return page(request, c, "node", node_of(c, node_id))
 
-    @app.get("/api/nodes/{node_id}", tags=["pages"])
+    @app.get("/api/nodes/{node_id}", tags=["pages"], response_class=JSONResponse)
     def node_api(
         request: Request,
         node_id: str,
@@ -328,9 +344,10 @@ def create_app(
         where: WhereQ = None,
         compare: CompareQ = None,
         lang: LangQ = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Definition, formula, owner, SQL (explain), history, plan by month, drill-down."""
-        return node_of(ctx(request, period, where, compare, lang), node_id)
+        c = ctx(request, period, where, compare, lang)
+        return as_json(request, c, node_of(c, node_id))
 
     # -- funnel, trends, channels, health ---------------------------------------------
     def simple(name: str, build: Callable[[Ctx], dict[str, Any]]) -> None:
@@ -353,12 +370,15 @@ def create_app(
             where: WhereQ = None,
             compare: CompareQ = None,
             lang: LangQ = None,
-        ) -> dict[str, Any]:
-            return view_of(ctx(request, period, where, compare, lang))
+        ) -> Response:
+            c = ctx(request, period, where, compare, lang)
+            return as_json(request, c, view_of(c))
 
         api_route.__doc__ = build.__doc__
         app.get(f"/{name}", response_class=HTMLResponse, include_in_schema=False)(page_route)
-        app.get(f"/api/{name}", tags=["pages"], name=f"{name}_api")(api_route)
+        app.get(f"/api/{name}", tags=["pages"], name=f"{name}_api", response_class=JSONResponse)(
+            api_route
+        )
 
     def funnel(c: Ctx) -> dict[str, Any]:
         """Stage counts, step and cumulative conversion, benchmark flags."""
@@ -397,7 +417,7 @@ def create_app(
         c = ctx(request, period, where, compare, lang)
         return page(request, c, "trends", trends_of(c, node, grain))
 
-    @app.get("/api/trends", tags=["pages"])
+    @app.get("/api/trends", tags=["pages"], response_class=JSONResponse)
     def trends_api(
         request: Request,
         period: PeriodQ = None,
@@ -406,9 +426,10 @@ def create_app(
         lang: LangQ = None,
         node: NodeQ = None,
         grain: GrainQ = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """A node over time with its target line; ``chart`` is the ECharts option."""
-        return trends_of(ctx(request, period, where, compare, lang), node, grain)
+        c = ctx(request, period, where, compare, lang)
+        return as_json(request, c, trends_of(c, node, grain))
 
     # -- export ---------------------------------------------------------------------
     @app.get("/export/{page_name}/{table}.{ext}", tags=["export"], response_class=Response)
@@ -468,6 +489,36 @@ def create_app(
         return {"ok": True, "busy": store.busy, "snapshot": snap.taken_at.isoformat()}
 
     return app
+
+
+class SecurityHeaders:
+    """CSP and friends on every response, and the ``?lang=`` choice kept in a cookie (a
+    plain ASGI middleware: BaseHTTPMiddleware costs several ms per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        lang = (query.get("lang") or [None])[0]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                if lang in LANGS:
+                    headers.append(
+                        "set-cookie",
+                        f"ikkan_lang={lang}; Max-Age={365 * 86400}; Path=/; SameSite=Lax",
+                    )
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def dimension_values(snap: Snapshot) -> dict[str, list[str]]:

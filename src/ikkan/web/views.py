@@ -456,6 +456,8 @@ def node_view(snap: Snapshot, f: Filters, fmt: Formatter, node_id: str) -> dict[
 
 # -- funnel ------------------------------------------------------------------------------
 def funnel_view(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
+    """Each funnel stage's count from the node counting it (stage_count; the visit stage
+    from a web sessions node), with % of the previous measured stage and % of the first."""
     ws = snap.ws
     tree = ws.tree
     assert tree is not None
@@ -468,6 +470,13 @@ def funnel_view(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
             has_filters = bool(getattr(metric, "filters", None))
             if stage and not has_filters:
                 by_stage.setdefault(stage, node_id)
+        elif (
+            metric is not None
+            and metric.type == "web"
+            and getattr(metric, "measure", None) == "sessions"
+            and not getattr(metric, "filters", None)
+        ):
+            by_stage.setdefault("visit", node_id)  # site sessions stand for the visit stage
     rows = []
     first: float | None = None
     previous: float | None = None
