@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 import pyarrow as pa
 
 from ikkan.errors import UserError
-from ikkan.model.canonical import SCHEMA_VERSION, TABLES, ColumnType, Table
+from ikkan.model.canonical import (
+    ADDED_COLUMNS,
+    SCHEMA_VERSION,
+    TABLES,
+    TABLES_BY_NAME,
+    ColumnType,
+    Table,
+)
 from ikkan.warehouse import ddl
 from ikkan.warehouse.sql import column_list, quote_ident
 
@@ -178,6 +185,11 @@ class SqlWarehouse(ABC):
         if version == 1:
             tables = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in TABLES]
             return [*tables, ddl.create_sequence_sql()]
+        if version in ADDED_COLUMNS:
+            return [
+                ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
+                for table, column in ADDED_COLUMNS[version]
+            ]
         raise AssertionError(f"no migration to schema version {version}")
 
     # -- writes used by compute --------------------------------------------------------
