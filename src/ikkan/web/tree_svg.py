@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 
 CARD_W = 250
-CARD_H = 128
+CARD_H = 108
 CHIP_H = 30
 COL_GAP = 70
 ROW_GAP = 16

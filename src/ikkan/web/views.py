@@ -355,12 +355,14 @@ def tree_view(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
         node = tree.nodes[node_id]
         ops = edge_operators(node)
         for child in tree.children.get(node_id, ()):
-            share = tree.nodes[child].share
+            operator = ops.get(child, "…")
+            # a share is the child's part of its parent's sum: shown on sum edges only
+            share = tree.nodes[child].share if operator == "+" else None
             edges.append(
                 {
                     "parent": node_id,
                     "child": child,
-                    "operator": ops.get(child, "…"),
+                    "operator": operator,
                     "share": share,
                     "share_text": fmt.percent(share) if share is not None else None,
                 }
