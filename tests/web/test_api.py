@@ -86,6 +86,9 @@ def test_node_page_api(client: httpx.Client) -> None:
     assert body["card"]["id"] == "leads"
     assert body["sql"] and "SELECT" in body["sql"].upper()
     assert body["history"] and body["plan"]
+    assert isinstance(body["lint"], list)
+    crossed = client.get("/api/nodes/cross_sell_rate").json()
+    assert any(i["code"].startswith("smart-") for i in crossed["lint"])
     drill = body["drilldown"][0]
     assert drill["dimension"] == "channel" and drill["items"]
     total_change = sum(i["change"] for i in drill["items"])

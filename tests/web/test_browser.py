@@ -148,6 +148,20 @@ def test_export_a_table(server: str, page: object) -> None:
     assert len(rows) == shown + 1
 
 
+def test_export_the_tree_as_svg_and_png(server: str, page: object) -> None:
+    page.goto(f"{server}/tree?lang=ja")  # type: ignore[attr-defined]
+    with page.expect_download() as info:  # type: ignore[attr-defined]
+        page.click("#export-png")  # type: ignore[attr-defined]
+    target = ARTIFACTS / "tree.png"
+    info.value.save_as(str(target))
+    assert target.read_bytes().startswith(b"\x89PNG")
+    with page.expect_download() as svg_info:  # type: ignore[attr-defined]
+        page.locator("a", has_text="SVG").first.click()  # type: ignore[attr-defined]
+    svg_target = ARTIFACTS / "tree.svg"
+    svg_info.value.save_as(str(svg_target))
+    assert svg_target.read_text(encoding="utf-8").startswith("<svg")
+
+
 def test_hostile_labels_render_as_text(server: str, page: object) -> None:
     for lang, label in (("ja", HOSTILE_JA), ("en", HOSTILE_EN)):
         page.goto(f"{server}/node/avg_deal_size?lang={lang}")  # type: ignore[attr-defined]

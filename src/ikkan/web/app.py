@@ -35,7 +35,7 @@ from ikkan.web.tree_svg import render_tree_svg
 HERE = Path(__file__).parent
 PAGES = ("overview", "tree", "funnel", "trends", "channels", "health")
 CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 

@@ -427,9 +427,22 @@ def node_view(snap: Snapshot, f: Filters, fmt: Formatter, node_id: str) -> dict[
                 ],
             }
         )
+    issues = snap.cached(("lint",), ws.lint)
+    lint = [
+        {
+            "severity": str(i.severity),
+            "code": i.code,
+            "message": i.message,
+            "hint": i.hint,
+            "line": i.location.line if i.location else None,
+        }
+        for i in issues
+        if i.node == node_id
+    ]
     return {
         "header": header(snap, report, f, fmt),
         "card": card,
+        "lint": lint,
         "definition": node.definition,
         "formula": node.formula.text if node.formula else None,
         "inputs": [

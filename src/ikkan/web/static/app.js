@@ -20,3 +20,30 @@
     });
   });
 })();
+
+// The tree as PNG: the server-drawn SVG painted on a canvas at 2x, then downloaded.
+document.addEventListener("click", function (e) {
+  var link = e.target.closest && e.target.closest("[data-export-png]");
+  if (!link) return;
+  e.preventDefault();
+  var svg = document.querySelector(link.getAttribute("data-export-png"));
+  if (!svg) return;
+  var w = svg.width.baseVal.value, h = svg.height.baseVal.value, scale = 2;
+  var text = new XMLSerializer().serializeToString(svg);
+  var url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml;charset=utf-8" }));
+  var img = new Image();
+  img.onload = function () {
+    var canvas = document.createElement("canvas");
+    canvas.width = w * scale; canvas.height = h * scale;
+    var ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.scale(scale, scale); ctx.drawImage(img, 0, 0);
+    URL.revokeObjectURL(url);
+    canvas.toBlob(function (blob) {
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob); a.download = "ikkan-tree.png";
+      document.body.appendChild(a); a.click(); a.remove();
+    }, "image/png");
+  };
+  img.src = url;
+});
