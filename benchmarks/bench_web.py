@@ -1,10 +1,12 @@
 """Dashboard latency under concurrent readers, with and without a refresh running.
 
     uv run python benchmarks/bench_web.py [--project DIR] [--clients 50] [--requests 2000]
-                                          [--seconds 60] [--leads 2000]
+                                          [--seconds 60] [--leads 2000] [--warehouse-leads N]
 
 Starts ``ikkan serve`` on a free loopback port (127.0.0.1 only) for the project in DIR (by
-default a demo project with ``--leads`` generated leads is built in a temporary folder),
+default a demo project with ``--leads`` generated leads is built in a temporary folder;
+``--warehouse-leads 1000000`` instead writes the refresh benchmark's warehouse of N leads
+straight as canonical rows, as ``bench_refresh.py`` does, and refreshes it once),
 then for each target (overview page, tree page, /api/overview, /api/tree) sends
 ``--requests`` GET requests from ``--clients`` concurrent clients (threads with their own
 HTTP connection), bounded by ``--seconds`` per target, and prints p50 / p95 / max latency,
@@ -56,6 +58,21 @@ def build_demo(folder: Path, leads: int) -> Path:
     ws = Workspace.open(root)
     ws.ingest()
     ws.refresh()
+    return root
+
+
+def build_warehouse(folder: Path, leads: int) -> Path:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_refresh import build  # the refresh benchmark's generator
+
+    from ikkan.workspace import Workspace
+
+    root = folder / "warehouse"
+    (root / ".ikkan").mkdir(parents=True)
+    template = Path(__file__).parents[1] / "src/ikkan/project/templates/ikkan.en.yml"
+    shutil.copy(template, root / "ikkan.yml")
+    build(root, leads)
+    Workspace.open(root).refresh(full=True)
     return root
 
 
@@ -149,6 +166,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--leads", type=int, default=2000)
+    parser.add_argument("--warehouse-leads", type=int, default=0)
     args = parser.parse_args()
     temp = Path(tempfile.mkdtemp(prefix="ikkan-bench-web-"))
     try:

@@ -137,6 +137,21 @@ def test_trends_chart_spec(client: httpx.Client) -> None:
     assert chart["xAxis"]["data"] == [p["label"] for p in body["points"]]
 
 
+def test_trends_pacing_chart_for_a_flow_node_over_a_half(client: httpx.Client) -> None:
+    body = client.get("/api/trends?node=leads&period=FY2026-H2").json()
+    pacing = body["pacing"]
+    bars = pacing["series"][0]["data"]
+    monthly = {p["period"]: p["actual"] for p in body["points"]}
+    months = ["2026-10", "2026-11"]
+    assert bars[0] == pytest.approx(monthly[months[0]])
+    assert bars[1] == pytest.approx(monthly[months[0]] + monthly[months[1]])
+    expected = pacing["series"][1]["data"]
+    target = pacing["series"][1]["markLine"]["data"][0]["yAxis"]
+    assert 0 < expected[0] < expected[1] < target  # phased toward the half's target
+    month = client.get("/api/trends?node=leads&period=2026-10").json()
+    assert month["pacing"] is None  # a month has no months to accumulate
+
+
 def test_health(client: httpx.Client) -> None:
     body = client.get("/api/health").json()
     assert body["sources"] and all(s["status"] for s in body["sources"])

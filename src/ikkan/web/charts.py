@@ -74,3 +74,49 @@ def trend_chart(
         },
         "series": series,
     }
+
+
+def pacing_chart(
+    title: str,
+    labels: list[str],
+    cumulative: list[float],
+    expected: list[float | None],
+    target: float,
+    *,
+    actual_name: str,
+    expected_name: str,
+    target_name: str,
+) -> dict[str, Any]:
+    """Cumulative actual (bars) against the expected-to-date line (the target phased on
+    business days) and the period target (a horizontal line)."""
+    return {
+        "animation": False,
+        "aria": {"enabled": True},
+        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 15}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0, "right": 0},
+        "grid": {"left": 80, "right": 20, "top": 50, "bottom": 40},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value"},
+        "series": [
+            {
+                "name": actual_name,
+                "type": "bar",
+                "data": [round(v, 4) for v in cumulative],
+                "itemStyle": {"color": "#1f4e99"},
+            },
+            {
+                "name": expected_name,
+                "type": "line",
+                "data": [None if v is None else round(v, 4) for v in expected],
+                "lineStyle": {"type": "dashed", "width": 2, "color": "#555"},
+                "itemStyle": {"color": "#555"},
+                "markLine": {
+                    "symbol": "none",
+                    "label": {"formatter": target_name},
+                    "lineStyle": {"color": RAG_COLOURS["green"]},
+                    "data": [{"yAxis": round(target, 4), "name": target_name}],
+                },
+            },
+        ],
+    }

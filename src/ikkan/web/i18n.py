@@ -128,6 +128,7 @@ TEXT: dict[str, dict[str, str]] = {
         "findings": "件の指摘",
         "no_findings": "指摘はありません",
         "slice_note": "絞り込み中: ",
+        "cumulative": "実績（累計）",
     },
     "en": {
         "overview": "Overview",
@@ -232,6 +233,7 @@ TEXT: dict[str, dict[str, str]] = {
         "findings": "findings",
         "no_findings": "No findings",
         "slice_note": "Filtered: ",
+        "cumulative": "Actual (cumulative)",
     },
 }
 

@@ -591,7 +591,59 @@ def trend_view(
             green=node.green,
             amber=node.amber,
         ),
+        "pacing": _pacing_chart(snap, f, fmt, chosen, report),
     }
+
+
+def _pacing_chart(
+    snap: Snapshot, f: Filters, fmt: Formatter, node_id: str, report: StatusReport
+) -> dict[str, Any] | None:
+    """Cumulative actual by month against the target phased on business days, for a flow
+    node over a quarter, half or fiscal year (the months computed so far)."""
+    from ikkan.model.periods import months_of
+    from ikkan.model.spec import Aggregate
+    from ikkan.monitor.pacing import pacing_line
+    from ikkan.web.charts import pacing_chart
+
+    ws = snap.ws
+    tree = ws.tree
+    assert tree is not None
+    node = tree.nodes[node_id]
+    period = report.period
+    target = report.nodes[node_id].commit
+    if (
+        period.grain not in (Grain.QUARTER, Grain.HALF, Grain.FISCAL_YEAR)
+        or node.aggregate is not Aggregate.SUM
+        or target is None
+        or "month" not in ws.spec.measure.grains
+    ):
+        return None
+    line = dict(pacing_line(target, period, ws.calendar()))
+    months = [m for m in months_of(period) if m.start <= report.as_of]
+    values = ws.history(
+        "month", upto=period.end, last=len(months_of(period)), nodes=[node_id], where=f.where
+    ).get(node_id, [])
+    by_month = {r["period"]: r["value"] for r in values}
+    labels, actual, expected = [], [], []
+    total = 0.0
+    for m in months:
+        value = by_month.get(m.key)
+        total += value or 0.0
+        end = min(m.end, report.as_of)
+        labels.append(m.label(f.lang))
+        actual.append(total)
+        expected.append(line.get(end))
+    t = TEXT[f.lang]
+    return pacing_chart(
+        f"{node.name(f.lang)} — {period.label(f.lang)}",
+        labels,
+        actual,
+        expected,
+        target,
+        actual_name=t["cumulative"],
+        expected_name=t["expected"],
+        target_name=t["target"],
+    )
 
 
 # -- channels ----------------------------------------------------------------------------
