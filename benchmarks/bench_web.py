@@ -171,11 +171,17 @@ def main() -> None:
     temp = Path(tempfile.mkdtemp(prefix="ikkan-bench-web-"))
     try:
         began = time.perf_counter()
-        project = args.project or build_demo(temp, args.leads)
-        if args.project is None:
+        if args.project is not None:
+            project = args.project
+        elif args.warehouse_leads:
+            project = build_warehouse(temp, args.warehouse_leads)
             print(
-                f"demo project with {args.leads} leads built in {time.perf_counter() - began:.1f} s"
+                f"warehouse of {args.warehouse_leads:,} leads built and refreshed in "
+                f"{time.perf_counter() - began:.1f} s"
             )
+        else:
+            project = build_demo(temp, args.leads)
+            print(f"demo with {args.leads} leads built in {time.perf_counter() - began:.1f} s")
         proc, base = start_server(project)
         try:
             quiet = {
