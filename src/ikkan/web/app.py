@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -140,6 +141,8 @@ def create_app(
             grains=list(spec.measure.grains),
             fy_start=spec.company.fiscal_year_start,
         )
+        if filters.period is None:
+            filters = replace(filters, period=default_period_key(snap))
         if filters.where is not None:
             known = dimension_values(snap).get(filters.where[0], [])
             if filters.where[1] not in known:
@@ -519,6 +522,18 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def default_period_key(snap: Snapshot) -> str:
+    """The month holding the data's last day, or the finest computed grain when months are
+    not computed."""
+    from ikkan.model.periods import GRAIN_ORDER, period_containing
+
+    spec = snap.ws.spec
+    grains = list(spec.measure.grains)
+    grain = "month" if "month" in grains else next(g for g in GRAIN_ORDER if g in grains)
+    day = snap.ws.data_as_of()
+    return period_containing(day, grain, spec.company.fiscal_year_start).key
 
 
 def dimension_values(snap: Snapshot) -> dict[str, list[str]]:
