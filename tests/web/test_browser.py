@@ -162,6 +162,18 @@ def test_export_the_tree_as_svg_and_png(server: str, page: object) -> None:
     assert svg_target.read_text(encoding="utf-8").startswith("<svg")
 
 
+def test_channels_table_sorts(server: str, page: object) -> None:
+    page.goto(f"{server}/channels?lang=en&period=FY2026-H1")  # type: ignore[attr-defined]
+    page.click('#channels-table button[data-node="leads"]')  # type: ignore[attr-defined]
+    column = page.locator('#channels-table button[data-node="leads"]').get_attribute(  # type: ignore[attr-defined]
+        "data-col"
+    )
+    values = page.locator(f"#channels-table tbody tr td:nth-child({int(column) + 1})").evaluate_all(  # type: ignore[attr-defined]
+        "cells => cells.map(c => c.getAttribute('data-value')).filter(v => v !== '').map(Number)"
+    )
+    assert len(values) >= 3 and values == sorted(values, reverse=True)
+
+
 def test_hostile_labels_render_as_text(server: str, page: object) -> None:
     for lang, label in (("ja", HOSTILE_JA), ("en", HOSTILE_EN)):
         page.goto(f"{server}/node/avg_deal_size?lang={lang}")  # type: ignore[attr-defined]

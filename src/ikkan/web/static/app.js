@@ -47,3 +47,31 @@ document.addEventListener("click", function (e) {
   };
   img.src = url;
 });
+
+// Sortable tables: a click on a header button sorts the body by that column (numbers by
+// their data-value, text otherwise); a second click reverses. Totals stay in <tfoot>.
+document.addEventListener("click", function (e) {
+  var button = e.target.closest && e.target.closest("table.sortable th button[data-col]");
+  if (!button) return;
+  var table = button.closest("table");
+  var col = +button.getAttribute("data-col");
+  var down = button.getAttribute("aria-sort") !== "descending";
+  table.querySelectorAll("th button[data-col]").forEach(function (b) { b.removeAttribute("aria-sort"); });
+  button.setAttribute("aria-sort", down ? "descending" : "ascending");
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  function key(row) {
+    var cell = row.cells[col];
+    var v = cell.getAttribute("data-value");
+    return v === null ? cell.textContent.trim() : (v === "" ? null : +v);
+  }
+  rows.sort(function (a, b) {
+    var x = key(a), y = key(b);
+    if (x === null && y === null) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    var c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+    return down ? -c : c;
+  });
+  rows.forEach(function (r) { body.appendChild(r); });
+});
