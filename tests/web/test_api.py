@@ -165,6 +165,21 @@ def test_period_filter(client: httpx.Client) -> None:
         assert body["header"]["period"] in (key, "FY2026-H1")
 
 
+def test_comparison_mode(client: httpx.Client) -> None:
+    for mode, field in (("year", "vs_year"), ("previous", "vs_previous")):
+        nodes = client.get("/api/tree", params={"compare": mode}).json()["nodes"]
+        for n in nodes:
+            assert n["comparison"]["mode"] == mode
+            assert n["comparison"]["text"] == n[field]["text"]
+            assert n["comparison"]["favourable"] == n[field]["favourable"]
+    default = client.get("/api/tree").json()["nodes"]
+    kgi = next(n for n in default if n["kind"] == "KGI" and n["pacing"])
+    assert kgi["comparison"]["mode"] == "target"
+    assert kgi["comparison"]["text"] == kgi["pacing"]["pace_text"]
+    cpa = next(n for n in default if n["direction"] == "lower" and n["vs_previous"]["change"])
+    assert cpa["vs_previous"]["favourable"] == (cpa["vs_previous"]["change"] < 0)
+
+
 def test_dimension_filter_reads_that_slice(client: httpx.Client) -> None:
     whole = {n["id"]: n for n in client.get("/api/tree?period=FY2026-H1").json()["nodes"]}
     channels = client.get("/api/channels?period=FY2026-H1").json()

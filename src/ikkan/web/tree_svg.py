@@ -199,12 +199,14 @@ def _card(box: Box, href: str, toggle: str | None, labels: dict[str, str]) -> st
         parts.append(_text(x + 14, ty, rag_text, size=12, weight="bold", fill=stroke))
     ty += 18
     prev, year = c.get("vs_previous") or {}, c.get("vs_year") or {}
+    mode = (c.get("comparison") or {}).get("mode")  # the comparison asked for is bold
     parts.append(
         _text(
             x + 14,
             ty,
             f"{labels['vs_previous']} {prev.get('text', '--')}",
             size=11,
+            weight="bold" if mode == "previous" else "normal",
             fill=FAVOURABLE.get(prev.get("favourable"), "#555555"),
         )
     )
@@ -214,6 +216,7 @@ def _card(box: Box, href: str, toggle: str | None, labels: dict[str, str]) -> st
             ty,
             f"{labels['vs_year']} {year.get('text', '--')}",
             size=11,
+            weight="bold" if mode == "year" else "normal",
             fill=FAVOURABLE.get(year.get("favourable"), "#555555"),
         )
     )

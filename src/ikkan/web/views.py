@@ -115,7 +115,6 @@ def node_card(
         "benchmarks": [b.message(f.lang) for b in s.benchmarks if b.needs_attention],
         "spark": [r["value"] for r in spark or []],
     }
-    card["comparison"] = _comparison(card, f)
     if s.actual is None:
         card["reason"] = _reason(tree, node, report, f)
     elif s.commit is None and f.where is not None:
@@ -132,6 +131,7 @@ def node_card(
             "status": p.status.value,
             "business_days": f"{p.elapsed_days}/{p.total_days}",
         }
+    card["comparison"] = _comparison(card, f)
     return card
 
 
