@@ -23,6 +23,7 @@ from ikkan.workspace import Workspace
 NOW = FixedClock(datetime(2026, 11, 20, 3, 0, tzinfo=UTC))  # 2026-11-20 12:00 JST
 HOSTILE_JA = "<script>alert('ja')</script>平均&受注単価"
 HOSTILE_EN = '"><img src=x onerror=alert(1)>=HYPERLINK("http://x")'
+SERVE_OUTPUT: list[str] = []  # the first line ``ikkan serve`` printed
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
@@ -97,6 +98,8 @@ def server(web_project: WebProject) -> Iterator[str]:
                 time.sleep(0.3)
         else:
             raise RuntimeError("ikkan serve did not answer within 60 s")
+        assert proc.stdout is not None
+        SERVE_OUTPUT.append(proc.stdout.readline())  # printed before the server starts
         yield base
     finally:
         proc.terminate()

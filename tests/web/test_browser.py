@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import in_ci
-from tests.web.conftest import ARTIFACTS, HOSTILE_EN, HOSTILE_JA
+from tests.web.conftest import ARTIFACTS, HOSTILE_EN, HOSTILE_JA, SERVE_OUTPUT
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +71,10 @@ def page(browser: object) -> Iterator[object]:
 def shot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_serve_prints_its_address(server: str) -> None:
+    assert SERVE_OUTPUT and server in SERVE_OUTPUT[0]  # e.g. http://127.0.0.1:8000
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
