@@ -193,6 +193,17 @@ def test_dimension_filter_reads_that_slice(client: httpx.Client) -> None:
     assert sliced["leads"]["actual"] < whole["leads"]["actual"]
     assert sliced["leads"]["target"] is None  # targets are for the whole
     assert sliced["leads"]["reason"]
+    overview = client.get(
+        "/api/overview", params={"period": "FY2026-H1", "where": f"channel:{row['value']}"}
+    ).json()
+    assert overview["bottleneck"] is None
+    assert (
+        "targets are planned for the whole"
+        in client.get(
+            "/api/overview",
+            params={"period": "FY2026-H1", "where": f"channel:{row['value']}", "lang": "en"},
+        ).json()["bottleneck_note"]
+    )
 
 
 @pytest.mark.parametrize(

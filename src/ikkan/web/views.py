@@ -246,6 +246,8 @@ def overview(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
     kgi_unit = tree.nodes[kgi_id].unit
     bottleneck: dict[str, Any] | None = None
     note = report.bottleneck_note_ja if f.lang == "ja" else report.bottleneck_note
+    if f.where is not None:  # a slice has no targets, so no gap to decompose
+        note = TEXT[f.lang]["reason_slice"]
     if d is not None:
         kgi["gap"] = d.gap
         kgi["gap_text"] = fmt.change(d.gap, kgi_unit)
