@@ -303,7 +303,9 @@ def test_language_cookie(client: httpx.Client) -> None:
     assert first.cookies.get("ikkan_lang") == "en" or "ikkan_lang" in first.headers.get(
         "set-cookie", ""
     )
-    again = client.get("/", cookies={"ikkan_lang": "en"})
+    client.cookies.clear()
+    client.cookies.set("ikkan_lang", "en")
+    again = client.get("/")
     assert '<html lang="en">' in again.text
     client.cookies.clear()
     default = client.get("/")
