@@ -62,15 +62,26 @@ def test_tree_has_every_node_and_formula_edges(
     assert all(e["share_text"].endswith("%") for e in shares)
 
 
-def test_node_that_cannot_be_computed_shows_dashes_and_a_reason(client: httpx.Client) -> None:
+def test_node_that_cannot_be_computed_shows_dashes_and_a_reason(
+    client: httpx.Client, web_project: WebProject
+) -> None:
     nodes = client.get("/api/tree?lang=en").json()["nodes"]
     missing = [n for n in nodes if n["actual"] is None]
     assert missing, "the demo has manual nodes without values"
     for n in missing:
         assert n["actual_text"] == "--"
         assert n["reason"]
-    nps = next(n for n in nodes if n["id"] == "nps")
-    assert nps["reason"] == "no manual value imported"
+    tree = web_project.open().tree
+    for n in missing:
+        node = tree.nodes[n["id"]]
+        if node.metric is None and node.formula is None:
+            assert n["reason"] == "no data binding and no formula"
+        elif node.metric is not None and node.metric.type == "manual":
+            assert n["reason"] == "no manual value imported"
+        elif node.metric is None:
+            assert n["reason"].startswith("missing inputs: ")
+        else:
+            assert n["reason"] == "no value for this period"
 
 
 def test_sparklines_hold_the_last_periods(client: httpx.Client, web_project: WebProject) -> None:
