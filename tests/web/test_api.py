@@ -39,6 +39,10 @@ def test_overview_matches_cli_status(client: httpx.Client, web_project: WebProje
     )
     assert bottleneck["effect"] == pytest.approx(contribution)
     assert bottleneck["share"] == pytest.approx(contribution / gap)
+    if 0 <= contribution / gap <= 1:
+        assert bottleneck["share_text"].endswith("%")
+    else:
+        assert "offset" in bottleneck["share_text"]
     assert 5 <= len(body["headline"]) + 1 <= 7  # the KGI card plus 5–7 headline cards in all
     for card in body["headline"]:
         assert card["rag"] in ("green", "amber", "red", "unknown")

@@ -129,6 +129,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_findings": "指摘はありません",
         "slice_note": "絞り込み中: ",
         "cumulative": "実績（累計）",
+        "offset": "ギャップを上回る影響（他の要因が一部を相殺）",
     },
     "en": {
         "overview": "Overview",
@@ -234,6 +235,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_findings": "No findings",
         "slice_note": "Filtered: ",
         "cumulative": "Actual (cumulative)",
+        "offset": "more than the whole gap (other drivers offset part of it)",
     },
 }
 

@@ -254,6 +254,7 @@ def overview(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
         worst = d.bottleneck
         if worst is not None:
             node = tree.nodes[worst.node]
+            share = worst.contribution / d.gap if d.gap else None
             bottleneck = {
                 "node": worst.node,
                 "label": node.name(f.lang),
@@ -261,8 +262,11 @@ def overview(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
                 "target_text": fmt.value(worst.target, node.unit),
                 "effect": worst.contribution,
                 "effect_text": fmt.change(worst.contribution, kgi_unit),
-                "share": worst.contribution / d.gap if d.gap else None,
-                "share_text": fmt.percent(worst.contribution / d.gap if d.gap else None),
+                "share": share,
+                # above 100%: other drivers made up part of it; the percentage would mislead
+                "share_text": fmt.percent(share)
+                if share is not None and 0 <= share <= 1
+                else TEXT[f.lang]["offset"],
                 "top": _top_dimension(snap, f, fmt, worst.node, kgi_unit),
             }
     return {
