@@ -265,8 +265,9 @@ class Workspace:
             full=full,
             progress=progress,
             # naive local time in the project's zone, like import_log (one clock for both)
-            computed_at=self.clock.now(ZoneInfo(self.spec.company.timezone))
-            .replace(tzinfo=None, microsecond=0),
+            computed_at=self.clock.now(ZoneInfo(self.spec.company.timezone)).replace(
+                tzinfo=None, microsecond=0
+            ),
             cache_dir=self.root / ".ikkan",
         )
 
