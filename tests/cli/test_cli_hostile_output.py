@@ -106,7 +106,9 @@ def test_every_command_shows_hostile_strings_literally(hostile: Path) -> None:
         ("rejects", "--file", "salesforce"),
     ]
     registered = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
-    assert registered == {args[0] for args in commands}  # a new command must be added here
+    # a new command must be added here; 'serve' answers in HTML, escaped by the web layer
+    # (tests/web), and prints only its address to the terminal
+    assert registered - {"serve"} == {args[0] for args in commands}
     for args in commands:
         result = ikkan(*args, cwd=hostile, check=False)
         _assert_inert(args, result.stdout, result.stderr)
