@@ -34,7 +34,7 @@ def test_is_closed_without_is_won_is_an_error_not_zero_won(tmp_path: Path) -> No
     source = DEALS_SOURCE.replace("          is_won: deal_stage\n", "").replace(
         '          is_won: {Won: true, "*": false}\n', ""
     )
-    message, line = _one(_located(tmp_path, source), "is_won is not")
+    _, line = _one(_located(tmp_path, source), "is_won is not")
     assert line == _line_of(tmp_path, "is_closed: deal_stage")
 
 
@@ -54,14 +54,18 @@ def test_stages_on_deals_without_a_lead_id_are_an_error_not_silently_unwritten(
     tmp_path: Path,
 ) -> None:
     source = DEALS_SOURCE + "        stages: [{stage: engaged, column: engage_date}]\n"
-    message, line = _one(_located(tmp_path, source), "lead_id_column")
+    _, line = _one(_located(tmp_path, source), "lead_id_column")
     assert line == _line_of(tmp_path, "stages: [{stage: engaged")
 
 
 def test_a_value_map_that_forgets_a_value_of_the_file_is_located(tmp_path: Path) -> None:
-    source = DEALS_SOURCE.replace('is_won: {Won: true, "*": false}', "is_won: {Won: true, Lost: false}")
+    source = DEALS_SOURCE.replace(
+        'is_won: {Won: true, "*": false}', "is_won: {Won: true, Lost: false}"
+    )
     message, line = _one(_located(tmp_path, source), "value_maps.is_won does not list")
-    assert "'Engaging'" in message and "'Prospecting'" in message and "sales_pipeline.csv" in message
+    assert (
+        "'Engaging'" in message and "'Prospecting'" in message and "sales_pipeline.csv" in message
+    )
     assert line == _line_of(tmp_path, "is_won: {Won: true, Lost: false}")
 
 
@@ -87,8 +91,13 @@ def test_default_date_reads_dates_written_the_japanese_way(tmp_path: Path, text:
     from ikkan.ingest.mapping.spec import GenericMapping
 
     mapping = GenericMapping.model_validate(
-        {"table": "activities", "source_system": "c", "constants": {"activity_type": "call"},
-         "identity": "content", "default_date": text}
+        {
+            "table": "activities",
+            "source_system": "c",
+            "constants": {"activity_type": "call"},
+            "identity": "content",
+            "default_date": text,
+        }
     )
     assert mapping.default_date is not None and mapping.default_date.value == date(2024, 5, 7)
 
