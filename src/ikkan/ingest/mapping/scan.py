@@ -101,16 +101,17 @@ def _message(mapping: GenericMapping, name: str, file: Path, bad: Counter[str]) 
     shown = ", ".join(repr(v) for v, _ in bad.most_common(8))
     more = f" and {len(bad) - 8} more" if len(bad) > 8 else ""
     rows = sum(bad.values())
-    what = f"{shown}{more} ({rows} row(s) of {file.name}) are not {KIND_WORDS[kind]}"
+    what = f"{shown}{more} ({rows} row(s) of {file.name}), which are not {KIND_WORDS[kind]}"
     if name in mapping.value_maps:
         return (
             ("value_maps", name),
             f"value_maps.{name} does not list {what}; those rows would be rejected at import",
             "list each value, or give '*': <value> for every other value (or null: empty)",
         )
-    example = next(iter(bad))
+    example = bad.most_common(1)[0][0]
     return (
         ("columns", name),
         f"{name} reads {mapping.columns[name]!r}, whose values {what}",
-        f"give value_maps.{name}, e.g. {{{example}: true, '*': false}}",
+        f"give value_maps.{name}: each value that means yes → true, '*': false "
+        f"(e.g. {{{example}: true, '*': false}})",
     )

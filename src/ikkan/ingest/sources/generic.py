@@ -202,6 +202,7 @@ class _Rows:
         self.lookups = lookups
         self.default_day = default_day
         self.defaulted = 0
+        self.without_lead = 0
         from zoneinfo import ZoneInfo
 
         tz = ZoneInfo(context.timezone)
@@ -343,6 +344,7 @@ class _Rows:
         numbers: list[Any],
         columns: dict[str, list[Any]],
     ) -> None:
+        self.without_lead += sum(1 for k in lead_keys if k is None)
         date_column = ROW_DATE.get(self.table.name, "")
         row_dates = columns.get(date_column, [None] * len(keep))
         date_label = self.mapping.columns.get(date_column) or "default_date"
@@ -381,6 +383,11 @@ class _Rows:
             out.append(
                 f"{self.defaulted} row(s) have no {name} in the file and are dated "
                 + describe(rule, self.default_day)
+            )
+        if self.without_lead:
+            out.append(
+                f"{self.without_lead} row(s) have an empty {self.mapping.lead_id_column!r} "
+                "(lead_id_column): they are loaded, but write no funnel stage"
             )
         out += [self.channels.warning(), *self.stages.warnings()]
         out += [loaded.warning() for loaded in self.lookups]
