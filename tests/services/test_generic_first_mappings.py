@@ -142,3 +142,21 @@ def test_deal_rows_without_a_lead_id_are_loaded_and_counted_in_a_warning(tmp_pat
     # O5 has no account; the other rows' four accounts (the "leads" here) reach "engaged"
     assert result.tables["lead_stages"].num_rows == 4
     assert any("1 row(s) have an empty 'account'" in w for w in result.warnings), result.warnings
+
+
+def test_deal_rows_without_a_created_date_are_named_in_a_warning(tmp_path: Path) -> None:
+    from ikkan.ingest.base import ReaderContext
+    from ikkan.ingest.sources.generic import GenericReader
+
+    _write(tmp_path)
+    mapping = {
+        "table": "deals",
+        "source_system": "crm",
+        "columns": {"source_id": "opportunity_id", "created_at": "engage_date"},
+    }
+    context = ReaderContext(stages=("engaged", "won"), options={"mapping": mapping})
+    result = GenericReader().read(tmp_path / "data" / "sales_pipeline.csv", context)
+    assert result.tables["deals"].num_rows == 7  # O5 (Prospecting, no engage date) is kept
+    assert any(
+        "1 row(s) have an empty created_at (column 'engage_date')" in w for w in result.warnings
+    ), result.warnings

@@ -203,6 +203,7 @@ class _Rows:
         self.default_day = default_day
         self.defaulted = 0
         self.without_lead = 0
+        self.undated = 0
         from zoneinfo import ZoneInfo
 
         tz = ZoneInfo(context.timezone)
@@ -249,6 +250,9 @@ class _Rows:
         self._money(columns, conv, keep)
         self._lookups(columns, conv, keep)
         self._default_date(columns, len(keep))
+        row_date = ROW_DATE.get(self.table.name)
+        if row_date in mapping.columns:
+            self.undated += sum(1 for v in columns.get(row_date, []) if v is None)
         if "channel" in self.names:
             if "channel_raw" in columns and "channel" not in columns:
                 columns["channel"] = [self.channels(v) for v in columns["channel_raw"]]
@@ -383,6 +387,13 @@ class _Rows:
             out.append(
                 f"{self.defaulted} row(s) have no {name} in the file and are dated "
                 + describe(rule, self.default_day)
+            )
+        if self.undated:
+            name = ROW_DATE[self.mapping.table]
+            out.append(
+                f"{self.undated} row(s) have an empty {name} "
+                f"(column {self.mapping.columns[name]!r}): they are loaded but count in no "
+                "period; give default_date: to date them"
             )
         if self.without_lead:
             out.append(
