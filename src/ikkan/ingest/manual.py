@@ -7,14 +7,12 @@ optional ``dimension``, ``dimension_value``, ``note``, ``entered_by``. Japanese 
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pyarrow as pa
 
 from ikkan.ingest.base import ReaderContext, ReadResult, RejectedRow
-from ikkan.ingest.parsing.encoding import sniff_encoding
+from ikkan.ingest.sources.tabular import head_rows, open_rows
 from ikkan.model.canonical import BOOKKEEPING, MANUAL_VALUES
 from ikkan.model.numbers import NumberFormatError, parse_number
 from ikkan.model.periods import PeriodError, parse_period
@@ -45,21 +43,24 @@ class ManualValuesReader:
     source_system = "manual"
 
     def sniff(self, path: Path, head: str) -> bool:
-        first = head.splitlines()[0] if head else ""
-        found = _header_map(next(csv.reader([first]), []))
+        rows = head_rows(head)
+        found = _header_map(rows[0] if rows else [])
         return {"node_id", "period", "value"} <= set(found)
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
-        encoding = sniff_encoding(path)
-        text = path.read_bytes().decode(encoding)
-        rows = list(csv.reader(io.StringIO(text)))
-        result = ReadResult(self.source_system, self.name, str(path), encoding=encoding)
+        # open_rows: encoding, delimiter, XLSX, and the physical line each record starts on
+        # (a quoted cell may span lines; a lone CR is a line end as in Excel's exports).
+        file_rows = open_rows(path)
+        rows = [(number, ["" if c is None else str(c) for c in cells]) for number, cells in file_rows.rows]
+        result = ReadResult(
+            self.source_system, self.name, str(path), encoding=file_rows.encoding or "xlsx"
+        )
         if not rows:
             return result
-        columns = _header_map(rows[0])
+        columns = _header_map(rows[0][1])
         fy_start = int(context.options.get("fiscal_year_start", 4))
         out: list[dict[str, object]] = []
-        for number, row in enumerate(rows[1:], start=2):
+        for number, row in rows[1:]:
             if not any(cell.strip() for cell in row):
                 continue
             result.rows_read += 1

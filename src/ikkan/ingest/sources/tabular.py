@@ -82,8 +82,9 @@ def head_text(path: Path, lines: int = 40) -> str:
 
 
 def head_rows(head: str) -> list[list[str]]:
-    """The rows of a ``head_text`` string."""
-    return list(csv.reader(io.StringIO(head)))
+    """The rows of a ``head_text`` string (a carriage return inside a quoted cell stays in
+    the cell: the buffer is read with ``newline=""``, as ``csv`` requires)."""
+    return list(csv.reader(io.StringIO(head, newline="")))
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[NumberedRow]:
