@@ -51,7 +51,10 @@ class ManualValuesReader:
         # open_rows: encoding, delimiter, XLSX, and the physical line each record starts on
         # (a quoted cell may span lines; a lone CR is a line end as in Excel's exports).
         file_rows = open_rows(path)
-        rows = [(number, ["" if c is None else str(c) for c in cells]) for number, cells in file_rows.rows]
+        rows = [
+            (number, ["" if c is None else str(c) for c in cells])
+            for number, cells in file_rows.rows
+        ]
         result = ReadResult(
             self.source_system, self.name, str(path), encoding=file_rows.encoding or "xlsx"
         )

@@ -289,6 +289,8 @@ IMPORT_LOG = Table(
         Column("unchanged", I),
         Column("rejected", I),
         Column("message", S),
+        Column("source", S, True, "the ikkan.yml source, or 'reader:<name>' for a file named"),
+        Column("import_key", S, True, "sha256 of file content, reader and mapping"),
     ),
     ("import_id",),
     "one row per import run",
@@ -345,4 +347,4 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: import_log.source and import_key (an import's identity)

@@ -174,10 +174,21 @@ class SqlWarehouse(ABC):
                 )
             return SCHEMA_VERSION
 
+    def lock_imports(self, session: Session) -> None:  # noqa: B027 - optional hook
+        """Hold the warehouse's import lock until ``session``'s transaction ends, so that
+        the "already imported" check and the import are one step for concurrent runs.
+        DuckDB needs nothing: one process writes the file at a time."""
+
     def _migration(self, version: int) -> list[str]:
         if version == 1:
             tables = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in TABLES]
             return [*tables, ddl.create_sequence_sql()]
+        if version == 2:  # an import's identity: source + mapping + content (version 1 has none)
+            text = self.TYPE_NAMES[ColumnType.STRING]
+            return [
+                f'ALTER TABLE "import_log" ADD COLUMN IF NOT EXISTS "{name}" {text}'
+                for name in ("source", "import_key")
+            ]
         raise AssertionError(f"no migration to schema version {version}")
 
     # -- writes used by compute --------------------------------------------------------

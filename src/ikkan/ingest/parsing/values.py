@@ -140,7 +140,9 @@ def parse_int(value: object) -> int:
             raise ParseError(f"expected a whole number, got {value!r}")
     whole = int(number)
     if not -INT64_MAX - 1 <= whole <= INT64_MAX:
-        raise ParseError(f"whole number out of range (at most 9,223,372,036,854,775,807): {str(value)[:40]!r}")
+        raise ParseError(
+            f"whole number out of range (at most 9,223,372,036,854,775,807): {str(value)[:40]!r}"
+        )
     return whole
 
 

@@ -69,6 +69,7 @@ MEASURES = ("sessions", "users", "page_views", "conversions")
 _START = re.compile(r"^#\s*(?:start date|開始日)\s*[:：]\s*(\S+)", re.I)
 _END = re.compile(r"^#\s*(?:end date|終了日)\s*[:：]\s*(\S+)", re.I)
 _SESSIONS = next(s for s in FIELDS if s.name == "sessions").aliases
+_ALIASES = [a for s in FIELDS for a in s.aliases]
 
 
 def report_range(lines: list[str]) -> tuple[date, date] | None:
@@ -91,16 +92,23 @@ def report_range(lines: list[str]) -> tuple[date, date] | None:
 
 
 def locate_main_table(rows: FileRows) -> tuple[LocatedTable, tuple[date, date] | None]:
+    """The widest table with a Sessions column. ``#`` lines separate tables only when a
+    table header (two known GA4 columns) follows them: inside a table they are left out
+    and the table goes on."""
     blocks: list[list[NumberedRow]] = [[]]
     comments: list[str] = []
+    after_comment = False
     for number, cells in rows.rows:
         if is_comment_row(cells):
             comments.append(",".join(str(c) for c in cells))
-            if blocks[-1]:
-                blocks.append([])
+            after_comment = True
             continue
         if is_blank_row(cells) and not blocks[-1]:
             continue
+        if after_comment and not is_blank_row(cells):
+            after_comment = False
+            if blocks[-1] and header_matches(cells, _ALIASES) >= 2:
+                blocks.append([])  # another table's header
         blocks[-1].append((number, cells))
     candidates = []
     for index, block in enumerate(blocks):
