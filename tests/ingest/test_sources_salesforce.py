@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ikkan.ingest.base import ReaderContext, account_rows
+from ikkan.ingest.base import ReaderContext
 from ikkan.ingest.sources.registry import detect_reader
 from ikkan.ingest.sources.salesforce import (
     SalesforceLeadsReader,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ikkan.cli.state import STATE
+from ikkan.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -74,6 +75,7 @@ def ingest(
                         "reader": o.reader,
                         "rows_read": o.rows_read,
                         "rejected": o.rejected,
+                        "skipped": o.skipped,
                         "warnings": o.warnings,
                         "error": o.error.render() if o.error else None,
                         "load": o.report.to_dict() if o.report else None,
@@ -112,6 +114,14 @@ def rejects(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="at most this many rows")] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable list")] = False,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="all, rejected (could not be read) or skipped (left out on purpose: "
+            "summary, subtotal, staff and merged rows)",
+        ),
+    ] = "all",
 ) -> None:
     """Rows that could not be imported, with file, row, column, value and reason."""
     from rich.table import Table
@@ -119,8 +129,10 @@ def rejects(
     from ikkan.cli.render import console
     from ikkan.workspace import Workspace
 
+    if kind not in ("all", "rejected", "skipped"):
+        raise UserError(f"unknown --kind {kind!r}", hint="use all, rejected or skipped")
     ws = Workspace.open(STATE.project)
-    rows = ws.rejected_rows(file=file, limit=limit)
+    rows = ws.rejected_rows(file=file, limit=limit, kind=kind)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return

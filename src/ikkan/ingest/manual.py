@@ -63,6 +63,7 @@ class ManualValuesReader:
         columns = _header_map(rows[0][1])
         fy_start = int(context.options.get("fiscal_year_start", 4))
         out: list[dict[str, object]] = []
+        loaded: list[int] = []
         for number, row in rows[1:]:
             if not any(cell.strip() for cell in row):
                 continue
@@ -87,6 +88,7 @@ class ManualValuesReader:
                     RejectedRow(str(path), number, "node_id", "", "node_id is empty", record)
                 )
                 continue
+            loaded.append(number)
             out.append(
                 {
                     "node_id": record["node_id"].strip(),
@@ -101,4 +103,5 @@ class ManualValuesReader:
         names = [c.name for c in MANUAL_VALUES.columns if c.name not in BOOKKEEPING]
         schema = pa.schema([(n, pa.float64() if n == "value" else pa.string()) for n in names])
         result.tables["manual_values"] = pa.Table.from_pylist(out, schema=schema)
+        result.loaded_rows = loaded
         return result

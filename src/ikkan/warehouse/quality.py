@@ -218,6 +218,7 @@ def unmapped_stages(session: Session, settings: QualitySettings) -> Finding | No
 def rejected_rows(session: Session, settings: QualitySettings) -> Finding | None:
     rows = session.query(
         'SELECT "file_path", "reason", count(*) AS "rows" FROM "rejected_rows" '
+        "WHERE NOT starts_with(\"reason\", 'skipped: ') "  # skipped on purpose: not a problem
         'GROUP BY "file_path", "reason" ORDER BY count(*) DESC, "file_path", "reason"'
     ).to_pylist()
     if not rows:

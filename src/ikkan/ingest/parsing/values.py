@@ -127,13 +127,17 @@ def parse_number(value: object) -> float:
 
 
 INT64_MAX = 2**63 - 1
+_WHOLE = re.compile(r"^[-+]?\d{16,}$")  # long enough for a float to round it
 
 
 def parse_int(value: object) -> int:
     """A whole number; ``1,204`` and ``1204.0`` are fine, ``12.5`` is not, and neither is a
     number beyond the 64-bit range the warehouse stores."""
+    exact = _WHOLE.match(normalise(str(value)).replace(",", "")) if isinstance(value, str) else None
     if isinstance(value, int) and not isinstance(value, bool):
         number: float | int = value
+    elif exact is not None:  # digits only: exact, not through a float
+        number = int(exact.group(0))
     else:
         number = parse_number(value)
         if not number.is_integer():

@@ -59,9 +59,7 @@ def fill_groups(table: LocatedTable, log: ReadLog | None = None) -> LocatedTable
     )
 
 
-def _filled_rows(
-    rows: list[NumberedRow], width: int, log: ReadLog | None
-) -> Iterator[NumberedRow]:
+def _filled_rows(rows: list[NumberedRow], width: int, log: ReadLog | None) -> Iterator[NumberedRow]:
     details = [
         (n, c)
         for n, c in rows
@@ -92,7 +90,11 @@ def _filled_rows(
                     current[i] = cells[i]
                 elif filled and i > min(filled):
                     current[i] = None
-            skip(number, raw, "a group heading of a grouped report: its value is filled into the rows below")
+            skip(
+                number,
+                raw,
+                "a group heading of a grouped report: its value is filled into the rows below",
+            )
             continue
         for i in groups:
             if cells[i] in (None, ""):
