@@ -154,7 +154,8 @@ from ikkan.services.ingest import pick_reader, sha256_of
 from ikkan.ingest.base import ReaderContext
 from ikkan.warehouse import open_warehouse
 
-warehouse = open_warehouse(sys.argv[1] + ("?lock_timeout=120" if sys.argv[1].startswith("duckdb") else ""))
+url = sys.argv[1]
+warehouse = open_warehouse(url + ("?lock_timeout=120" if url.startswith("duckdb") else ""))
 for path in sorted(Path(sys.argv[2]).glob("*.csv")):
     result = pick_reader(path, "hubspot_deals").read(path, ReaderContext())
     load(warehouse, result, sha256_of(path))
@@ -177,7 +178,7 @@ def test_13_concurrent_ingests_import_each_file_once(tmp_path, warehouse):
         for _ in range(3)
     ]
     for worker in workers:
-        out, err = worker.communicate(timeout=600)
+        _, err = worker.communicate(timeout=600)
         assert worker.returncode == 0, err
     counts = warehouse.query(
         'SELECT "file_path", "status", count(*) AS n FROM "import_log" '
