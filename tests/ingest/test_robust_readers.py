@@ -273,3 +273,11 @@ def test_11_non_finite_manual_value(tmp_path):
     path = tmp_path / "nps.csv"
     path.write_text("node_id,period,value\nnps,2026-10," + "9" * 400 + "\n", encoding="utf-8")
     assert "not a finite number" in rejected(read(path))[(2, "value")]
+
+
+def test_manual_values_header_after_a_blank_or_note_line(tmp_path):
+    """Found by the fuzz run: a line above the header crashed the manual reader."""
+    path = tmp_path / "nps.csv"
+    path.write_text("\nentered by hand\nnode_id,period,value\nnps,2026-10,42\n", encoding="utf-8")
+    result = read(path, "manual_values")
+    assert result.tables["manual_values"].column("value").to_pylist() == [42.0]

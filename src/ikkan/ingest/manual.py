@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ikkan.errors import Location, SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult, RejectedRow
 from ikkan.ingest.sources.tabular import head_rows, open_rows
 from ikkan.model.canonical import BOOKKEEPING, MANUAL_VALUES
@@ -38,14 +39,16 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
+_REQUIRED = {"node_id", "period", "value"}
+
+
 class ManualValuesReader:
     name = "manual_values"
     source_system = "manual"
 
     def sniff(self, path: Path, head: str) -> bool:
-        rows = head_rows(head)
-        found = _header_map(rows[0] if rows else [])
-        return {"node_id", "period", "value"} <= set(found)
+        first = next((row for row in head_rows(head) if any(c.strip() for c in row)), [])
+        return _REQUIRED <= set(_header_map(first))
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
         # open_rows: encoding, delimiter, XLSX, and the physical line each record starts on
@@ -58,13 +61,22 @@ class ManualValuesReader:
         result = ReadResult(
             self.source_system, self.name, str(path), encoding=file_rows.encoding or "xlsx"
         )
-        if not rows:
-            return result
-        columns = _header_map(rows[0][1])
+        at = next(
+            (i for i, (_, row) in enumerate(rows) if _REQUIRED <= set(_header_map(row))), None
+        )
+        if at is None:
+            if not any(any(c.strip() for c in row) for _, row in rows):
+                return result
+            raise SourceError(
+                "no header row with node_id, period and value found",
+                location=Location(str(path)),
+                hint="the first row names the columns: node_id, period, value (ノードID, 期間, 値)",
+            )
+        columns = _header_map(rows[at][1])
         fy_start = int(context.options.get("fiscal_year_start", 4))
         out: list[dict[str, object]] = []
         loaded: list[int] = []
-        for number, row in rows[1:]:
+        for number, row in rows[at + 1 :]:
             if not any(cell.strip() for cell in row):
                 continue
             result.rows_read += 1

@@ -99,7 +99,8 @@ def locate_main_table(rows: FileRows) -> tuple[LocatedTable, tuple[date, date] |
     comments: list[str] = []
     after_comment = False
     for number, cells in rows.rows:
-        if is_comment_row(cells):
+        if is_comment_row(cells) and not (blocks[-1] and _filled(cells) > 1):
+            # inside a table, a row of several cells is data even if it starts with '#'
             comments.append(",".join(str(c) for c in cells))
             after_comment = True
             continue
@@ -125,6 +126,10 @@ def locate_main_table(rows: FileRows) -> tuple[LocatedTable, tuple[date, date] |
     header = ["" if c is None else str(c).strip() for c in header_cells]
     body: Iterator[NumberedRow] = iter(block[1:])
     return LocatedTable(header, header_number, [], body), report_range(comments)
+
+
+def _filled(cells: list[object]) -> int:
+    return sum(1 for c in cells if c is not None and str(c).strip() != "")
 
 
 class Ga4Reader:

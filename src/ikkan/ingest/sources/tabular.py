@@ -212,8 +212,8 @@ def iter_batches(
             batch = RawBatch()
     if batch.rows:
         yield batch
-    for number, cells in held:  # the rest is report furniture: layout, not data
-        if is_total_row(cells):
+    for number, cells in held:  # one-cell lines after a footer are report furniture
+        if is_total_row(cells) or _filled_count(cells) > 1:
             log.rows_seen += 1
             log.skip(
                 number,
