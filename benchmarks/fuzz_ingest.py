@@ -1,6 +1,7 @@
 """Damage exports at random and import each one: crashes and unaccounted rows, counted.
 
-    uv run python benchmarks/fuzz_ingest.py [FILES] [--seed N] [--minutes M] [--postgres URL]
+    uv run python benchmarks/fuzz_ingest.py [FILES] [--seed N] [--minutes M]
+        [--postgres URL | --no-warehouse]
 
 The long run of ``tests/fuzz`` (same damage, same check, ``ikkan.ingest.damage``): every
 demo export and the generic reader's inputs (CSV and XLSX), each damaged by 1-4 random
@@ -23,11 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.fuzz.seeds
 
-from ikkan.ingest.damage import KINDS, NUMBERS, TEXTS, Damage, check, damaged  # noqa: E402
-from ikkan.project.scaffold import template_text  # noqa: E402
-from ikkan.warehouse import open_warehouse  # noqa: E402
-from ikkan.workspace import Workspace  # noqa: E402
-from tests.fuzz.seeds import all_seeds  # noqa: E402
+from tests.fuzz.seeds import all_seeds
+
+from ikkan.ingest.damage import KINDS, NUMBERS, TEXTS, Damage, check, damaged
+from ikkan.project.scaffold import template_text
+from ikkan.warehouse import open_warehouse
+from ikkan.workspace import Workspace
 
 
 def random_damage(rng: random.Random) -> list[Damage]:
@@ -49,6 +51,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--minutes", type=float, default=None, help="stop after this long")
     parser.add_argument("--postgres", default=None, help="a PostgreSQL URL instead of DuckDB")
+    parser.add_argument(
+        "--no-warehouse",
+        action="store_true",
+        help="read and prepare each file for loading (schema, hashes) but write nothing",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="ikkan-fuzz-") as tmp:
@@ -58,8 +65,10 @@ def main() -> int:
         root.mkdir()
         (root / "ikkan.yml").write_text(template_text("en"), encoding="utf-8")
         spec = Workspace.open(root).spec
-        warehouse = open_warehouse(args.postgres or f"duckdb://{folder / 'fuzz.duckdb'}")
-        warehouse.migrate()
+        warehouse = None
+        if not args.no_warehouse:
+            warehouse = open_warehouse(args.postgres or f"duckdb://{folder / 'fuzz.duckdb'}")
+            warehouse.migrate()
         totals: Counter[str] = Counter()
         errors: Counter[str] = Counter()
         bad: list[str] = []
@@ -78,7 +87,9 @@ def main() -> int:
             path.unlink()
             totals["files"] += 1
             totals["crashed"] += verdict.crashed
-            totals["refused with a clear error"] += verdict.error is not None and not verdict.crashed
+            totals["refused with a clear error"] += (
+                verdict.error is not None and not verdict.crashed
+            )
             for name in ("rows_read", "loaded", "rejected", "skipped", "unaccounted"):
                 totals[name] += getattr(verdict, name)
             totals["lost_before_counting"] += verdict.lost_before_counting
@@ -90,7 +101,9 @@ def main() -> int:
                 print(_line(totals, started), flush=True)
             if args.minutes and time.perf_counter() - started > args.minutes * 60:
                 break
-        warehouse.close()
+        if warehouse is not None:
+            warehouse.close()
+    print("mode:", "read + prepare, no warehouse" if args.no_warehouse else "full import")
     print("final:", _line(totals, started))
     print("clear errors (file refused as a whole):")
     for text, n in errors.most_common(8):

@@ -281,3 +281,12 @@ def test_manual_values_header_after_a_blank_or_note_line(tmp_path):
     path.write_text("\nentered by hand\nnode_id,period,value\nnps,2026-10,42\n", encoding="utf-8")
     result = read(path, "manual_values")
     assert result.tables["manual_values"].column("value").to_pylist() == [42.0]
+
+
+def test_10_manual_value_given_twice_the_earlier_row_is_listed_as_skipped(tmp_path):
+    path = tmp_path / "nps.csv"
+    path.write_text("node_id,period,value\nnps,2026-10,40\nnps,2026-10,42\n", encoding="utf-8")
+    result = read(path, "manual_values")
+    assert result.tables["manual_values"].column("value").to_pylist() == [42.0]
+    (earlier,) = result.skipped
+    assert earlier.row_number == 2 and "row 3" in earlier.reason

@@ -52,7 +52,7 @@ TEXTS = (
     "-1e400",
     "NaN",
     "inf",
-    "=HYPERLINK(\"x\")",
+    '=HYPERLINK("x")',
     '"',
     "\x00",
     "--",
@@ -201,16 +201,25 @@ def _xlsx_bytes(rows: list[list[str]]) -> bytes:
 
 
 def check(spec: Any, warehouse: Any, seed: Seed, path: Path, may_lose: bool) -> Verdict:
-    """Import ``path`` as the seed's source would and judge the outcome."""
+    """Import ``path`` as the seed's source would and judge the outcome. Without a
+    ``warehouse``, read it and prepare its tables for loading (conformed to the canonical
+    schema, hashed) but write nothing: the same checks, many times faster."""
     from ikkan.services.ingest import FileFailed, IngestTarget, ingest_file
 
     target = IngestTarget(path, seed.reader, dict(seed.options))
-    outcome = ingest_file(spec, warehouse, target, path, force=True)
-    if isinstance(outcome.error, FileFailed):
-        return Verdict(True, outcome.error.render())
-    if outcome.error is not None or outcome.account is None:
-        return Verdict(False, outcome.error.render() if outcome.error else None)
-    account = outcome.account
+    if warehouse is None:
+        account, error = _read_and_prepare(spec, target, path)
+        if isinstance(error, FileFailed):
+            return Verdict(True, error.render())
+        if error is not None or account is None:
+            return Verdict(False, error.render() if error else None)
+    else:
+        outcome = ingest_file(spec, warehouse, target, path, force=True)
+        if isinstance(outcome.error, FileFailed):
+            return Verdict(True, outcome.error.render())
+        if outcome.error is not None or outcome.account is None:
+            return Verdict(False, outcome.error.render() if outcome.error else None)
+        account = outcome.account
     lost = 0 if may_lose else max(0, seed.rows_read - account.read)
     return Verdict(
         False,
@@ -222,3 +231,24 @@ def check(spec: Any, warehouse: Any, seed: Seed, path: Path, may_lose: bool) -> 
         account.unaccounted,
         lost,
     )
+
+
+def _read_and_prepare(spec: Any, target: Any, path: Path) -> tuple[Any, Any]:
+    from ikkan.errors import Location, UserError
+    from ikkan.ingest.base import account_rows
+    from ikkan.ingest.load import LoadReport, prepare
+    from ikkan.services.ingest import FileFailed, pick_reader, reader_context
+
+    try:
+        reader = pick_reader(path, target.reader)
+        result = reader.read(path, reader_context(spec, target.options, None))
+        prepare(result, LoadReport("ok", str(path), ""))
+        return account_rows(result), None
+    except UserError as exc:
+        return None, exc
+    except Exception as exc:  # what ingest_file records as a failed file
+        failed = FileFailed(
+            f"could not import this file: {type(exc).__name__}: {exc}",
+            location=Location(str(path)),
+        )
+        return None, failed

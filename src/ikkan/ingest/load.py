@@ -148,7 +148,7 @@ def load(
             return _skip(warehouse, result, report, origin, previous, started_at, clock, zone, t0)
 
     try:
-        prepared = {name: _prepare(name, data, result, report) for name, data in _ordered(result)}
+        prepared = prepare(result, report)
         with warehouse.transaction() as session:
             warehouse.lock_imports(session)
             if not force:
@@ -276,6 +276,12 @@ def _ordered(result: ReadResult) -> list[tuple[str, Any]]:
             f"cannot write: {', '.join(unknown)} (valid: {', '.join(LOAD_ORDER)})"
         )
     return [(n, result.tables[n]) for n in LOAD_ORDER if n in result.tables]
+
+
+def prepare(result: ReadResult, report: LoadReport) -> dict[str, tuple[pa.Table, int]]:
+    """Every table of ``result`` conformed to its canonical schema, with content hashes and
+    one row per key (the Arrow side of a load, no warehouse needed)."""
+    return {name: _prepare(name, data, result, report) for name, data in _ordered(result)}
 
 
 def _prepare(name: str, data: Any, result: ReadResult, report: LoadReport) -> tuple[pa.Table, int]:

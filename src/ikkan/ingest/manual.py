@@ -48,7 +48,7 @@ class ManualValuesReader:
 
     def sniff(self, path: Path, head: str) -> bool:
         first = next((row for row in head_rows(head) if any(c.strip() for c in row)), [])
-        return _REQUIRED <= set(_header_map(first))
+        return set(_header_map(first)) >= _REQUIRED
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
         # open_rows: encoding, delimiter, XLSX, and the physical line each record starts on
@@ -62,7 +62,7 @@ class ManualValuesReader:
             self.source_system, self.name, str(path), encoding=file_rows.encoding or "xlsx"
         )
         at = next(
-            (i for i, (_, row) in enumerate(rows) if _REQUIRED <= set(_header_map(row))), None
+            (i for i, (_, row) in enumerate(rows) if set(_header_map(row)) >= _REQUIRED), None
         )
         if at is None:
             if not any(any(c.strip() for c in row) for _, row in rows):
@@ -112,8 +112,38 @@ class ManualValuesReader:
                     "entered_by": record.get("entered_by") or None,
                 }
             )
+        out, loaded = _last_per_key(out, loaded, result)
         names = [c.name for c in MANUAL_VALUES.columns if c.name not in BOOKKEEPING]
         schema = pa.schema([(n, pa.float64() if n == "value" else pa.string()) for n in names])
         result.tables["manual_values"] = pa.Table.from_pylist(out, schema=schema)
         result.loaded_rows = loaded
         return result
+
+
+def _last_per_key(
+    out: list[dict[str, object]], numbers: list[int], result: ReadResult
+) -> tuple[list[dict[str, object]], list[int]]:
+    """One value per node, period and dimension: a later row replaces an earlier one, which
+    is listed as skipped (naming the row that replaced it)."""
+    keys = list(MANUAL_VALUES.primary_key)
+    last: dict[tuple[object, ...], int] = {}
+    for i, row in enumerate(out):
+        last[tuple(row[k] for k in keys)] = i
+    if len(last) == len(out):
+        return out, numbers
+    keep = sorted(last.values())
+    for i, row in enumerate(out):
+        j = last[tuple(row[k] for k in keys)]
+        if j != i:
+            result.skipped.append(
+                RejectedRow(
+                    result.file_path,
+                    numbers[i],
+                    None,
+                    None,
+                    f"the same node, period and dimension as row {numbers[j]}, which replaces it",
+                    {k: row[k] for k in keys},
+                    skipped=True,
+                )
+            )
+    return [out[i] for i in keep], [numbers[i] for i in keep]
