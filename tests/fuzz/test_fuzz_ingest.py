@@ -10,6 +10,7 @@ A bounded, derandomized run here; ``benchmarks/fuzz_ingest.py`` runs it long."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 
@@ -90,3 +91,17 @@ def test_damaged_files_never_crash_and_lose_no_row(world, pick, damage, xlsx):
     assert not verdict.crashed, verdict.error
     assert verdict.unaccounted == 0, verdict
     assert verdict.lost_before_counting == 0, verdict
+
+
+def test_the_check_notices_rows_that_vanish(world):
+    """The check can fail: a seed claiming one more data row than the reader finds."""
+    seeds, spec, warehouse, folder = world
+    seed = next(s for s in seeds if s.reader == "hubspot_deals")
+    inflated = dataclasses.replace(seed, rows_read=seed.rows_read + 1)
+    data, may_lose = damaged(inflated, [Damage("blank_line", 0.5)])
+    folder.mkdir(exist_ok=True)
+    path = folder / "vanish.csv"
+    path.write_bytes(data)
+    verdict = check(spec, None, inflated, path, may_lose)
+    assert verdict.lost_before_counting == 1 and not verdict.ok
+    assert check(spec, warehouse, seed, path, may_lose).ok

@@ -190,3 +190,55 @@ def test_13_concurrent_ingests_import_each_file_once(tmp_path, warehouse):
     assert skipped == 24
     total = warehouse.query('SELECT count(*) AS n FROM "rejected_rows"').column("n")[0]
     assert total.as_py() == 12  # the fixture's TBD amount, once per file
+
+
+def test_12_a_file_named_on_the_line_belongs_to_the_source_that_holds_it(tmp_path):
+    from ikkan.services.ingest import targets_from_args
+
+    root = tmp_path / "project"
+    (root / "exports" / "hubspot").mkdir(parents=True)
+    (root / "ikkan.yml").write_text(template_text("en"), encoding="utf-8")
+    spec = Workspace.open(root).spec
+    assert "exports" in spec.sources  # the template's source: the exports folder
+    inside = deals_file(root / "exports" / "hubspot" / "deals.csv")
+    (target,) = targets_from_args(spec, root, [str(inside)], None)
+    assert target.source == "exports"
+    (outside,) = targets_from_args(spec, root, [str(tmp_path)], None)
+    assert outside.source is None
+
+
+def test_10_cli_rejects_lists_skipped_rows_apart_and_a_skip_says_why(tmp_path):
+    import json
+    import os
+
+    root = tmp_path / "project"
+    (root / "exports").mkdir(parents=True)
+    (root / "ikkan.yml").write_text(template_text("en"), encoding="utf-8")
+    deals_file(root / "exports" / "deals.csv")  # its TBD amount: rejected
+    with (root / "exports" / "ads.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [
+                ["日", "キャンペーン", "費用", "表示回数", "クリック数"],
+                ["2026/01/07", "検索", "1000", "10", "1"],
+                ["合計", "", "1000", "10", "1"],
+            ]
+        )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ikkan", *args],
+            cwd=root,
+            env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert run("ingest").returncode == 0
+    skipped = json.loads(run("rejects", "--kind", "skipped", "--json").stdout)
+    assert [(r["row_number"], r["reason"][:9]) for r in skipped] == [(3, "skipped: ")]
+    rejected = json.loads(run("rejects", "--kind", "rejected", "--json").stdout)
+    assert [r["row_number"] for r in rejected] == [4] and "TBD" in rejected[0]["reason"]
+    assert len(json.loads(run("rejects", "--json").stdout)) == 2
+    again = run("ingest").stdout
+    assert "same file content through the same reader and mapping" in " ".join(again.split())

@@ -100,7 +100,7 @@ def targets_from_args(
                     f"which files should the {first} reader read?",
                     hint=f"ikkan ingest {first} exports/{first}/",
                 )
-            return [IngestTarget(Path(p), first) for p in rest]
+            return [IngestTarget(Path(p), first, {}, _source_of(spec, root, p)) for p in rest]
         candidates = [*spec.sources, *READER_FAMILIES]
         raise SourceError(
             f"no such file or folder, source or reader: {first}",
@@ -110,7 +110,20 @@ def targets_from_args(
             + "; readers: "
             + ", ".join(READER_FAMILIES),
         )
-    return [IngestTarget(Path(p), reader) for p in args]
+    return [IngestTarget(Path(p), reader, {}, _source_of(spec, root, p)) for p in args]
+
+
+def _source_of(spec: ProjectSpec, root: Path, path: str) -> str | None:
+    """The one configured source whose file or folder holds ``path`` (its rejects are then
+    superseded by this import as by ``ikkan ingest SOURCE``), else None."""
+    target = Path(path).resolve()
+    found = [
+        name
+        for name, source in spec.sources.items()
+        if target == (root / source.path).resolve()
+        or (root / source.path).resolve() in target.parents
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _is_reader(name: str) -> bool:
