@@ -21,6 +21,7 @@ from ikkan.model.planning import Plan, achievability_issues, make_plan
 from ikkan.model.spec import ProjectSpec
 from ikkan.model.tree import KpiTree, resolve_tree
 from ikkan.project.loader import LoadedProject, load_project
+from ikkan.project.source_checks import source_issues
 
 if TYPE_CHECKING:
     from ikkan.monitor.calendar import BusinessCalendar
@@ -53,6 +54,7 @@ class Workspace:
         if loaded.spec is not None:
             tree, tree_issues = resolve_tree(loaded.spec, loaded.source_map, loaded.invalid_nodes)
             issues += tree_issues
+            issues += source_issues(loaded.spec, loaded.root, loaded.source_map)
         ws = cls(loaded.root, loaded, tree, _sorted(issues), clock or SystemClock())
         if warehouse_url is not None:
             from ikkan.warehouse import open_warehouse
@@ -293,6 +295,9 @@ def _explain(
         else None,
         "grain": grain,
     }
+    from ikkan.ingest.mapping.notes import default_date_notes
+
+    out["row_dates"] = default_date_notes(ws.spec, node.metric)
     if node.metric is not None:
         from ikkan.compute import compile_metric, to_sql
 

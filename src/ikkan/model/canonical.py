@@ -102,6 +102,8 @@ LEADS = Table(
         Column("campaign", S),
         Column("segment", S),
         Column("owner", S),
+        Column("manager", S, True, "the owner's manager (e.g. from a lookup file)"),
+        Column("region", S, True, "sales region or office (e.g. from a lookup file)"),
         Column("department", S),
         Column("lifecycle_stage", S, True, "the project's funnel stage the lead is in now"),
         Column("status", S, True, "lead status as exported"),
@@ -146,10 +148,14 @@ DEALS = Table(
         Column("is_closed", B),
         Column("is_won", B),
         Column("owner", S),
+        Column("manager", S, True, "the owner's manager (e.g. from a lookup file)"),
+        Column("region", S, True, "sales region or office (e.g. from a lookup file)"),
         Column("department", S),
         Column("channel", S),
         Column("campaign", S),
         Column("segment", S),
+        Column("industry", S, True, "the account's sector (e.g. from a lookup file)"),
+        Column("employees", I, True, "the account's size in people (e.g. from a lookup file)"),
         Column("attributes", J),
         *_bookkeeping(),
     ),
@@ -347,4 +353,17 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
-SCHEMA_VERSION = 2  # 2: import_log.source and import_key (an import's identity)
+SCHEMA_VERSION = 3
+
+ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
+    2: (
+        ("leads", "manager"),
+        ("leads", "region"),
+        ("deals", "manager"),
+        ("deals", "region"),
+        ("deals", "industry"),
+        ("deals", "employees"),
+    ),
+    3: (("import_log", "source"), ("import_log", "import_key")),  # an import's identity
+}
+"""Columns a schema version added to an existing table (version 1 creates every table)."""

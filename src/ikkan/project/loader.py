@@ -28,6 +28,7 @@ class SourceMap:
 
     root: PositionedYaml
     node_files: dict[str, PositionedYaml] = field(default_factory=dict)
+    source_files: dict[str, PositionedYaml] = field(default_factory=dict)
 
     def top(self, *path: str | int, key: bool = False) -> Location:
         return self.root.locate(path, key=key)
@@ -35,6 +36,10 @@ class SourceMap:
     def node(self, node_id: str, *path: str | int, key: bool = False) -> Location:
         doc = self.node_files.get(node_id, self.root)
         return doc.locate(("nodes", node_id, *path), key=key)
+
+    def source(self, source_id: str, *path: str | int, key: bool = False) -> Location:
+        doc = self.source_files.get(source_id, self.root)
+        return doc.locate(("sources", source_id, *path), key=key)
 
     def node_in_value(self, node_id: str, path: tuple[str, ...], column: int) -> Location:
         doc = self.node_files.get(node_id, self.root)
@@ -189,6 +194,8 @@ def _merge_includes(
                     data[key][item_id] = item
                     if key == "nodes":
                         source_map.node_files[item_id] = doc
+                    elif key == "sources":
+                        source_map.source_files[item_id] = doc
 
 
 def _issues_from(

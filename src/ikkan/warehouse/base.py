@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 import pyarrow as pa
 
 from ikkan.errors import UserError
-from ikkan.model.canonical import SCHEMA_VERSION, TABLES, ColumnType, Table
+from ikkan.model.canonical import (
+    ADDED_COLUMNS,
+    SCHEMA_VERSION,
+    TABLES,
+    TABLES_BY_NAME,
+    ColumnType,
+    Table,
+)
 from ikkan.warehouse import ddl
 from ikkan.warehouse.sql import column_list, quote_ident
 
@@ -183,11 +190,10 @@ class SqlWarehouse(ABC):
         if version == 1:
             tables = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in TABLES]
             return [*tables, ddl.create_sequence_sql()]
-        if version == 2:  # an import's identity: source + mapping + content (version 1 has none)
-            text = self.TYPE_NAMES[ColumnType.STRING]
+        if version in ADDED_COLUMNS:
             return [
-                f'ALTER TABLE "import_log" ADD COLUMN IF NOT EXISTS "{name}" {text}'
-                for name in ("source", "import_key")
+                ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
+                for table, column in ADDED_COLUMNS[version]
             ]
         raise AssertionError(f"no migration to schema version {version}")
 

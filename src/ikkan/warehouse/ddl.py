@@ -43,3 +43,12 @@ def create_schema_version_sql(type_names: Mapping[ColumnType, str]) -> str:
 
 def create_sequence_sql() -> str:
     return f"CREATE SEQUENCE IF NOT EXISTS {quote_ident(IMPORT_ID_SEQUENCE)}"
+
+
+def add_column_sql(table: Table, column: str, type_names: Mapping[ColumnType, str]) -> str:
+    """``ALTER TABLE … ADD COLUMN IF NOT EXISTS`` for a nullable column a later schema adds."""
+    kind = type_names[table.column(column).type]
+    return (
+        f"ALTER TABLE {quote_ident(table.name)} "
+        f"ADD COLUMN IF NOT EXISTS {quote_ident(column)} {kind}"
+    )

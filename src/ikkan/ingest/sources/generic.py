@@ -1,107 +1,101 @@
 """Any CSV/XLSX with a column mapping (``GenericMapping``), e.g. EventHub / Bizibl / ネクプロ
-exports, spreadsheets kept by hand, or public datasets such as Olist.
+exports, CRM pipeline exports, call lists, spreadsheets kept by hand, or public datasets.
 
-The mapping names the target table, which source column feeds which canonical column,
-constants, date formats, value maps and stage-date columns. It is a pydantic model with
-``extra="forbid"`` so it can sit in ``ikkan.yml``; pass it as ``context.options["mapping"]``
-(or as ``context.options`` itself).
+The mapping (``ikkan.ingest.mapping.spec``) names the target table, which source column
+feeds which canonical column, constants, date formats, value maps (one per mapped use),
+stage rules, a default date, a made-up row identity and side files to join. Pass it as
+``context.options["mapping"]`` (or as ``context.options`` itself). The rules are in
+docs/data.md ("The generic reader").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError
 
 from ikkan.errors import Location, SourceError, did_you_mean
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
-from ikkan.ingest.parsing.values import normalise_header
+from ikkan.ingest.mapping.dates import describe, resolve_default_date
+from ikkan.ingest.mapping.identity import ROW_ID_LABEL, add_row_ids
+from ikkan.ingest.mapping.lookups import LoadedLookup, load_lookup
+from ikkan.ingest.mapping.spec import (
+    AGGREGATE_KEY,
+    KEYS,
+    REFERENCES,
+    ROW_DATE,
+    GenericMapping,
+    StageRule,
+    column_type,
+)
+from ikkan.ingest.mapping.values import ValueMap, convert_constant, kind_of, typed_parser
+from ikkan.ingest.parsing.values import ParseError, normalise_header
 from ikkan.ingest.sources.builder import TableBuilder, output_columns, stable_key
 from ikkan.ingest.sources.fields import Converted, FieldSpec, Kind
-from ikkan.ingest.sources.runner import ReadState, finish, pick, read_tabular, require
+from ikkan.ingest.sources.runner import ReadState, finish, pick, read_tabular
 from ikkan.ingest.sources.stages import StageMapper
-from ikkan.ingest.sources.tabular import LocatedTable, NumberedRow, head_rows
+from ikkan.ingest.sources.tabular import LocatedTable, head_rows
 from ikkan.model.canonical import LEAD_STAGES, TABLES_BY_NAME, ColumnType
 
-TargetTable = Literal["leads", "deals", "accounts", "spend", "web_traffic", "activities"]
-_KEYS = {
-    "leads": "lead_key",
-    "deals": "deal_key",
-    "accounts": "account_key",
-    "spend": "spend_key",
-    "web_traffic": "traffic_key",
-    "activities": "activity_key",
-}
-_AGGREGATE_KEY = {
-    "spend": ("day", "channel", "campaign", "ad_group"),
-    "web_traffic": ("day", "channel", "source_medium", "landing_page"),
-    "activities": ("occurred_at", "activity_type", "email", "lead_key", "detail"),
-}
-_KINDS = {
-    ColumnType.STRING: Kind.TEXT,
-    ColumnType.JSON: Kind.TEXT,
-    ColumnType.INT64: Kind.INT,
-    ColumnType.FLOAT64: Kind.FLOAT,
-    ColumnType.BOOL: Kind.BOOL,
-    ColumnType.DATE: Kind.DATE,
-    ColumnType.TIMESTAMP: Kind.DATETIME,
-}
-_GENERATED = frozenset({*_KEYS.values(), "source_system", "attributes"})
+__all__ = ["GenericMapping", "GenericReader", "StageRule", "mapping_from"]
 
 
-class StageColumn(BaseModel):
-    """A date column that records when a lead entered a funnel stage."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    stage: str = Field(description="the project's stage id, e.g. mql")
-    column: str = Field(description="the source column holding the entry date")
-
-
-class GenericMapping(BaseModel):
-    """How one file maps onto one canonical table."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    table: TargetTable
-    source_system: str = Field(min_length=1, description="keys are '<source_system>:<id>'")
-    columns: dict[str, str] = Field(description="canonical column -> source column label")
-    constants: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    date_formats: list[str] = Field(default_factory=list, description="strptime, tried first")
-    value_maps: dict[str, dict[str, str | int | float | bool]] = Field(default_factory=dict)
-    stages: list[StageColumn] = Field(default_factory=list)
-    lead_id_column: str | None = Field(
-        None, description="source column with the lead's id (deals/activities → lead_key)"
-    )
-    lead_source_system: str | None = None
-    sheet: str | None = None
-
-    @model_validator(mode="after")
-    def _check_columns(self) -> GenericMapping:
-        allowed = set(output_columns(TABLES_BY_NAME[self.table])) - _GENERATED
-        for name in (*self.columns, *self.constants, *self.value_maps):
-            if name not in allowed:
-                hint = did_you_mean(name, allowed) or "valid: " + ", ".join(sorted(allowed))
-                raise ValueError(f"{self.table} has no column {name!r}; {hint}")
-        for name in self.value_maps:
-            if name not in self.columns:
-                raise ValueError(f"value_maps.{name}: map the column under 'columns' first")
-        table = TABLES_BY_NAME[self.table]
-        for column in table.columns:
-            required = not column.nullable and column.name not in (*_GENERATED, "import_id")
-            if required and column.name not in (*self.columns, *self.constants):
-                if column.name in ("content_hash", "loaded_at"):
-                    continue
-                raise ValueError(f"{self.table}.{column.name} is required: map or set it")
-        if self.stages and self.table not in ("leads", "deals", "activities"):
-            raise ValueError("stages are read from leads, deals or activities files")
-        return self
+def mapping_from(options: Mapping[str, Any], path: Path | None = None) -> GenericMapping:
+    """The mapping in ``options``; a SourceError listing every problem when it is wrong."""
+    context_keys = ("fiscal_year_start",)  # added by the ingest service, not the user's
+    data = options.get("mapping") or {k: v for k, v in options.items() if k not in context_keys}
+    try:
+        return GenericMapping.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}: {message}" if where else message)
+        raise SourceError(
+            "the generic mapping is wrong: " + "; ".join(lines),
+            location=Location(str(path)) if path else None,
+            hint="run 'ikkan validate' to see each problem at its line in ikkan.yml",
+        ) from None
 
 
-def mapping_from(options: Mapping[str, Any]) -> GenericMapping:
-    return GenericMapping.model_validate(options.get("mapping", options))
+def _mapped_name(name: str, mapping: GenericMapping) -> str:
+    return f"raw:{name}" if name in mapping.value_maps else name
+
+
+def field_specs(mapping: GenericMapping) -> list[FieldSpec]:
+    """One field per mapped use of a source column (several may read the same column)."""
+    formats = tuple(mapping.date_formats)
+    specs = []
+    for name, label in mapping.columns.items():
+        kind = Kind.TEXT if name in mapping.value_maps else kind_of(mapping.table, name)
+        specs.append(FieldSpec(_mapped_name(name, mapping), kind, (label,), formats))
+    if mapping.identity is not None:
+        specs.append(FieldSpec("source_id", Kind.ID, (ROW_ID_LABEL,)))
+    for index, rule in enumerate(mapping.stages):
+        if rule.column is not None:
+            specs.append(FieldSpec(f"stage:{index}", Kind.DATETIME, (rule.column,), formats))
+        if rule.when_column is not None:
+            specs.append(FieldSpec(f"when:{index}", Kind.TEXT, (rule.when_column,)))
+    for key, (option, _) in REFERENCES.items():
+        label = getattr(mapping, option)
+        if label:
+            specs.append(FieldSpec(f"ref:{key}", Kind.ID, (label,)))
+    for index, lookup in enumerate(mapping.lookups):
+        if lookup.match_column is not None:
+            specs.append(FieldSpec(f"match:{index}", Kind.TEXT, (lookup.match_column,)))
+    return specs
+
+
+def file_labels(mapping: GenericMapping) -> list[str]:
+    """Every column label the mapping expects in the data file."""
+    labels = [a for s in field_specs(mapping) for a in s.aliases]
+    labels += mapping.identity.columns if mapping.identity else []
+    return [label for label in dict.fromkeys(labels) if label != ROW_ID_LABEL]
 
 
 class GenericReader:
@@ -112,19 +106,31 @@ class GenericReader:
         return False  # needs a mapping; never picked by detection
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
-        mapping = mapping_from(context.options)
+        mapping = mapping_from(context.options, path)
         table = TABLES_BY_NAME[mapping.table]
-        specs = _specs(mapping)
-        labels = {normalise_header(s.aliases[0]) for s in specs}
-        channels = ChannelMapper(context.channels)
-        stages = StageMapper(context)
+        specs = field_specs(mapping)
+        expected = file_labels(mapping)
+        labels = {normalise_header(label) for label in expected}
+        _check_stages(mapping, context, path)
+        lookups = [
+            load_lookup(path, lookup, mapping.table, mapping.date_formats, context.timezone)
+            for lookup in mapping.lookups
+        ]
+        default_day = (
+            resolve_default_date(mapping.default_date, path, context.timezone)
+            if mapping.default_date is not None
+            else None
+        )
+        rows = _Rows(mapping, context, lookups, default_day)
 
         def is_header(cells: list[object]) -> bool:
             found = {normalise_header(str(c)) for c in cells if c is not None}
             return labels <= found
 
-        def handle(state: ReadState, conv: Converted) -> None:
-            _handle(state, conv, mapping, channels, stages)
+        def transform(located: LocatedTable) -> LocatedTable:
+            if mapping.identity is None:
+                return located
+            return add_row_ids(located, mapping.identity, str(path))
 
         try:
             result, state = read_tabular(
@@ -135,163 +141,265 @@ class GenericReader:
                 specs=specs,
                 is_header=is_header,
                 tables=(TableBuilder(table), TableBuilder(LEAD_STAGES)),
-                handle=handle,
+                handle=rows.handle,
                 sheet=mapping.sheet,
-                transform=lambda t: _apply_value_maps(t, mapping),
+                transform=transform,
             )
         except SourceError as exc:
-            raise _missing_columns(path, specs) from exc
+            if "no header row" not in exc.message:
+                raise
+            raise _missing_columns(path, expected) from exc
         builder = state.builders[table.name]
-        if table.name in _AGGREGATE_KEY and table.name != "activities":
+        if table.name in AGGREGATE_KEY and table.name != "activities":
             measures = [
                 c.name for c in table.columns if c.type in (ColumnType.INT64, ColumnType.FLOAT64)
             ]
             builder.sum_duplicates(state.log, measures)
         else:
-            builder.reject_duplicates(state.log, _KEYS[table.name])
+            builder.reject_duplicates(state.log, KEYS[table.name])
         state.builders["lead_stages"].keep_earliest(("lead_key", "stage"), "entered_at")
-        for message in [channels.warning(), *stages.warnings()]:
-            if message:
-                state.log.warn(message)
+        for message in rows.warnings():
+            state.log.warn(message)
         if not mapping.stages:
             del state.builders["lead_stages"]
         result.source_system = mapping.source_system
         return finish(result, state)
 
 
-def _specs(mapping: GenericMapping) -> list[FieldSpec]:
-    table = TABLES_BY_NAME[mapping.table]
-    formats = tuple(mapping.date_formats)
-    specs = []
-    for name, label in mapping.columns.items():
-        kind = _KINDS[table.column(name).type]
-        if name == "email":
-            kind = Kind.EMAIL
-        elif name in ("source_id", "account_key", "lead_key"):
-            kind = Kind.ID
-        elif name in ("amount", "cost"):
-            kind = Kind.AMOUNT
-        specs.append(FieldSpec(name, kind, (label,), formats))
-    for stage in mapping.stages:
-        specs.append(FieldSpec(f"stage:{stage.stage}", Kind.DATETIME, (stage.column,), formats))
-    if mapping.lead_id_column:
-        specs.append(FieldSpec("lead_ref", Kind.ID, (mapping.lead_id_column,), formats))
-    return specs
+def _check_stages(mapping: GenericMapping, context: ReaderContext, path: Path) -> None:
+    for rule in mapping.stages:
+        if rule.stage not in context.stages:
+            raise SourceError(
+                f"stages: {rule.stage!r} is not a stage of the project's funnel",
+                location=Location(str(path)),
+                hint=did_you_mean(rule.stage, context.stages)
+                or "funnel.stages: " + ", ".join(context.stages),
+            )
 
 
-def _apply_value_maps(table: LocatedTable, mapping: GenericMapping) -> LocatedTable:
-    if not mapping.value_maps:
-        return table
-    positions: dict[int, dict[str, Any]] = {}
-    for name, values in mapping.value_maps.items():
-        label = normalise_header(mapping.columns[name])
-        for i, h in enumerate(table.header):
-            if normalise_header(h) == label:
-                positions[i] = {normalise_header(k): v for k, v in values.items()}
+class _Rows:
+    """Turns converted batches into canonical rows (and stage rows)."""
 
-    def rows() -> Iterator[NumberedRow]:
-        for number, cells in table.rows:
-            cells = list(cells)
-            for i, values in positions.items():
-                if i < len(cells) and cells[i] is not None:
-                    key = normalise_header(str(cells[i]))
-                    if key in values:
-                        cells[i] = values[key]
-            yield number, cells
+    def __init__(
+        self,
+        mapping: GenericMapping,
+        context: ReaderContext,
+        lookups: list[LoadedLookup],
+        default_day: date | None,
+    ) -> None:
+        self.mapping = mapping
+        self.table = TABLES_BY_NAME[mapping.table]
+        self.names = output_columns(self.table)
+        self.channels = ChannelMapper(context.channels)
+        self.stages = StageMapper(context, hint="value_maps.lifecycle_stage of the mapping")
+        self.lookups = lookups
+        self.default_day = default_day
+        self.defaulted = 0
+        from zoneinfo import ZoneInfo
 
-    return LocatedTable(table.header, table.header_row, table.preamble, rows())
+        tz = ZoneInfo(context.timezone)
+        formats = mapping.date_formats
+        self.constants = {
+            name: convert_constant(value, column_type(mapping.table, name), formats, tz)
+            for name, value in mapping.constants.items()
+        }
+        self.value_maps = {name: ValueMap(values) for name, values in mapping.value_maps.items()}
+        self.parsers = {
+            name: typed_parser(kind_of(mapping.table, name), tz, formats)
+            for name in mapping.value_maps
+        }
+        self.when = [{normalise_header(str(v)) for v in rule.when_in} for rule in mapping.stages]
 
+    def handle(self, state: ReadState, conv: Converted) -> None:
+        mapping = self.mapping
+        mapped, bad = self._value_mapped(state, conv)
+        keep = [i for i in range(conv.size) if i not in bad]
+        if "source_id" in mapping.columns or mapping.identity is not None:
+            ids = conv.get("source_id")
+            for i in list(keep):
+                if ids[i] is None:
+                    label = mapping.columns.get("source_id") or ROW_ID_LABEL
+                    state.log.reject(conv.numbers[i], label, None, f"{label} is empty")
+            keep = [i for i in keep if ids[i] is not None]
+        ss = mapping.source_system
+        columns: dict[str, list[Any]] = {}
+        for name in self.names:
+            if name in mapped:
+                columns[name] = pick(mapped[name], keep)
+            elif name in mapping.columns:
+                columns[name] = pick(conv.get(name), keep)
+            elif name in self.constants:
+                columns[name] = [self.constants[name]] * len(keep)
+        if mapping.identity is not None:
+            columns["source_id"] = pick(conv.get("source_id"), keep)
+        columns["source_system"] = [ss] * len(keep)
+        for key, (option, system) in REFERENCES.items():
+            if getattr(mapping, option):
+                prefix = getattr(mapping, system) or ss
+                refs = pick(conv.get(f"ref:{key}"), keep)
+                columns[key] = [None if v is None else f"{prefix}:{v}" for v in refs]
+        self._money(columns, conv, keep)
+        self._lookups(columns, conv, keep)
+        self._default_date(columns, len(keep))
+        if "channel" in self.names:
+            if "channel_raw" in columns and "channel" not in columns:
+                columns["channel"] = [self.channels(v) for v in columns["channel_raw"]]
+            elif "channel" in mapping.columns and "channel" not in mapping.value_maps:
+                columns["channel"] = [self.channels(v) for v in columns["channel"]]
+        if "lifecycle_stage" in columns:
+            columns["lifecycle_stage"] = [self.stages(v) for v in columns["lifecycle_stage"]]
+        key = KEYS[self.table.name]
+        if "source_id" in columns:
+            columns[key] = [f"{ss}:{v}" for v in columns["source_id"]]
+        else:
+            parts = AGGREGATE_KEY.get(self.table.name, ())
+            columns[key] = [
+                stable_key(ss, *(columns.get(p, [None] * len(keep))[j] for p in parts))
+                for j in range(len(keep))
+            ]
+        columns["attributes"] = pick(conv.attributes, keep)
+        numbers = pick(conv.numbers, keep)
+        state.builders[self.table.name].add(columns, numbers)
+        lead_keys = columns[key] if self.table.name == "leads" else columns.get("lead_key")
+        if mapping.stages and lead_keys is not None:
+            self._stage_rows(state, conv, keep, lead_keys, numbers, columns)
 
-def _handle(
-    state: ReadState,
-    conv: Converted,
-    mapping: GenericMapping,
-    channels: ChannelMapper,
-    stages: StageMapper,
-) -> None:
-    table = TABLES_BY_NAME[mapping.table]
-    keep = (
-        require(state, conv, "source_id")
-        if "source_id" in mapping.columns
-        else list(range(conv.size))
-    )
-    ss = mapping.source_system
-    lead_ss = mapping.lead_source_system or ss
-    columns: dict[str, list[Any]] = {}
-    for name in output_columns(table):
-        if name in mapping.columns:
-            columns[name] = pick(conv.get(name), keep)
-        elif name in mapping.constants:
-            columns[name] = [mapping.constants[name]] * len(keep)
-    columns["source_system"] = [ss] * len(keep)
-    if mapping.lead_id_column:
-        columns["lead_key"] = [
-            None if v is None else f"{lead_ss}:{v}" for v in pick(conv.get("lead_ref"), keep)
-        ]
-    money = next(
-        (f"{m}:currency" for m in ("amount", "cost") if f"{m}:currency" in conv.values), None
-    )
-    if money and "currency" in output_columns(table):
-        given = columns.get("currency") or [None] * len(keep)
-        found = pick(conv.values[money], keep)
-        columns["currency"] = [a or b for a, b in zip(given, found, strict=True)]
-    if "channel" in output_columns(table):
-        if "channel_raw" in columns and "channel" not in columns:
-            columns["channel"] = [channels(v) for v in columns["channel_raw"]]
-        elif "channel" in mapping.columns and "channel" not in mapping.value_maps:
-            columns["channel"] = [channels(v) for v in columns["channel"]]
-    if "lifecycle_stage" in mapping.columns:
-        columns["lifecycle_stage"] = [stages(v) for v in columns["lifecycle_stage"]]
-    key = _KEYS[table.name]
-    if "source_id" in columns:
-        columns[key] = [f"{ss}:{v}" for v in columns["source_id"]]
-    else:
-        parts = _AGGREGATE_KEY.get(table.name, ())
-        columns[key] = [
-            stable_key(ss, *(columns.get(p, [None] * len(keep))[j] for p in parts))
-            for j in range(len(keep))
-        ]
-    columns["attributes"] = pick(conv.attributes, keep)
-    numbers = pick(conv.numbers, keep)
-    state.builders[table.name].add(columns, numbers)
-    lead_keys = columns[key] if table.name == "leads" else columns.get("lead_key")
-    if mapping.stages and lead_keys is not None:
-        _stage_rows(state, conv, keep, lead_keys, numbers, mapping, stages)
+    def _value_mapped(
+        self, state: ReadState, conv: Converted
+    ) -> tuple[dict[str, list[Any]], set[int]]:
+        """Each value-mapped column: raw cell → its own map → the column's type."""
+        out: dict[str, list[Any]] = {}
+        bad: set[int] = set()
+        for name, value_map in self.value_maps.items():
+            parse = self.parsers[name]
+            label = self.mapping.columns[name]
+            values: list[Any] = []
+            for i, raw in enumerate(conv.get(f"raw:{name}")):
+                value = value_map(raw)
+                try:
+                    values.append(_typed(value, parse))
+                except ParseError as exc:
+                    values.append(None)
+                    bad.add(i)
+                    state.log.reject(
+                        conv.numbers[i],
+                        label,
+                        raw,
+                        f"{exc.reason}; value_maps.{name} does not list {raw!r} "
+                        "(add it, or '*' for every other value)",
+                    )
+            out[name] = values
+            if name in ("amount", "cost"):
+                out[name] = [v[0] if isinstance(v, tuple) else v for v in values]
+        return out, bad
 
-
-def _stage_rows(
-    state: ReadState,
-    conv: Converted,
-    keep: list[int],
-    lead_keys: list[Any],
-    numbers: list[Any],
-    mapping: GenericMapping,
-    stages: StageMapper,
-) -> None:
-    for stage_column in mapping.stages:
-        stage = stages(stage_column.stage)
-        if stage is None:
-            continue
-        values = pick(conv.get(f"stage:{stage_column.stage}"), keep)
-        hits = [j for j, v in enumerate(values) if v is not None and lead_keys[j] is not None]
-        state.builders["lead_stages"].add(
-            {
-                "lead_key": [lead_keys[j] for j in hits],
-                "stage": [stage] * len(hits),
-                "entered_at": [values[j] for j in hits],
-                "source": [stage_column.column] * len(hits),
-            },
-            [numbers[j] for j in hits],
+    def _money(self, columns: dict[str, list[Any]], conv: Converted, keep: list[int]) -> None:
+        money = next(
+            (f"{m}:currency" for m in ("amount", "cost") if f"{m}:currency" in conv.values), None
         )
+        if money and "currency" in self.names:
+            given = columns.get("currency") or [None] * len(keep)
+            found = pick(conv.values[money], keep)
+            columns["currency"] = [a or b for a, b in zip(given, found, strict=True)]
+
+    def _lookups(self, columns: dict[str, list[Any]], conv: Converted, keep: list[int]) -> None:
+        for index, loaded in enumerate(self.lookups):
+            lookup = loaded.lookup
+            if lookup.match is not None:
+                values = columns.get(lookup.match) or [None] * len(keep)
+            else:
+                values = pick(conv.get(f"match:{index}"), keep)
+            found = [loaded.find(v) for v in values]
+            for name in lookup.columns:
+                columns[name] = [None if f is None else f.get(name) for f in found]
+
+    def _default_date(self, columns: dict[str, list[Any]], size: int) -> None:
+        name = self.mapping.default_date_column()
+        if name is None or self.default_day is None:
+            return
+        day = self.default_day
+        value: date | datetime = (
+            day
+            if column_type(self.mapping.table, name) is ColumnType.DATE
+            else datetime.combine(day, time())
+        )
+        given = columns.get(name) or [None] * size
+        self.defaulted += sum(1 for v in given if v is None)
+        columns[name] = [value if v is None else v for v in given]
+
+    def _stage_rows(
+        self,
+        state: ReadState,
+        conv: Converted,
+        keep: list[int],
+        lead_keys: list[Any],
+        numbers: list[Any],
+        columns: dict[str, list[Any]],
+    ) -> None:
+        date_column = ROW_DATE.get(self.table.name, "")
+        row_dates = columns.get(date_column, [None] * len(keep))
+        date_label = self.mapping.columns.get(date_column) or "default_date"
+        for index, rule in enumerate(self.mapping.stages):
+            if rule.column is not None:
+                values = pick(conv.get(f"stage:{index}"), keep)
+            else:
+                values = list(row_dates)
+            if rule.when_column is not None:
+                reached = self.when[index]
+                flags = pick(conv.get(f"when:{index}"), keep)
+                values = [
+                    v if f is not None and normalise_header(str(f)) in reached else None
+                    for v, f in zip(values, flags, strict=True)
+                ]
+            hits = [j for j, v in enumerate(values) if v is not None and lead_keys[j] is not None]
+            entered = [
+                v if isinstance(v, datetime) else datetime.combine(v, time())
+                for v in (values[j] for j in hits)
+            ]
+            state.builders["lead_stages"].add(
+                {
+                    "lead_key": [lead_keys[j] for j in hits],
+                    "stage": [rule.stage] * len(hits),
+                    "entered_at": entered,
+                    "source": [rule.column or rule.when_column or date_label] * len(hits),
+                },
+                [numbers[j] for j in hits],
+            )
+
+    def warnings(self) -> list[str]:
+        out = [self.channels.warning(), *self.stages.warnings()]
+        out += [loaded.warning() for loaded in self.lookups]
+        rule = self.mapping.default_date
+        if rule is not None and self.default_day is not None and self.defaulted:
+            name = self.mapping.default_date_column()
+            out.append(
+                f"{self.defaulted} row(s) have no {name} in the file and are dated "
+                + describe(rule, self.default_day)
+            )
+        return [m for m in out if m]
 
 
-def _missing_columns(path: Path, specs: list[FieldSpec]) -> SourceError:
+def _typed(value: object, parse: Any) -> Any:
+    """A mapped value as the column's type: typed map values are kept, text is parsed."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str):
+        try:
+            return parse(value)
+        except ParseError:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return (float(value), None) if parse.__name__ == "parse_amount" else value
+            raise
+    return parse(value)
+
+
+def _missing_columns(path: Path, expected: list[str]) -> SourceError:
     from ikkan.ingest.sources.tabular import head_text
 
     rows = [r for r in head_rows(head_text(path, 20)) if any(c.strip() for c in r)]
     first = rows[0] if rows else []
     present = {normalise_header(c) for c in first}
-    missing = [s.aliases[0] for s in specs if normalise_header(s.aliases[0]) not in present]
+    missing = [label for label in expected if normalise_header(label) not in present]
     hints = [h for m in missing if (h := did_you_mean(m, first))]
     return SourceError(
         "the mapping names column(s) the file does not have: " + ", ".join(missing),

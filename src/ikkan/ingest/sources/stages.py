@@ -1,7 +1,9 @@
 """Source lifecycle / stage values → the project's funnel stage ids.
 
-Project mappings (``ReaderContext.stage_map``, raw label or internal value → stage id) win;
-then the defaults below. A stage the project does not have (``ReaderContext.stages``) maps to
+Project mappings (``ReaderContext.stage_map``, or a source's ``options.stage_map``, raw
+label or internal value → stage id) win; then a value that is itself one of the project's
+stage ids (so a funnel with ``engaged`` or ``closed`` needs no map); then the defaults
+below. A stage the project does not have (``ReaderContext.stages``) maps to
 nothing, and the raw values that mapped to nothing are reported once.
 """
 
@@ -56,9 +58,17 @@ DEFAULT_STAGE_MAP: dict[str, str] = {
 class StageMapper:
     """Raw stage label/value → project stage id (or None), cached."""
 
-    def __init__(self, context: ReaderContext, labels: dict[str, str] | None = None) -> None:
-        self._project = {normalise_header(k): v for k, v in context.stage_map.items()}
+    def __init__(
+        self,
+        context: ReaderContext,
+        labels: dict[str, str] | None = None,
+        hint: str = "sources.<name>.options.stage_map in ikkan.yml",
+    ) -> None:
+        given = {**(context.options.get("stage_map") or {}), **context.stage_map}
+        self._project = {normalise_header(str(k)): str(v) for k, v in given.items()}
         self._stages = set(context.stages)
+        self._own = {normalise_header(s): s for s in context.stages}
+        self._hint = hint
         self._labels = LIFECYCLE_LABELS if labels is None else labels
         self._cache: dict[str, str | None] = {}
         self.unmapped: set[str] = set()
@@ -72,7 +82,10 @@ class StageMapper:
         key = normalise_header(raw)
         internal = self._labels.get(key, key)
         found = (
-            self._project.get(key) or self._project.get(internal) or DEFAULT_STAGE_MAP.get(internal)
+            self._project.get(key)
+            or self._project.get(internal)
+            or self._own.get(key)
+            or DEFAULT_STAGE_MAP.get(internal)
         )
         if found is None:
             if internal != "other":
@@ -89,7 +102,7 @@ class StageMapper:
             out.append(
                 "stage value(s) with no funnel stage: "
                 + ", ".join(sorted(self.unmapped)[:20])
-                + "; map them under 'stage_map:' in ikkan.yml"
+                + f"; map them to stage ids under {self._hint}"
             )
         if self.outside:
             out.append(
