@@ -389,3 +389,31 @@ def test_mapping_keys_directly_under_options_work_with_the_service_context(
     options = {**DEALS, "fiscal_year_start": 4}
     result = GenericReader().read(pipeline, ReaderContext(options=options))
     assert result.tables["deals"].num_rows == 7
+
+
+def test_value_maps_of_one_column_do_not_collide_without_any_other_rule(pipeline: Path) -> None:
+    mapping = {
+        "table": "deals",
+        "source_system": "crm",
+        "columns": {
+            "source_id": "opportunity_id",
+            "stage": "deal_stage",
+            "is_won": "deal_stage",
+            "is_closed": "deal_stage",
+        },
+        "value_maps": {
+            "is_won": {"Won": True, "Lost": False, "Engaging": False, "Prospecting": False},
+            "is_closed": {"Won": True, "Lost": True, "Engaging": False, "Prospecting": False},
+        },
+    }
+    deals = _read(pipeline, mapping).tables["deals"].to_pylist()
+    assert [d["stage"] for d in deals] == [r["deal_stage"] for r in _csv(pipeline)]
+    assert [d["is_won"] for d in deals] == [True, True, False, False, False, True, False]
+    assert [d["is_closed"] for d in deals] == [True, True, True, False, False, True, True]
+
+
+def test_the_generic_reader_without_a_mapping_says_how_to_give_one(pipeline: Path) -> None:
+    context = ReaderContext(options={"fiscal_year_start": 4})
+    with pytest.raises(SourceError, match="needs a mapping") as info:
+        GenericReader().read(pipeline, context)
+    assert "options.mapping" in str(info.value.hint)

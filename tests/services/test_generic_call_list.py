@@ -85,3 +85,16 @@ def test_call_list_without_id_or_date(workspace: Workspace) -> None:
     explained = workspace.explain("calls")
     (line,) = explained["row_dates"]
     assert "source 'calls' (activities): every row is dated the date in the file's name" in line
+
+
+def test_explain_on_the_command_line_states_the_default_date(tmp_path: Path) -> None:
+    from tests.cli.test_cli_plan import ikkan
+
+    root = tmp_path / "calls"
+    (root / "data").mkdir(parents=True)
+    (root / "ikkan.yml").write_text(PROJECT, encoding="utf-8")
+    (root / "data" / "calls_2024-05-07.csv").write_text(CALLS, encoding="utf-8")
+    report = ikkan("ingest", cwd=root).stdout
+    assert "dated 2024-05-07 (the date in the file's name; default_date)" in report
+    out = ikkan("explain", "calls", cwd=root).stdout
+    assert "dates: source 'calls' (activities): every row is dated the date in the file's" in out

@@ -143,9 +143,12 @@ def test_won_count_win_rate_and_lookup_breakdowns_match_the_csv(workspace: Works
     assert status.nodes["closed_deals"].actual == 5
     assert status.nodes["central_won"].actual == expected["region"]["Central"] == 2
     for dimension in ("manager", "region", "industry"):
-        by = workspace.status(period="FY2017", by=dimension, as_of=date(2017, 12, 31)).by
-        assert by is not None
-        got = {k: v for k, v in by.values["won_deals"].items() if v}
+        rows = workspace.warehouse().query(
+            "SELECT dimension_value, value FROM kpi_values WHERE node_id = 'won_deals' "
+            "AND grain = 'fiscal_year' AND period = 'FY2017' AND dimension = ?",
+            [dimension],
+        )
+        got = {r["dimension_value"]: r["value"] for r in rows.to_pylist() if r["value"]}
         assert got == dict(expected[dimension]), dimension
 
 
@@ -228,3 +231,26 @@ def test_the_cli_shows_located_mapping_problems_never_an_internal_error(
         assert result.returncode == 1, text
         assert "Internal error" not in text and "Traceback" not in text
         assert "ikkan.yml:" in text and "source 'pipeline'" in text, text
+
+
+def test_validate_checks_value_map_values_against_the_column_type(tmp_path: Path) -> None:
+    found = _located(tmp_path, DEALS_SOURCE.replace("{Won: true, ", "{Won: maybe, ", 1))
+    (message,) = [m for m in found if "value_maps.is_won.Won" in m]
+    assert "expected yes/no" in message
+    assert found[message] == _line_of(tmp_path, "Won: maybe")
+
+
+def test_a_source_in_an_included_file_is_located_in_that_file(tmp_path: Path) -> None:
+    root = _write(tmp_path, "")
+    text = (root / "ikkan.yml").read_text(encoding="utf-8").replace("sources:\n", "")
+    (root / "ikkan.yml").write_text(text + "include: [more/sources.yml]\n", encoding="utf-8")
+    (root / "more").mkdir()
+    included = "sources:\n" + DEALS_SOURCE.replace("stage: deal_stage", "stagee: deal_stage", 1)
+    (root / "more" / "sources.yml").write_text(included, encoding="utf-8")
+    issues = [i for i in Workspace.open(root).validate() if "did you mean 'stage'" in i.message]
+    (issue,) = issues
+    assert issue.location is not None and issue.location.path.endswith("more/sources.yml")
+    lines = included.splitlines()
+    assert issue.location.line == next(
+        n for n, line in enumerate(lines, start=1) if "stagee:" in line
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ikkan.errors import Location, SourceError, UserError, did_you_mean
+from ikkan.ingest.attribution import attribute_deals
 from ikkan.ingest.base import Reader, ReaderContext, ReadResult, RowAccount, account_rows
 from ikkan.ingest.load import LoadReport, load, log_failure
 from ikkan.model.spec import ProjectSpec
@@ -221,6 +222,8 @@ def ingest(
                 progress(_name, rows, _index, len(work))
 
         outcomes.append(ingest_file(spec, warehouse, target, path, force=force, progress=tick))
+    if any(o.report is not None and o.report.status == "ok" for o in outcomes):
+        attribute_deals(warehouse)  # deals take their lead's channel (first touch)
     return outcomes
 
 

@@ -287,11 +287,21 @@ def mapping_problems(mapping: GenericMapping) -> list[Problem]:
                 problems.append((("constants", name), f"constants.{name}: {exc}"))
     for name in mapping.columns.keys() & mapping.constants.keys():
         problems.append((("constants", name), f"{name} is both mapped and a constant"))
-    for name in mapping.value_maps:
+    for name, values in mapping.value_maps.items():
         if name not in mapping.columns:
             problems.append(
                 (("value_maps", name), f"value_maps.{name}: map the column under 'columns' first")
             )
+            continue
+        if name not in allowed:
+            continue
+        for raw, mapped in values.items():
+            if mapped is None:
+                continue
+            try:
+                convert_constant(mapped, column_type(table, name), mapping.date_formats)
+            except ValueError as exc:
+                problems.append((("value_maps", name, raw), f"value_maps.{name}.{raw}: {exc}"))
     seen_lookup: set[str] = set()
     for index, lookup in enumerate(mapping.lookups):
         for name in lookup.columns:

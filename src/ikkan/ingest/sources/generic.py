@@ -10,7 +10,7 @@ docs/data.md ("The generic reader").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,13 @@ def mapping_from(options: Mapping[str, Any], path: Path | None = None) -> Generi
     """The mapping in ``options``; a SourceError listing every problem when it is wrong."""
     context_keys = ("fiscal_year_start",)  # added by the ingest service, not the user's
     data = options.get("mapping") or {k: v for k, v in options.items() if k not in context_keys}
+    if not data:
+        raise SourceError(
+            "the generic reader needs a mapping of the file's columns",
+            location=Location(str(path)) if path else None,
+            hint="declare the file under sources: with reader: generic and options.mapping "
+            "(docs/data.md, 'The generic reader'), then run 'ikkan ingest <source name>'",
+        )
     try:
         return GenericMapping.model_validate(data)
     except ValidationError as exc:
@@ -367,8 +374,7 @@ class _Rows:
             )
 
     def warnings(self) -> list[str]:
-        out = [self.channels.warning(), *self.stages.warnings()]
-        out += [loaded.warning() for loaded in self.lookups]
+        out: list[str | None] = []
         rule = self.mapping.default_date
         if rule is not None and self.default_day is not None and self.defaulted:
             name = self.mapping.default_date_column()
@@ -376,21 +382,14 @@ class _Rows:
                 f"{self.defaulted} row(s) have no {name} in the file and are dated "
                 + describe(rule, self.default_day)
             )
+        out += [self.channels.warning(), *self.stages.warnings()]
+        out += [loaded.warning() for loaded in self.lookups]
         return [m for m in out if m]
 
 
-def _typed(value: object, parse: Any) -> Any:
-    """A mapped value as the column's type: typed map values are kept, text is parsed."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, str):
-        try:
-            return parse(value)
-        except ParseError:
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return (float(value), None) if parse.__name__ == "parse_amount" else value
-            raise
-    return parse(value)
+def _typed(value: object, parse: Callable[[object], Any]) -> Any:
+    """A mapped value as the column's type (typed map values pass through the parser)."""
+    return None if value is None else parse(value)
 
 
 def _missing_columns(path: Path, expected: list[str]) -> SourceError:
