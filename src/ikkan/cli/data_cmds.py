@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ikkan.cli.state import STATE
+from ikkan.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -82,6 +83,7 @@ def ingest(
                         "reader": o.reader,
                         "rows_read": o.rows_read,
                         "rejected": o.rejected,
+                        "skipped": o.skipped,
                         "warnings": o.warnings,
                         "error": o.error.render() if o.error else None,
                         "load": o.report.to_dict() if o.report else None,
@@ -122,6 +124,14 @@ def rejects(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="at most this many rows")] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable list")] = False,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="all, rejected (could not be read) or skipped (left out on purpose: "
+            "summary, subtotal, staff and merged rows)",
+        ),
+    ] = "all",
 ) -> None:
     """Rows that could not be imported, with file, row, column, value and reason."""
     from rich.table import Table
@@ -130,8 +140,10 @@ def rejects(
     from ikkan.cli.terminal import one_line
     from ikkan.workspace import Workspace
 
+    if kind not in ("all", "rejected", "skipped"):
+        raise UserError(f"unknown --kind {kind!r}", hint="use all, rejected or skipped")
     ws = Workspace.open(STATE.project)
-    rows = ws.rejected_rows(file=file, limit=limit + 1)  # one more: to say when rows are cut
+    rows = ws.rejected_rows(file=file, limit=limit + 1, kind=kind)  # one more: to say when cut
     more, rows = len(rows) > limit, rows[:limit]
     if as_json:
         from ikkan.cli.terminal import echo_json

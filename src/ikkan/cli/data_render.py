@@ -78,13 +78,28 @@ def print_ingest(outcomes: list[Any], lang: str) -> None:
                     style="dim",
                 )
             )
-    if any(o.rejected for o in outcomes):
+        if o.report is not None and o.report.status == "already_imported":
+            console.print(Text(f"  {o.path.name}: {o.report.message}", style="dim"))
+    if any(o.rejected or o.skipped for o in outcomes):
         console.print(
             Text(
-                "Rejected rows are kept with file, row, column and reason: see 'ikkan quality'."
+                "Rejected and skipped rows are kept with file, row, column and reason: "
+                "see 'ikkan rejects'."
                 if lang != "ja"
-                else "除外した行はファイル・行・列・理由とともに保存しています（ikkan quality）。",
+                else "除外・スキップした行はファイル・行・列・理由とともに保存しています"
+                "（ikkan rejects）。",
                 style="yellow",
+            )
+        )
+    failed = sum(1 for o in outcomes if not o.ok)
+    if failed:
+        console.print(
+            Text(
+                f"{failed} of {len(outcomes)} file(s) failed; the others were imported."
+                if lang != "ja"
+                else f"{len(outcomes)} ファイル中 {failed} ファイルの取り込みに失敗しました"
+                "（他のファイルは取り込み済み）。",
+                style="bold red",
             )
         )
 

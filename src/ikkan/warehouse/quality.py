@@ -273,6 +273,7 @@ def rejected_rows(session: Session, settings: QualitySettings) -> list[Finding]:
     """One finding per file and reason, with the first rows as examples."""
     groups = session.query(
         'SELECT "file_path", "reason", count(*) AS "rows" FROM "rejected_rows" '
+        "WHERE NOT starts_with(\"reason\", 'skipped: ') "  # skipped on purpose: not a problem
         'GROUP BY "file_path", "reason" ORDER BY count(*) DESC, "file_path", "reason"'
     ).to_pylist()
     if not groups:
