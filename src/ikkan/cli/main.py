@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ikkan import __version__
-from ikkan.cli import data_cmds, monitor_cmds, plan_cmd, project_cmds
+from ikkan.cli import data_cmds, monitor_cmds, plan_cmd, project_cmds, serve_cmd
 from ikkan.cli.state import STATE
 
 app = typer.Typer(
@@ -51,6 +51,7 @@ project_cmds.register(app)
 plan_cmd.register(app)
 data_cmds.register(app)
 monitor_cmds.register(app)
+serve_cmd.register(app)
 
 
 def run() -> None:
@@ -72,8 +73,10 @@ def run() -> None:
     except Exception as exc:
         if STATE.debug or "--debug" in sys.argv:
             raise
+        from ikkan.cli.terminal import clean
+
         sys.stderr.write(
-            f"Internal error: {type(exc).__name__}: {exc}\n"
+            f"Internal error: {type(exc).__name__}: {clean(exc)}\n"
             "Run again with --debug for the traceback, and please report it.\n"
         )
         sys.exit(2)

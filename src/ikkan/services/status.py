@@ -117,14 +117,19 @@ def build_status(
     calendar: BusinessCalendar,
     *,
     by: str | None = None,
+    where: tuple[str, str] | None = None,
 ) -> StatusReport:
+    """``where`` = (dimension, value) reads that slice (e.g. one channel); targets are planned
+    for the whole, so a slice has no targets (and no bottleneck)."""
     fy_start = tree.spec.company.fiscal_year_start
     all_time = period.key == ALL_TIME  # nothing before it, nothing a year before
     previous = period if all_time else shift_period(period, -1, fy_start)
     last_year = period if all_time else year_ago(period, fy_start)
-    rows = period_values(tree, warehouse, [period, previous, last_year], as_of)
+    dimension, value = where or ("", "")
+    rows = period_values(tree, warehouse, [period, previous, last_year], as_of, dimension)
     in_plan = (
-        plan.period is not None
+        where is None
+        and plan.period is not None
         and period.grain is not Grain.RANGE  # targets are planned per calendar period
         and (plan.period.start <= period.start and period.end <= plan.period.end)
     )
@@ -134,7 +139,7 @@ def build_status(
     computed_at = None
     for node_id in tree.order[::-1]:
         node = tree.nodes[node_id]
-        row = rows.get((node_id, period.key, ""))
+        row = rows.get((node_id, period.key, value))
         actual = row["value"] if row else None
         computed_at = computed_at or (row["computed_at"] if row else None)
         commit_v = targets["commit"].values.get(node_id) if targets else None
@@ -157,8 +162,8 @@ def build_status(
                 stretch=stretch,
             )
         status = evaluate_status(actual, commit, direction, stretch=stretch, thresholds=thresholds)
-        prev = None if all_time else rows.get((node_id, previous.key, ""))
-        ago = None if all_time else rows.get((node_id, last_year.key, ""))
+        prev = None if all_time else rows.get((node_id, previous.key, value))
+        ago = None if all_time else rows.get((node_id, last_year.key, value))
         comparison = compare(
             actual, prev["value"] if prev else None, ago["value"] if ago else None, direction
         )

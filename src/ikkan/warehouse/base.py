@@ -181,6 +181,11 @@ class SqlWarehouse(ABC):
                 )
             return SCHEMA_VERSION
 
+    def lock_imports(self, session: Session) -> None:  # noqa: B027 - optional hook
+        """Hold the warehouse's import lock until ``session``'s transaction ends, so that
+        the "already imported" check and the import are one step for concurrent runs.
+        DuckDB needs nothing: one process writes the file at a time."""
+
     def _migration(self, version: int) -> list[str]:
         if version == 1:
             tables = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in TABLES]
