@@ -88,7 +88,7 @@ class AlertRuleSpec(BaseModel):
         0.0, ge=0, description="tolerated shortfall before firing, e.g. 10% (target, pacing …)"
     )
     days: int | None = Field(None, ge=1, description="stale: days without an import")
-    grain: Literal["week", "month", "quarter"] = Field("month", description="period evaluated")
+    grain: Literal["month", "quarter"] = Field("month", description="period evaluated")
     dimension: str | None = Field(
         None, description="evaluate per value of a breakdown (channel, owner …)"
     )
