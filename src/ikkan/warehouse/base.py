@@ -21,6 +21,7 @@ import pyarrow as pa
 from ikkan.errors import UserError
 from ikkan.model.canonical import (
     ADDED_COLUMNS,
+    ADDED_TABLES,
     SCHEMA_VERSION,
     TABLES,
     TABLES_BY_NAME,
@@ -185,6 +186,8 @@ class SqlWarehouse(ABC):
         if version == 1:
             tables = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in TABLES]
             return [*tables, ddl.create_sequence_sql()]
+        if version in ADDED_TABLES:
+            return [ddl.create_table_sql(t, self.TYPE_NAMES) for t in ADDED_TABLES[version]]
         if version in ADDED_COLUMNS:
             return [
                 ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
