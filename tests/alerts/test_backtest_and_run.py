@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from tests.alerts.conftest import AlertDemo
-from tests.cli.test_cli_plan import ikkan
-
 from ikkan.alerts.backtest import backtest
 from ikkan.alerts.engine import dependent_nodes, run_alerts
 from ikkan.alerts.history import read_history
 from ikkan.alerts.lifecycle import AlertState
 from ikkan.monitor.status import achievement
+from tests.alerts.conftest import AlertDemo
+from tests.cli.test_cli_plan import ikkan
 
 
 def _reset(ws) -> None:  # type: ignore[no-untyped-def]
@@ -63,15 +62,26 @@ def test_cli_backtest_json_and_japanese_labels(alert_demo: AlertDemo) -> None:
     ws = alert_demo.open()
     expected = backtest(ws, "opportunities_target", as_of=ws.data_as_of())
     out = ikkan(
-        "alerts", "test", "opportunities_target", "--json",
-        "--as-of", ws.data_as_of().isoformat(), cwd=alert_demo.root,
+        "alerts",
+        "test",
+        "opportunities_target",
+        "--json",
+        "--as-of",
+        ws.data_as_of().isoformat(),
+        cwd=alert_demo.root,
     )
     data = json.loads(out.stdout)
     assert data["alerts"] == expected.alerts
     assert [h["when"] for h in data["hits"]] == [h.when for h in expected.hits]
     text = ikkan(
-        "alerts", "test", "opportunities_target", "--lang", "ja",
-        "--as-of", ws.data_as_of().isoformat(), cwd=alert_demo.root,
+        "alerts",
+        "test",
+        "opportunities_target",
+        "--lang",
+        "ja",
+        "--as-of",
+        ws.data_as_of().isoformat(),
+        cwd=alert_demo.root,
     ).stdout
     assert f"アラート {expected.alerts} 件" in text
     bad = ikkan("alerts", "test", "opportunity_target", cwd=alert_demo.root, check=False)

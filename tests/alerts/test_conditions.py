@@ -18,14 +18,18 @@ def rule(**fields: Any) -> AlertRuleSpec:
     ("direction", "actual", "fires"),
     [("higher", 79, True), ("higher", 80, False), ("lower", 81, True), ("lower", 80, False)],
 )
-def test_threshold_default_side_follows_direction(direction: str, actual: float, fires: bool) -> None:
+def test_threshold_default_side_follows_direction(
+    direction: str, actual: float, fires: bool
+) -> None:
     found = evaluate(rule(kind="threshold", value=80), direction, Observation(actual=actual))
     assert found.breached is fires
     assert found.line == 80 and found.gap == actual - 80
 
 
 def test_threshold_explicit_side_overrides_direction() -> None:
-    found = evaluate(rule(kind="threshold", value=80, when="above"), "higher", Observation(actual=90))
+    found = evaluate(
+        rule(kind="threshold", value=80, when="above"), "higher", Observation(actual=90)
+    )
     assert found.breached is True
 
 

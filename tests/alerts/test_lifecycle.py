@@ -72,7 +72,12 @@ def test_pending_then_firing_then_resolved_after_keep_firing() -> None:
         Timers(pending=2 * H, keep_firing=2 * H),
     )
     assert kinds(run) == [(FIRING, 3), (RESOLVED, 9)]
-    assert run.states[:4] == [AlertState.OK, AlertState.PENDING, AlertState.PENDING, AlertState.FIRING]
+    assert run.states[:4] == [
+        AlertState.OK,
+        AlertState.PENDING,
+        AlertState.PENDING,
+        AlertState.FIRING,
+    ]
     assert run.states[4] is AlertState.RECOVERING
     assert run.states[5] is AlertState.RECOVERING  # 1 h clear < keep_firing
     assert run.states[6] is AlertState.FIRING  # back before keep_firing ended: no notice

@@ -92,7 +92,9 @@ def test_unknown_node_source_and_dimension_are_located(write_project) -> None:  
 
 
 def test_allowable_needs_a_lower_is_better_node(write_project) -> None:  # type: ignore[no-untyped-def]
-    issue = located(issues(write_project, "  a: {node: leads, kind: allowable}\n"), "alert-allowable")
+    issue = located(
+        issues(write_project, "  a: {node: leads, kind: allowable}\n"), "alert-allowable"
+    )
     assert "higher-is-better" in issue.message
 
 

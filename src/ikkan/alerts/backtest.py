@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ikkan.alerts.conditions import Finding, evaluate
@@ -96,11 +97,7 @@ def backtest(ws: Workspace, rule_id: str, *, as_of: date | None = None) -> Backt
 
 
 def _closed_periods(since: date, until: date, grain: str, fy_start: int) -> list[Period]:
-    return [
-        p
-        for p in periods_between(since, until, grain, fy_start)
-        if since < p.end <= until
-    ]
+    return [p for p in periods_between(since, until, grain, fy_start) if since < p.end <= until]
 
 
 def _stale(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
@@ -117,7 +114,7 @@ def _stale(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
         result.hits.append(Hit(result.since.isoformat(), "", found, True))
         return
     marks = [*times, now]
-    for before, after in zip(marks, marks[1:], strict=False):
+    for before, after in pairwise(marks):
         result.evaluations += 1
         result.judged += 1
         fires = before + limit

@@ -24,17 +24,20 @@ def alert_issues(spec: ProjectSpec, source_map: SourceMap) -> list[Issue]:
                 )
             )
         node = nodes.get(rule.node or "")
-        if rule.kind is RuleKind.ALLOWABLE and node is not None:
-            if node.direction is not Direction.LOWER:
-                issues.append(
-                    error(
-                        "alert-allowable",
-                        f"alert '{rule_id}': '{rule.node}' is higher-is-better; an allowable "
-                        "value is a ceiling for a cost such as CPA or CAC",
-                        source_map.top("alerts", rule_id, "kind"),
-                        hint="use kind: target, or set direction: lower on the node",
-                    )
+        if (
+            rule.kind is RuleKind.ALLOWABLE
+            and node is not None
+            and node.direction is not Direction.LOWER
+        ):
+            issues.append(
+                error(
+                    "alert-allowable",
+                    f"alert '{rule_id}': '{rule.node}' is higher-is-better; an allowable "
+                    "value is a ceiling for a cost such as CPA or CAC",
+                    source_map.top("alerts", rule_id, "kind"),
+                    hint="use kind: target, or set direction: lower on the node",
                 )
+            )
         if node is not None and node.metric is None and node.formula is None:
             issues.append(
                 error(

@@ -89,13 +89,29 @@ def run_alerts(
             finding = evaluate(rule, direction, obs)
             seen.add(obs.dimension_value)
             _evaluate(
-                ws, result, rule_id, rule, obs.dimension_value, period.key, finding,
-                rule.node in inhibited, known.get(obs.dimension_value),
+                ws,
+                result,
+                rule_id,
+                rule,
+                obs.dimension_value,
+                period.key,
+                finding,
+                rule.node in inhibited,
+                known.get(obs.dimension_value),
             )
         for gone in sorted(set(known) - seen):  # an instance with no value this time
             finding = Finding(None, None, None, None, "no value")
-            _evaluate(ws, result, rule_id, rule, gone, period.key, finding,
-                      rule.node in inhibited, known[gone])
+            _evaluate(
+                ws,
+                result,
+                rule_id,
+                rule,
+                gone,
+                period.key,
+                finding,
+                rule.node in inhibited,
+                known[gone],
+            )
     return result
 
 

@@ -35,9 +35,7 @@ _STATE_FIELDS = (
 
 
 def load_instances(warehouse: SqlWarehouse, rule_id: str) -> dict[str, Instance]:
-    rows = warehouse.query(
-        "SELECT * FROM alert_state WHERE rule_id = ?", [rule_id]
-    ).to_pylist()
+    rows = warehouse.query("SELECT * FROM alert_state WHERE rule_id = ?", [rule_id]).to_pylist()
     return {
         row["instance"]: Instance(
             state=AlertState(row["state"]), **{f: row[f] for f in _STATE_FIELDS}
@@ -113,7 +111,7 @@ def read_history(
     if rule_id is not None:
         sql += "WHERE rule_id = ? "
         params.append(rule_id)
-    sql += "ORDER BY \"at\" DESC, rule_id, instance, event_no DESC LIMIT ?"
+    sql += 'ORDER BY "at" DESC, rule_id, instance, event_no DESC LIMIT ?'
     params.append(limit)
     rows: list[dict[str, Any]] = warehouse.query(sql, params).to_pylist()
     return rows
@@ -136,9 +134,7 @@ def _put_state(
     _insert(session, ALERT_STATE.name, ALERT_STATE.column_names, [row])
 
 
-def _append(
-    session: Session, rule_id: str, instance: str, rows: Sequence[dict[str, Any]]
-) -> None:
+def _append(session: Session, rule_id: str, instance: str, rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
     last = session.scalar(
@@ -152,8 +148,10 @@ def _append(
         full.append(
             {
                 **{c: None for c in ALERT_HISTORY.column_names},
-                **{k: (str(v) if k in ("from_state", "to_state", "notice") and v else v)
-                   for k, v in row.items()},
+                **{
+                    k: (str(v) if k in ("from_state", "to_state", "notice") and v else v)
+                    for k, v in row.items()
+                },
                 "rule_id": rule_id,
                 "instance": instance,
                 "event_no": number,

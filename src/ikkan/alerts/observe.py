@@ -1,4 +1,3 @@
-# ruff: noqa: S608 - SQL text holds only "?" placeholders; values are parameters
 """Observations for alert rules, read from what refresh and status already computed.
 
 The whole-node instance takes its actual, commit target and expected-to-date from

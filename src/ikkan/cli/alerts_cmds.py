@@ -53,8 +53,8 @@ TEXT = {
         "why": "理由",
         "alert": "アラート",
         "none": "ikkan.yml にアラートルールがありません（docs/alerts.md 参照）。",
-        "summary": "{rule}: 判定 {judged} 回（評価 {evaluations} 回）のうち {hits} 回が条件に該当し、"
-        "アラート {alerts} 件（{since} 〜 {until}）。",
+        "summary": "{rule}: 判定 {judged} 回（評価 {evaluations} 回）のうち "
+        "{hits} 回が条件に該当し、アラート {alerts} 件（{since} 〜 {until}）。",
         "unjudged": "判定不能: {why} × {n}",
         "run": "{at} に {n} 件を評価、通知 {k} 件。",
         "starts": "新規",
@@ -98,7 +98,7 @@ def _moment(text: str | None, option: str) -> datetime | None:
 def _fmt(ws: Workspace, node: str | None, value: float | None, lang: str) -> str:
     from ikkan.model.formatting import format_value
 
-    unit = ws.tree.nodes[node].unit if ws.tree and node in ws.tree.nodes else None
+    unit = ws.tree.nodes[node].unit if ws.tree and node and node in ws.tree.nodes else None
     if value is not None and unit is None:
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return format_value(value, unit, lang)
@@ -130,9 +130,9 @@ def list_rules(
     ws = Workspace.open(STATE.project)
     language = _lang(ws, lang)
     text = TEXT[language]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rule_id, rule in ws.spec.alerts.items():
-        states = load_instances(ws.warehouse(), rule_id)
+        current = load_instances(ws.warehouse(), rule_id)
         rows.append(
             {
                 "rule": rule_id,
@@ -145,7 +145,7 @@ def list_rules(
                 "for": rule.pending.total_seconds(),
                 "keep_firing": rule.keep_firing.total_seconds(),
                 "repeat": rule.repeat.total_seconds() if rule.repeat else None,
-                "states": {k or "": str(v.state) for k, v in sorted(states.items())},
+                "states": {k or "": str(v.state) for k, v in sorted(current.items())},
             }
         )
     if as_json:
@@ -157,14 +157,12 @@ def list_rules(
     table = Table(text["rule"], text["kind"], text["watches"], text["timers"], text["state"])
     for row in rows:
         rule = ws.spec.alerts[row["rule"]]
-        watches = (rule.node or rule.source or "") + (f" × {rule.dimension}" if rule.dimension else "")
-        timers = " / ".join(
-            _duration(v) for v in (rule.pending, rule.keep_firing, rule.repeat)
+        watches = (rule.node or rule.source or "") + (
+            f" × {rule.dimension}" if rule.dimension else ""
         )
-        states = ", ".join(
-            f"{k}={v}" if k else v for k, v in row["states"].items()
-        ) or "ok"
-        table.add_row(Text(row["name"]), row["kind"], Text(watches), timers, Text(states))
+        timers = " / ".join(_duration(v) for v in (rule.pending, rule.keep_firing, rule.repeat))
+        shown = ", ".join(f"{k}={v}" if k else v for k, v in row["states"].items()) or "ok"
+        table.add_row(Text(row["name"]), row["kind"], Text(watches), timers, Text(shown))
     console.print(table)
 
 
@@ -232,8 +230,13 @@ def print_backtest(ws: Workspace, result: BacktestResult, lang: str) -> None:
     node = result.rule.node
     if result.hits:
         table = Table(
-            text["when"], text["instance"], text["observed"], text["line"], text["gap"],
-            text["alert"], text["why"],
+            text["when"],
+            text["instance"],
+            text["observed"],
+            text["line"],
+            text["gap"],
+            text["alert"],
+            text["why"],
         )
         for hit in result.hits:
             found = hit.finding
@@ -315,8 +318,13 @@ def run(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     table = Table(
-        text["rule"], text["instance"], text["when"], text["state"], text["observed"],
-        text["line"], text["why"],
+        text["rule"],
+        text["instance"],
+        text["when"],
+        text["state"],
+        text["observed"],
+        text["line"],
+        text["why"],
     )
     for e in result.evaluated:
         node = ws.spec.alerts[e.rule_id].node
@@ -336,7 +344,9 @@ def run(
         )
     )
     for alert in result.alerts:
-        console.print(Text(f"  {alert.notice.kind}: {alert.rule_id} {alert.instance} ({alert.key})"))
+        console.print(
+            Text(f"  {alert.notice.kind}: {alert.rule_id} {alert.instance} ({alert.key})")
+        )
 
 
 @alerts_app.command("ack")
@@ -359,11 +369,11 @@ def mute(
 
 
 def _act(rule: str, instance: str, action: str, until: datetime | None) -> None:
+    from rich.text import Text
+
     from ikkan.alerts.history import load_instances, save_action
     from ikkan.alerts.lifecycle import Instance, acknowledge
     from ikkan.alerts.lifecycle import mute as mute_instance
-    from rich.text import Text
-
     from ikkan.alerts.observe import wall_clock
     from ikkan.cli.render import console
     from ikkan.errors import UserError, did_you_mean
