@@ -306,6 +306,10 @@ def _explain(
         )
         out["sql"] = to_sql(expr, name)
         out["dialect"] = name
+        from ikkan.ingest.attribution import attribution_note
+
+        note = attribution_note(node.metric, by, lang)
+        out["notes"] = [note] if note else []
     try:
         rows = (
             ws.warehouse()

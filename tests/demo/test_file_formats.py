@@ -71,7 +71,8 @@ def test_hubspot_deals_structure(demo: DemoManifest) -> None:
     assert tuple(header) == DEAL_HEADERS
     assert len(rows) == written.data_rows
     types = {r[header.index("Deal Type")] for r in rows}
-    assert types == {"New Business", "Existing Business"}
+    # HubSpot's two default types plus the custom Renewal and Cross-sell options
+    assert types == {"New Business", "Existing Business", "Renewal", "Cross-sell"}
     assert {"Closed Won", "Closed Lost"} <= {r[header.index("Deal Stage")] for r in rows}
 
 
@@ -182,10 +183,17 @@ def test_zoom_reports_have_sections_and_one_row_per_join(demo: DemoManifest) -> 
         assert "Email" in header and len(rows) == written.data_rows
 
 
-def test_manual_values_are_nps_per_fiscal_quarter(demo: DemoManifest) -> None:
+def test_manual_values_are_monthly_nps_and_closed_month_margins(demo: DemoManifest) -> None:
     written = demo.file("manual_values")
     header, rows = table(demo, written)
     assert header[:5] == ["node_id", "period", "dimension", "dimension_value", "value"]
-    assert len(rows) == written.data_rows == 6  # FY2025 Q1 … FY2026 Q2
-    assert [r[1] for r in rows][:2] == ["FY2025-Q1", "FY2025-Q2"]
-    assert all(-100 <= float(r[4]) <= 100 for r in rows)
+    assert len(rows) == written.data_rows
+    nps = [r for r in rows if r[0] == "nps"]
+    margin = [r for r in rows if r[0] == "operating_margin"]
+    assert len(nps) + len(margin) == len(rows)
+    # the survey closes by the 10th: April 2025 … November 2026 (the window ends Nov 15)
+    assert [r[1] for r in nps][:2] == ["2025-04", "2025-05"] and nps[-1][1] == "2026-11"
+    assert len(nps) == 20 and all(-100 <= float(r[4]) <= 100 for r in nps)
+    # the monthly close is entered 8 days after the month: October 2026 is the last one
+    assert margin[-1][1] == "2026-10" and len(margin) == 19
+    assert all(0.05 < float(r[4]) < 0.3 for r in margin)

@@ -246,6 +246,8 @@ def print_explanation(explanation: dict[str, Any], lang: str) -> None:
             console.print(f"  {key}: {explanation[key]}")
     if explanation.get("inputs"):
         console.print("  inputs: " + ", ".join(explanation["inputs"]))
+    for note in explanation.get("notes") or []:
+        console.print(f"  note: {note}", markup=False, highlight=False)
     for note in explanation.get("row_dates") or []:
         console.print("  dates: " + note, markup=False, highlight=False)
     if explanation.get("sql"):

@@ -1,4 +1,5 @@
-"""Simulate what surrounds the leads: webinars, ad platform days, web traffic and NPS.
+"""Simulate what surrounds the leads: webinars, ad platform days, web traffic, the monthly
+NPS survey and the operating margin of each closed month.
 
 Everything is derived from the leads so the files agree with each other: an ad campaign's
 conversions on a day are the leads that campaign brought that day, GA4 key events are the
@@ -14,20 +15,21 @@ from datetime import date, datetime, timedelta
 from ikkan.demo.calendar import day_weights, days_between
 from ikkan.demo.channels import CHANNELS_BY_KEY, PAID_CAMPAIGNS, WEBINAR_TOPICS
 from ikkan.demo.records import AdDay, Join, Lead, Registration, TrafficDay, Webinar
-from ikkan.model.periods import Grain, period_containing
 
 # GA4 default channel groups: (group, form conversion rate, baseline sessions per day).
 TRAFFIC_GROUPS: tuple[tuple[str, float, int], ...] = (
-    ("Organic Search", 0.012, 0),
+    ("Organic Search", 0.013, 0),
     ("Paid Search", 0.030, 0),
-    ("Display", 0.002, 0),
-    ("Paid Social", 0.008, 0),
-    ("Email", 0.020, 0),
-    ("Referral", 0.020, 0),
-    ("Direct", 0.008, 0),
+    ("Display", 0.006, 0),
+    ("Paid Social", 0.012, 0),
+    ("Email", 0.028, 0),
+    ("Referral", 0.022, 0),
+    ("Direct", 0.012, 0),
     ("Organic Social", 0.0, 45),
     ("Unassigned", 0.0, 12),
 )
+# Ad cost per click is the campaign's list CPC times this (the budget's level: ~¥5M a month).
+COST_SCALE = 1.65
 
 
 def schedule_webinars(rng: random.Random, start: date, end: date) -> list[Webinar]:
@@ -126,7 +128,7 @@ def simulate_ads(rng: random.Random, start: date, end: date, leads: list[Lead]) 
             if clicks == 0:
                 continue
             impressions = round(clicks / campaign.click_through_rate * rng.uniform(0.9, 1.1))
-            cost = round(clicks * campaign.cost_per_click * rng.uniform(0.85, 1.15))
+            cost = round(clicks * campaign.cost_per_click * COST_SCALE * rng.uniform(0.85, 1.15))
             rows.append(
                 AdDay(
                     campaign.platform,
@@ -160,7 +162,10 @@ def simulate_traffic(
         for group, conversion_rate, baseline in TRAFFIC_GROUPS:
             key_events = per_group_day.get((group, day), 0)
             if conversion_rate:
-                expected = per_group[group] * weight / weight_sum / conversion_rate
+                smooth = per_group[group] * weight / weight_sum
+                # campaigns (a webinar's invitation, an ad burst) bring visits and sign-ups
+                # together: sessions follow the day's conversions as well as the calendar
+                expected = (0.25 * smooth + 0.75 * key_events) / conversion_rate
             else:
                 expected = baseline * weight
             sessions = max(key_events, round(expected * rng.uniform(0.85, 1.15)))
@@ -172,15 +177,36 @@ def simulate_traffic(
 
 
 def simulate_nps(rng: random.Random, start: date, end: date) -> list[tuple[str, float, int]]:
-    """A customer survey each fiscal quarter that has ended by ``end``."""
+    """A customer pulse survey every month, closed and entered by the 10th: NPS near the
+    plan's 40, improving slowly, with survey noise."""
     rows = []
-    day = start
-    score = rng.uniform(8, 14)
+    month = date(start.year, start.month, 1)
+    total = max(1, (end.year - start.year) * 12 + end.month - start.month)
+    index = 0
+    while month.replace(day=10) <= end:
+        score = 36.0 + 6.0 * index / total + rng.gauss(0.0, 2.0)
+        rows.append((f"{month:%Y-%m}", round(score, 1), rng.randint(40, 130)))
+        month = (month + timedelta(days=32)).replace(day=1)
+        index += 1
+    return rows
+
+
+def simulate_operating_margin(
+    rng: random.Random, start: date, end: date
+) -> list[tuple[str, float]]:
+    """Operating margin (営業利益 ÷ 売上) from the monthly close, entered by finance eight
+    days after each month ends: near the plan's 15%, higher in March, lower in August."""
+    rows = []
+    month = date(start.year, start.month, 1)
+    total = max(1, (end.year - start.year) * 12 + end.month - start.month)
+    index = 0
     while True:
-        quarter = period_containing(day, Grain.QUARTER)
-        if quarter.end > end:
+        following = (month + timedelta(days=32)).replace(day=1)
+        if following + timedelta(days=8) > end:
             break
-        score += rng.uniform(-2, 5)
-        rows.append((quarter.key, round(score, 1), rng.randint(40, 130)))
-        day = quarter.end + timedelta(days=1)
+        season = {3: 0.02, 8: -0.015, 12: 0.005}.get(month.month, 0.0)
+        margin = 0.138 + 0.015 * index / total + season + rng.gauss(0.0, 0.006)
+        rows.append((f"{month:%Y-%m}", round(margin, 4)))
+        month = following
+        index += 1
     return rows

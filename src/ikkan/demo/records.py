@@ -33,6 +33,8 @@ class Lead:
     score: int = 0
     status: str = ""  # neutral lead status id, see writers for labels
     duplicate_of: int | None = None  # record id of the person's first record (near duplicate)
+    campaign: str = ""  # HubSpot "First touch converting campaign"
+    legacy: bool = False  # a customer from before the window (renewals only)
 
     @property
     def lifecycle(self) -> str:
@@ -50,7 +52,7 @@ class Deal:
     company: Company
     company_spelling: str
     lead: Lead | None
-    kind: str  # new, upsell, renewal
+    kind: str  # new, upsell, cross_sell, renewal
     stage_index: int  # 0..4 open stages, 5 won, 6 lost
     amount: int  # yen
     created: datetime
@@ -139,4 +141,5 @@ class World:
     ad_days: list[AdDay]
     traffic: list[TrafficDay]
     exact_duplicate_ids: list[int]  # contact records exported twice
-    nps: list[tuple[str, float, int]]  # (fiscal quarter key, NPS, responses)
+    nps: list[tuple[str, float, int]]  # (month key, NPS, responses)
+    operating_margin: list[tuple[str, float]]  # (month key, ratio) of each closed month

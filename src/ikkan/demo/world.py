@@ -11,6 +11,7 @@ from ikkan.demo.activity import (
     schedule_webinars,
     simulate_ads,
     simulate_nps,
+    simulate_operating_margin,
     simulate_traffic,
 )
 from ikkan.demo.deals import DealFactory
@@ -20,6 +21,9 @@ from ikkan.demo.records import ENTERPRISE, MAIN, Lead, World
 
 NEAR_DUPLICATES = 5  # people who filled a form twice with a differently cased e-mail
 EXACT_DUPLICATES = 3  # contact rows exported twice, byte for byte
+# Customers from before the window, per lead in it: with 9,200 leads 74 contracts,
+# whose renewals (with the first year's wins) make the template's ¥330M recurring base.
+LEGACY_PER_LEAD = 0.008
 
 
 def _score(rng: random.Random, lead: Lead) -> int:
@@ -45,7 +49,7 @@ def _near_duplicates(rng: random.Random, leads: list[Lead], end: date, next_id: 
     candidates = [
         lead
         for lead in leads
-        if lead.unit == MAIN and lead.created.date() < end - timedelta(days=150)
+        if lead.unit == MAIN and not lead.legacy and lead.created.date() < end - timedelta(days=150)
     ]
     copies = []
     for original in rng.sample(candidates, min(NEAR_DUPLICATES, len(candidates))):
@@ -79,11 +83,12 @@ def build_world(seed: int, leads: int, start: date, end: date, company: str) -> 
     companies = make_companies(rng, 400)
     webinars = schedule_webinars(rng, start, end)
     lead_factory = LeadFactory(rng, start, end, companies)
-    people = lead_factory.make_leads(leads, webinars)
+    people = lead_factory.make_leads(leads, webinars, legacy=round(leads * LEGACY_PER_LEAD))
 
-    deal_factory = DealFactory(rng, end)
+    deal_factory = DealFactory(rng, start, end)
     new_deals = deal_factory.new_business(people)
-    deals = new_deals + deal_factory.existing_business(new_deals)
+    legacy = [lead for lead in people if lead.legacy]
+    deals = new_deals + deal_factory.existing_business(new_deals, legacy)
     deals.sort(key=lambda d: (d.created, d.record_id))
 
     for lead in people:
@@ -101,8 +106,9 @@ def build_world(seed: int, leads: int, start: date, end: date, company: str) -> 
         copy.score = _score(rng, copy)
     all_leads = sorted(people + duplicates, key=lambda lead: (lead.created, lead.record_id))
     register_attendees(rng, webinars, all_leads)
-    main_ids = [lead.record_id for lead in people if lead.unit == MAIN]
+    main_ids = [lead.record_id for lead in people if lead.unit == MAIN and not lead.legacy]
     exact = sorted(rng.sample(main_ids, min(EXACT_DUPLICATES, len(main_ids))))
+    in_window = [lead for lead in people if not lead.legacy]
     return World(
         start=start,
         end=end,
@@ -110,8 +116,9 @@ def build_world(seed: int, leads: int, start: date, end: date, company: str) -> 
         leads=all_leads,
         deals=deals,
         webinars=webinars,
-        ad_days=simulate_ads(rng, start, end, people),
-        traffic=simulate_traffic(rng, start, end, people),
+        ad_days=simulate_ads(rng, start, end, in_window),
+        traffic=simulate_traffic(rng, start, end, in_window),
         exact_duplicate_ids=exact,
         nps=simulate_nps(rng, start, end),
+        operating_margin=simulate_operating_margin(rng, start, end),
     )

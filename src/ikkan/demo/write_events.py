@@ -1,5 +1,5 @@
 """Zoom webinar reports (attendee and registration, one file each per webinar) and the
-manual values CSV (NPS per fiscal quarter).
+manual values CSV (monthly NPS and operating margin).
 
 Zoom: layout from reference §6. Unverified: the exact meta header of the registration report,
 "--" for the times of registrants who did not attend, and no blank lines between sections.
@@ -274,26 +274,28 @@ MANUAL_HEADERS = (
 
 
 def write_manual_values(world: World, files: FileSet) -> None:
+    """Values people type in: the monthly NPS survey (CS) and the operating margin of each
+    closed month (finance, from the monthly close)."""
     sheet = Sheet()
     sheet.row(MANUAL_HEADERS)
-    for quarter, nps, responses in world.nps:
+    for month, nps, responses in world.nps:
         sheet.row(
-            ["nps", quarter, "", "", f"{nps:.1f}", f"顧客アンケート 回答{responses}件", "CS 松本"]
+            ["nps", month, "", "", f"{nps:.1f}", f"顧客アンケート 回答{responses}件", "CS 松本"]
         )
-    start = world.start
-    end = world.end
+    for month, margin in world.operating_margin:
+        sheet.row(["operating_margin", month, "", "", f"{margin:.4f}", "月次決算", "経理 岡田"])
     files.write(
         sheet,
         WrittenFile(
-            path="manual/nps.csv",
+            path="manual/kpi_inputs.csv",
             format="manual_values",
             encoding="utf-8",
             delimiter=",",
             language="en",
             header_line=1,
-            data_rows=len(world.nps),
-            period_start=start,
-            period_end=end,
-            note="NPS survey per fiscal quarter (columns = the manual_values table)",
+            data_rows=len(world.nps) + len(world.operating_margin),
+            period_start=world.start,
+            period_end=world.end,
+            note="monthly NPS survey and operating margin (columns = the manual_values table)",
         ),
     )

@@ -25,6 +25,7 @@ CONTACT_HEADERS_EN = (
     "Original Source",
     "Original Source Drill-Down 1",
     "Original Source Drill-Down 2",
+    "First touch converting campaign",
     "Contact owner",
     "Became a Lead Date",
     "Became a Marketing Qualified Lead Date",
@@ -54,6 +55,7 @@ CONTACT_HEADERS_JA = (
     "初回のソース",
     "初回のソースの詳細1",
     "初回のソースの詳細2",
+    "最初のタッチでコンバージョンに至ったキャンペーン",
     "コンタクト担当者",
     "リードになった日付",
     "MQL(マーケティング上の有望な見込み客)になった日付",
@@ -122,6 +124,13 @@ DEAL_HEADERS = (
     "Deal owner",
     "Associated Contact IDs",
 )
+# Deal Type: HubSpot's two default options plus the custom ones a subscription business adds.
+DEAL_TYPES = {
+    "new": "New Business",
+    "upsell": "Existing Business",
+    "cross_sell": "Cross-sell",
+    "renewal": "Renewal",
+}
 DEAL_STAGES = (
     "Appointment Scheduled",
     "Qualified To Buy",
@@ -156,6 +165,7 @@ def _contact_row(lead: Lead, ja: bool) -> list[object]:
         channel.hubspot_source_ja if ja else channel.hubspot_source,
         lead.drill_down_1,
         lead.drill_down_2,
+        lead.campaign,
         lead.owner,
         hubspot_datetime(lead.created, ja),
         hubspot_datetime(lead.mql, ja),
@@ -192,7 +202,7 @@ def write_contacts(world: World, files: FileSet, *, unit: str) -> None:
                 f"same person as Record ID {lead.duplicate_of} (e-mail differs in case)",
             )
         elif lead.mql is None and lead.sql is not None:
-            mql_column = CONTACT_HEADERS_JA[16] if ja else CONTACT_HEADERS_EN[16]
+            mql_column = CONTACT_HEADERS_JA[17] if ja else CONTACT_HEADERS_EN[17]
             files.quirk(
                 path,
                 line,
@@ -240,6 +250,7 @@ def _bad_contact(world: World, files: FileSet, sheet: Sheet, path: str, ja: bool
         "",
         "",
         "",
+        "",
         created,
         "",
         "",
@@ -266,6 +277,7 @@ def write_deals(world: World, files: FileSet) -> None:
         if index == bad_at:
             _bad_deals(files, sheet, path)
         new = deal.kind == "new"
+        deal_type = DEAL_TYPES[deal.kind]
         sheet.row(
             [
                 deal.record_id,
@@ -275,7 +287,7 @@ def write_deals(world: World, files: FileSet) -> None:
                 hubspot_datetime(deal.closed),
                 hubspot_datetime(deal.created),
                 "Sales Pipeline" if new else "既存顧客パイプライン",
-                "New Business" if new else "Existing Business",
+                deal_type,
                 deal.owner,
                 _associated(deal.lead),
             ]

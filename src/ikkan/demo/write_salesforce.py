@@ -34,7 +34,14 @@ STAGES = (
     "Closed Won",
     "Closed Lost",
 )
-TYPES = {"new": "新規顧客", "upsell": "既存顧客 - アップグレード", "renewal": "既存顧客 - 更新"}
+# 種別: Salesforce's default JA values for new and upgrade; 更新 and クロスセル are the
+# custom values a subscription business adds.
+TYPES = {
+    "new": "新規顧客",
+    "upsell": "既存顧客 - アップグレード",
+    "cross_sell": "クロスセル",
+    "renewal": "更新",
+}
 FULLWIDTH_EVERY = 37  # every 37th amount is typed with full-width digits
 
 
@@ -44,9 +51,10 @@ def report_name(export_time: datetime) -> str:
 
 
 def _lead_source(deal: Deal) -> str:
-    if deal.kind != "new" or not deal.lead_source:
-        return ""
-    return CHANNELS_BY_KEY[deal.lead_source].salesforce_lead_source
+    """The customer's original lead source: set on lead conversion for the first deal and
+    copied from the account onto renewals and expansions (a common org setting)."""
+    channel = deal.lead_source or (deal.lead.channel if deal.lead is not None else "")
+    return CHANNELS_BY_KEY[channel].salesforce_lead_source if channel else ""
 
 
 def write_opportunities(world: World, files: FileSet, export_time: datetime) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ikkan.monitor.benchmarks import Benchmark, BenchmarkBand, BenchmarkLevel
 
-WEB_AD_CHANNELS = ("web_ad", "paid_search", "paid_social", "display_ad", "web広告")
+WEB_AD_CHANNELS = ("web_ad", "paid_search", "paid_social", "display", "display_ad", "web広告")
 
 _SURVEY_JA = (
     "2025年BtoBマーケター調査（n=330）。出典記事: マーケティングKPI設計で失敗する企業に共通する課題"

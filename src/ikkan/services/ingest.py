@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ikkan.errors import Location, SourceError, UserError, did_you_mean
+from ikkan.ingest.attribution import attribute_deals
 from ikkan.ingest.base import Reader, ReaderContext
 from ikkan.ingest.load import LoadReport, load
 from ikkan.model.spec import ProjectSpec
@@ -215,4 +216,6 @@ def ingest(
             outcome.error = exc
         outcome.seconds = time.perf_counter() - started
         outcomes.append(outcome)
+    if any(o.report is not None and o.report.status == "ok" for o in outcomes):
+        attribute_deals(warehouse)  # deals take their lead's channel (first touch)
     return outcomes

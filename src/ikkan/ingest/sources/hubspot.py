@@ -54,6 +54,13 @@ CONTACT_FIELDS = (
         "元のソース",
         "オリジナルソース",
     ),
+    spec(
+        "campaign",
+        Kind.TEXT,
+        "First touch converting campaign",
+        "hs_analytics_first_touch_converting_campaign",
+        "最初のタッチでコンバージョンに至ったキャンペーン",  # JA label unverified
+    ),
     spec("owner", Kind.TEXT, "Contact owner", "hubspot_owner_id", "コンタクト担当者", "担当者"),
     spec("lifecycle", Kind.TEXT, "Lifecycle Stage", "lifecyclestage", "ライフサイクルステージ"),
     spec("status", Kind.TEXT, "Lead Status", "hs_lead_status", "リードステータス"),
@@ -180,6 +187,7 @@ class HubspotContactsReader:
                 "industry",
                 "employees",
                 "country",
+                "campaign",
                 "owner",
                 "status",
                 "score",

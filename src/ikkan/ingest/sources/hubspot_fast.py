@@ -37,6 +37,7 @@ _TEXT_COLUMNS = (
     "industry",
     "employees",
     "country",
+    "campaign",
     "owner",
     "status",
     "score",
