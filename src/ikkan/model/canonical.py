@@ -379,7 +379,24 @@ ALERT_HISTORY = Table(
     "every alert transition, notification and user action, with the observed value",
 )
 
-ALERT_TABLES: tuple[Table, ...] = (ALERT_STATE, ALERT_HISTORY)
+ALERT_OUTBOX = Table(
+    "alert_outbox",
+    (
+        Column("notice_key", S, False, "idempotency key: rule|instance|episode|sequence"),
+        Column("channel", S, False, "the notifier's name"),
+        Column("payload", J, False, "the message, as JSON"),
+        Column("status", S, False, "pending, sent, failed"),
+        Column("attempts", I, False),
+        Column("next_attempt_at", T, True, "when a pending delivery is due"),
+        Column("last_error", S),
+        Column("created_at", T, False),
+        Column("sent_at", T),
+    ),
+    ("notice_key", "channel"),
+    "notifications to deliver: retried with backoff, never lost, sent once per key",
+)
+
+ALERT_TABLES: tuple[Table, ...] = (ALERT_STATE, ALERT_HISTORY, ALERT_OUTBOX)
 
 TABLES: tuple[Table, ...] = (
     LEADS,
