@@ -83,6 +83,17 @@ def alert_issues(spec: ProjectSpec, source_map: SourceMap) -> list[Issue]:
                         or "name a source under sources: or a reader (hubspot, salesforce …)",
                     )
                 )
+        for index, channel in enumerate(rule.notify or []):
+            if channel not in spec.notify.channels:
+                issues.append(
+                    error(
+                        "alert-channel",
+                        f"alert '{rule_id}': unknown channel '{channel}'",
+                        source_map.top("alerts", rule_id, "notify", index),
+                        hint=did_you_mean(channel, spec.notify.channels)
+                        or "channels are the keys under notify.channels",
+                    )
+                )
         for index, target in enumerate(rule.inhibits or []):
             if target not in nodes:
                 issues.append(

@@ -104,6 +104,9 @@ class AlertRuleSpec(BaseModel):
     inhibits: list[str] | None = Field(
         None, description="stale: node ids it silences (default: every measured node)"
     )
+    notify: list[str] | None = Field(
+        None, description="channel ids under notify.channels (default: all)"
+    )
     enabled: bool = True
 
     @model_validator(mode="after")
@@ -136,3 +139,42 @@ class AlertRuleSpec(BaseModel):
         if self.label is None:
             return rule_id
         return (self.label.ja if lang == "ja" else self.label.en) or self.label.en or rule_id
+
+
+class ChannelSpec(BaseModel):
+    """One delivery channel. ``${VAR}`` in any text is read from the environment at send
+    time, so secrets stay out of ikkan.yml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    type: Literal["webhook", "slack", "email"]
+    url: str | None = Field(None, description="webhook / slack: the URL to POST to")
+    secret: str | None = Field(None, description="webhook: the HMAC-SHA256 key")
+    host: str | None = Field(None, description="email: SMTP server")
+    port: int = Field(587, description="email: SMTP port")
+    sender: str | None = Field(None, alias="from", description="email: From address")
+    to: list[str] = Field(default_factory=list, description="email: recipients")
+    starttls: bool = True
+    username: str | None = None
+    password: str | None = None
+    timeout: float = Field(10.0, gt=0, description="seconds before a delivery attempt fails")
+
+    @model_validator(mode="after")
+    def _complete(self) -> ChannelSpec:
+        if self.type in ("webhook", "slack") and not self.url:
+            raise ValueError(f"a {self.type} channel needs url:")
+        if self.type == "webhook" and not self.secret:
+            raise ValueError("a webhook channel needs secret: (e.g. ${IKKAN_WEBHOOK_SECRET})")
+        if self.type == "email" and (not self.host or not self.sender or not self.to):
+            raise ValueError("an email channel needs host:, from: and to:")
+        return self
+
+
+class NotifySpec(BaseModel):
+    """Where ``ikkan alerts run`` delivers notifications."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+    lang: Literal["ja", "en"] | None = Field(None, description="default: company.locale")
+    base_url: str | None = Field(None, description="ikkan serve's address, for node links")

@@ -38,6 +38,7 @@ TEXT = {
         "run": "Evaluated {n} instance(s) at {at}; {k} notification(s).",
         "starts": "new",
         "continues": "continues",
+        "delivery": "Outbox: {queued} queued, {sent} sent, {failed} failed (kept for retry).",
     },
     "ja": {
         "rule": "ルール",
@@ -59,6 +60,8 @@ TEXT = {
         "run": "{at} に {n} 件を評価、通知 {k} 件。",
         "starts": "新規",
         "continues": "継続",
+        "delivery": "送信キュー: 追加 {queued} 件、送信 {sent} 件、"
+        "失敗 {failed} 件（再送します）。",
     },
 }
 
@@ -274,12 +277,17 @@ def run(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="ja or en")] = None,
+    send: Annotated[
+        bool, typer.Option("--send/--no-send", help="deliver the outbox after queueing")
+    ] = True,
 ) -> None:
-    """Evaluate every rule now, record transitions, list the notifications due."""
+    """Evaluate every rule now, record transitions, queue and deliver notifications."""
     from rich.table import Table
     from rich.text import Text
 
+    from ikkan.alerts.delivery import queue_alerts, send_due
     from ikkan.alerts.engine import run_alerts
+    from ikkan.alerts.outbox import DeliveryReport
     from ikkan.cli.render import console
     from ikkan.workspace import Workspace
 
@@ -287,10 +295,15 @@ def run(
     language = _lang(ws, lang)
     text = TEXT[language]
     result = run_alerts(ws, now=_moment(now, "--now"), as_of=_date(as_of, "--as-of"))
+    queued = queue_alerts(ws, result.alerts, result.at)
+    delivery = send_due(ws, result.at) if send else DeliveryReport()
     if as_json:
         payload = {
             "at": result.at.isoformat(),
             "as_of": result.as_of.isoformat(),
+            "queued": queued,
+            "sent": [{"key": k, "channel": c} for k, c in delivery.sent],
+            "failed": [{"key": k, "channel": c, "error": e} for k, c, e in delivery.failed],
             "instances": [
                 {
                     "rule": e.rule_id,
@@ -347,6 +360,11 @@ def run(
         console.print(
             Text(f"  {alert.notice.kind}: {alert.rule_id} {alert.instance} ({alert.key})")
         )
+    console.print(
+        text["delivery"].format(queued=queued, sent=len(delivery.sent), failed=len(delivery.failed))
+    )
+    for key, channel, error in delivery.failed:
+        console.print(Text(f"  {channel}: {key}: {error}"), style="yellow")
 
 
 @alerts_app.command("ack")

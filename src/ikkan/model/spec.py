@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
-from ikkan.alerts.rules import AlertRuleSpec
+from ikkan.alerts.rules import AlertRuleSpec, NotifySpec
 from ikkan.model.metrics import MetricSpec
 from ikkan.model.numbers import parse_number
 
@@ -229,6 +229,7 @@ class ProjectSpec(Spec):
     alerts: dict[str, AlertRuleSpec] = Field(
         default_factory=dict, description="alert rules (see docs/alerts.md)"
     )
+    notify: NotifySpec = Field(default_factory=NotifySpec, description="alert delivery")
 
 
 BUILTIN_DEPARTMENTS: dict[str, LabelSpec] = {
