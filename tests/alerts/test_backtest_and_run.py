@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from ikkan.alerts.backtest import backtest
 from ikkan.alerts.engine import dependent_nodes, run_alerts
 from ikkan.alerts.history import read_history
 from ikkan.alerts.lifecycle import AlertState
+from ikkan.errors import UserError
 from ikkan.monitor.status import achievement
 from tests.alerts.conftest import AlertDemo
 from tests.cli.test_cli_plan import ikkan
@@ -111,6 +114,9 @@ def test_run_records_transitions_and_notifies_once(alert_demo: AlertDemo) -> Non
     assert len({h["notice_key"] for h in notices}) == len(notices)
     for row in notices:
         assert row["observed"] is not None or row["rule_id"] == "exports_stale"
+    # a clock behind the stored state is a clear error, not a crash
+    with pytest.raises(UserError, match="before the state's start"):
+        run_alerts(alert_demo.open(alert_demo.imported_at), as_of=as_of)
 
 
 def test_stale_source_fires_and_inhibits_dependent_rules(alert_demo: AlertDemo) -> None:

@@ -17,6 +17,7 @@ from ikkan.alerts.history import Context, load_instances, save_step
 from ikkan.alerts.lifecycle import ACTIVE, Instance, Notice, Timers, step
 from ikkan.alerts.observe import Observer, period_for, stale_observation, wall_clock
 from ikkan.alerts.rules import AlertRuleSpec, RuleKind
+from ikkan.errors import UserError
 
 if TYPE_CHECKING:
     from ikkan.model.tree import KpiTree
@@ -128,7 +129,13 @@ def _evaluate(
 ) -> Instance:
     if current is None:
         current = load_instances(ws.warehouse(), rule_id).get(instance, Instance())
-    moved = step(current, finding.breached, result.at, timers_of(rule), inhibited=inhibited)
+    try:
+        moved = step(current, finding.breached, result.at, timers_of(rule), inhibited=inhibited)
+    except ValueError as exc:  # the clock went back behind the stored state
+        raise UserError(
+            f"alert '{rule_id}': {exc}",
+            hint="evaluate at a later time (--now), or check the machine's clock",
+        ) from None
     if moved.transitions or moved.notices or moved.instance != current:
         save_step(ws.warehouse(), rule_id, instance, moved, result.at, Context(period, finding))
     result.evaluated.append(
