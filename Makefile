@@ -3,13 +3,14 @@
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-demo:  ## install, create the demo project in ./demo, import its exports, show plan and status
+demo:  ## install, create the demo project in ./demo, import its exports, show plan and status, serve the dashboard
 	@bash scripts/bootstrap.sh
 	@uv run ikkan init demo --demo --force
 	@uv run ikkan --project demo ingest
 	@uv run ikkan --project demo refresh
 	@uv run ikkan --project demo plan
 	@uv run ikkan --project demo status
+	@uv run ikkan --project demo serve
 
 test:  ## install and run the whole test suite (PostgreSQL and browser tests included)
 	@bash scripts/bootstrap.sh --test

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything ikkan needs on a fresh machine: uv, the locked Python packages,
-# and (with --test) a running PostgreSQL. (Debian's chromium joins here with the web UI's
-# browser tests.)
+# and (with --test) a running PostgreSQL plus Debian's chromium and a CJK font for the
+# dashboard's browser tests (Playwright drives /usr/bin/chromium; no browser download).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,19 @@ if [ "${1:-}" = "--test" ]; then
     if [ -d /etc/postgresql ]; then
       pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
       for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    fi
+  fi
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    if command -v apt-get >/dev/null 2>&1; then
+      SUDO=""
+      if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    else
+      echo "bootstrap: install chromium and fonts-noto-cjk for the browser tests" >&2
     fi
   fi
 fi

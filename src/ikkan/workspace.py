@@ -40,6 +40,7 @@ class Workspace:
     clock: Clock = field(default_factory=SystemClock)
     _warehouse: Any = field(default=None, repr=False)
     _migrated: bool = field(default=False, repr=False)
+    _as_of: date | None = field(default=None, repr=False)  # pinned in read snapshots
 
     @classmethod
     def open(
@@ -98,9 +99,80 @@ class Workspace:
         """Today, or the last day with data when the data stops earlier (exports lag)."""
         from ikkan.services.refresh import latest_data_day
 
+        if self._as_of is not None:
+            return self._as_of
+
         today = self.today()
         latest = latest_data_day(self.warehouse())
         return min(today, latest) if latest else today
+
+    def data_version(self) -> tuple[Any, ...]:
+        """A cheap stamp that changes whenever a refresh or an import lands."""
+        from ikkan.services.snapshot import data_version
+
+        return data_version(self.warehouse())
+
+    def read_snapshot(self) -> Workspace:
+        """A read-only copy of the measured state for readers such as the web pages.
+
+        kpi_values (one statement, so one refresh's values, never a mix), import_log and
+        the newest rejected rows are copied into an in-memory DuckDB; ``data_as_of`` is
+        pinned. The copy answers ``status``, ``explain``, ``drill_down`` and
+        ``rejected_rows``; raw tables stay behind, so ``quality`` must run on ``self``.
+        """
+        from ikkan.services.snapshot import copy_measured_state
+
+        memory = copy_measured_state(self.warehouse())
+        return Workspace(
+            self.root,
+            self.loaded,
+            self.tree,
+            list(self.issues),
+            self.clock,
+            memory,
+            True,
+            self.data_as_of(),
+        )
+
+    def drill_down(
+        self, node_id: str, dimension: str, *, period: str | None = None, as_of: date | None = None
+    ) -> Any:
+        """Which values of ``dimension`` moved ``node_id`` most against the comparison period
+        (same period last year, else the previous one), in the node's unit and in KGI units
+        through the bottleneck's sensitivity. → services.drilldown.NodeDrillDown"""
+        from ikkan.services.drilldown import node_drill_down
+
+        report = self.status(period=period, as_of=as_of)
+        self._require_dimension(dimension)
+        assert self.tree is not None
+        return node_drill_down(self.tree, self.warehouse(), report, node_id, dimension)
+
+    def history(
+        self,
+        grain: str,
+        *,
+        upto: date,
+        last: int = 12,
+        nodes: list[str] | None = None,
+        where: tuple[str, str] | None = None,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Each node's last ``last`` values of ``grain`` up to ``upto`` (oldest first)."""
+        from ikkan.services.history import history
+
+        if where is not None:
+            self._require_dimension(where[0])
+        return history(self.warehouse(), grain, upto=upto, last=last, nodes=nodes, where=where)
+
+    def _require_dimension(self, dimension: str) -> None:
+        if dimension not in self.spec.measure.dimensions:
+            from ikkan.errors import did_you_mean
+
+            raise UserError(
+                f"refresh does not compute a breakdown by '{dimension}'",
+                hint=did_you_mean(dimension, self.spec.measure.dimensions)
+                or "add it to measure.dimensions in ikkan.yml; computed: "
+                + (", ".join(self.spec.measure.dimensions) or "none"),
+            )
 
     def calendar(self) -> BusinessCalendar:
         from ikkan.monitor.calendar import CalendarSettings
@@ -198,8 +270,14 @@ class Workspace:
         )
 
     def status(
-        self, *, period: str | None = None, by: str | None = None, as_of: date | None = None
+        self,
+        *,
+        period: str | None = None,
+        by: str | None = None,
+        as_of: date | None = None,
+        where: tuple[str, str] | None = None,
     ) -> StatusReport:
+        """The tree's status for a period; ``where`` = (dimension, value) for one slice."""
         from ikkan.model.periods import parse_period
         from ikkan.services.status import build_status, default_period
 
@@ -219,8 +297,10 @@ class Workspace:
                 hint="add it to measure.dimensions in ikkan.yml; computed: "
                 + (", ".join(self.spec.measure.dimensions) or "none"),
             )
+        if where is not None:
+            self._require_dimension(where[0])
         return build_status(
-            tree, self.plan(), self.warehouse(), chosen, day, self.calendar(), by=by
+            tree, self.plan(), self.warehouse(), chosen, day, self.calendar(), by=by, where=where
         )
 
     @property

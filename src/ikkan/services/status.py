@@ -86,13 +86,21 @@ def build_status(
     calendar: BusinessCalendar,
     *,
     by: str | None = None,
+    where: tuple[str, str] | None = None,
 ) -> StatusReport:
+    """``where`` = (dimension, value) reads that slice (e.g. one channel); targets are planned
+    for the whole, so a slice has no targets (and no bottleneck)."""
     fy_start = tree.spec.company.fiscal_year_start
     previous = shift_period(period, -1, fy_start)
     last_year = year_ago(period, fy_start)
-    rows = read_values(warehouse, str(period.grain), [period.key, previous.key, last_year.key])
-    in_plan = plan.period is not None and (
-        plan.period.start <= period.start and period.end <= plan.period.end
+    dimension, value = where or ("", "")
+    rows = read_values(
+        warehouse, str(period.grain), [period.key, previous.key, last_year.key], dimension
+    )
+    in_plan = (
+        where is None
+        and plan.period is not None
+        and (plan.period.start <= period.start and period.end <= plan.period.end)
     )
     targets = {s: plan.for_period(s, period.key) for s in ("commit", "stretch")} if in_plan else {}
     running = period.start <= as_of < period.end
@@ -100,7 +108,7 @@ def build_status(
     computed_at = None
     for node_id in tree.order[::-1]:
         node = tree.nodes[node_id]
-        row = rows.get((node_id, period.key, ""))
+        row = rows.get((node_id, period.key, value))
         actual = row["value"] if row else None
         computed_at = computed_at or (row["computed_at"] if row else None)
         commit_v = targets["commit"].values.get(node_id) if targets else None
@@ -123,8 +131,8 @@ def build_status(
                 stretch=stretch,
             )
         status = evaluate_status(actual, commit, direction, stretch=stretch, thresholds=thresholds)
-        prev = rows.get((node_id, previous.key, ""))
-        ago = rows.get((node_id, last_year.key, ""))
+        prev = rows.get((node_id, previous.key, value))
+        ago = rows.get((node_id, last_year.key, value))
         comparison = compare(
             actual, prev["value"] if prev else None, ago["value"] if ago else None, direction
         )

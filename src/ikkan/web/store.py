@@ -1,0 +1,131 @@
+"""The snapshot the pages read: a consistent copy of the measured state, swapped whole.
+
+A background thread checks ``Workspace.data_version()`` every few seconds; when an import
+or a refresh has landed it takes a new snapshot (``Workspace.read_snapshot``) and replaces
+the reference in one assignment. Requests only ever read the current reference, so a
+refresh running in another process gives no error and no half-written view: readers see
+the old values until the new ones are complete. While the warehouse is held by a writer
+the old snapshot stays and the pages say so.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ikkan.clock import Clock
+from ikkan.errors import UserError
+from ikkan.workspace import Workspace
+
+CACHE_ENTRIES = 256
+
+
+@dataclass
+class Snapshot:
+    ws: Workspace  # over the in-memory copy
+    version: tuple[Any, ...]
+    taken_at: datetime
+    quality: Any = None  # the quality report, taken from the real warehouse
+    quality_error: str | None = None
+    _cache: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """One view per key and snapshot (views are pure functions of the snapshot)."""
+        with self._guard:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = make()
+        with self._guard:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return value
+
+
+class SnapshotStore:
+    def __init__(
+        self, root: Path, *, clock: Clock | None = None, poll_seconds: float = 2.0
+    ) -> None:
+        self.root = root
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.busy = False  # the last check found the warehouse held by a writer
+        self.last_error: str | None = None
+        self._source = Workspace.open(root, clock=clock)
+        self._spec_stamp = self._spec_mtime()
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- reading ---------------------------------------------------------------------
+    def current(self) -> Snapshot:
+        snap = self._snapshot
+        if snap is None:
+            with self._lock:
+                if self._snapshot is None:
+                    self._snapshot = self._take(self._source.data_version())
+                snap = self._snapshot
+        return snap
+
+    @property
+    def source(self) -> Workspace:
+        return self._source
+
+    # -- updating --------------------------------------------------------------------
+    def check(self) -> bool:
+        """Take a new snapshot if the data or ikkan.yml changed; True when it did."""
+        with self._lock:
+            try:
+                stamp = self._spec_mtime()
+                if stamp != self._spec_stamp:
+                    self._source = Workspace.open(self.root, clock=self.clock)
+                    self._spec_stamp = stamp
+                    self._snapshot = None
+                version = self._source.data_version()
+                if self._snapshot is not None and version == self._snapshot.version:
+                    self.busy = False
+                    return False
+                self._snapshot = self._take(version)
+                self.busy = False
+                self.last_error = None
+                return True
+            except UserError as exc:  # WarehouseBusy, or a spec being edited
+                self.busy = True
+                self.last_error = str(exc)
+                return False
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._poll, name="ikkan-snapshot", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.poll_seconds):
+            self.check()
+
+    def _take(self, version: tuple[Any, ...]) -> Snapshot:
+        copy = self._source.read_snapshot()
+        snap = Snapshot(copy, version, datetime.now(UTC))
+        try:
+            snap.quality = self._source.quality()
+        except UserError as exc:
+            snap.quality_error = str(exc)
+        return snap
+
+    def _spec_mtime(self) -> float:
+        path = self.root / "ikkan.yml"
+        return path.stat().st_mtime if path.exists() else 0.0
