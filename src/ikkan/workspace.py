@@ -196,17 +196,26 @@ class Workspace:
         targets = targets_from_args(self.spec, self.root, [str(p) for p in paths or []], reader)
         return ingest(self.spec, self.warehouse(), targets, force=force, progress=progress)
 
-    def rejected_rows(self, *, file: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        """Rows that could not be imported, newest import first (file, row, column, reason)."""
+    def rejected_rows(
+        self, *, file: str | None = None, limit: int = 200, kind: str = "all"
+    ) -> list[dict[str, Any]]:
+        """Rows that could not be imported (``kind`` "rejected"), rows read and left out on
+        purpose (``kind`` "skipped": their reason starts with "skipped: "), or both; newest
+        import first (file, row, column, reason)."""
+        from ikkan.ingest.load import SKIPPED_PREFIX
+
         sql = (
             "SELECT r.file_path, r.row_number, r.column_name, r.raw_value, r.reason, "
             "r.import_id, l.started_at FROM rejected_rows r "
-            "LEFT JOIN import_log l ON l.import_id = r.import_id "
+            "LEFT JOIN import_log l ON l.import_id = r.import_id WHERE 1 = 1 "
         )
         params: list[Any] = []
         if file:
-            sql += "WHERE r.file_path LIKE ? "
+            sql += "AND r.file_path LIKE ? "
             params.append(f"%{file}%")
+        if kind in ("rejected", "skipped"):
+            sql += "AND " + ("" if kind == "skipped" else "NOT ") + "starts_with(r.reason, ?) "
+            params.append(SKIPPED_PREFIX)
         sql += "ORDER BY r.import_id DESC, r.file_path, r.row_number LIMIT ?"
         params.append(limit)
         rows: list[dict[str, Any]] = self.warehouse().query(sql, params).to_pylist()
@@ -266,6 +275,10 @@ class Workspace:
             dimensions=list(measure.dimensions),
             full=full,
             progress=progress,
+            # naive local time in the project's zone, like import_log (one clock for both)
+            computed_at=self.clock.now(ZoneInfo(self.spec.company.timezone)).replace(
+                tzinfo=None, microsecond=0
+            ),
             cache_dir=self.root / ".ikkan",
         )
 

@@ -1,4 +1,4 @@
-"""Alert state and history round-trip through both warehouses (schema version 3)."""
+"""Alert state and history round-trip through both warehouses (schema version 4)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ikkan.ingest.base import ReaderContext
+from ikkan.ingest.base import ReaderContext, account_rows
 from ikkan.ingest.sources.builder import stable_key
 from ikkan.ingest.sources.google_ads import GoogleAdsReader
 from ikkan.ingest.sources.meta_ads import MetaAdsReader
@@ -64,7 +64,10 @@ def test_google_ads_ja_excel_csv_variants(tmp_path, encoding):
     assert display["channel"] == "display" and display["conversions"] is None
     (bad,) = result.rejected
     assert (bad.row_number, bad.column_name, bad.raw_value) == (6, "費用", "abc")
-    assert result.rows_read == 3  # the 合計 row is not data
+    # the 合計 row is read and listed as skipped (a footer), so the rows add up
+    (footer,) = result.skipped
+    assert footer.row_number == 7 and "footer" in footer.reason
+    assert result.rows_read == 4 and account_rows(result).unaccounted == 0
 
 
 def test_google_ads_en_with_title_and_totals():
@@ -163,4 +166,5 @@ def test_yahoo_ads(tmp_path, encoding):
     )
     assert a["channel"] == "paid_search"
     assert json.loads(a["attributes"])["アカウント名"] == "サンプル株式会社"
-    assert result.rejected == [] and result.rows_read == 3
+    assert result.rejected == [] and result.rows_read == 4  # the total row: skipped
+    assert [r.row_number for r in result.skipped] == [5]

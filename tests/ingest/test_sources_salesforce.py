@@ -49,7 +49,10 @@ def test_opportunities_ja_details_only_with_footer(tmp_path, encoding):
     assert lost["channel"] == "partner"
     (bad,) = result.rejected
     assert (bad.row_number, bad.column_name, bad.raw_value) == (4, "完了予定日", "2026/02/30")
-    assert result.rows_read == 3  # footer, confidentiality and org lines are not data
+    # the Grand Totals row is read and listed as skipped; confidentiality and org lines
+    # are report furniture, not data
+    assert result.rows_read == 4 and len(result.skipped) == 1
+    assert "Grand Totals" in str(result.skipped[0].raw_record)
     assert not any("ignored" in w for w in result.warnings)
 
 

@@ -1,5 +1,6 @@
 """A warehouse made by schema version 1 gains the lookup dimension columns of version 2
-(manager, region; deals: industry, employees) and keeps its rows."""
+(manager, region; deals: industry, employees) and the import identity of version 3
+(import_log: source, import_key), and keeps its rows."""
 
 from __future__ import annotations
 
@@ -40,5 +41,8 @@ def test_version_one_warehouse_is_upgraded(engine, tmp_path) -> None:
         names = set(wh.query("SELECT * FROM deals").column_names)
         assert set(TABLES_BY_NAME["deals"].column_names) == names
         assert {"manager", "region"} <= set(wh.query("SELECT * FROM leads").column_names)
+        # version 3: an import's identity
+        log = set(wh.query("SELECT * FROM import_log").column_names)
+        assert {"source", "import_key"} <= log
         rows = wh.query("SELECT deal_key, manager, industry FROM deals").to_pylist()
         assert rows == [{"deal_key": "crm:1", "manager": None, "industry": None}]

@@ -105,31 +105,32 @@ def test_duplicate_people_by_normalised_email(report):
 
 
 def test_duplicate_companies_by_normalised_name(report):
-    finding = report.finding("duplicate_companies")
-    kinds = {(e["kind"], e["company"]): e for e in finding.examples}
+    findings = report.findings_for("duplicate_companies")
+    assert [f.subject["kind"] for f in findings] == ["accounts", "lead_company_spellings"]
+    kinds = {(e["kind"], e["company"]): e for f in findings for e in f.examples}
     assert kinds[("accounts", "abc")]["account_keys"] == ["h:a1", "h:a2"]
     assert kinds[("lead_company_spellings", "abc")]["names"] == [
         "ABC(株)",
         "㈱ＡＢＣ",
         "株式会社ABC",
     ]
-    assert finding.count == 2
+    assert [f.count for f in findings] == [1, 1]
 
 
 def test_missing_required_fields_by_source(report):
-    finding = report.finding("missing_fields")
-    found = {(e["table"], e["column"]): e["missing"] for e in finding.examples}
+    findings = report.findings_for("missing_fields")
+    found = {(f.subject["table"], f.subject["column"]): f.count for f in findings}
     assert found[("leads", "email")] == 1
     assert found[("leads", "created_at")] == 1
     assert found[("leads", "channel_raw")] == 1
     assert found[("deals", "amount")] == 1
     assert found[("deals", "closed_at (closed deals)")] == 1
-    assert finding.count == 5
+    assert len(findings) == 5  # one finding per table, source and column
 
 
 def test_stage_dates_out_of_order(report):
-    finding = report.finding("stage_order")
-    kinds = {e["kind"]: e for e in finding.examples}
+    findings = report.findings_for("stage_order")
+    kinds = {f.subject["kind"]: f.examples[0] for f in findings}
     pair = kinds["stage_before_earlier_stage"]
     assert (pair["lead_key"], pair["earlier_stage"], pair["later_stage"]) == (
         "h:1",
@@ -138,15 +139,14 @@ def test_stage_dates_out_of_order(report):
     )
     assert kinds["stage_before_lead_created"]["lead_key"] == "h:2"
     assert kinds["deal_closed_before_created"]["deal_key"] == "h:d6"
-    assert finding.count == 3  # two leads and one deal
+    assert sum(f.count for f in findings) == 3  # two leads and one deal
 
 
 def test_future_dates_use_the_clock(report, warehouse):
     finding = report.finding("future_dates")
     assert finding.count == 1
-    assert finding.examples == [
-        {"table": "leads", "column": "created_at", "key": "h:5", "value": "2026-06-01T10:00:00"}
-    ]
+    assert finding.subject == {"table": "leads", "column": "created_at"}
+    assert finding.examples == [{"key": "h:5", "value": "2026-06-01T10:00:00"}]
     later = QualitySettings(
         stages=SETTINGS.stages, clock=FixedClock(datetime(2026, 7, 1, tzinfo=JST))
     )
@@ -154,13 +154,12 @@ def test_future_dates_use_the_clock(report, warehouse):
 
 
 def test_unmapped_channels_and_stages(report):
-    channels = report.finding("unmapped_channels")
-    assert channels.count == 2
-    assert channels.examples == [
-        {"source_system": "hubspot", "channel_raw": "Paid Social", "leads": 2}
+    channels = report.findings_for("unmapped_channels")
+    assert [(f.subject, f.count) for f in channels] == [
+        ({"source_system": "hubspot", "channel_raw": "Paid Social"}, 2)
     ]
-    stages = report.finding("unmapped_stages")
-    assert {(e["table"], e["value"], e["rows"]) for e in stages.examples} == {
+    stages = report.findings_for("unmapped_stages")
+    assert {(f.subject["table"], f.subject["value"], f.count) for f in stages} == {
         ("lead_stages", "nurture", 1),
         ("leads", "customer", 1),
     }
@@ -174,12 +173,9 @@ def test_amount_outliers_are_robust(report):
 
 def test_rejected_rows_by_file_and_reason(report):
     finding = report.finding("rejected_rows")
-    assert finding.count == 3
-    assert finding.examples[0] == {
-        "file_path": "contacts.csv",
-        "reason": "invalid e-mail",
-        "rows": 2,
-    }
+    assert finding.subject == {"file_path": "contacts.csv", "reason": "invalid e-mail"}
+    assert finding.count == finding.examples_total == 2
+    assert sum(f.count for f in report.findings_for("rejected_rows")) == 3
 
 
 def test_report_is_json_and_every_finding_has_a_hint(report):

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import shutil
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from ikkan.clock import FixedClock
 from ikkan.web.app import create_app
 from ikkan.workspace import Workspace
 from tests.web.conftest import NOW, WebProject
+
+LATER = FixedClock(NOW.at + timedelta(hours=1))  # a refresh that lands an hour later
 
 
 def _copy(web_project: WebProject, tmp_path: Path) -> Path:
@@ -33,7 +37,7 @@ def test_pages_answer_during_a_refresh_and_switch_after_it(
 
         def refresh() -> None:
             try:
-                Workspace.open(root, clock=NOW).refresh(full=True)
+                Workspace.open(root, clock=LATER).refresh(full=True)
             except BaseException as exc:  # reported below
                 errors.append(exc)
 

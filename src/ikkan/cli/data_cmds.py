@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ikkan.cli.state import STATE
+from ikkan.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +47,7 @@ def ingest(
 
     from ikkan.cli.data_render import print_ingest
     from ikkan.cli.render import console
+    from ikkan.cli.terminal import one_line
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
@@ -53,7 +55,7 @@ def ingest(
         TextColumn("[bold]ingest[/]"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -62,11 +64,18 @@ def ingest(
         task = bar.add_task("", total=None)
 
         def tick(name: str, rows: int, index: int, total: int) -> None:
-            bar.update(task, completed=index - 1, total=total, description=f"{name}: {rows:,} rows")
+            bar.update(
+                task,
+                completed=index - 1,
+                total=total,
+                description=one_line(f"{name}: {rows:,} rows"),
+            )
 
         outcomes = ws.ingest(list(paths or []), reader=reader, force=force, progress=tick)
     if as_json:
-        typer.echo(
+        from ikkan.cli.terminal import echo_json
+
+        echo_json(
             json.dumps(
                 [
                     {
@@ -74,6 +83,7 @@ def ingest(
                         "reader": o.reader,
                         "rows_read": o.rows_read,
                         "rejected": o.rejected,
+                        "skipped": o.skipped,
                         "warnings": o.warnings,
                         "error": o.error.render() if o.error else None,
                         "load": o.report.to_dict() if o.report else None,
@@ -101,7 +111,9 @@ def quality(
     ws = Workspace.open(STATE.project)
     report = ws.quality()
     if as_json:
-        typer.echo(report.to_json())
+        from ikkan.cli.terminal import echo_json
+
+        echo_json(report.to_json())
         return
     print_quality(report, ws.lang)
 
@@ -112,17 +124,31 @@ def rejects(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="at most this many rows")] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable list")] = False,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="all, rejected (could not be read) or skipped (left out on purpose: "
+            "summary, subtotal, staff and merged rows)",
+        ),
+    ] = "all",
 ) -> None:
     """Rows that could not be imported, with file, row, column, value and reason."""
     from rich.table import Table
 
     from ikkan.cli.render import console
+    from ikkan.cli.terminal import one_line
     from ikkan.workspace import Workspace
 
+    if kind not in ("all", "rejected", "skipped"):
+        raise UserError(f"unknown --kind {kind!r}", hint="use all, rejected or skipped")
     ws = Workspace.open(STATE.project)
-    rows = ws.rejected_rows(file=file, limit=limit)
+    rows = ws.rejected_rows(file=file, limit=limit + 1, kind=kind)  # one more: to say when cut
+    more, rows = len(rows) > limit, rows[:limit]
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        from ikkan.cli.terminal import echo_json
+
+        echo_json(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     if not rows:
         console.print("No rejected rows." if ws.lang != "ja" else "除外された行はありません。")
@@ -132,10 +158,21 @@ def rejects(
         table.add_column(name, overflow="fold")
     for r in rows:
         table.add_row(
-            Path(r["file_path"]).name,
+            one_line(Path(r["file_path"]).name),
             str(r["row_number"]),
-            r["column_name"] or "",
-            r["raw_value"] or "",
-            r["reason"],
+            one_line(r["column_name"] or ""),
+            one_line(r["raw_value"] or ""),
+            one_line(r["reason"]),
         )
     console.print(table)
+    if more:
+        from rich.text import Text
+
+        console.print(
+            Text(
+                f"Only the first {limit:,} rows are shown; there are more (--limit N)."
+                if ws.lang != "ja"
+                else f"先頭の {limit:,} 行のみ表示しています。ほかにもあります（--limit N）。",
+                style="yellow",
+            )
+        )

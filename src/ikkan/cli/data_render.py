@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ikkan.cli.render import console, print_error
+from ikkan.cli.terminal import clean, one_line
 
 HEAD = {
     "en": ("File", "Reader", "Read", "New", "Updated", "Same", "Rejected", "Status"),
@@ -66,48 +67,92 @@ def print_ingest(outcomes: list[Any], lang: str) -> None:
     console.print(table)
     for o in outcomes:
         if o.error is not None:
-            console.print(Text(f"{o.path}:", style="bold red"))
+            console.print(Text(f"{one_line(o.path)}:", style="bold red"))
             print_error(o.error)
         for warning in o.warnings[:5]:
-            console.print(Text(f"  {o.path.name}: {warning}", style="dim"))
+            console.print(Text(clean(f"  {o.path.name}: {warning}"), style="dim"))
         if len(o.warnings) > 5:
             console.print(
-                Text(f"  {o.path.name}: … {len(o.warnings) - 5} more warnings", style="dim")
+                Text(
+                    f"  {one_line(o.path.name)}: … {len(o.warnings) - 5} more warnings",
+                    style="dim",
+                )
             )
-    if any(o.rejected for o in outcomes):
+        if o.report is not None and o.report.status == "already_imported":
+            console.print(Text(f"  {o.path.name}: {o.report.message}", style="dim"))
+    if any(o.rejected or o.skipped for o in outcomes):
         console.print(
             Text(
-                "Rejected rows are kept with file, row, column and reason: see 'ikkan quality'."
+                "Rejected and skipped rows are kept with file, row, column and reason: "
+                "see 'ikkan rejects'."
                 if lang != "ja"
-                else "除外した行はファイル・行・列・理由とともに保存しています（ikkan quality）。",
+                else "除外・スキップした行はファイル・行・列・理由とともに保存しています"
+                "（ikkan rejects）。",
                 style="yellow",
             )
         )
+    failed = sum(1 for o in outcomes if not o.ok)
+    if failed:
+        console.print(
+            Text(
+                f"{failed} of {len(outcomes)} file(s) failed; the others were imported."
+                if lang != "ja"
+                else f"{len(outcomes)} ファイル中 {failed} ファイルの取り込みに失敗しました"
+                "（他のファイルは取り込み済み）。",
+                style="bold red",
+            )
+        )
+
+
+QUALITY_TEXT = {
+    "en": {
+        "none": "No data quality problems found.",
+        "header": "{n:,} finding(s): {error:,} error(s), {warning:,} warning(s), {info:,} info",
+        "more": "… and {n:,} more",
+    },
+    "ja": {
+        "none": "データ品質の問題は見つかりませんでした。",
+        "header": "指摘 {n:,} 件（エラー {error:,}・警告 {warning:,}・情報 {info:,}）",
+        "more": "… ほか {n:,} 件",
+    },
+}
 
 
 def print_quality(report: Any, lang: str) -> None:
+    """Every finding, each with its count, its examples (capped) and its check's hint."""
+    words = QUALITY_TEXT["ja" if lang == "ja" else "en"]
     if not report.findings:
-        console.print(
-            Text(
-                "No data quality problems found."
-                if lang != "ja"
-                else "データ品質の問題は見つかりませんでした。",
-                style="green",
-            )
-        )
+        console.print(Text(words["none"], style="green"))
         return
+    by_severity = report.summary()["by_severity"]
+    console.print(
+        Text(
+            words["header"].format(
+                n=len(report.findings),
+                error=by_severity.get("error", 0),
+                warning=by_severity.get("warning", 0),
+                info=by_severity.get("info", 0),
+            ),
+            style="bold",
+        )
+    )
     style = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-    for f in report.findings:
+    findings = report.findings
+    for index, f in enumerate(findings):
         console.print(
             Text.assemble(
                 (f"{f.severity} ", style.get(str(f.severity), "")),
                 (f"[{f.check}] ", "dim"),
-                f"{f.count:,} — {f.message}",
+                f"{f.count:,} — {one_line(f.message)}",
             )
         )
-        for example in f.examples[:3]:
+        for example in f.examples:
             console.print(
-                Text("    " + ", ".join(f"{k}={v}" for k, v in example.items()), style="dim")
+                Text("    " + one_line(", ".join(f"{k}={v}" for k, v in example.items())), "dim")
             )
-        if f.hint:
-            console.print(Text(f"  hint: {f.hint}", style="dim"))
+        if f.examples_total > len(f.examples):
+            more = words["more"].format(n=f.examples_total - len(f.examples))
+            console.print(Text(f"    {more}", style="dim"))
+        following = findings[index + 1] if index + 1 < len(findings) else None
+        if f.hint and (following is None or (following.check, following.hint) != (f.check, f.hint)):
+            console.print(Text(f"  hint: {clean(f.hint)}", style="dim"))

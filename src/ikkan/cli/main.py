@@ -74,8 +74,10 @@ def run() -> None:
     except Exception as exc:
         if STATE.debug or "--debug" in sys.argv:
             raise
+        from ikkan.cli.terminal import clean
+
         sys.stderr.write(
-            f"Internal error: {type(exc).__name__}: {exc}\n"
+            f"Internal error: {type(exc).__name__}: {clean(exc)}\n"
             "Run again with --debug for the traceback, and please report it.\n"
         )
         sys.exit(2)

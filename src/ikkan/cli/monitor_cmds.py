@@ -36,13 +36,16 @@ def refresh(
 ) -> None:
     """Compute every node for every period and dimension from the warehouse."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     from ikkan.cli.render import console
+    from ikkan.cli.terminal import one_line
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
     with Progress(
-        TextColumn("[bold]refresh[/] {task.description}"),
+        TextColumn("[bold]refresh[/]"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -52,7 +55,7 @@ def refresh(
         task = bar.add_task("", total=None)
 
         def tick(what: str, done: int, total: int) -> None:
-            bar.update(task, description=what, completed=done, total=total)
+            bar.update(task, description=one_line(what), completed=done, total=total)
 
         report = ws.refresh(as_of=_as_of(as_of), full=full, progress=tick)
     if report.up_to_date:
@@ -63,7 +66,7 @@ def refresh(
         f"{report.nodes_derived} derived, in {report.seconds:.1f} s."
     )
     for line in report.skipped:
-        console.print(f"  [yellow]not computed[/]: {line}")
+        console.print(Text.assemble("  ", ("not computed", "yellow"), f": {one_line(line)}"))
 
 
 def status(
@@ -80,6 +83,7 @@ def status(
 ) -> None:
     """The tree with actual vs target, pacing, MoM / YoY, benchmarks and the bottleneck."""
     from ikkan.cli.status_render import print_checklist, print_status
+    from ikkan.cli.terminal import echo_json
     from ikkan.reports.status_json import status_to_json
     from ikkan.workspace import Workspace
 
@@ -88,13 +92,13 @@ def status(
     if checklist:
         results = ws.checklist(as_of=_as_of(as_of))
         if as_json:
-            typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+            echo_json(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         else:
             print_checklist(results, language)
         return
     report = ws.status(period=period, by=by, as_of=_as_of(as_of))
     if as_json:
-        typer.echo(
+        echo_json(
             json.dumps(status_to_json(ws.tree, report), ensure_ascii=False, indent=2, default=str)
         )
         return

@@ -52,7 +52,9 @@ def plan(
     if as_json:
         periods = [chosen[scenarios[0]].period.key] if period else None
         document = plan_to_json(result, issues, scenarios=scenarios, periods=periods)
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        from ikkan.cli.terminal import echo_json
+
+        echo_json(json.dumps(document, ensure_ascii=False, indent=2))
         return
     print_plan(result, chosen, language)
     if export is not None:

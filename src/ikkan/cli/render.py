@@ -7,15 +7,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ikkan.cli.terminal import clean, one_line
+from ikkan.cli.terminal import console as console  # every command prints through these
+from ikkan.cli.terminal import err_console as err_console
 from ikkan.errors import ProjectInvalid, UserError
 from ikkan.model.formatting import format_change, format_value
 from ikkan.model.issues import Issue, Severity
 from ikkan.model.planning import PeriodPlan, Plan
 from ikkan.model.solver import How
 from ikkan.model.tree import KpiTree
-
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 HOW_LABEL = {
@@ -95,22 +95,22 @@ def print_error(exc: UserError) -> None:
             if isinstance(issue, Issue):
                 print_issue(issue, err_console)
             else:
-                err_console.print(str(issue))
+                err_console.print(clean(issue))
         return
-    err_console.print(Text("Error: ", style="bold red") + Text(exc.render()))
+    err_console.print(Text("Error: ", style="bold red") + Text(clean(exc.render())))
 
 
 def print_issue(issue: Issue, target: Console | None = None) -> None:
     out = target or console
     line = Text()
     if issue.location:
-        line.append(f"{issue.location}: ", style="bold")
+        line.append(f"{one_line(issue.location)}: ", style="bold")
     line.append(f"{issue.severity}", style=SEVERITY_STYLE[issue.severity])
     line.append(f"[{issue.code}]: ", style="dim")
-    line.append(issue.message)
+    line.append(clean(issue.message))
     out.print(line)
     if issue.hint:
-        out.print(Text(f"  hint: {issue.hint}", style="dim"))
+        out.print(Text(f"  hint: {clean(issue.hint)}", style="dim"))
 
 
 def print_issues(issues: list[Issue], lang: str) -> None:
@@ -153,7 +153,7 @@ def print_plan(plan: Plan, period_plans: dict[str, PeriodPlan], lang: str) -> No
         kind = str(node.kind)
         if kind != "KPI":
             name.append(f"{kind} ", style={"KGI": "bold magenta", "KSF": "bold cyan"}[kind])
-        name.append(node.name(lang), style="bold" if kind != "KPI" else "")
+        name.append(one_line(node.name(lang)), style="bold" if kind != "KPI" else "")
         if not first_seen:
             name.append(" ↩", style="dim")
         how = first.values.get(node_id)
@@ -246,7 +246,7 @@ def _print_bottom_up(plan: Plan, lang: str) -> None:
     )
     if bottom.missing:
         names = ", ".join(plan.tree.nodes[n].name(lang) for n in bottom.missing)
-        console.print(Text(f"  {t['missing']}: {names}", style="yellow"))
+        console.print(Text(f"  {t['missing']}: {clean(names)}", style="yellow"))
     if not bottom.levers:
         return
     table = Table(show_edge=False)

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ikkan.cli.render import console
+from ikkan.cli.terminal import clean, one_line
 from ikkan.model.formatting import format_value
 from ikkan.model.tree import KpiTree
 from ikkan.model.units import UnitKind
@@ -99,7 +100,7 @@ def print_status(tree: KpiTree, report: StatusReport, lang: str) -> None:
             label.append(
                 f"{node.kind} ", style="bold magenta" if str(node.kind) == "KGI" else "bold cyan"
             )
-        label.append(node.name(lang))
+        label.append(one_line(node.name(lang)))
         if s.maturing:
             label.append(f" ({t['maturing']})", style="dim")
         if s.benchmarks and any(f.needs_attention for f in s.benchmarks):
@@ -152,7 +153,8 @@ def print_status(tree: KpiTree, report: StatusReport, lang: str) -> None:
             if flag.needs_attention:
                 console.print(
                     Text(
-                        f"⚑ {tree.nodes[node_id].name(lang)}: {flag.message(lang)}", style="yellow"
+                        clean(f"⚑ {tree.nodes[node_id].name(lang)}: {flag.message(lang)}"),
+                        style="yellow",
                     )
                 )
     if report.by:
@@ -164,7 +166,7 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
     d = report.bottleneck
     if d is None:
         if _note(report, lang):
-            console.print(Text(f"{t['bottleneck']}: {_note(report, lang)}", style="dim"))
+            console.print(Text(clean(f"{t['bottleneck']}: {_note(report, lang)}"), style="dim"))
         return
     kgi = tree.nodes[d.root]
     worst = d.bottleneck
@@ -176,7 +178,7 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
         console.print(
             Text.assemble(
                 (f"{t['bottleneck']}: ", "bold"),
-                (node.name(lang), "bold red"),
+                (one_line(node.name(lang)), "bold red"),
                 f"  {format_value(worst.actual, node.unit, lang)} vs "
                 f"{format_value(worst.target, node.unit, lang)} → "
                 f"{format_value(worst.contribution, kgi.unit, lang)}",
@@ -201,7 +203,7 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
         )
     console.print(table)
     if _note(report, lang):
-        console.print(Text(_note(report, lang) or "", style="dim"))
+        console.print(Text(clean(_note(report, lang) or ""), style="dim"))
 
 
 def _print_by(tree: KpiTree, report: StatusReport, lang: str) -> None:
@@ -234,13 +236,15 @@ def print_checklist(results: list[Any], lang: str) -> None:
     for r in results:
         mark, style = marks.get(str(r.state.value), ("?", ""))
         label = r.item.label_ja if lang == "ja" else r.item.label_en
-        console.print(Text.assemble((f"{mark} ", style), label, (f"  {r.detail(lang)}", "dim")))
+        console.print(
+            Text.assemble((f"{mark} ", style), clean(label), (f"  {clean(r.detail(lang))}", "dim"))
+        )
         if r.hint(lang):
-            console.print(Text(f"    → {r.hint(lang)}", style="dim"))
+            console.print(Text(f"    → {clean(r.hint(lang))}", style="dim"))
 
 
 def print_explanation(explanation: dict[str, Any], lang: str) -> None:
-    console.print(Text(explanation["title"], style="bold"))
+    console.print(Text(clean(explanation["title"]), style="bold"))
     for key in ("definition", "unit", "owner", "formula", "metric"):
         if explanation.get(key):
             console.print(f"  {key}: {explanation[key]}")

@@ -27,6 +27,7 @@ class RejectedRow:
     raw_value: str | None
     reason: str
     raw_record: Mapping[str, Any] | None = None
+    skipped: bool = False  # read and left out on purpose (a summary row, staff, merged)
 
 
 @dataclass
@@ -39,8 +40,34 @@ class ReadResult:
     tables: dict[str, Any] = field(default_factory=dict)  # table name -> pyarrow.Table
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. unknown columns, once each
-    rows_read: int = 0
+    skipped: list[RejectedRow] = field(default_factory=list)  # left out on purpose, with why
+    rows_read: int = 0  # data rows seen (after the header; blank and layout lines aside)
     encoding: str | None = None
+    loaded_rows: Any = None  # source row numbers that reached a table (None: not tracked)
+
+
+@dataclass(frozen=True)
+class RowAccount:
+    """Where the data rows of one file went: every row read is loaded, rejected (with a
+    reason) or skipped on purpose (with a reason); ``unaccounted`` must be 0."""
+
+    read: int
+    loaded: int
+    rejected: int
+    skipped: int
+
+    @property
+    def unaccounted(self) -> int:
+        return self.read - self.loaded - self.rejected - self.skipped
+
+
+def account_rows(result: ReadResult) -> RowAccount:
+    """Each row number counts once: loaded if any table holds it (a row may also have a
+    rejected cell), else rejected, else skipped."""
+    loaded = set() if result.loaded_rows is None else {int(n) for n in result.loaded_rows}
+    rejected = {r.row_number for r in result.rejected} - loaded
+    skipped = {r.row_number for r in result.skipped} - loaded - rejected
+    return RowAccount(result.rows_read, len(loaded), len(rejected), len(skipped))
 
 
 @dataclass(frozen=True)

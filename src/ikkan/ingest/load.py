@@ -10,6 +10,7 @@ imported is recognised and skipped unless ``force`` is given.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -72,6 +73,8 @@ class LoadReport:
     rows_read: int = 0
     tables: list[TableLoad] = field(default_factory=list)
     rejected: int = 0
+    skipped: int = 0  # rows read and left out on purpose, listed with their reason
+    superseded: int = 0  # rejects of an earlier import of this file by this source, replaced
     duration_s: float = 0.0
     previous_import_id: int | None = None
     warnings: list[str] = field(default_factory=list)
@@ -99,6 +102,15 @@ class LoadReport:
         return data
 
 
+def import_key(file_sha256: str, reader: str, options: Mapping[str, Any] | None = None) -> str:
+    """An import's identity: the file's content, the reader and its options (a generic
+    mapping). The same file read by another source or through another mapping is another
+    import, never "already imported"."""
+    text = json.dumps(dict(options or {}), ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha256("\x1f".join((file_sha256, reader, text)).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def load(
     warehouse: SqlWarehouse,
     result: ReadResult,
@@ -108,10 +120,16 @@ def load(
     clock: Clock | None = None,
     timezone: str = "Asia/Tokyo",
     after_table: AfterTableHook | None = None,
+    source: str | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> LoadReport:
     """Load ``result`` (read from the file with ``file_sha256``) into ``warehouse``.
 
-    Raises whatever made the load fail, after rolling back and logging the failure.
+    ``source``: the ikkan.yml source the file belongs to (default ``reader:<reader>``); the
+    rejects of an earlier import of the same file by the same source are superseded (the
+    new import's list replaces them). The "already imported" check is repeated inside the
+    transaction, under the warehouse's import lock, so two concurrent runs import a file
+    once. Raises whatever made the load fail, after rolling back and logging the failure.
     """
     clock = clock or SystemClock()
     zone = ZoneInfo(timezone)
@@ -119,23 +137,38 @@ def load(
     t0 = time.perf_counter()
     report = LoadReport("ok", result.file_path, file_sha256, rows_read=result.rows_read)
     report.warnings.extend(result.warnings)
+    key = import_key(file_sha256, result.reader, options)
+    origin = Origin(source or f"reader:{result.reader}", key)
 
     warehouse.migrate()
     if not force:
-        previous = _previous_import(warehouse, file_sha256)
+        with warehouse.reading() as session:
+            previous = _previous_import(session, key)
         if previous is not None:
-            report.status = "already_imported"
-            report.previous_import_id = previous
-            report.message = f"already imported as import {previous}, 0 changes"
-            report.duration_s = time.perf_counter() - t0
-            report.import_id = _log_outside(
-                warehouse, result, report, started_at, _naive(clock.now(zone)), "skipped"
-            )
-            return report
+            return _skip(warehouse, result, report, origin, previous, started_at, clock, zone, t0)
 
     try:
-        prepared = {name: _prepare(name, data, result, report) for name, data in _ordered(result)}
+        prepared = prepare(result, report)
         with warehouse.transaction() as session:
+            warehouse.lock_imports(session)
+            if not force:
+                previous = _previous_import(session, key)
+                if previous is not None:  # another run imported it while this one read
+                    report.previous_import_id = previous
+                    _mark_skipped(report, previous, t0)
+                    report.import_id = session.next_import_id()
+                    finished_at = _naive(clock.now(zone))
+                    _insert_log(
+                        session,
+                        report.import_id,
+                        result,
+                        report,
+                        started_at,
+                        finished_at,
+                        "skipped",
+                        origin,
+                    )
+                    return report
             import_id = session.next_import_id()
             report.import_id = import_id
             loaded_at = started_at
@@ -155,11 +188,13 @@ def load(
                 )
                 if after_table is not None:
                     after_table(name, counts)
-            report.rejected = _store_rejected(session, import_id, result.rejected)
+            report.superseded = _supersede_rejects(session, origin.source, result.file_path)
+            _store_rejected(session, import_id, [*result.rejected, *result.skipped])
+            report.rejected, report.skipped = len(result.rejected), len(result.skipped)
             report.duration_s = time.perf_counter() - t0
             report.message = _summary(report)
             finished_at = _naive(clock.now(zone))
-            _insert_log(session, import_id, result, report, started_at, finished_at, "ok")
+            _insert_log(session, import_id, result, report, started_at, finished_at, "ok", origin)
     except BaseException as exc:
         report.status = "failed"
         report.message = f"{type(exc).__name__}: {exc}"
@@ -167,11 +202,65 @@ def load(
         report.tables = []
         try:
             report.import_id = _log_outside(
-                warehouse, result, report, started_at, _naive(clock.now(zone)), "failed"
+                warehouse, result, report, started_at, _naive(clock.now(zone)), "failed", origin
             )
         except Exception as log_exc:  # keep the original error in front of the user
             exc.add_note(f"the failed import could not be logged either: {log_exc}")
+        else:
+            exc.ikkan_logged = True  # type: ignore[attr-defined]
         raise
+    return report
+
+
+def log_failure(
+    warehouse: SqlWarehouse,
+    result: ReadResult,
+    report: LoadReport,
+    *,
+    source: str | None = None,
+    clock: Clock | None = None,
+    timezone: str = "Asia/Tokyo",
+) -> int:
+    """Log a file that failed before it reached ``load`` (the reader broke on it)."""
+    now = _naive((clock or SystemClock()).now(ZoneInfo(timezone)))
+    warehouse.migrate()
+    origin = Origin(source or f"reader:{result.reader}", "")
+    return _log_outside(warehouse, result, report, now, now, "failed", origin)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Which source an import belongs to, and its identity (``import_key``)."""
+
+    source: str
+    key: str
+
+
+def _mark_skipped(report: LoadReport, previous: int, t0: float) -> None:
+    report.status = "already_imported"
+    report.previous_import_id = previous
+    report.message = (
+        f"already imported as import {previous}: the same file content through the same "
+        "reader and mapping; 0 changes (--force imports it again)"
+    )
+    report.duration_s = time.perf_counter() - t0
+
+
+def _skip(
+    warehouse: SqlWarehouse,
+    result: ReadResult,
+    report: LoadReport,
+    origin: Origin,
+    previous: int,
+    started_at: datetime,
+    clock: Clock,
+    zone: ZoneInfo,
+    t0: float,
+) -> LoadReport:
+    _mark_skipped(report, previous, t0)
+    report.import_id = _log_outside(
+        warehouse, result, report, started_at, _naive(clock.now(zone)), "skipped", origin
+    )
     return report
 
 
@@ -187,6 +276,12 @@ def _ordered(result: ReadResult) -> list[tuple[str, Any]]:
             f"cannot write: {', '.join(unknown)} (valid: {', '.join(LOAD_ORDER)})"
         )
     return [(n, result.tables[n]) for n in LOAD_ORDER if n in result.tables]
+
+
+def prepare(result: ReadResult, report: LoadReport) -> dict[str, tuple[pa.Table, int]]:
+    """Every table of ``result`` conformed to its canonical schema, with content hashes and
+    one row per key (the Arrow side of a load, no warehouse needed)."""
+    return {name: _prepare(name, data, result, report) for name, data in _ordered(result)}
 
 
 def _prepare(name: str, data: Any, result: ReadResult, report: LoadReport) -> tuple[pa.Table, int]:
@@ -253,8 +348,29 @@ def _with_bookkeeping(data: pa.Table, import_id: int, loaded_at: datetime) -> pa
     )
 
 
+def _supersede_rejects(session: Session, source: str, file_path: str) -> int:
+    """Remove the rejects of earlier imports of this file by this source: they belong to
+    those imports and the new import's list replaces them (a fixed row disappears, a
+    ``--force`` re-import does not list a row twice). How many were removed."""
+    where = (
+        'WHERE "file_path" = ? AND "import_id" IN (SELECT "import_id" FROM "import_log" '
+        'WHERE "file_path" = ? AND "source" = ?)'
+    )
+    count = session.scalar(
+        f'SELECT count(*) FROM "rejected_rows" {where}', [file_path, file_path, source]
+    )
+    if count:
+        session.execute(f'DELETE FROM "rejected_rows" {where}', [file_path, file_path, source])
+    return int(count or 0)
+
+
+SKIPPED_PREFIX = "skipped: "
+"""How ``rejected_rows.reason`` marks a row left out on purpose (not an error)."""
+
+
 def _store_rejected(session: Session, import_id: int, rejected: list[RejectedRow]) -> int:
-    """Insert rejected rows; several reasons for one row and column are joined."""
+    """Insert rejected and skipped rows; several reasons for one row and column are
+    joined. Skipped rows' reasons start with ``SKIPPED_PREFIX``."""
     if not rejected:
         return 0
     merged: dict[tuple[str, int, str], dict[str, Any]] = {}
@@ -263,7 +379,7 @@ def _store_rejected(session: Session, import_id: int, rejected: list[RejectedRow
         key = (row.file_path, row.row_number, column)
         if key in merged:
             if row.reason not in merged[key]["reason"]:
-                merged[key]["reason"] += "; " + row.reason
+                merged[key]["reason"] += "; " + _reason(row)
             continue
         merged[key] = {
             "import_id": import_id,
@@ -271,12 +387,16 @@ def _store_rejected(session: Session, import_id: int, rejected: list[RejectedRow
             "row_number": row.row_number,
             "column_name": column,
             "raw_value": row.raw_value,
-            "reason": row.reason,
+            "reason": _reason(row),
             "raw_record": _json(row.raw_record),
         }
     table = pa.Table.from_pylist(list(merged.values()), schema=arrow_schema(REJECTED_ROWS))
     session.insert_arrow(REJECTED_ROWS, table)
     return len(rejected)
+
+
+def _reason(row: RejectedRow) -> str:
+    return SKIPPED_PREFIX + row.reason if row.skipped else row.reason
 
 
 def _json(record: Mapping[str, Any] | None) -> str | None:
@@ -285,21 +405,20 @@ def _json(record: Mapping[str, Any] | None) -> str | None:
     return json.dumps(dict(record), ensure_ascii=False, default=str)
 
 
-def _previous_import(warehouse: SqlWarehouse, file_sha256: str) -> int | None:
-    found = warehouse.query(
-        'SELECT max("import_id") AS id FROM "import_log" '
-        'WHERE "file_sha256" = ? AND "status" = \'ok\'',
-        [file_sha256],
+def _previous_import(session: Session, key: str) -> int | None:
+    value = session.scalar(
+        'SELECT max("import_id") FROM "import_log" WHERE "import_key" = ? AND "status" = \'ok\'',
+        [key],
     )
-    value = found.column("id")[0].as_py() if found.num_rows else None
     return None if value is None else int(value)
 
 
 def _summary(report: LoadReport) -> str:
-    return (
+    text = (
         f"{report.inserted} inserted, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.rejected} rejected"
     )
+    return text + (f", {report.skipped} skipped" if report.skipped else "")
 
 
 def _insert_log(
@@ -310,6 +429,7 @@ def _insert_log(
     started_at: datetime,
     finished_at: datetime,
     status: str,
+    origin: Origin,
 ) -> None:
     row = {
         "import_id": import_id,
@@ -326,6 +446,8 @@ def _insert_log(
         "unchanged": report.unchanged,
         "rejected": report.rejected,
         "message": report.message,
+        "source": origin.source,
+        "import_key": origin.key,
     }
     session.insert_arrow(IMPORT_LOG, pa.Table.from_pylist([row], schema=arrow_schema(IMPORT_LOG)))
 
@@ -337,9 +459,10 @@ def _log_outside(
     started_at: datetime,
     finished_at: datetime,
     status: str,
+    origin: Origin,
 ) -> int:
     """Log a run that wrote no data (skipped or failed) in its own transaction."""
     with warehouse.transaction() as session:
         import_id = session.next_import_id()
-        _insert_log(session, import_id, result, report, started_at, finished_at, status)
+        _insert_log(session, import_id, result, report, started_at, finished_at, status, origin)
         return import_id

@@ -295,6 +295,8 @@ IMPORT_LOG = Table(
         Column("unchanged", I),
         Column("rejected", I),
         Column("message", S),
+        Column("source", S, True, "the ikkan.yml source, or 'reader:<name>' for a file named"),
+        Column("import_key", S, True, "sha256 of file content, reader and mapping"),
     ),
     ("import_id",),
     "one row per import run",
@@ -414,7 +416,7 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME = {t.name: t for t in (*TABLES, *ALERT_TABLES)}
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     2: (
@@ -425,10 +427,11 @@ ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
         ("deals", "industry"),
         ("deals", "employees"),
     ),
+    3: (("import_log", "source"), ("import_log", "import_key")),  # an import's identity
 }
 """Columns a schema version added to an existing table (version 1 creates every table)."""
 
 ADDED_TABLES: dict[int, tuple[Table, ...]] = {
-    3: ALERT_TABLES,  # alerts: lifecycle state and history
+    4: ALERT_TABLES,  # alerts: lifecycle state, history and outbox
 }
 """Tables a schema version created (version 1 creates ``TABLES``)."""

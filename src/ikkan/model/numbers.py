@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -21,7 +22,7 @@ def parse_number(value: object) -> float:
     if isinstance(value, bool):
         raise NumberFormatError(f"{value!r} is a boolean, not a number")
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(float(value), value)
     if not isinstance(value, str):
         raise NumberFormatError(f"{value!r} is not a number")
     text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
@@ -37,4 +38,11 @@ def parse_number(value: object) -> float:
         number /= 100
     if match["sign"] in ("-", "△", "▲"):
         number = -number
+    return _finite(number, value)
+
+
+def _finite(number: float, raw: object) -> float:
+    """Infinity and NaN are no values a KPI can have (``1e400`` overflows a float)."""
+    if not math.isfinite(number):
+        raise NumberFormatError(f"'{str(raw)[:40]}' is not a finite number (too large)")
     return number

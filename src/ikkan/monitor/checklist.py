@@ -64,6 +64,17 @@ class ChecklistResult:
     def detail(self, lang: str = "en") -> str:
         return self.detail_ja if lang == "ja" else self.detail_en
 
+    def to_dict(self) -> dict[str, object]:
+        """The result as JSON-ready data (``ikkan status --checklist --json``)."""
+        return {
+            "id": self.item.id,
+            "label": {"ja": self.item.label_ja, "en": self.item.label_en},
+            "mode": self.item.mode,
+            "state": self.state.value,
+            "detail": {"ja": self.detail_ja, "en": self.detail_en},
+            "hint": {"ja": self.hint("ja"), "en": self.hint("en")},
+        }
+
 
 def _item(
     id_: str,

@@ -1,14 +1,15 @@
 """Project folder → ``ProjectSpec`` with file:line for every node and field.
 
-``ikkan.yml`` is the root; ``include:`` adds more YAML files (globs, relative to the project)
-holding ``nodes:`` (and ``channels:``, ``sources:``, ``departments:``). Every schema problem
-in every file is reported at once, each at its line and column, with a hint.
+``ikkan.yml`` is the root; ``include:`` adds more YAML files (paths or globs inside the
+project folder, matched files read in sorted order) holding ``nodes:`` (and ``channels:``,
+``sources:``, ``departments:``). Every schema problem in every file is reported at once,
+each at its line and column, with a hint.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -140,24 +141,95 @@ def _display(file: Path, root: Path) -> str:
         return str(file)
 
 
+def _included_files(
+    root_dir: Path, pattern: object, where: Location, issues: list[Issue]
+) -> list[Path]:
+    """The files one ``include:`` entry names, sorted, all inside the project folder.
+
+    A path or glob (``*``, ``?``, ``[…]``, ``**``) relative to the project folder; absolute
+    paths, ``..`` and anything that resolves outside the folder (a symlink) are refused.
+    """
+    inside = f"includes are paths or globs inside the project folder {root_dir}"
+    if not isinstance(pattern, str):
+        return []  # the schema check reports it
+    if not pattern.strip():
+        issues.append(error("include", "an include must be a path or a glob", where, inside))
+        return []
+    text = pattern.replace("\\", "/")
+    parts = PurePosixPath(text).parts
+    if text.startswith(("/", "~")) or PureWindowsPath(pattern).drive:
+        issues.append(
+            error(
+                "include-outside",
+                f"include '{pattern}' is an absolute path",
+                where,
+                f"{inside}; write it relative to the folder, e.g. nodes/*.yml",
+            )
+        )
+        return []
+    if ".." in parts:
+        issues.append(
+            error(
+                "include-outside",
+                f"include '{pattern}' leaves the project folder ('..')",
+                where,
+                f"{inside}; move the file into the project folder",
+            )
+        )
+        return []
+    try:
+        matches = sorted(root_dir.glob(text))
+    except ValueError as exc:  # e.g. '**' inside a name
+        issues.append(
+            error("include", f"include '{pattern}' is not a valid glob: {exc}", where, inside)
+        )
+        return []
+    root = root_dir.resolve()
+    files: list[Path] = []
+    refused = False
+    for match in matches:
+        if not match.is_file() or match.resolve() == (root / PROJECT_FILE):
+            continue  # folders a glob matched, and ikkan.yml itself
+        if not match.resolve().is_relative_to(root):
+            issues.append(
+                error(
+                    "include-outside",
+                    f"include '{pattern}' reaches {match.resolve()}, outside the project folder",
+                    where,
+                    f"{inside}; a symbolic link may not lead out of it — copy the file in",
+                )
+            )
+            refused = True
+            continue
+        files.append(match)
+    if not files and not refused:
+        folders = [m for m in matches if m.is_dir()]
+        issues.append(
+            error(
+                "include-missing",
+                f"include '{pattern}' matches no file",
+                where,
+                f"'{pattern}' is a folder: write {pattern.rstrip('/')}/*.yml"
+                if folders and len(matches) == 1
+                else f"paths and globs are relative to {root_dir}",
+            )
+        )
+    return files
+
+
 def _merge_includes(
     root_dir: Path, data: dict[str, Any], source_map: SourceMap, issues: list[Issue]
 ) -> None:
     patterns = data.get("include") or []
     if not isinstance(patterns, list):
         return  # the schema check reports it
+    seen: set[Path] = set()
     for index, pattern in enumerate(patterns):
-        files = sorted(root_dir.glob(str(pattern)))
-        if not files:
-            issues.append(
-                error(
-                    "include-missing",
-                    f"include '{pattern}' matches no file",
-                    source_map.top("include", index),
-                    hint=f"paths are relative to {root_dir}",
-                )
-            )
-        for file in files:
+        where = source_map.top("include", index)
+        for file in _included_files(root_dir, pattern, where, issues):
+            if file.resolve() in seen:
+                continue  # two globs naming one file read it once
+            seen.add(file.resolve())
             doc = load_yaml(file, display=_display(file, root_dir))
             if not isinstance(doc.data, dict):
                 issues.append(error("schema", "an included file must be a mapping", doc.locate(())))

@@ -73,9 +73,106 @@ def load_yaml(path: Path, display: str | None = None) -> PositionedYaml:
     return parse_yaml(text, file)
 
 
+# Bounds on what a YAML file may expand to. Aliases (``*name``) repeat their anchor's (``&name``)
+# whole content, so nine nested aliases of nine make 9^9 values from 100 lines ("billion
+# laughs"); nesting too deep exhausts Python's stack. A real project is far below both.
+MAX_VALUES = 200_000  # keys, values and items, counted after every alias is expanded
+MAX_DEPTH = 100  # levels of nested mappings and lists, aliases expanded
+ALIAS_HINT = (
+    "an alias (*name) repeats everything under its anchor (&name); write the values out, "
+    "or use fewer and smaller aliases"
+)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe composer that refuses alias bombs, alias cycles and deep nesting.
+
+    While composing it counts the values the document expands to (an alias counts as its
+    anchor's whole expanded size) and the expanded depth, and stops at the first event that
+    crosses a bound, with that event's line and column.
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        super().__init__(text)
+        self.file = file
+        self.total = 0  # values so far, aliases expanded
+        self.below: list[int] = []  # per open node: the deepest level under it
+        self.open_anchors: list[str] = []
+        self.anchor_shape: dict[str, tuple[int, int]] = {}  # anchor -> (values, depth)
+
+    def _refuse(self, message: str, mark: Any, hint: str) -> SpecError:
+        return SpecError(message, location=_loc(self.file, mark), hint=hint)
+
+    def _count(self, values: int, mark: Any) -> None:
+        self.total += values
+        if self.total > MAX_VALUES:
+            raise self._refuse(
+                f"the YAML expands to more than {MAX_VALUES:,} values (aliases expanded)",
+                mark,
+                ALIAS_HINT,
+            )
+
+    def _too_deep(self, mark: Any) -> SpecError:
+        return self._refuse(
+            f"the YAML nests more than {MAX_DEPTH} levels deep (aliases expanded)",
+            mark,
+            "a project needs only a few levels; look for unclosed brackets [ { or an alias "
+            "repeated inside itself",
+        )
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            anchor = str(event.anchor)
+            if anchor in self.open_anchors:
+                raise self._refuse(
+                    f"the alias *{anchor} stands inside its own anchor &{anchor}: it would "
+                    "repeat itself forever",
+                    event.start_mark,
+                    "an alias may only repeat an anchor that ends before it",
+                )
+            values, depth = self.anchor_shape.get(anchor, (1, 1))
+            if len(self.below) + depth > MAX_DEPTH:
+                raise self._too_deep(event.start_mark)
+            self._count(values, event.start_mark)
+            if self.below:
+                self.below[-1] = max(self.below[-1], depth)
+            return super().compose_node(parent, index)
+        if len(self.below) >= MAX_DEPTH:
+            raise self._too_deep(event.start_mark)
+        start = self.total
+        self._count(1, event.start_mark)
+        own_anchor = getattr(event, "anchor", None)
+        if own_anchor is not None:
+            self.open_anchors.append(str(own_anchor))
+        self.below.append(0)
+        node = super().compose_node(parent, index)
+        depth = self.below.pop() + 1
+        if self.below:
+            self.below[-1] = max(self.below[-1], depth)
+        if own_anchor is not None:
+            self.open_anchors.pop()
+            self.anchor_shape[str(own_anchor)] = (self.total - start, depth)
+        return node
+
+
+def _compose(text: str, file: str) -> yaml.Node | None:
+    loader = _BoundedLoader(text, file)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, file: str) -> PositionedYaml:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text, file)
+    except RecursionError:  # a safety net: the depth bound stops well before this
+        raise SpecError(
+            "the YAML nests too deeply to read",
+            location=Location(file, 1, 1),
+            hint="a project needs only a few levels; look for unclosed brackets [ {",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         location = _loc(file, mark) if mark else Location(file)
@@ -86,11 +183,14 @@ def parse_yaml(text: str, file: str) -> PositionedYaml:
             hint="check indentation and quoting; text with ':' or '#' needs quotes",
         ) from None
     result = PositionedYaml(None, file, text)
-    result.data = {} if node is None else _build(node, (), result)
+    scalars = yaml.constructor.SafeConstructor()  # one per file: it caches by node
+    result.data = {} if node is None else _build(node, (), result, scalars)
     return result
 
 
-def _build(node: yaml.Node, path: PathKey, out: PositionedYaml) -> Any:
+def _build(
+    node: yaml.Node, path: PathKey, out: PositionedYaml, scalars: yaml.constructor.SafeConstructor
+) -> Any:
     out.values[path] = _loc(out.file, node.start_mark)
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
@@ -101,9 +201,7 @@ def _build(node: yaml.Node, path: PathKey, out: PositionedYaml) -> Any:
                     location=_loc(out.file, key_node.start_mark),
                     hint="write the keys out",
                 )
-            key = yaml.SafeLoader(  # a scalar key: construct it the usual way
-                ""
-            ).construct_object(key_node, deep=True)
+            key = scalars.construct_object(key_node, deep=True)  # constructed the usual way
             if isinstance(key, int | float | bool) or key is None:
                 key = str(key) if key is not None else "null"
             if not isinstance(key, str):
@@ -119,8 +217,8 @@ def _build(node: yaml.Node, path: PathKey, out: PositionedYaml) -> Any:
                     hint=f"it is already defined at line {first.line}" if first else None,
                 )
             out.keys[(*path, key)] = _loc(out.file, key_node.start_mark)
-            mapping[key] = _build(value_node, (*path, key), out)
+            mapping[key] = _build(value_node, (*path, key), out, scalars)
         return mapping
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), out) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+        return [_build(item, (*path, i), out, scalars) for i, item in enumerate(node.value)]
+    return scalars.construct_object(node, deep=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ikkan.model.planning import SCENARIOS, Plan
 from ikkan.model.units import Unit, UnitKind
-from ikkan.reports.excel_safety import safe_cell
+from ikkan.reports.excel_safety import safe_row, save_workbook
 
 HEADERS = {
     "ja": {
@@ -74,7 +74,7 @@ def write_plan_xlsx(plan: Plan, path: Path, lang: str = "ja") -> Path:
     fill = PatternFill("solid", fgColor="DDEBF7")
 
     def header(ws: Any, values: list[str]) -> None:
-        ws.append([safe_cell(v) for v in values])
+        ws.append(safe_row(values))
         for cell in ws[ws.max_row]:
             cell.font = bold
             cell.fill = fill
@@ -103,17 +103,19 @@ def write_plan_xlsx(plan: Plan, path: Path, lang: str = "ja") -> Path:
         commit = plan.scenarios["commit"].values.get(node_id)
         stretch = plan.scenarios["stretch"].values.get(node_id)
         ws.append(
-            [
-                safe_cell(node_id),
-                safe_cell(node.name(lang)),
-                str(node.kind),
-                node.unit.id if node.unit else "",
-                node.department or "",
-                commit.value if commit else None,
-                stretch.value if stretch else None,
-                str(commit.how) if commit else "",
-                safe_cell(node.formula.text) if node.formula else "",
-            ]
+            safe_row(
+                [
+                    node_id,
+                    node.name(lang),
+                    str(node.kind),
+                    node.unit.id if node.unit else "",
+                    node.department or "",
+                    commit.value if commit else None,
+                    stretch.value if stretch else None,
+                    str(commit.how) if commit else "",
+                    node.formula.text if node.formula else "",
+                ]
+            )
         )
         row = ws.max_row
         ws.cell(row=row, column=2).alignment = Alignment(indent=depth)
@@ -138,12 +140,14 @@ def write_plan_xlsx(plan: Plan, path: Path, lang: str = "ja") -> Path:
             total = plan.scenarios[scenario].values.get(node_id)
             cells = [m.values[node_id].value if node_id in m.values else None for m in months]
             sheet.append(
-                [
-                    safe_cell(node_id),
-                    safe_cell(node.name(lang)),
-                    *cells,
-                    total.value if total else None,
-                ]
+                safe_row(
+                    [
+                        node_id,
+                        node.name(lang),
+                        *cells,
+                        total.value if total else None,
+                    ]
+                )
             )
             for col in range(3, 3 + len(cells) + 1):
                 sheet.cell(row=sheet.max_row, column=col).number_format = number_format(node.unit)
@@ -156,19 +160,21 @@ def write_plan_xlsx(plan: Plan, path: Path, lang: str = "ja") -> Path:
             if values is None:
                 continue
             given.append(
-                [
-                    safe_cell(node_id),
-                    safe_cell(node.name(lang)),
-                    how,
-                    values.get("commit"),
-                    values.get("stretch"),
-                    node.unit.id if node.unit else "",
-                ]
+                safe_row(
+                    [
+                        node_id,
+                        node.name(lang),
+                        how,
+                        values.get("commit"),
+                        values.get("stretch"),
+                        node.unit.id if node.unit else "",
+                    ]
+                )
             )
             for col in (4, 5):
                 given.cell(row=given.max_row, column=col).number_format = number_format(node.unit)
     given.append([])
-    given.append([safe_cell(plan.rounding_note)])
+    given.append(safe_row([plan.rounding_note]))
     _widths(given, [18, 30, 12, 18, 18, 8])
 
     gaps = wb.create_sheet(h["gaps"])
@@ -176,20 +182,20 @@ def write_plan_xlsx(plan: Plan, path: Path, lang: str = "ja") -> Path:
     for gap in plan.scenarios["commit"].gaps:
         node = tree.nodes[gap.node]
         gaps.append(
-            [
-                safe_cell(gap.node),
-                safe_cell(node.name(lang)),
-                gap.given,
-                gap.computed,
-                gap.difference,
-            ]
+            safe_row(
+                [
+                    gap.node,
+                    node.name(lang),
+                    gap.given,
+                    gap.computed,
+                    gap.difference,
+                ]
+            )
         )
         for col in (3, 4, 5):
             gaps.cell(row=gaps.max_row, column=col).number_format = number_format(node.unit)
     _widths(gaps, [18, 30, 18, 18, 18])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
 
 
 def _widths(ws: Any, widths: list[int]) -> None:

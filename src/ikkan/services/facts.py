@@ -54,7 +54,9 @@ def _warehouse_facts(ws: Workspace) -> dict[str, object]:
             .column("n")[0]
             .as_py()
         )
-        rejected = warehouse.query("SELECT count(*) AS n FROM rejected_rows").column("n")[0]
+        rejected = warehouse.query(
+            "SELECT count(*) AS n FROM rejected_rows WHERE NOT starts_with(reason, 'skipped: ')"
+        ).column("n")[0]
         refreshed = warehouse.query("SELECT max(computed_at) AS t FROM kpi_values").column("t")[0]
     except UserError:
         return {}

@@ -16,8 +16,8 @@ from typing import Any
 
 from ikkan.errors import Location, SourceError, UserError, did_you_mean
 from ikkan.ingest.attribution import attribute_deals
-from ikkan.ingest.base import Reader, ReaderContext
-from ikkan.ingest.load import LoadReport, load
+from ikkan.ingest.base import Reader, ReaderContext, ReadResult, RowAccount, account_rows
+from ikkan.ingest.load import LoadReport, load, log_failure
 from ikkan.model.spec import ProjectSpec
 from ikkan.warehouse.base import SqlWarehouse
 
@@ -44,12 +44,19 @@ class FileOutcome:
     error: UserError | None = None
     rows_read: int = 0
     rejected: int = 0
+    skipped: int = 0
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    account: RowAccount | None = None  # rows read = loaded + rejected + skipped
 
     @property
     def ok(self) -> bool:
         return self.error is None and (self.report is None or self.report.status != "failed")
+
+
+class FileFailed(UserError):
+    """An unexpected error while importing one file: recorded against that file (import
+    log: failed, the error, a hint) while the run goes on with the next file."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class IngestTarget:
     path: Path
     reader: str | None = None  # None: detect
     options: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None  # the ikkan.yml source name (None: files named on the line)
 
 
 def files_of(path: Path) -> list[Path]:
@@ -86,14 +94,14 @@ def targets_from_args(
             source = spec.sources[first]
             paths = [Path(p) for p in rest] or [root / source.path]
             name = reader or (None if source.reader in ("auto", "") else source.reader)
-            return [IngestTarget(p, name, dict(source.options)) for p in paths]
+            return [IngestTarget(p, name, dict(source.options), first) for p in paths]
         if first in READER_FAMILIES or _is_reader(first):
             if not rest:
                 raise UserError(
                     f"which files should the {first} reader read?",
                     hint=f"ikkan ingest {first} exports/{first}/",
                 )
-            return [IngestTarget(Path(p), first) for p in rest]
+            return [IngestTarget(Path(p), first, {}, _source_of(spec, root, p)) for p in rest]
         candidates = [*spec.sources, *READER_FAMILIES]
         raise SourceError(
             f"no such file or folder, source or reader: {first}",
@@ -103,7 +111,20 @@ def targets_from_args(
             + "; readers: "
             + ", ".join(READER_FAMILIES),
         )
-    return [IngestTarget(Path(p), reader) for p in args]
+    return [IngestTarget(Path(p), reader, {}, _source_of(spec, root, p)) for p in args]
+
+
+def _source_of(spec: ProjectSpec, root: Path, path: str) -> str | None:
+    """The one configured source whose file or folder holds ``path`` (its rejects are then
+    superseded by this import as by ``ikkan ingest SOURCE``), else None."""
+    target = Path(path).resolve()
+    found = [
+        name
+        for name, source in spec.sources.items()
+        if target == (root / source.path).resolve()
+        or (root / source.path).resolve() in target.parents
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _is_reader(name: str) -> bool:
@@ -121,9 +142,9 @@ def targets_from_sources(
             hint="run 'ikkan ingest exports/' or declare sources: {name: {reader, path}}",
         )
     out = []
-    for source in spec.sources.values():
+    for source_name, source in spec.sources.items():
         name = reader or (None if source.reader in ("auto", "") else source.reader)
-        out.append(IngestTarget(root / source.path, name, dict(source.options)))
+        out.append(IngestTarget(root / source.path, name, dict(source.options), source_name))
     return out
 
 
@@ -193,29 +214,93 @@ def ingest(
     outcomes: list[FileOutcome] = []
     work = [(target, path) for target in targets for path in files_of(target.path)]
     for index, (target, path) in enumerate(work, start=1):
-        outcome = FileOutcome(path)
-        started = time.perf_counter()
         if progress:
             progress(path.name, 0, index, len(work))
-        try:
-            reader = pick_reader(path, target.reader)
-            outcome.reader = reader.name
 
-            def tick(rows: int, _name: str = path.name, _index: int = index) -> None:
-                if progress:
-                    progress(_name, rows, _index, len(work))
+        def tick(rows: int, _name: str = path.name, _index: int = index) -> None:
+            if progress:
+                progress(_name, rows, _index, len(work))
 
-            result = reader.read(path, reader_context(spec, target.options, tick))
-            outcome.rows_read = result.rows_read
-            outcome.rejected = len(result.rejected)
-            outcome.warnings = list(result.warnings)
-            outcome.report = load(
-                warehouse, result, sha256_of(path), force=force, timezone=spec.company.timezone
-            )
-        except UserError as exc:
-            outcome.error = exc
-        outcome.seconds = time.perf_counter() - started
-        outcomes.append(outcome)
+        outcomes.append(ingest_file(spec, warehouse, target, path, force=force, progress=tick))
     if any(o.report is not None and o.report.status == "ok" for o in outcomes):
         attribute_deals(warehouse)  # deals take their lead's channel (first touch)
     return outcomes
+
+
+def ingest_file(
+    spec: ProjectSpec,
+    warehouse: SqlWarehouse,
+    target: IngestTarget,
+    path: Path,
+    *,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> FileOutcome:
+    """Read and load one file. Whatever goes wrong is kept on the outcome (and, for an
+    unexpected error, in the import log as a failed import of that file): it never stops
+    the run."""
+    outcome = FileOutcome(path)
+    started = time.perf_counter()
+    result: ReadResult | None = None
+    try:
+        reader = pick_reader(path, target.reader)
+        outcome.reader = reader.name
+        result = reader.read(path, reader_context(spec, target.options, progress))
+        outcome.rows_read = result.rows_read
+        outcome.rejected = len(result.rejected)
+        outcome.skipped = len(result.skipped)
+        outcome.warnings = list(result.warnings)
+        outcome.account = account_rows(result)
+        if result.loaded_rows is not None and outcome.account.unaccounted:
+            outcome.warnings.append(
+                f"{outcome.account.unaccounted} row(s) read were neither loaded, rejected nor "
+                "skipped: this is a bug in the reader, please report it with the file"
+            )
+        outcome.report = load(
+            warehouse,
+            result,
+            sha256_of(path),
+            force=force,
+            timezone=spec.company.timezone,
+            source=target.source,
+            options=target.options,
+        )
+    except UserError as exc:
+        outcome.error = exc
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # contained: recorded against this file, the run goes on
+        outcome.error = _record_failure(warehouse, path, outcome.reader, result, exc)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _record_failure(
+    warehouse: SqlWarehouse,
+    path: Path,
+    reader: str | None,
+    result: ReadResult | None,
+    exc: Exception,
+) -> FileFailed:
+    """A FileFailed naming the file and the error; logged as a failed import unless the
+    loader has logged it already (it logs every failure inside the load itself)."""
+    error = FileFailed(
+        f"could not import this file: {type(exc).__name__}: {exc}",
+        location=Location(str(path)),
+        hint="the other files were imported; please report this error with the file "
+        "(or a few rows of it) so the reader can be fixed",
+    )
+    if getattr(exc, "ikkan_logged", False):
+        return error
+    failed = result or ReadResult(
+        source_system=(reader or "unknown").split("_")[0],
+        reader=reader or "unknown",
+        file_path=str(path),
+    )
+    report = LoadReport("failed", str(path), "", rows_read=failed.rows_read)
+    report.message = f"{type(exc).__name__}: {exc}"
+    try:
+        log_failure(warehouse, failed, report)
+    except Exception as log_exc:  # the warehouse itself is broken: say so on the outcome
+        error.add_note(f"the failure could not be logged either: {log_exc}")
+    return error

@@ -182,18 +182,24 @@ class SqlWarehouse(ABC):
                 )
             return SCHEMA_VERSION
 
+    def lock_imports(self, session: Session) -> None:  # noqa: B027 - optional hook
+        """Hold the warehouse's import lock until ``session``'s transaction ends, so that
+        the "already imported" check and the import are one step for concurrent runs.
+        DuckDB needs nothing: one process writes the file at a time."""
+
     def _migration(self, version: int) -> list[str]:
         if version == 1:
             tables = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in TABLES]
             return [*tables, ddl.create_sequence_sql()]
-        if version in ADDED_TABLES:
-            return [ddl.create_table_sql(t, self.TYPE_NAMES) for t in ADDED_TABLES[version]]
-        if version in ADDED_COLUMNS:
-            return [
-                ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
-                for table, column in ADDED_COLUMNS[version]
-            ]
-        raise AssertionError(f"no migration to schema version {version}")
+        if version not in ADDED_TABLES and version not in ADDED_COLUMNS:
+            raise AssertionError(f"no migration to schema version {version}")
+        created = [
+            ddl.create_table_sql(t, self.TYPE_NAMES) for t in ADDED_TABLES.get(version, ())
+        ]
+        return created + [
+            ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
+            for table, column in ADDED_COLUMNS.get(version, ())
+        ]
 
     # -- writes used by compute --------------------------------------------------------
     def replace_kpi_values(

@@ -59,6 +59,9 @@ def _all_whole(values: list[Any]) -> bool:
     return all(v is None or (isinstance(v, Decimal) and v == v.to_integral_value()) for v in values)
 
 
+_IMPORT_LOCK = 0x696B6B616E  # "ikkan": the key of the import lock
+
+
 class PostgresSession(Session):
     def __init__(self, warehouse: PostgresWarehouse, con: Any) -> None:
         super().__init__(warehouse)
@@ -167,6 +170,10 @@ class PostgresWarehouse(SqlWarehouse):
             raise
         finally:
             con.close()
+
+    def lock_imports(self, session: Session) -> None:
+        # a transaction-level advisory lock, released at commit or rollback
+        session.execute("SELECT pg_advisory_xact_lock(?)", [_IMPORT_LOCK])
 
     def _prepare_namespace(self, session: Session) -> None:
         session.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(self.schema)}")

@@ -1,9 +1,10 @@
 """The data-quality report: what in the warehouse will make the KPIs wrong.
 
 ``quality_report(warehouse, settings)`` runs every check in one read-only session and
-returns findings (check id, severity, count, up to ``max_examples`` examples, hint), all
-JSON-serialisable. Checks never change data. Values the user chose (stage ids, "now")
-are query parameters.
+returns findings, all JSON-serialisable: one per distinct problem (a source and
+column, a raw value, a file and reason …), every one listed, each with its true count, a
+hint and at most ``max_examples`` examples (``examples_total`` says how many there are).
+Checks never change data. Values the user chose (stage ids, "now") are query parameters.
 """
 
 # ruff: noqa: S608 - SQL text holds only identifiers quoted by quote_ident; values are parameters
@@ -11,16 +12,17 @@ are query parameters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ikkan.warehouse.base import Session, SqlWarehouse
 from ikkan.warehouse.quality_duplicates import duplicate_companies, duplicate_people
-from ikkan.warehouse.quality_model import Finding, QualityReport, QualitySettings, jsonable
+from ikkan.warehouse.quality_model import Finding, QualityReport, QualitySettings, make_finding
 from ikkan.warehouse.quality_outliers import amount_outliers
 from ikkan.warehouse.sql import quote_ident
 
-Check = Callable[[Session, QualitySettings], Finding | None]
+Check = Callable[[Session, QualitySettings], list[Finding]]
 
 # table -> columns a KPI needs; a row missing one is counted per source system.
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -44,8 +46,9 @@ DATED_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def missing_fields(session: Session, settings: QualitySettings) -> Finding | None:
-    examples: list[dict[str, Any]] = []
+def missing_fields(session: Session, settings: QualitySettings) -> list[Finding]:
+    """One finding per table, source system and column with empty required values."""
+    gaps: list[dict[str, Any]] = []
     for table, columns in REQUIRED_FIELDS.items():
         counts = ", ".join(
             f"count(*) FILTER (WHERE {quote_ident(c)} IS NULL) AS {quote_ident(c)}" for c in columns
@@ -57,40 +60,49 @@ def missing_fields(session: Session, settings: QualitySettings) -> Finding | Non
         for row in rows:
             for column in columns:
                 if row[column]:
-                    examples.append(
+                    gaps.append(
                         {
                             "table": table,
                             "source_system": row["source_system"],
                             "column": column,
-                            "missing": row[column],
-                            "rows": row["rows"],
+                            "missing": int(row[column]),
+                            "rows": int(row["rows"]),
                         }
                     )
     closed = session.query(
-        'SELECT "source_system", count(*) AS "missing" FROM "deals" '
-        'WHERE "is_closed" AND "closed_at" IS NULL GROUP BY "source_system" '
-        'ORDER BY "source_system"'
+        'SELECT "source_system", count(*) FILTER (WHERE "closed_at" IS NULL) AS "missing", '
+        'count(*) AS "rows" FROM "deals" WHERE "is_closed" GROUP BY "source_system" '
+        'HAVING count(*) FILTER (WHERE "closed_at" IS NULL) > 0 ORDER BY "source_system"'
     ).to_pylist()
-    examples += [{"table": "deals", "column": "closed_at (closed deals)", **r} for r in closed]
+    gaps += [{"table": "deals", "column": "closed_at (closed deals)", **r} for r in closed]
     anonymous = session.query(  # an activity needs a person: a lead or at least an e-mail
-        'SELECT "source_system", count(*) AS "missing" FROM "activities" '
-        'WHERE "lead_key" IS NULL AND "email" IS NULL GROUP BY "source_system" '
+        'SELECT "source_system", '
+        'count(*) FILTER (WHERE "lead_key" IS NULL AND "email" IS NULL) AS "missing", '
+        'count(*) AS "rows" FROM "activities" GROUP BY "source_system" '
+        'HAVING count(*) FILTER (WHERE "lead_key" IS NULL AND "email" IS NULL) > 0 '
         'ORDER BY "source_system"'
     ).to_pylist()
-    examples += [{"table": "activities", "column": "lead_key or email", **r} for r in anonymous]
-    if not examples:
-        return None
-    total = sum(int(e["missing"]) for e in examples)
-    examples.sort(key=lambda e: -int(e["missing"]))
-    return Finding(
-        "missing_fields",
-        "warning",
-        total,
-        f"{total} required value(s) are empty across {len(examples)} source/column pair(s)",
-        "fill the field in the source tool or map the right export column; KPIs that need "
-        "it skip these rows",
-        examples[: settings.max_examples],
-    )
+    gaps += [{"table": "activities", "column": "lead_key or email", **r} for r in anonymous]
+    gaps.sort(key=lambda g: (-int(g["missing"]), g["table"], g["column"], g["source_system"]))
+    return [
+        make_finding(
+            "missing_fields",
+            "warning",
+            int(g["missing"]),
+            f"{g['table']}.{g['column']}: {g['missing']:,} of {g['rows']:,} row(s) from "
+            f"{g['source_system']} are empty",
+            "fill the field in the source tool or map the right export column; KPIs that need "
+            "it skip these rows",
+            settings,
+            subject={
+                "table": g["table"],
+                "column": g["column"],
+                "source_system": g["source_system"],
+                "rows": int(g["rows"]),
+            },
+        )
+        for g in gaps
+    ]
 
 
 def _stage_ranks(settings: QualitySettings) -> tuple[str, list[Any]]:
@@ -101,7 +113,14 @@ def _stage_ranks(settings: QualitySettings) -> tuple[str, list[Any]]:
     return f"r(stage, stage_rank) AS (VALUES {values})", params
 
 
-def stage_order(session: Session, settings: QualitySettings) -> Finding | None:
+STAGE_ORDER_HINT = (
+    "check the stage date columns mapped for this source; a later stage dated before "
+    "an earlier one makes velocity negative and cohort conversion wrong"
+)
+
+
+def stage_order(session: Session, settings: QualitySettings) -> list[Finding]:
+    """One finding per kind of disorder: stage pairs, stages before the lead, deals."""
     ranks, params = _stage_ranks(settings)
     sql = (
         f'WITH {ranks}, s AS (SELECT ls."lead_key", ls."stage", ls."entered_at", r.stage_rank '
@@ -122,29 +141,56 @@ def stage_order(session: Session, settings: QualitySettings) -> Finding | None:
         'SELECT "deal_key", "created_at", "closed_at" FROM "deals" '
         'WHERE CAST("closed_at" AS DATE) < CAST("created_at" AS DATE) ORDER BY "deal_key"'
     ).to_pylist()
-    examples = (
-        [{"kind": "stage_before_earlier_stage", **p} for p in pairs]
-        + [{"kind": "stage_before_lead_created", **p} for p in before_created]
-        + [{"kind": "deal_closed_before_created", **d} for d in deals]
-    )
-    if not examples:
-        return None
-    leads = len({p["lead_key"] for p in pairs} | {p["lead_key"] for p in before_created})
-    return Finding(
-        "stage_order",
-        "warning",
-        leads + len(deals),
-        f"{leads} lead(s) and {len(deals)} deal(s) have dates out of order",
-        "check the stage date columns mapped for this source; a later stage dated before "
-        "an earlier one makes velocity negative and cohort conversion wrong",
-        [jsonable(e) for e in examples[: settings.max_examples]],
-    )
+    out: list[Finding] = []
+    if pairs:
+        leads = len({p["lead_key"] for p in pairs})
+        out.append(
+            make_finding(
+                "stage_order",
+                "warning",
+                leads,
+                f"{leads:,} lead(s) entered a later stage before an earlier one "
+                f"({len(pairs):,} stage pair(s))",
+                STAGE_ORDER_HINT,
+                settings,
+                examples=pairs,
+                subject={"kind": "stage_before_earlier_stage"},
+            )
+        )
+    if before_created:
+        out.append(
+            make_finding(
+                "stage_order",
+                "warning",
+                len(before_created),
+                f"{len(before_created):,} lead(s) entered a stage before the lead was created",
+                STAGE_ORDER_HINT,
+                settings,
+                examples=before_created,
+                subject={"kind": "stage_before_lead_created"},
+            )
+        )
+    if deals:
+        out.append(
+            make_finding(
+                "stage_order",
+                "warning",
+                len(deals),
+                f"{len(deals):,} deal(s) closed before they were created",
+                "check the deal's created and close date columns; a deal closed before it "
+                "was created makes the sales cycle negative",
+                settings,
+                examples=deals,
+                subject={"kind": "deal_closed_before_created"},
+            )
+        )
+    return out
 
 
-def future_dates(session: Session, settings: QualitySettings) -> Finding | None:
+def future_dates(session: Session, settings: QualitySettings) -> list[Finding]:
+    """One finding per table and date column with dates after now."""
     now = settings.clock.now(ZoneInfo(settings.timezone)).replace(tzinfo=None)
-    examples: list[dict[str, Any]] = []
-    total = 0
+    out: list[Finding] = []
     for table, (key, columns) in DATED_COLUMNS.items():
         for column in columns:
             col = quote_ident(column)
@@ -156,42 +202,48 @@ def future_dates(session: Session, settings: QualitySettings) -> Finding | None:
                 f"WHERE {col} > ?{extra} ORDER BY {col} DESC, {quote_ident(key)}",
                 [value],
             ).to_pylist()
-            total += len(rows)
-            examples += [{"table": table, "column": column, **r} for r in rows[:3]]
-    if not total:
-        return None
-    return Finding(
-        "future_dates",
-        "warning",
-        total,
-        f"{total} date(s) lie after now ({now:%Y-%m-%d %H:%M})",
-        "a date in the future usually means a wrong date format (day/month swapped) or a "
-        "wrong time zone; check the file's date column",
-        [jsonable(e) for e in examples[: settings.max_examples]],
-    )
+            if not rows:
+                continue
+            out.append(
+                make_finding(
+                    "future_dates",
+                    "warning",
+                    len(rows),
+                    f"{table}.{column}: {len(rows):,} date(s) lie after now ({now:%Y-%m-%d %H:%M})",
+                    "a date in the future usually means a wrong date format (day/month "
+                    "swapped) or a wrong time zone; check the file's date column",
+                    settings,
+                    examples=rows,
+                    subject={"table": table, "column": column},
+                )
+            )
+    return out
 
 
-def unmapped_channels(session: Session, settings: QualitySettings) -> Finding | None:
+def unmapped_channels(session: Session, settings: QualitySettings) -> list[Finding]:
+    """One finding per source system and raw channel value that maps to no channel."""
     rows = session.query(
         'SELECT "source_system", "channel_raw", count(*) AS "leads" FROM "leads" '
         'WHERE "channel" IS NULL AND "channel_raw" IS NOT NULL '
         'GROUP BY "source_system", "channel_raw" ORDER BY count(*) DESC, "channel_raw"'
     ).to_pylist()
-    if not rows:
-        return None
-    total = sum(r["leads"] for r in rows)
-    return Finding(
-        "unmapped_channels",
-        "warning",
-        total,
-        f"{total} lead(s) have a source channel value that maps to no project channel "
-        f"({len(rows)} distinct value(s))",
-        "add the raw values to the channel mapping in the project settings",
-        rows[: settings.max_examples],
-    )
+    return [
+        make_finding(
+            "unmapped_channels",
+            "warning",
+            int(r["leads"]),
+            f"{r['leads']:,} lead(s) from {r['source_system']} have the channel value "
+            f"'{r['channel_raw']}', which maps to no project channel",
+            "add the raw value to a channel's match: list in ikkan.yml",
+            settings,
+            subject={"source_system": r["source_system"], "channel_raw": r["channel_raw"]},
+        )
+        for r in rows
+    ]
 
 
-def unmapped_stages(session: Session, settings: QualitySettings) -> Finding | None:
+def unmapped_stages(session: Session, settings: QualitySettings) -> list[Finding]:
+    """One finding per table and stage value that is not in the funnel."""
     marks = ", ".join("?" for _ in settings.stages)
     params = list(settings.stages)
     rows = session.query(
@@ -199,39 +251,61 @@ def unmapped_stages(session: Session, settings: QualitySettings) -> Finding | No
         f'FROM "lead_stages" WHERE "stage" NOT IN ({marks}) GROUP BY "stage" '
         f'UNION ALL SELECT \'leads\' AS "table", "lifecycle_stage" AS value, count(*) AS "rows" '
         f'FROM "leads" WHERE "lifecycle_stage" NOT IN ({marks}) GROUP BY "lifecycle_stage" '
-        "ORDER BY 3 DESC, 2",
+        "ORDER BY 3 DESC, 1, 2",
         params + params,
     ).to_pylist()
-    if not rows:
-        return None
-    total = sum(r["rows"] for r in rows)
-    return Finding(
-        "unmapped_stages",
-        "warning",
-        total,
-        f"{total} row(s) carry a stage that is not in the funnel ({', '.join(settings.stages)})",
-        "map these source stages to funnel stages (stage mapping in the project settings)",
-        rows[: settings.max_examples],
-    )
+    return [
+        make_finding(
+            "unmapped_stages",
+            "warning",
+            int(r["rows"]),
+            f"{r['rows']:,} {r['table']} row(s) carry the stage '{r['value']}', which is not "
+            f"in the funnel ({', '.join(settings.stages)})",
+            "map this source stage to a funnel stage (stage mapping in the project settings)",
+            settings,
+            subject={"table": r["table"], "value": r["value"]},
+        )
+        for r in rows
+    ]
 
 
-def rejected_rows(session: Session, settings: QualitySettings) -> Finding | None:
-    rows = session.query(
+def rejected_rows(session: Session, settings: QualitySettings) -> list[Finding]:
+    """One finding per file and reason, with the first rows as examples."""
+    groups = session.query(
         'SELECT "file_path", "reason", count(*) AS "rows" FROM "rejected_rows" '
+        "WHERE NOT starts_with(\"reason\", 'skipped: ') "  # skipped on purpose: not a problem
         'GROUP BY "file_path", "reason" ORDER BY count(*) DESC, "file_path", "reason"'
     ).to_pylist()
-    if not rows:
-        return None
-    total = sum(r["rows"] for r in rows)
-    return Finding(
-        "rejected_rows",
-        "info",
-        total,
-        f"{total} row(s) were rejected on import ({len(rows)} file/reason pair(s))",
-        "see `ikkan rejects` for each row with its column and value; fix the file and "
-        "import it again",
-        rows[: settings.max_examples],
-    )
+    if not groups:
+        return []
+    first = session.query(
+        'SELECT "file_path", "reason", "row_number", "column_name", "raw_value" FROM ('
+        'SELECT *, row_number() OVER (PARTITION BY "file_path", "reason" '
+        'ORDER BY "row_number", "column_name") AS "n" FROM "rejected_rows") ranked '
+        'WHERE "n" <= ? ORDER BY "file_path", "reason", "row_number", "column_name"',
+        [settings.max_examples],
+    ).to_pylist()
+    examples: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in first:
+        examples.setdefault((r["file_path"], r["reason"]), []).append(
+            {"row": r["row_number"], "column": r["column_name"], "value": r["raw_value"]}
+        )
+    out: list[Finding] = []
+    for g in groups:
+        shown = examples.get((g["file_path"], g["reason"]), [])
+        found = make_finding(
+            "rejected_rows",
+            "info",
+            int(g["rows"]),
+            f"{g['rows']:,} row(s) of {g['file_path']} were rejected on import: {g['reason']}",
+            "see `ikkan rejects` for each row with its column and value; fix the file and "
+            "import it again",
+            settings,
+            examples=shown,
+            subject={"file_path": g["file_path"], "reason": g["reason"]},
+        )
+        out.append(replace(found, examples_total=int(g["rows"])))
+    return out
 
 
 __all__ = ["CHECKS", "Finding", "QualityReport", "QualitySettings", "quality_report"]
@@ -255,7 +329,5 @@ def quality_report(warehouse: SqlWarehouse, settings: QualitySettings) -> Qualit
     findings: list[Finding] = []
     with warehouse.reading() as session:
         for check in CHECKS.values():
-            finding = check(session, settings)
-            if finding is not None:
-                findings.append(finding)
+            findings += check(session, settings)
     return QualityReport(now.isoformat(timespec="seconds"), list(CHECKS), findings)

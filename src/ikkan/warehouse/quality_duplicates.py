@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from ikkan.model.normalize import normalize_company_name, normalize_email
 from ikkan.warehouse.base import Session
-from ikkan.warehouse.quality_model import Finding, QualitySettings
+from ikkan.warehouse.quality_model import Finding, QualitySettings, make_finding
 
 
-def duplicate_people(session: Session, settings: QualitySettings) -> Finding | None:
+def duplicate_people(session: Session, settings: QualitySettings) -> list[Finding]:
     rows = session.query(
         'SELECT "lead_key", "email" FROM "leads" WHERE "email" IS NOT NULL ORDER BY "lead_key"'
     )
@@ -27,7 +28,7 @@ def duplicate_people(session: Session, settings: QualitySettings) -> Finding | N
         ((k, v) for k, v in groups.items() if len(v) > 1), key=lambda kv: (-len(kv[1]), kv[0])
     )
     if not dupes:
-        return None
+        return []
     extra = sum(len(v) - 1 for _, v in dupes)
     examples = [
         {
@@ -38,18 +39,20 @@ def duplicate_people(session: Session, settings: QualitySettings) -> Finding | N
         }
         for key, keys in dupes[: settings.max_examples]
     ]
-    return Finding(
+    found = make_finding(
         "duplicate_people",
         "warning",
         len(dupes),
-        f"{len(dupes)} person(s) appear as more than one lead ({extra} extra lead(s)); lead "
+        f"{len(dupes):,} person(s) appear as more than one lead ({extra:,} extra lead(s)); lead "
         "counts and conversion rates are inflated",
         "merge the duplicates in the source tool, or import each person from one source",
-        examples,
+        settings,
+        examples=examples,
     )
+    return [replace(found, examples_total=len(dupes))]
 
 
-def duplicate_companies(session: Session, settings: QualitySettings) -> Finding | None:
+def duplicate_companies(session: Session, settings: QualitySettings) -> list[Finding]:
     accounts = session.query(
         'SELECT "account_key" AS key, "name" FROM "accounts" WHERE "name" IS NOT NULL'
     ).to_pylist()
@@ -90,16 +93,33 @@ def duplicate_companies(session: Session, settings: QualitySettings) -> Finding 
                     "leads": sum(names.values()),
                 }
             )
-    if not examples:
-        return None
     examples.sort(key=lambda e: (-int(e["count"]), e["company"]))
-    return Finding(
-        "duplicate_companies",
-        "warning",
-        len(examples),
-        f"{len(examples)} company name(s) are spelled or recorded more than once "
-        "(e.g. 株式会社ABC / ABC(株) / ㈱ABC)",
-        "merge duplicate accounts in the CRM; account-level KPIs (ABM, LTV) split a company "
-        "in two otherwise",
-        examples[: settings.max_examples],
-    )
+    messages = {
+        "accounts": (
+            "{n:,} company name(s) are recorded as more than one account",
+            "merge duplicate accounts in the CRM; account-level KPIs (ABM, LTV) split a "
+            "company in two otherwise",
+        ),
+        "lead_company_spellings": (
+            "{n:,} company name(s) are spelled more than one way on leads "
+            "(e.g. 株式会社ABC / ABC(株) / ㈱ABC)",
+            "unify the spellings in the source tool; per-company counts split otherwise",
+        ),
+    }
+    out: list[Finding] = []
+    for kind, (message, hint) in messages.items():
+        of_kind = [e for e in examples if e["kind"] == kind]
+        if of_kind:
+            out.append(
+                make_finding(
+                    "duplicate_companies",
+                    "warning",
+                    len(of_kind),
+                    message.format(n=len(of_kind)),
+                    hint,
+                    settings,
+                    examples=of_kind,
+                    subject={"kind": kind},
+                )
+            )
+    return out

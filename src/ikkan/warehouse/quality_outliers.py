@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from statistics import median, quantiles
-from typing import Any
 
 from ikkan.warehouse.base import Session
-from ikkan.warehouse.quality_model import Finding, QualitySettings
+from ikkan.warehouse.quality_model import Finding, QualitySettings, make_finding
 
 MAD_TO_SIGMA = 1.4826  # MAD of a normal distribution times this is its standard deviation
 
@@ -31,9 +30,9 @@ def robust_bounds(values: list[float], k: float) -> tuple[float, float] | None:
     return q1 - k * iqr, q3 + k * iqr
 
 
-def amount_outliers(session: Session, settings: QualitySettings) -> Finding | None:
-    examples: list[dict[str, Any]] = []
-    total = 0
+def amount_outliers(session: Session, settings: QualitySettings) -> list[Finding]:
+    """One finding per amount column with values far outside its usual range."""
+    out: list[Finding] = []
     for table, key, column in AMOUNTS:
         rows = session.query(
             f'SELECT "{key}" AS key, "{column}" AS amount FROM "{table}" '  # noqa: S608 - fixed names
@@ -44,20 +43,22 @@ def amount_outliers(session: Session, settings: QualitySettings) -> Finding | No
             continue
         low, high = bounds
         flagged = [r for r in rows if not low <= float(r["amount"]) <= high]
+        if not flagged:
+            continue
         flagged.sort(key=lambda r: -abs(float(r["amount"])))
-        total += len(flagged)
-        examples += [
-            {"table": table, "column": column, "low": low, "high": high, **r} for r in flagged[:3]
-        ]
-    if not total:
-        return None
-    return Finding(
-        "amount_outliers",
-        "warning",
-        total,
-        f"{total} amount(s) lie far outside the usual range (median ± {settings.outlier_k:g} "
-        "robust standard deviations)",
-        "check for a missing or extra digit, a wrong currency or a test record; one "
-        "wrong deal can move average deal size and revenue KPIs",
-        examples[: settings.max_examples],
-    )
+        out.append(
+            make_finding(
+                "amount_outliers",
+                "warning",
+                len(flagged),
+                f"{table}.{column}: {len(flagged):,} amount(s) lie far outside the usual range "
+                f"{low:,.0f} … {high:,.0f} (median ± {settings.outlier_k:g} robust standard "
+                "deviations)",
+                "check for a missing or extra digit, a wrong currency or a test record; one "
+                "wrong deal can move average deal size and revenue KPIs",
+                settings,
+                examples=flagged,
+                subject={"table": table, "column": column, "low": low, "high": high},
+            )
+        )
+    return out

@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ikkan.errors import SourceError, did_you_mean
-from ikkan.ingest.mapping.lookups import lookup_path
+from ikkan.ingest.mapping.lookups import load_lookup, lookup_path
+from ikkan.ingest.mapping.scan import value_problems
 from ikkan.ingest.mapping.spec import GenericMapping, Lookup, mapping_problems
 from ikkan.ingest.parsing.values import normalise_header
 from ikkan.ingest.sources.tabular import open_rows
@@ -149,11 +150,15 @@ def _file_problems(mapping: GenericMapping, file: Path) -> list[Found]:
         return [((), f"{file.name}: {exc.message}", exc.hint)]
     out = _missing(header, wanted, file.name)
     for index, lookup in enumerate(mapping.lookups):
-        out += _lookup_problems(file, index, lookup)
+        out += _lookup_problems(file, index, lookup, mapping)
+    if not out:
+        out += value_problems(mapping, file, header)
     return out
 
 
-def _lookup_problems(file: Path, index: int, lookup: Lookup) -> list[Found]:
+def _lookup_problems(
+    file: Path, index: int, lookup: Lookup, mapping: GenericMapping
+) -> list[Found]:
     side = lookup_path(file, lookup)
     if not side.is_file():
         return [
@@ -169,4 +174,12 @@ def _lookup_problems(file: Path, index: int, lookup: Lookup) -> list[Found]:
         header = header_of(side, [label for _, label in wanted], lookup.sheet)
     except SourceError as exc:
         return [(("lookups", index, "file"), f"{side.name}: {exc.message}", exc.hint)]
-    return _missing(header, wanted, side.name)
+    missing = _missing(header, wanted, side.name)
+    if missing:
+        return missing
+    try:  # a side file is small: read it as ingest will (duplicate keys, typed cells)
+        load_lookup(file, lookup, mapping.table, mapping.date_formats, "UTC")
+    except SourceError as exc:
+        line = f", row {exc.location.line}" if exc.location and exc.location.line else ""
+        return [(("lookups", index, "file"), f"{side.name}{line}: {exc.message}", exc.hint)]
+    return []

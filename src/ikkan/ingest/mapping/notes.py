@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ikkan.ingest.mapping.dates import DESCRIPTIONS
 from ikkan.model.metrics import MetricSpec
 from ikkan.model.spec import ProjectSpec
+
+if TYPE_CHECKING:
+    from ikkan.ingest.mapping.spec import GenericMapping
 
 _FUNNEL = ("leads", "deals", "activities")  # lead_stages come from any of them
 METRIC_TABLES: dict[str, tuple[str, ...]] = {
@@ -22,6 +27,25 @@ METRIC_TABLES: dict[str, tuple[str, ...]] = {
     "activity_count": ("activities",),
     "activity_rate": ("activities", "leads"),
 }
+
+
+FUNNEL_METRICS = frozenset({"stage_count", "conversion", "velocity"})
+
+
+def _feeds(mapping: GenericMapping, metric: MetricSpec, tables: tuple[str, ...]) -> bool:
+    """Whether rows of ``mapping`` dated by its default date can reach ``metric``: funnel
+    metrics count stage rows, which a mapping writes only through its ``stages:`` rules
+    that take the row's date (a rule with its own ``column`` is dated by that column)."""
+    if mapping.table not in tables:
+        return False
+    kind = str(getattr(metric, "type", ""))
+    per = str(getattr(metric, "per", ""))
+    if kind == "cost_per" and per in ("lead", "won"):
+        return mapping.table in ("spend", "leads" if per == "lead" else "deals")
+    counts_stages = kind in FUNNEL_METRICS or kind == "cost_per"
+    if counts_stages and mapping.table in _FUNNEL:
+        return any(rule.column is None for rule in mapping.stages)
+    return True
 
 
 def default_date_notes(spec: ProjectSpec, metric: MetricSpec | None) -> list[str]:
@@ -42,7 +66,7 @@ def default_date_notes(spec: ProjectSpec, metric: MetricSpec | None) -> list[str
         except ValidationError:
             continue  # validate reports it
         rule = mapping.default_date
-        if rule is None or mapping.table not in tables:
+        if rule is None or not _feeds(mapping, metric, tables):
             continue
         column = mapping.default_date_column()
         what = rule.value.isoformat() if rule.value else DESCRIPTIONS[rule.source]

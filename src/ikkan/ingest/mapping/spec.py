@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -114,12 +115,32 @@ class StageRule(Model):
 DateSource = Literal["constant", "file_name", "file_modified", "import_date"]
 
 
+DATE_SOURCES = ("file_name", "file_modified", "import_date")
+
+
 def _default_date(value: Any) -> Any:
-    if isinstance(value, date | str) and value not in ("file_name", "file_modified", "import_date"):
-        return {"from": "constant", "value": value}
-    if isinstance(value, str):
+    if isinstance(value, str) and value in DATE_SOURCES:
         return {"from": value}
+    if isinstance(value, date | str):
+        return {"from": "constant", "value": _a_date(value)}
     return value
+
+
+def _a_date(value: Any) -> Any:
+    """A date written as text (2024/5/7, 2024年5月7日, 令和6年5月7日 …) read like a cell."""
+    if not isinstance(value, str):
+        return value
+    from ikkan.ingest.parsing.dates import parse_date
+    from ikkan.ingest.parsing.values import ParseError
+
+    try:
+        return parse_date(value, None, ())
+    except ParseError:
+        hint = did_you_mean(value, [*DATE_SOURCES, "constant"])
+        raise ValueError(
+            f"default_date: {value!r} is neither a date (2024-05-07, 2024/5/7, 令和6年5月7日) "
+            "nor one of file_name, file_modified, import_date" + (f"; {hint}" if hint else "")
+        ) from None
 
 
 class DefaultDate(Model):
@@ -134,6 +155,11 @@ class DefaultDate(Model):
     column: str | None = Field(
         None, description="canonical column to fill (default: the table's row date)"
     )
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, value: Any) -> Any:
+        return _a_date(value)
 
     @model_validator(mode="after")
     def _check(self) -> DefaultDate:
@@ -363,6 +389,15 @@ def mapping_problems(mapping: GenericMapping) -> list[Problem]:
             problems.append(
                 (("columns",), f"{table}.{column.name} is required: map or set it{hint}")
             )
+    problems += _won_closed_problems(mapping)
+    if mapping.stages and table in ("deals", "activities") and not mapping.lead_id_column:
+        problems.append(
+            (
+                ("stages",),
+                f"stages of {table} rows are entries of their lead: give 'lead_id_column' "
+                "(the column with the lead's id), or no stage row is written",
+            )
+        )
     if mapping.stages and table not in ("leads", "deals", "activities"):
         problems.append((("stages",), "stages are read from leads, deals or activities files"))
     for index, rule in enumerate(mapping.stages):
@@ -375,3 +410,44 @@ def mapping_problems(mapping: GenericMapping) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _won_closed_problems(mapping: GenericMapping) -> list[Problem]:
+    """is_won and is_closed go together: with only is_won, lost deals count as open (a
+    100 % win rate); with only is_closed, no deal is won."""
+    if mapping.table != "deals":
+        return []
+    filled = mapping.filled_columns()
+
+    def where(name: str) -> tuple[str | int, ...]:
+        if name in mapping.columns:
+            return ("columns", name)
+        if name in mapping.constants:
+            return ("constants", name)
+        for index, lookup in enumerate(mapping.lookups):
+            if name in lookup.columns:
+                return ("lookups", index, "columns", name)
+        return ("columns",)
+
+    if (
+        "is_won" in filled
+        and "is_closed" not in filled
+        and mapping.constants.get("is_won") is not True
+    ):
+        return [
+            (
+                where("is_won"),
+                "deals.is_won is filled but is_closed is not: lost deals would count as open "
+                "and every win rate would be 100 %; map is_closed too (e.g. value_maps.is_closed: "
+                "{Won: true, Lost: true, '*': false}) or set constants: {is_closed: true}",
+            )
+        ]
+    if "is_closed" in filled and "is_won" not in filled:
+        return [
+            (
+                where("is_closed"),
+                "deals.is_closed is filled but is_won is not: no deal would count as won; map "
+                "is_won too (e.g. value_maps.is_won: {Won: true, '*': false})",
+            )
+        ]
+    return []

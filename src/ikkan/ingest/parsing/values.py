@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -70,7 +71,7 @@ def parse_amount(value: object) -> tuple[float, str | None]:
     if isinstance(value, bool):
         raise ParseError(f"expected a number, got {value!r}")
     if isinstance(value, int | float):
-        return float(value), None
+        return _finite(float(value), value), None
     if value is None:
         raise ParseError("expected a number, got nothing")
     text = normalise(str(value)).replace(" ", "")
@@ -97,8 +98,16 @@ def parse_amount(value: object) -> tuple[float, str | None]:
     number = _to_float(text)
     if number is None:
         raise ParseError(f"not an amount: {raw!r}")
-    number *= factor
+    number = _finite(number * factor, raw)
     return (-number if negative else number), currency
+
+
+def _finite(number: float, raw: object) -> float:
+    """``number`` unless it is infinite or NaN (``1e309``, 400 digits): such a cell is
+    rejected, never stored as ∞."""
+    if not math.isfinite(number):
+        raise ParseError(f"not a finite number: {str(raw)[:40]!r} is too large")
+    return number
 
 
 def _to_float(text: str) -> float | None:
@@ -117,21 +126,35 @@ def parse_number(value: object) -> float:
     return amount
 
 
+INT64_MAX = 2**63 - 1
+_WHOLE = re.compile(r"^[-+]?\d{16,}$")  # long enough for a float to round it
+
+
 def parse_int(value: object) -> int:
-    """A whole number; ``1,204`` and ``1204.0`` are fine, ``12.5`` is not."""
+    """A whole number; ``1,204`` and ``1204.0`` are fine, ``12.5`` is not, and neither is a
+    number beyond the 64-bit range the warehouse stores."""
+    exact = _WHOLE.match(normalise(str(value)).replace(",", "")) if isinstance(value, str) else None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    number = parse_number(value)
-    if not number.is_integer():
-        raise ParseError(f"expected a whole number, got {value!r}")
-    return int(number)
+        number: float | int = value
+    elif exact is not None:  # digits only: exact, not through a float
+        number = int(exact.group(0))
+    else:
+        number = parse_number(value)
+        if not number.is_integer():
+            raise ParseError(f"expected a whole number, got {value!r}")
+    whole = int(number)
+    if not -INT64_MAX - 1 <= whole <= INT64_MAX:
+        raise ParseError(
+            f"whole number out of range (at most 9,223,372,036,854,775,807): {str(value)[:40]!r}"
+        )
+    return whole
 
 
 def parse_percent(value: object) -> float:
     """A rate as a fraction: ``12.5%`` → 0.125; a bare number is taken as a fraction already
     (GA4 writes rates as ``0.6667``)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        return _finite(float(value), value)
     if value is None:
         raise ParseError("expected a percentage, got nothing")
     text = normalise(str(value)).replace(" ", "")
@@ -139,11 +162,11 @@ def parse_percent(value: object) -> float:
         number = _signed_float(text[:-1])
         if number is None:
             raise ParseError(f"not a percentage: {value!r}")
-        return number / 100.0
+        return _finite(number / 100.0, value)
     number = _signed_float(text)
     if number is None:
         raise ParseError(f"not a percentage: {value!r}")
-    return number
+    return _finite(number, value)
 
 
 def _signed_float(text: str) -> float | None:

@@ -102,7 +102,8 @@ class TableBuilder:
 
     def sum_duplicates(self, log: ReadLog, measures: Sequence[str]) -> None:
         """Rows with the same key are added up (a finer breakdown than the canonical grain,
-        e.g. keywords under one ad group); a warning says how many were merged."""
+        e.g. keywords under one ad group): each later row is listed as skipped (merged into
+        the first, whose row number it names) and a warning says how many were merged."""
         (key,) = self.table.primary_key
         first: dict[Any, int] = {}
         drop: list[int] = []
@@ -115,6 +116,11 @@ class TableBuilder:
             for m in measures:
                 a, b = self.data[m][held], self.data[m][i]
                 self.data[m][held] = b if a is None else a if b is None else a + b
+            log.skip(
+                self.numbers[i],
+                f"same day/channel/campaign/ad group as row {self.numbers[held]}: its figures "
+                f"were added to that row ({self.table.name} is kept at that grain)",
+            )
         if drop:
             log.warn(
                 f"{len(drop)} row(s) repeat a day/channel/campaign/ad group already seen and "

@@ -69,6 +69,7 @@ MEASURES = ("sessions", "users", "page_views", "conversions")
 _START = re.compile(r"^#\s*(?:start date|開始日)\s*[:：]\s*(\S+)", re.I)
 _END = re.compile(r"^#\s*(?:end date|終了日)\s*[:：]\s*(\S+)", re.I)
 _SESSIONS = next(s for s in FIELDS if s.name == "sessions").aliases
+_ALIASES = [a for s in FIELDS for a in s.aliases]
 
 
 def report_range(lines: list[str]) -> tuple[date, date] | None:
@@ -91,16 +92,24 @@ def report_range(lines: list[str]) -> tuple[date, date] | None:
 
 
 def locate_main_table(rows: FileRows) -> tuple[LocatedTable, tuple[date, date] | None]:
+    """The widest table with a Sessions column. ``#`` lines separate tables only when a
+    table header (two known GA4 columns) follows them: inside a table they are left out
+    and the table goes on."""
     blocks: list[list[NumberedRow]] = [[]]
     comments: list[str] = []
+    after_comment = False
     for number, cells in rows.rows:
-        if is_comment_row(cells):
+        if is_comment_row(cells) and not (blocks[-1] and _filled(cells) > 1):
+            # inside a table, a row of several cells is data even if it starts with '#'
             comments.append(",".join(str(c) for c in cells))
-            if blocks[-1]:
-                blocks.append([])
+            after_comment = True
             continue
         if is_blank_row(cells) and not blocks[-1]:
             continue
+        if after_comment and not is_blank_row(cells):
+            after_comment = False
+            if blocks[-1] and header_matches(cells, _ALIASES) >= 2:
+                blocks.append([])  # another table's header
         blocks[-1].append((number, cells))
     candidates = []
     for index, block in enumerate(blocks):
@@ -117,6 +126,10 @@ def locate_main_table(rows: FileRows) -> tuple[LocatedTable, tuple[date, date] |
     header = ["" if c is None else str(c).strip() for c in header_cells]
     body: Iterator[NumberedRow] = iter(block[1:])
     return LocatedTable(header, header_number, [], body), report_range(comments)
+
+
+def _filled(cells: list[object]) -> int:
+    return sum(1 for c in cells if c is not None and str(c).strip() != "")
 
 
 class Ga4Reader:

@@ -202,6 +202,8 @@ class _Rows:
         self.lookups = lookups
         self.default_day = default_day
         self.defaulted = 0
+        self.without_lead = 0
+        self.undated = 0
         from zoneinfo import ZoneInfo
 
         tz = ZoneInfo(context.timezone)
@@ -248,6 +250,9 @@ class _Rows:
         self._money(columns, conv, keep)
         self._lookups(columns, conv, keep)
         self._default_date(columns, len(keep))
+        row_date = ROW_DATE.get(self.table.name)
+        if row_date in mapping.columns:
+            self.undated += sum(1 for v in columns.get(row_date, []) if v is None)
         if "channel" in self.names:
             if "channel_raw" in columns and "channel" not in columns:
                 columns["channel"] = [self.channels(v) for v in columns["channel_raw"]]
@@ -343,6 +348,7 @@ class _Rows:
         numbers: list[Any],
         columns: dict[str, list[Any]],
     ) -> None:
+        self.without_lead += sum(1 for k in lead_keys if k is None)
         date_column = ROW_DATE.get(self.table.name, "")
         row_dates = columns.get(date_column, [None] * len(keep))
         date_label = self.mapping.columns.get(date_column) or "default_date"
@@ -381,6 +387,18 @@ class _Rows:
             out.append(
                 f"{self.defaulted} row(s) have no {name} in the file and are dated "
                 + describe(rule, self.default_day)
+            )
+        if self.undated:
+            name = ROW_DATE[self.mapping.table]
+            out.append(
+                f"{self.undated} row(s) have an empty {name} "
+                f"(column {self.mapping.columns[name]!r}): they are loaded but count in no "
+                "period; give default_date: to date them"
+            )
+        if self.without_lead:
+            out.append(
+                f"{self.without_lead} row(s) have an empty {self.mapping.lead_id_column!r} "
+                "(lead_id_column): they are loaded, but write no funnel stage"
             )
         out += [self.channels.warning(), *self.stages.warnings()]
         out += [loaded.warning() for loaded in self.lookups]

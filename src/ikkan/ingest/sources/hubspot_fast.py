@@ -79,7 +79,8 @@ def read_contacts_fast(
     stages, channels = StageMapper(context), ChannelMapper(context.channels)
     rows_read = data.table.num_rows
     leads, keys, index = _leads(columns, kept, attributes, stages, channels, rows_read)
-    leads, unique = _reject_duplicates(leads, data.numbers, index, log, plan.label("record_id"))
+    loaded = pc.take(data.numbers, index)
+    leads, unique, loaded = _reject_duplicates(leads, loaded, log, plan.label("record_id"))
     lead_stages = fast.stage_table(plan, columns, index, keys, stages, unique)
     fast.progress(context, rows_read)
     for message in [*stages.warnings(), channels.warning()]:
@@ -94,6 +95,7 @@ def read_contacts_fast(
         warnings=log.warnings,
         rows_read=rows_read,
         encoding=encoding,
+        loaded_rows=loaded.to_numpy(zero_copy_only=False),
     )
 
 
@@ -135,18 +137,17 @@ def _leads(
 
 
 def _reject_duplicates(
-    leads: pa.Table, all_numbers: Any, index: Any, log: ReadLog, label: str
-) -> tuple[pa.Table, bool]:
+    leads: pa.Table, numbers: Any, log: ReadLog, label: str
+) -> tuple[pa.Table, bool, Any]:
     """As ``TableBuilder.reject_duplicates``: the first row of a key stays. Also whether
-    the keys were unique to begin with."""
+    the keys were unique to begin with, and the row numbers of the rows kept."""
     if leads.num_rows == 0:
-        return leads, True
+        return leads, True, numbers
     keys = leads.column("lead_key").combine_chunks()
     encoded = pc.dictionary_encode(keys)
     if len(encoded.dictionary) == leads.num_rows:
-        return leads, True
+        return leads, True, numbers
     is_first, first = fast.first_of_key(encoded)
-    numbers = pc.take(all_numbers, index)
     row_numbers = numbers.to_pylist()
     for i in (~is_first).nonzero()[0].tolist():
         value = keys[i].as_py()
@@ -156,4 +157,5 @@ def _reject_duplicates(
             value,
             f"duplicate {label} {value!r} (first seen at row {row_numbers[first[i]]})",
         )
-    return leads.filter(pa.array(is_first)), False
+    mask = pa.array(is_first)
+    return leads.filter(mask), False, pc.filter(numbers, mask)

@@ -13,7 +13,9 @@ from ikkan.ingest.base import RejectedRow
 class ReadLog:
     file_path: str
     rejected: list[RejectedRow] = field(default_factory=list)
+    skipped: list[RejectedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rows_seen: int = 0  # data rows met (counted where rows are iterated, whatever their fate)
     _seen: set[str] = field(default_factory=set)
 
     def reject(
@@ -27,6 +29,23 @@ class ReadLog:
         raw = None if raw_value is None else str(raw_value)
         self.rejected.append(
             RejectedRow(self.file_path, row_number, column, raw, reason, _jsonable(record))
+        )
+
+    def skip(
+        self,
+        row_number: int,
+        reason: str,
+        record: Mapping[str, Any] | None = None,
+        column: str | None = None,
+        raw_value: object = None,
+    ) -> None:
+        """A row read and left out on purpose (summary row, staff, merged into another): kept
+        in ``rejected_rows`` marked as skipped, so every row read is accounted for."""
+        raw = None if raw_value is None else str(raw_value)
+        self.skipped.append(
+            RejectedRow(
+                self.file_path, row_number, column, raw, reason, _jsonable(record), skipped=True
+            )
         )
 
     def warn(self, message: str, key: str | None = None) -> None:

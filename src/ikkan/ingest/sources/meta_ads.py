@@ -72,6 +72,12 @@ class MetaAdsReader:
                 for i in range(conv.size)
                 if all(conv.get(n)[i] is None for n in ("campaign", "ad_group", "ad_name"))
             ]
+            for i in summary:
+                state.log.skip(
+                    conv.numbers[i],
+                    "a summary row (no campaign, ad set or ad name): its figures are totals "
+                    "of the rows that are loaded",
+                )
             if summary:
                 state.log.warn(
                     f"{len(summary)} row(s) without campaign, ad set or ad name were taken as "

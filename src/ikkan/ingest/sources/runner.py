@@ -102,6 +102,7 @@ def read_tabular(
     setup: Callable[[ReadState, LocatedTable], None] | None = None,
     locate: Callable[[FileRows], LocatedTable] | None = None,
     transform: Callable[[LocatedTable], LocatedTable] | None = None,
+    log: ReadLog | None = None,
 ) -> tuple[ReadResult, ReadState]:
     """Read a one-table file; ``handle`` turns each converted batch into canonical rows.
     The caller finishes the builders (dedupe) and fills ``result.tables``."""
@@ -114,7 +115,7 @@ def read_tabular(
         located = transform(located)
     all_specs = [*(more_specs(located.header) if more_specs else ()), *specs]
     plan = plan_columns(located.header, all_specs)
-    log = ReadLog(str(path))
+    log = log or ReadLog(str(path))
     warn_extra(plan, log)
     state = ReadState(
         path,
@@ -127,20 +128,19 @@ def read_tabular(
     )
     if setup:
         setup(state, located)
-    rows_read = 0
     for batch in iter_batches(located, log):
         converted = convert_batch(batch, plan, log, state.tz)
         handle(state, converted)
-        rows_read += len(batch.rows)
         if context.progress:
-            context.progress(rows_read)
+            context.progress(log.rows_seen)
     result = ReadResult(
         source_system=source_system,
         reader=reader,
         file_path=str(path),
         rejected=log.rejected,
+        skipped=log.skipped,
         warnings=log.warnings,
-        rows_read=rows_read,
+        rows_read=log.rows_seen,
         encoding=rows.encoding or "xlsx",
     )
     return result, state
@@ -164,8 +164,13 @@ def pick(values: Sequence[Any], keep: Sequence[int]) -> list[Any]:
 
 def finish(result: ReadResult, state: ReadState) -> ReadResult:
     """Attach the builders' tables (also empty ones) to the result."""
+    loaded: set[int] = set()
     for name, builder in state.builders.items():
         result.tables[name] = builder.to_arrow()
+        loaded.update(builder.numbers)
+    result.loaded_rows = loaded
+    result.rows_read = state.log.rows_seen
     result.rejected = state.log.rejected
+    result.skipped = state.log.skipped
     result.warnings = state.log.warnings
     return result

@@ -21,6 +21,7 @@ from ikkan.ingest.channels import ChannelMapper
 from ikkan.ingest.parsing.values import normalise_header
 from ikkan.ingest.sources.builder import TableBuilder, stable_key
 from ikkan.ingest.sources.fields import Converted, Kind, spec
+from ikkan.ingest.sources.log import ReadLog
 from ikkan.ingest.sources.runner import (
     ReadState,
     finish,
@@ -162,6 +163,7 @@ class SalesforceLeadsReader:
                         stage_numbers.append(numbers[j])
             state.builders["lead_stages"].add(stage_rows, stage_numbers)
 
+        log = ReadLog(str(path))
         result, state = read_tabular(
             path,
             context,
@@ -171,7 +173,8 @@ class SalesforceLeadsReader:
             is_header=_header(LEAD_FIELDS),
             tables=(TableBuilder(LEADS), TableBuilder(LEAD_STAGES)),
             handle=handle,
-            transform=fill_groups,
+            transform=lambda table: fill_groups(table, log),
+            log=log,
         )
         _id_warning(state, "lead_id", "e-mail address", "Lead ID")
         state.builders["leads"].reject_duplicates(state.log, "lead key")
@@ -248,6 +251,7 @@ class SalesforceOpportunitiesReader:
                 columns[name] = pick(conv.get(name), keep)
             state.builders["deals"].add(columns, pick(conv.numbers, keep))
 
+        log = ReadLog(str(path))
         result, state = read_tabular(
             path,
             context,
@@ -257,7 +261,8 @@ class SalesforceOpportunitiesReader:
             is_header=_header(OPPORTUNITY_FIELDS),
             tables=(TableBuilder(DEALS),),
             handle=handle,
-            transform=fill_groups,
+            transform=lambda table: fill_groups(table, log),
+            log=log,
         )
         _id_warning(state, "opp_id", "name + account + created date", "Opportunity ID")
         state.builders["deals"].reject_duplicates(state.log, "opportunity key")

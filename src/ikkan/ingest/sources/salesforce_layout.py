@@ -17,10 +17,15 @@ from ikkan.ingest.parsing.layout import (
     is_footer_row,
     is_trailer_start,
 )
+from ikkan.ingest.sources.log import ReadLog
 from ikkan.ingest.sources.tabular import Cells, LocatedTable, NumberedRow
 
+# The label alone, or followed by a colon, a number, a bracket or "of" ("Sum of Amount",
+# "Count: 5", "小計 (3)"): "Total Solutions株式会社 - 新規導入" is a name, not a subtotal.
 _SUBTOTAL = re.compile(
-    r"^(?:subtotal|sub-total|小計|count|件数|sum|合計|total|レコード数|record count)\b", re.I
+    r"^(?:subtotal|sub-total|小計|count|件数|sum|合計|total|レコード数|record count)"
+    r"(?:\s*$|\s*[:：(（\[]|\s*[-+]?\d|\s+of\b)",
+    re.I,
 )
 
 
@@ -28,39 +33,54 @@ def _filled(cells: Cells) -> list[int]:
     return [i for i, c in enumerate(cells) if c is not None and str(c).strip() != ""]
 
 
-def _is_subtotal(cells: Cells) -> bool:
+def _is_subtotal(cells: Cells, width: int) -> bool:
+    """A subtotal label and few filled cells: a detail row fills most of its columns."""
     text = first_text(cells)
-    return text is not None and (_SUBTOTAL.match(text) is not None or is_footer_row(cells))
+    if text is None or len(_filled(cells)) > max(2, width // 2):
+        return False
+    return _SUBTOTAL.match(text) is not None or is_footer_row(cells)
 
 
-def fill_groups(table: LocatedTable) -> LocatedTable:
-    """Buffer the rows; if the sheet has subtotal or group-only rows, drop them and fill the
-    blank leading group columns down from the group's first row."""
+def fill_groups(table: LocatedTable, log: ReadLog | None = None) -> LocatedTable:
+    """Buffer the rows; if the sheet has subtotal or group-only rows, leave them out (each
+    listed as skipped in ``log``, with its reason) and fill the blank leading group columns
+    down from the group's first row."""
     width = len(table.header)
     rows: list[NumberedRow] = list(table.rows)
     end = next((i for i, (_, c) in enumerate(rows) if is_trailer_start(c)), len(rows))
     body, tail = rows[:end], rows[end:]
     data_cells = [c for _, c in body if not is_blank_row(c)]
-    grouped = any(_is_subtotal(c) for c in data_cells) or any(
+    grouped = any(_is_subtotal(c, width) for c in data_cells) or any(
         (f := _filled(c)) and max(f) < width // 2 and len(f) <= 2 for c in data_cells
     )
-    filled = _filled_rows(body, width) if grouped else iter(body)
+    filled = _filled_rows(body, width, log) if grouped else iter(body)
     return LocatedTable(
         table.header, table.header_row, table.preamble, itertools.chain(filled, tail)
     )
 
 
-def _filled_rows(rows: list[NumberedRow], width: int) -> Iterator[NumberedRow]:
+def _filled_rows(rows: list[NumberedRow], width: int, log: ReadLog | None) -> Iterator[NumberedRow]:
     details = [
         (n, c)
         for n, c in rows
-        if not is_blank_row(c) and not _is_subtotal(c) and len(_filled(c)) > min(2, width - 1)
+        if not is_blank_row(c)
+        and not _is_subtotal(c, width)
+        and len(_filled(c)) > min(2, width - 1)
     ]
+
+    def skip(number: int, cells: Cells, reason: str) -> None:
+        if log is not None:
+            log.rows_seen += 1
+            log.skip(number, reason, {str(i): c for i, c in enumerate(cells) if c is not None})
+
     groups = _group_columns(details, width)
     group_set = set(groups)
     current: list[object] = [None] * width
     for number, raw in rows:
-        if is_blank_row(raw) or _is_subtotal(raw):
+        if is_blank_row(raw):
+            continue
+        if _is_subtotal(raw, width):
+            skip(number, raw, "a subtotal row of a grouped report (its figures are sums)")
             continue
         cells = list(raw) + [None] * (width - len(raw))
         filled = _filled(cells)
@@ -70,6 +90,11 @@ def _filled_rows(rows: list[NumberedRow], width: int) -> Iterator[NumberedRow]:
                     current[i] = cells[i]
                 elif filled and i > min(filled):
                     current[i] = None
+            skip(
+                number,
+                raw,
+                "a group heading of a grouped report: its value is filled into the rows below",
+            )
             continue
         for i in groups:
             if cells[i] in (None, ""):

@@ -19,7 +19,7 @@ from ikkan.ingest.parsing.layout import (
     is_blank_row,
     is_comment_row,
     is_footer_row,
-    is_trailer_start,
+    is_total_row,
     sniff_delimiter,
 )
 from ikkan.ingest.sources.log import ReadLog
@@ -82,8 +82,9 @@ def head_text(path: Path, lines: int = 40) -> str:
 
 
 def head_rows(head: str) -> list[list[str]]:
-    """The rows of a ``head_text`` string."""
-    return list(csv.reader(io.StringIO(head)))
+    """The rows of a ``head_text`` string (a carriage return inside a quoted cell stays in
+    the cell: the buffer is read with ``newline=""``, as ``csv`` requires)."""
+    return list(csv.reader(io.StringIO(head, newline="")))
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[NumberedRow]:
@@ -165,24 +166,20 @@ class RawBatch:
 def iter_batches(
     table: LocatedTable, log: ReadLog, batch_rows: int = BATCH_ROWS
 ) -> Iterator[RawBatch]:
-    """Data rows in batches. Blank rows and total/footer rows are skipped; after a trailer
-    (``Grand Totals``, ``Confidential Information``…) the rest is ignored with a warning if
-    it still held data; rows with more cells than the header are rejected."""
+    """Data rows in batches; every row is counted in ``log.rows_seen``.
+
+    Blank rows are not data. A total/footer-looking row (``Total``, ``合計``, ``Grand
+    Totals``…) is a footer only when nothing but footer lines and one-cell trailer lines
+    (org name, run date) follow it: then it is skipped with its reason and the trailer
+    lines are layout. If a data row follows, the held rows were data after all and are
+    read as such (a campaign called ``Total`` in the middle of a report stays). Rows with
+    more cells than the header are rejected."""
     width = len(table.header)
     batch = RawBatch()
-    trailer_at: int | None = None
-    ignored_after_trailer = 0
-    for number, cells in table.rows:
-        if trailer_at is not None:
-            if sum(1 for c in cells if c not in (None, "")) > 1:
-                ignored_after_trailer += 1
-            continue
-        if is_blank_row(cells):
-            continue
-        if is_footer_row(cells):
-            if is_trailer_start(cells):
-                trailer_at = number
-            continue
+    held: list[NumberedRow] = []  # footer-like rows and what followed them
+
+    def take(number: int, cells: Cells) -> None:
+        log.rows_seen += 1
         if len(cells) > width:
             extra = cells[width:]
             if any(c not in (None, "") for c in extra):
@@ -193,19 +190,37 @@ def iter_batches(
                     f"row has {len(cells)} cells but the header has {width}",
                     dict(zip(table.header, cells, strict=False)),
                 )
-                continue
+                return
             cells = cells[:width]
         elif len(cells) < width:
             cells = cells + [None] * (width - len(cells))
         batch.rows.append(cells)
         batch.numbers.append(number)
+
+    for number, cells in table.rows:
+        if is_blank_row(cells):
+            continue
+        if is_footer_row(cells) or (held and _filled_count(cells) <= 1):
+            held.append((number, cells))
+            continue
+        for row in held:  # data followed: they were data rows
+            take(*row)
+        held = []
+        take(number, cells)
         if len(batch.rows) >= batch_rows:
             yield batch
             batch = RawBatch()
     if batch.rows:
         yield batch
-    if ignored_after_trailer:
-        log.warn(
-            f"{ignored_after_trailer} row(s) after the report footer at row {trailer_at} "
-            "were ignored"
-        )
+    for number, cells in held:  # one-cell lines after a footer are report furniture
+        if is_total_row(cells) or _filled_count(cells) > 1:
+            log.rows_seen += 1
+            log.skip(
+                number,
+                "a total/footer line of the report (nothing but footer lines follows it)",
+                dict(zip(table.header, cells, strict=False)),
+            )
+
+
+def _filled_count(cells: Cells) -> int:
+    return sum(1 for c in cells if c is not None and str(c).strip() != "")

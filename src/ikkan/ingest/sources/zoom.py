@@ -89,37 +89,39 @@ class ZoomWebinarReader:
         log = ReadLog(str(path))
         topic, webinar_id, started = _meta(rows, tz)
         people: dict[str, _Person] = {}
-        staff = 0
         section = ""
         header: Cells | None = None
         columns: dict[str, int] = {}
-        for number, cells in rows:
-            filled = [c for c in cells if not is_null(c)]
-            if not filled:
-                header = None
+        loaded: set[int] = set()
+        body = [(n, c) for n, c in rows if any(not is_null(x) for x in c)]  # blanks: no data
+        for at, (number, cells) in enumerate(body):
+            if _is_header(cells):
+                header, columns = cells, _index(cells)
                 continue
-            if len(filled) == 1 and isinstance(filled[0], str) and not filled[0].startswith("#"):
-                section, header = normalise_header(filled[0]), None
+            if _is_section_title(cells, body[at + 1 : at + 2]):
+                section, header = normalise_header(str(_filled(cells)[0])), None
                 continue
             if header is None:
-                found = _index(cells)
-                if "email" in found and ("joined_at" in found or "registered_at" in found):
-                    header, columns = cells, found
-                continue
+                continue  # report title, meta block: layout before the first table
+            log.rows_seen += 1
             if section in _STAFF:
-                staff += 1
+                log.skip(number, "a host/panelist row: staff, not a lead", _record(header, cells))
                 continue
-            _take(people, number, cells, header, columns, log, tz)
+            if _take(people, number, cells, header, columns, log, tz):
+                loaded.add(number)
             if context.progress and number % 10_000 == 0:
                 context.progress(number)
-        if not people and not log.rejected:
+        if not people and not log.rejected and not log.skipped:
             raise SourceError(
                 "no attendee or registrant rows with an Email column found",
                 location=Location(str(path)),
                 hint="download the webinar's Attendee or Registration report as CSV",
             )
-        if staff:
-            log.warn(f"{staff} host/panelist row(s) are staff, not leads, and were not loaded")
+        if log.skipped:
+            log.warn(
+                f"{len(log.skipped)} host/panelist row(s) are staff, not leads, and were not "
+                "loaded (listed by 'ikkan rejects' as skipped)"
+            )
         absent = sum(1 for p in people.values() if not p.joins and p.extra)
         if absent:
             log.warn(
@@ -134,10 +136,51 @@ class ZoomWebinarReader:
             file_path=str(path),
             tables={"activities": builder.to_arrow()},
             rejected=log.rejected,
+            skipped=log.skipped,
             warnings=log.warnings,
-            rows_read=len(rows),
+            rows_read=log.rows_seen,
             encoding=file_rows.encoding or "xlsx",
+            loaded_rows=loaded,
         )
+
+
+_SECTIONS = (
+    *_STAFF,
+    "attendee details",
+    "attendees",
+    "other attended",
+    "registrants",
+    "registrant details",
+    "出席者の詳細",
+    "参加者の詳細",
+    "登録者",
+    "登録者の詳細",
+)
+
+
+def _filled(cells: Cells) -> list[object]:
+    return [c for c in cells if not is_null(c)]
+
+
+def _is_header(cells: Cells) -> bool:
+    found = _index(cells)
+    return "email" in found and ("joined_at" in found or "registered_at" in found)
+
+
+def _is_section_title(cells: Cells, following: list[NumberedRow]) -> bool:
+    """A one-cell row that names a known section, or that a table header follows. Any
+    other one-cell row inside a section is a data row (it is read, and rejected with its
+    reason if it holds no usable e-mail): a stray line never ends a section."""
+    filled = _filled(cells)
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return False
+    if normalise_header(filled[0]) in _SECTIONS:
+        return True
+    return bool(following) and _is_header(following[0][1])
+
+
+def _record(header: Cells, cells: Cells) -> dict[str, Any]:
+    return {str(h): c for h, c in zip(header, cells, strict=False)}
 
 
 def _meta(rows: list[NumberedRow], tz: ZoneInfo) -> tuple[str | None, str | None, datetime | None]:
@@ -174,25 +217,31 @@ def _take(
     columns: dict[str, int],
     log: ReadLog,
     tz: ZoneInfo,
-) -> None:
-    record = {str(h): c for h, c in zip(header, cells, strict=False)}
+) -> bool:
+    """Add one attendee or registrant row; False (and a reject with the reason) when the
+    row gives neither a registration nor an attendance."""
+    record = _record(header, cells)
 
     def cell(name: str) -> Any:
         i = columns.get(name)
         return None if i is None or i >= len(cells) or is_null(cells[i]) else cells[i]
 
-    def label(name: str) -> str:
-        return str(header[columns[name]])
+    def raw(name: str) -> Any:
+        i = columns.get(name)
+        return None if i is None or i >= len(cells) else cells[i]
 
+    def label(name: str) -> str:
+        return str(header[columns[name]]) if name in columns else name
+
+    current = "email"
     try:
         raw_email = cell("email")
         if raw_email is None:
             log.reject(
                 number, label("email"), None, "no e-mail: cannot match the row to a lead", record
             )
-            return
+            return False
         email = parse_email(raw_email)
-        current = "email"
         attended = True
         if cell("attended") is not None:
             current = "attended"
@@ -204,19 +253,31 @@ def _take(
         current = "minutes"
         minutes = parse_number(cell("minutes")) if cell("minutes") is not None else 0.0
     except ParseError as exc:
-        log.reject(number, label(current), cell(current), exc.reason, record)
-        return
+        log.reject(number, label(current), raw(current), exc.reason, record)
+        return False
+    attends = attended and "joined_at" in columns and joined is not None
+    if registered is None and not attends:
+        if attended and "joined_at" in columns:
+            column, why = "joined_at", "attended but no join time: the attendance has no date"
+        else:
+            column, why = (
+                "registered_at",
+                "no registration time and no attendance: nothing to record for this row",
+            )
+        log.reject(number, label(column), raw(column), why, record)
+        return False
     person = people.setdefault(email, _Person(number))
     if registered and (person.registered_at is None or registered < person.registered_at):
         person.registered_at = registered
-    if attended and "joined_at" in columns and joined is not None:
+    if attends:
         person.joins += 1
         person.minutes += minutes
-        if person.joined_at is None or joined < person.joined_at:
+        if person.joined_at is None or (joined is not None and joined < person.joined_at):
             person.joined_at = joined
     for name in ("first_name", "last_name", "user_name", "approval"):
         if cell(name) is not None:
             person.extra.setdefault(label(name), clean_text(cell(name)))
+    return True
 
 
 def _emit(
