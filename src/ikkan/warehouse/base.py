@@ -193,9 +193,7 @@ class SqlWarehouse(ABC):
             return [*tables, ddl.create_sequence_sql()]
         if version not in ADDED_TABLES and version not in ADDED_COLUMNS:
             raise AssertionError(f"no migration to schema version {version}")
-        created = [
-            ddl.create_table_sql(t, self.TYPE_NAMES) for t in ADDED_TABLES.get(version, ())
-        ]
+        created = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in ADDED_TABLES.get(version, ())]
         return created + [
             ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
             for table, column in ADDED_COLUMNS.get(version, ())
