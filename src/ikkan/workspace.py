@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from ikkan.alerts.checks import alert_issues
 from ikkan.clock import Clock, SystemClock
 from ikkan.errors import ProjectInvalid, UserError
 from ikkan.model.issues import Issue, Severity
@@ -58,6 +59,7 @@ class Workspace:
             tree, tree_issues = resolve_tree(loaded.spec, loaded.source_map, loaded.invalid_nodes)
             issues += tree_issues
             issues += source_issues(loaded.spec, loaded.root, loaded.source_map)
+            issues += alert_issues(loaded.spec, loaded.source_map)
         ws = cls(loaded.root, loaded, tree, _sorted(issues), clock or SystemClock())
         if warehouse_url is not None:
             from ikkan.warehouse import open_warehouse

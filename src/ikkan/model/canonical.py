@@ -337,6 +337,69 @@ KPI_VALUES = Table(
     "every node's computed value per period and dimension",
 )
 
+ALERT_STATE = Table(
+    "alert_state",
+    (
+        Column("rule_id", S, False, "the rule's id under alerts: in ikkan.yml"),
+        Column("instance", S, False, "the dimension value, '' for the whole node"),
+        Column("state", S, False, "ok, pending, firing, recovering, resolved"),
+        Column("since", T, True, "when the state was entered"),
+        Column("breach_since", T, True, "start of the breach being timed (pending)"),
+        Column("clear_since", T, True, "start of the clearance being timed (recovering)"),
+        Column("last_notified", T),
+        Column("announced", B, False, "this episode's firing notification was sent"),
+        Column("acknowledged", B, False),
+        Column("muted_until", T),
+        Column("episode", I, False, "firing episodes so far"),
+        Column("sequence", I, False, "notifications in this episode"),
+        Column("updated_at", T, False),
+    ),
+    ("rule_id", "instance"),
+    "the current lifecycle state of every alert instance",
+)
+
+ALERT_HISTORY = Table(
+    "alert_history",
+    (
+        Column("rule_id", S, False),
+        Column("instance", S, False),
+        Column("event_no", I, False, "1, 2, … per instance"),
+        Column("at", T, False, "evaluation time (project wall clock)"),
+        Column("event", S, False, "transition, notice, acknowledge, mute, unmute"),
+        Column("from_state", S),
+        Column("to_state", S),
+        Column("notice", S, True, "firing, repeat, resolved"),
+        Column("notice_key", S, True, "idempotency key of the notification"),
+        Column("period", S, True, "the period evaluated"),
+        Column("observed", F, True, "the observed value"),
+        Column("line", F, True, "the value it was compared against"),
+        Column("gap", F),
+        Column("why", S),
+        Column("detail", S, True, "e.g. who acknowledged, mute end"),
+    ),
+    ("rule_id", "instance", "event_no"),
+    "every alert transition, notification and user action, with the observed value",
+)
+
+ALERT_OUTBOX = Table(
+    "alert_outbox",
+    (
+        Column("notice_key", S, False, "idempotency key: rule|instance|episode|sequence"),
+        Column("channel", S, False, "the notifier's name"),
+        Column("payload", J, False, "the message, as JSON"),
+        Column("status", S, False, "pending, sent, failed"),
+        Column("attempts", I, False),
+        Column("next_attempt_at", T, True, "when a pending delivery is due"),
+        Column("last_error", S),
+        Column("created_at", T, False),
+        Column("sent_at", T),
+    ),
+    ("notice_key", "channel"),
+    "notifications to deliver: retried with backoff, never lost, sent once per key",
+)
+
+ALERT_TABLES: tuple[Table, ...] = (ALERT_STATE, ALERT_HISTORY, ALERT_OUTBOX)
+
 TABLES: tuple[Table, ...] = (
     LEADS,
     LEAD_STAGES,
@@ -351,9 +414,9 @@ TABLES: tuple[Table, ...] = (
     KPI_VALUES,
 )
 
-TABLES_BY_NAME = {t.name: t for t in TABLES}
+TABLES_BY_NAME = {t.name: t for t in (*TABLES, *ALERT_TABLES)}
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     2: (
@@ -367,3 +430,8 @@ ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     3: (("import_log", "source"), ("import_log", "import_key")),  # an import's identity
 }
 """Columns a schema version added to an existing table (version 1 creates every table)."""
+
+ADDED_TABLES: dict[int, tuple[Table, ...]] = {
+    4: ALERT_TABLES,  # alerts: lifecycle state, history and outbox
+}
+"""Tables a schema version created (version 1 creates ``TABLES``)."""

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+from ikkan.alerts.rules import AlertRuleSpec, NotifySpec
 from ikkan.model.metrics import MetricSpec
 from ikkan.model.numbers import parse_number
 
@@ -225,6 +226,10 @@ class ProjectSpec(Spec):
     measure: MeasureSpec = Field(default_factory=MeasureSpec)
     include: list[str] = Field(default_factory=list, description="more YAML files with nodes")
     nodes: dict[str, NodeSpec] = Field(default_factory=dict)
+    alerts: dict[str, AlertRuleSpec] = Field(
+        default_factory=dict, description="alert rules (see docs/alerts.md)"
+    )
+    notify: NotifySpec = Field(default_factory=NotifySpec, description="alert delivery")
 
 
 BUILTIN_DEPARTMENTS: dict[str, LabelSpec] = {

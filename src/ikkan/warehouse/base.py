@@ -21,6 +21,7 @@ import pyarrow as pa
 from ikkan.errors import UserError
 from ikkan.model.canonical import (
     ADDED_COLUMNS,
+    ADDED_TABLES,
     SCHEMA_VERSION,
     TABLES,
     TABLES_BY_NAME,
@@ -190,12 +191,13 @@ class SqlWarehouse(ABC):
         if version == 1:
             tables = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in TABLES]
             return [*tables, ddl.create_sequence_sql()]
-        if version in ADDED_COLUMNS:
-            return [
-                ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
-                for table, column in ADDED_COLUMNS[version]
-            ]
-        raise AssertionError(f"no migration to schema version {version}")
+        if version not in ADDED_TABLES and version not in ADDED_COLUMNS:
+            raise AssertionError(f"no migration to schema version {version}")
+        created = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in ADDED_TABLES.get(version, ())]
+        return created + [
+            ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
+            for table, column in ADDED_COLUMNS.get(version, ())
+        ]
 
     # -- writes used by compute --------------------------------------------------------
     def replace_kpi_values(

@@ -1,0 +1,165 @@
+"""``ikkan alerts run``: evaluate every enabled rule now, step each instance's lifecycle,
+save state and history, and return the notifications to deliver.
+
+Order: stale-data rules first, so that a firing (or recovering) stale alert inhibits the
+node rules that depend on its source in the same run (``inhibits:``, or by default every
+node measured from imported data and every node computed from those).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from ikkan.alerts.conditions import Finding, evaluate
+from ikkan.alerts.history import Context, load_instances, save_step
+from ikkan.alerts.lifecycle import ACTIVE, Instance, Notice, Timers, step
+from ikkan.alerts.observe import Observer, period_for, stale_observation, wall_clock
+from ikkan.alerts.rules import AlertRuleSpec, RuleKind
+from ikkan.errors import UserError
+
+if TYPE_CHECKING:
+    from ikkan.model.tree import KpiTree
+    from ikkan.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One notification to deliver, with everything a message needs."""
+
+    rule_id: str
+    instance: str  # dimension value, '' for the whole node
+    notice: Notice
+    key: str  # idempotency key
+    node: str | None
+    period: str | None
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    rule_id: str
+    instance: str
+    period: str | None
+    finding: Finding
+    state: Instance
+    inhibited: bool
+
+
+@dataclass
+class RunResult:
+    at: datetime
+    as_of: date
+    evaluated: list[Evaluated] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+
+
+def timers_of(rule: AlertRuleSpec) -> Timers:
+    return Timers(pending=rule.pending, keep_firing=rule.keep_firing, repeat=rule.repeat)
+
+
+def run_alerts(
+    ws: Workspace, *, now: datetime | None = None, as_of: date | None = None
+) -> RunResult:
+    moment = now or wall_clock(ws)
+    day = as_of or ws.data_as_of()
+    tree = ws.tree
+    assert tree is not None
+    result = RunResult(moment, day)
+    rules = {k: r for k, r in ws.spec.alerts.items() if r.enabled}
+    warehouse = ws.warehouse()
+    inhibited: set[str] = set()
+    stale = {k: r for k, r in rules.items() if r.kind is RuleKind.STALE}
+    for rule_id, rule in stale.items():
+        finding = evaluate(rule, "higher", stale_observation(ws, rule, moment))
+        inst = _evaluate(ws, result, rule_id, rule, "", None, finding, False)
+        if inst.state in ACTIVE:
+            inhibited |= dependent_nodes(tree, rule)
+    observer = Observer(ws, day)
+    fy_start = ws.spec.company.fiscal_year_start
+    for rule_id, rule in rules.items():
+        if rule.kind is RuleKind.STALE:
+            continue
+        assert rule.node is not None
+        direction = str(tree.nodes[rule.node].direction)
+        period = period_for(rule, day, fy_start)
+        known = load_instances(warehouse, rule_id)
+        seen: set[str] = set()
+        for obs in observer.observe(rule, period):
+            finding = evaluate(rule, direction, obs)
+            seen.add(obs.dimension_value)
+            _evaluate(
+                ws,
+                result,
+                rule_id,
+                rule,
+                obs.dimension_value,
+                period.key,
+                finding,
+                rule.node in inhibited,
+                known.get(obs.dimension_value),
+            )
+        for gone in sorted(set(known) - seen):  # an instance with no value this time
+            finding = Finding(None, None, None, None, "no value")
+            _evaluate(
+                ws,
+                result,
+                rule_id,
+                rule,
+                gone,
+                period.key,
+                finding,
+                rule.node in inhibited,
+                known[gone],
+            )
+    return result
+
+
+def _evaluate(
+    ws: Workspace,
+    result: RunResult,
+    rule_id: str,
+    rule: AlertRuleSpec,
+    instance: str,
+    period: str | None,
+    finding: Finding,
+    inhibited: bool,
+    current: Instance | None = None,
+) -> Instance:
+    if current is None:
+        current = load_instances(ws.warehouse(), rule_id).get(instance, Instance())
+    try:
+        moved = step(current, finding.breached, result.at, timers_of(rule), inhibited=inhibited)
+    except ValueError as exc:  # the clock went back behind the stored state
+        raise UserError(
+            f"alert '{rule_id}': {exc}",
+            hint="evaluate at a later time (--now), or check the machine's clock",
+        ) from None
+    if moved.transitions or moved.notices or moved.instance != current:
+        save_step(ws.warehouse(), rule_id, instance, moved, result.at, Context(period, finding))
+    result.evaluated.append(
+        Evaluated(rule_id, instance, period, finding, moved.instance, inhibited)
+    )
+    result.alerts += [
+        Alert(rule_id, instance, n, n.key(rule_id, instance), rule.node, period, finding)
+        for n in moved.notices
+    ]
+    return moved.instance
+
+
+def dependent_nodes(tree: KpiTree, rule: AlertRuleSpec) -> set[str]:
+    """Nodes a stale source silences: ``inhibits:``, or every node measured from imported
+    data (any metric but manual) and every node computed from those."""
+    if rule.inhibits is not None:
+        return set(rule.inhibits)
+    out = {
+        node_id
+        for node_id, node in tree.nodes.items()
+        if node.metric is not None and str(node.metric.type) != "manual"
+    }
+    for node_id in tree.order:  # inputs come first
+        formula = tree.nodes[node_id].formula
+        if formula is not None and any(name in out for name in formula.names):
+            out.add(node_id)
+    return out

@@ -1,0 +1,135 @@
+"""The content of one alert notification, in Japanese or English. Pure.
+
+Every message names the rule, the node, the instance (dimension value), the period, the
+observed value, the line it was compared with, the gap, the owner and a link to the node.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ikkan.alerts.engine import Alert
+    from ikkan.workspace import Workspace
+
+_KIND = {
+    "firing": ("発報", "Firing"),
+    "repeat": ("継続中", "Still firing"),
+    "resolved": ("解消", "Resolved"),
+}
+_FIELDS = {
+    "node": ("ノード", "Node"),
+    "instance": ("内訳", "Breakdown"),
+    "period": ("期間", "Period"),
+    "observed": ("実績", "Actual"),
+    "line": ("基準", "Expected"),
+    "gap": ("差", "Gap"),
+    "owner": ("担当", "Owner"),
+    "why": ("理由", "Why"),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str  # idempotency key of the notification
+    kind: str  # firing, repeat, resolved
+    rule: str
+    rule_name: str
+    node: str | None
+    node_name: str | None
+    instance: str
+    period: str | None
+    observed: str
+    line: str
+    gap: str
+    owner: str | None
+    why: str
+    link: str | None
+    lang: str = "ja"
+
+    def _pick(self, pair: tuple[str, str]) -> str:
+        return pair[0] if self.lang == "ja" else pair[1]
+
+    @property
+    def subject(self) -> str:
+        label = self._pick(_KIND.get(self.kind, (self.kind, self.kind)))
+        target = self.node_name or self.rule_name
+        suffix = f" ({self.instance})" if self.instance else ""
+        return f"[{label}] {self.rule_name}: {target}{suffix}"
+
+    def fields(self) -> list[tuple[str, str]]:
+        values = {
+            "node": self.node_name and f"{self.node_name} ({self.node})",
+            "instance": self.instance,
+            "period": self.period,
+            "observed": self.observed,
+            "line": self.line,
+            "gap": self.gap,
+            "owner": self.owner,
+            "why": self.why,
+        }
+        return [(self._pick(_FIELDS[k]), v) for k, v in values.items() if v]
+
+    def text(self) -> str:
+        lines = [self.subject, ""] + [f"{name}: {value}" for name, value in self.fields()]
+        if self.link:
+            lines += ["", self.link]
+        return "\n".join(lines) + "\n"
+
+    def html(self) -> str:
+        rows = "".join(
+            f"<tr><th align='left'>{html.escape(n)}</th><td>{html.escape(v)}</td></tr>"
+            for n, v in self.fields()
+        )
+        link = (
+            f"<p><a href='{html.escape(self.link, quote=True)}'>{html.escape(self.link)}</a></p>"
+            if self.link
+            else ""
+        )
+        return f"<h2>{html.escape(self.subject)}</h2><table>{rows}</table>{link}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "subject": self.subject}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Message:
+        return cls(**{k: v for k, v in data.items() if k != "subject"})
+
+
+def message_for(
+    ws: Workspace, alert: Alert, *, lang: str | None = None, base_url: str | None = None
+) -> Message:
+    from ikkan.model.formatting import format_value
+
+    language = "en" if (lang or ws.lang) == "en" else "ja"
+    rule = ws.spec.alerts[alert.rule_id]
+    node = ws.tree.nodes[alert.node] if ws.tree and alert.node else None
+    unit = node.unit if node else None
+    found = alert.finding
+
+    def show(value: float | None) -> str:
+        if value is None:
+            return ""
+        return format_value(value, unit, language) if unit else f"{value:,.1f}"
+
+    owner = " / ".join(p for p in (node.department, node.person) if p) if node else None
+    link = f"{base_url.rstrip('/')}/nodes/{alert.node}" if base_url and alert.node else None
+    return Message(
+        key=alert.key,
+        kind=str(alert.notice.kind),
+        rule=alert.rule_id,
+        rule_name=rule.name(alert.rule_id, language),
+        node=alert.node,
+        node_name=node.name(language) if node else None,
+        instance=alert.instance,
+        period=alert.period,
+        observed=show(found.observed),
+        line=show(found.line),
+        gap=show(found.gap),
+        owner=owner or None,
+        why=found.why,
+        link=link,
+        lang=language,
+    )

@@ -1,0 +1,151 @@
+"""Delivery channels: a generic JSON webhook signed with HMAC-SHA256, a Slack incoming
+webhook (Block Kit), e-mail over SMTP (UTF-8 subject and body, text and HTML parts).
+
+Plain ``urllib`` posts (no SDKs) so that the exact payload is visible and testable. Every
+request carries the notification's idempotency key, so a receiver can drop the duplicate
+an at-least-once outbox may send after a crash. A failure raises ``DeliveryError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import smtplib
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Protocol
+
+from ikkan.alerts.messages import Message
+
+SIGNATURE_HEADER = "X-Ikkan-Signature"
+TIMESTAMP_HEADER = "X-Ikkan-Timestamp"
+KEY_HEADER = "Idempotency-Key"
+
+
+class DeliveryError(Exception):
+    """A notification could not be delivered (it stays in the outbox to be retried)."""
+
+
+class Notifier(Protocol):
+    def send(self, message: Message) -> None: ...
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>`` of HMAC-SHA256 over ``<timestamp>.<body>``."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(
+    secret: str, timestamp: str, body: bytes, signature: str, *, now: float, tolerance: int = 300
+) -> bool:
+    """A receiver's check: the signature matches and the timestamp is recent (no replay)."""
+    try:
+        age = abs(now - int(timestamp))
+    except ValueError:
+        return False
+    return age <= tolerance and hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            response.read()
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"HTTP {exc.code} from {url}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise DeliveryError(f"{url}: {reason}") from None
+
+
+@dataclass(frozen=True)
+class WebhookNotifier:
+    url: str
+    secret: str
+    timeout: float = 10.0
+    clock: object = field(default=time.time, repr=False)
+
+    def send(self, message: Message) -> None:
+        body = json.dumps(message.to_json(), ensure_ascii=False).encode()
+        stamp = str(int(self.clock()))  # type: ignore[operator]
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            TIMESTAMP_HEADER: stamp,
+            SIGNATURE_HEADER: sign(self.secret, stamp, body),
+            KEY_HEADER: message.key,
+        }
+        _post(self.url, body, headers, self.timeout)
+
+
+def slack_payload(message: Message) -> dict[str, object]:
+    fields = [
+        {"type": "mrkdwn", "text": f"*{_slack_escape(n)}*\n{_slack_escape(v)}"}
+        for n, v in message.fields()
+    ]
+    blocks: list[dict[str, object]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": message.subject[:150]}},
+        {"type": "section", "fields": fields[:10]},
+    ]
+    if message.link:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"<{message.link}>"}})
+    return {"text": message.subject, "blocks": blocks}
+
+
+def _slack_escape(text: str) -> str:
+    """Slack's mrkdwn control characters (&, <, >) as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class SlackNotifier:
+    url: str
+    timeout: float = 10.0
+
+    def send(self, message: Message) -> None:
+        body = json.dumps(slack_payload(message), ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json; charset=utf-8", KEY_HEADER: message.key}
+        _post(self.url, body, headers, self.timeout)
+
+
+def email_message(message: Message, sender: str, recipients: list[str]) -> EmailMessage:
+    mail = EmailMessage()  # policy=default: RFC 2047 UTF-8 subject, UTF-8 parts
+    mail["Subject"] = message.subject
+    mail["From"] = sender
+    mail["To"] = ", ".join(recipients)
+    mail["Message-ID"] = make_msgid(
+        idstring=hashlib.sha256(message.key.encode()).hexdigest()[:16], domain="ikkan.local"
+    )
+    mail["X-Ikkan-Key"] = message.key
+    mail.set_content(message.text())
+    mail.add_alternative(message.html(), subtype="html")
+    return mail
+
+
+@dataclass(frozen=True)
+class EmailNotifier:
+    host: str
+    port: int
+    sender: str
+    recipients: list[str]
+    starttls: bool = False
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 10.0
+
+    def send(self, message: Message) -> None:
+        mail = email_message(message, self.sender, self.recipients)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls()
+                if self.username and self.password:
+                    smtp.login(self.username, self.password)
+                smtp.send_message(mail)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"SMTP {self.host}:{self.port}: {exc}") from None

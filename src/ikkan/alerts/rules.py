@@ -1,0 +1,180 @@
+"""The ``alerts:`` section of ``ikkan.yml``: one rule per id.
+
+```yaml
+alerts:
+  leads_pacing:
+    node: leads
+    kind: pacing          # threshold | target | pacing | change | allowable | stale
+    margin: 15%           # behind the expected-to-date by more than 15 %
+    for: 2d               # pending period before firing
+    keep_firing: 1d       # condition must stay clear this long before resolving
+    repeat: 7d            # re-notify while firing and not acknowledged
+```
+
+"Worse" always follows the node's ``direction`` (higher or lower is better), as ``status``
+does; only ``threshold`` may name the side explicitly with ``when: below | above``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from ikkan.model.numbers import parse_number
+
+
+class RuleKind(StrEnum):
+    THRESHOLD = "threshold"  # actual worse than a fixed value
+    TARGET = "target"  # actual worse than the plan's commit target (closed periods)
+    PACING = "pacing"  # behind the expected-to-date (running period)
+    CHANGE = "change"  # worse than the previous period by more than margin
+    ALLOWABLE = "allowable"  # a cost (CPA, CAC) above the plan's allowable value
+    STALE = "stale"  # a source not imported for N days
+
+
+NODE_KINDS = frozenset(RuleKind) - {RuleKind.STALE}
+DIMENSION_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.CHANGE, RuleKind.ALLOWABLE})
+"""Kinds that may run per dimension value: the plan has no targets per channel or owner."""
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$")
+_UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_duration(value: Any) -> Any:
+    """'30m', '4h', '2d', '1w' → timedelta; 0 → no wait; other values go to pydantic."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
+        return timedelta(0)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+        raise ValueError(f"'{value}' is not a duration; write e.g. 30m, 4h, 2d or 1w")
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Ratio = Annotated[float, BeforeValidator(parse_number)]
+Number = Annotated[float, BeforeValidator(parse_number)]
+
+
+class AlertLabel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    ja: str | None = None
+    en: str | None = None
+
+
+def _label(value: Any) -> Any:
+    return {"ja": value, "en": value} if isinstance(value, str) else value
+
+
+class AlertRuleSpec(BaseModel):
+    """One alert rule. Timers are wall-clock durations between evaluations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    kind: RuleKind = Field(description="threshold, target, pacing, change, allowable or stale")
+    node: str | None = Field(None, description="the node the rule watches (all kinds but stale)")
+    source: str | None = Field(None, description="stale: a source id from sources:, or a reader")
+    label: Annotated[AlertLabel, BeforeValidator(_label)] | None = None
+    value: Number | None = Field(None, description="threshold: the line")
+    when: Literal["below", "above"] | None = Field(
+        None, description="threshold: which side fires (default: the node's worse side)"
+    )
+    margin: Ratio = Field(
+        0.0, ge=0, description="tolerated shortfall before firing, e.g. 10% (target, pacing …)"
+    )
+    days: int | None = Field(None, ge=1, description="stale: days without an import")
+    grain: Literal["month", "quarter"] = Field("month", description="period evaluated")
+    dimension: str | None = Field(
+        None, description="evaluate per value of a breakdown (channel, owner …)"
+    )
+    pending: Duration = Field(
+        timedelta(0), alias="for", description="condition must hold this long before firing"
+    )
+    keep_firing: Duration = Field(
+        timedelta(0), description="condition must stay clear this long before resolving"
+    )
+    repeat: Duration | None = Field(
+        None, description="re-notify while firing and not acknowledged (none: never)"
+    )
+    inhibits: list[str] | None = Field(
+        None, description="stale: node ids it silences (default: every measured node)"
+    )
+    notify: list[str] | None = Field(
+        None, description="channel ids under notify.channels (default: all)"
+    )
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> AlertRuleSpec:
+        kind = self.kind
+        if kind is RuleKind.STALE:
+            if self.source is None or self.days is None:
+                raise ValueError("a stale rule needs source: and days:")
+            if self.node is not None or self.dimension is not None:
+                raise ValueError("a stale rule watches a source, not a node (remove node:)")
+            return self
+        if self.node is None:
+            raise ValueError(f"a {kind} rule needs node:")
+        if kind is RuleKind.THRESHOLD and self.value is None:
+            raise ValueError("a threshold rule needs value:")
+        if kind is not RuleKind.THRESHOLD and (self.value is not None or self.when is not None):
+            raise ValueError(f"value: and when: belong to threshold rules, not {kind}")
+        if self.dimension is not None and kind not in DIMENSION_KINDS:
+            raise ValueError(
+                f"a {kind} rule cannot run per dimension: the plan has no targets per "
+                f"{self.dimension}; use threshold, change or allowable"
+            )
+        if self.inhibits is not None:
+            raise ValueError("inhibits: belongs to stale rules")
+        if self.source is not None or self.days is not None:
+            raise ValueError(f"source: and days: belong to stale rules, not {kind}")
+        return self
+
+    def name(self, rule_id: str, lang: str) -> str:
+        if self.label is None:
+            return rule_id
+        return (self.label.ja if lang == "ja" else self.label.en) or self.label.en or rule_id
+
+
+class ChannelSpec(BaseModel):
+    """One delivery channel. ``${VAR}`` in any text is read from the environment at send
+    time, so secrets stay out of ikkan.yml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    type: Literal["webhook", "slack", "email"]
+    url: str | None = Field(None, description="webhook / slack: the URL to POST to")
+    secret: str | None = Field(None, description="webhook: the HMAC-SHA256 key")
+    host: str | None = Field(None, description="email: SMTP server")
+    port: int = Field(587, description="email: SMTP port")
+    sender: str | None = Field(None, alias="from", description="email: From address")
+    to: list[str] = Field(default_factory=list, description="email: recipients")
+    starttls: bool = True
+    username: str | None = None
+    password: str | None = None
+    timeout: float = Field(10.0, gt=0, description="seconds before a delivery attempt fails")
+
+    @model_validator(mode="after")
+    def _complete(self) -> ChannelSpec:
+        if self.type in ("webhook", "slack") and not self.url:
+            raise ValueError(f"a {self.type} channel needs url:")
+        if self.type == "webhook" and not self.secret:
+            raise ValueError("a webhook channel needs secret: (e.g. ${IKKAN_WEBHOOK_SECRET})")
+        if self.type == "email" and (not self.host or not self.sender or not self.to):
+            raise ValueError("an email channel needs host:, from: and to:")
+        return self
+
+
+class NotifySpec(BaseModel):
+    """Where ``ikkan alerts run`` delivers notifications."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+    lang: Literal["ja", "en"] | None = Field(None, description="default: company.locale")
+    base_url: str | None = Field(None, description="ikkan serve's address, for node links")
