@@ -7,6 +7,7 @@ has errors and otherwise works out the targets.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from ikkan.clock import Clock, SystemClock
 from ikkan.errors import ProjectInvalid, UserError
 from ikkan.model.issues import Issue, Severity
 from ikkan.model.lint import lint_tree
+from ikkan.model.metrics import effective_definition
 from ikkan.model.planning import Plan, achievability_issues, make_plan
 from ikkan.model.spec import ProjectSpec
 from ikkan.model.tree import KpiTree, resolve_tree
@@ -449,7 +451,9 @@ def _explain(
         "owner": " / ".join(p for p in (node.department, node.person) if p) or None,
         "formula": node.formula.text if node.formula else None,
         "inputs": list(node.formula.names) if node.formula else [],
-        "metric": node.metric.model_dump_json(by_alias=True, exclude_defaults=True)
+        "metric": json.dumps(
+            effective_definition(node.metric), ensure_ascii=False, separators=(",", ":")
+        )
         if node.metric
         else None,
         "grain": grain,

@@ -438,3 +438,24 @@ _ADAPTER: TypeAdapter[AnyMetric] = TypeAdapter(MetricSpec)
 def parse_metric(data: object) -> AnyMetric:
     """Validate a ``metric:`` mapping (raises pydantic's ValidationError)."""
     return _ADAPTER.validate_python(data)
+
+
+def with_default_mode(metric: AnyMetric, mode: FunnelMode) -> AnyMetric:
+    """The metric with the project's ``funnel.mode`` where it reads funnel stages and gives
+    no ``mode:`` of its own (a metric's own ``mode:`` wins)."""
+    if "mode" not in type(metric).model_fields or "mode" in metric.model_fields_set:
+        return metric
+    if not metric.stages_used():
+        return metric  # cost_per per lead / won reads no stage; its mode means nothing
+    return metric.model_copy(update={"mode": mode})
+
+
+def effective_definition(metric: AnyMetric) -> dict[str, object]:
+    """Everything the metric counts, defaults included (``status: won``, ``basis: period``,
+    ``mode``), for ``explain``; empty filters and a mode no stage reads are left out."""
+    data = metric.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if not data.get("filters"):
+        data.pop("filters", None)
+    if "mode" in data and not metric.stages_used():
+        data.pop("mode")
+    return {"type": data.pop("type"), **data}

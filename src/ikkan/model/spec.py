@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from ikkan.alerts.rules import AlertRuleSpec, NotifySpec
-from ikkan.model.metrics import MetricSpec
+from ikkan.model.metrics import FunnelMode, MetricSpec, with_default_mode
 from ikkan.model.numbers import parse_number
 
 Number = Annotated[
@@ -162,6 +162,15 @@ class NodeSpec(Spec):
     )
 
 
+def with_funnel_mode(nodes: dict[str, NodeSpec], mode: FunnelMode) -> dict[str, NodeSpec]:
+    """The nodes with the project's ``funnel.mode`` as the default of every funnel metric."""
+    out: dict[str, NodeSpec] = {}
+    for node_id, node in nodes.items():
+        metric = node.metric and with_default_mode(node.metric, mode)
+        out[node_id] = node if metric is node.metric else node.model_copy(update={"metric": metric})
+    return out
+
+
 class DepartmentSpec(Spec):
     label: Label | None = None
 
@@ -230,6 +239,13 @@ class ProjectSpec(Spec):
         default_factory=dict, description="alert rules (see docs/alerts.md)"
     )
     notify: NotifySpec = Field(default_factory=NotifySpec, description="alert delivery")
+
+    @model_validator(mode="after")
+    def _funnel_mode_default(self) -> ProjectSpec:
+        nodes = with_funnel_mode(self.nodes, self.funnel.mode)
+        if any(nodes[k] is not v for k, v in self.nodes.items()):
+            object.__setattr__(self, "nodes", nodes)  # frozen; the defaults fill in once here
+        return self
 
 
 BUILTIN_DEPARTMENTS: dict[str, LabelSpec] = {

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ikkan.errors import Location, SpecError, did_you_mean
 from ikkan.model.issues import Issue, error
 from ikkan.model.metrics import METRIC_TYPES
-from ikkan.model.spec import NodeSpec, ProjectSpec
+from ikkan.model.spec import NodeSpec, ProjectSpec, with_funnel_mode
 from ikkan.project.yaml_positions import PathKey, PositionedYaml, load_yaml
 
 PROJECT_FILE = "ikkan.yml"
@@ -117,6 +117,7 @@ def load_project(path: Path) -> LoadedProject:
             else:  # keep checking the rest of the node (formula, units …) to report all at once
                 nodes[node_id] = repaired
     if spec is not None:
+        nodes = with_funnel_mode(nodes, spec.funnel.mode)  # model_copy does not validate
         spec = spec.model_copy(update={"nodes": nodes})
     return LoadedProject(root_dir, spec, source_map, issues, invalid)
 
