@@ -74,14 +74,14 @@ def test_cost_per_lead(engine):
     # leads created: Mar L1 L2 | Apr L3 L4 L5 L8 | May L6 L7; spend Apr 150k, May 230k, Jun 70k
     got = engine.measure({"type": "cost_per", "per": "lead"})
     assert {k: (v["numerator"], v["denominator"], v["value"]) for k, v in got.items()} == {
-        ("2026-03", ""): (0, 2, 0.0),
+        ("2026-03", ""): (None, 2, None),  # no spend row in March: no value, not ¥0
         ("2026-04", ""): (150_000, 4, 37_500),
         ("2026-05", ""): (230_000, 2, 115_000),
         ("2026-06", ""): (70_000, 0, None),
     }
     paid = engine.values({"type": "cost_per", "per": "lead", "filters": {"channel": "paid_search"}})
     assert paid == {
-        ("2026-03", ""): 0.0,
+        ("2026-03", ""): None,
         ("2026-04", ""): 50_000,  # 100k ÷ L3, L5
         ("2026-05", ""): None,  # 200k, no paid lead
         ("2026-06", ""): None,
@@ -101,6 +101,23 @@ def test_cost_per_stage_and_won(engine):
     cac_new = engine.values({"type": "cost_per", "per": "won", "deal_type": "new"})
     assert cac_new[("2026-06", "")] == 35_000  # D2, D9
     assert cac_new[("2026-04", "")] is None  # spend, no new deal won
+
+
+def test_cost_per_is_no_value_where_nothing_was_spent_like_romi(engine):
+    """A channel without any spend row has no CPL / CPA / CAC (as it has no ROMI)."""
+    spend = engine.values({"type": "spend"}, dimension="channel")
+    for metric in (
+        {"type": "cost_per", "per": "lead"},
+        {"type": "cost_per", "per": "stage", "stage": "mql"},
+        {"type": "cost_per", "per": "won"},
+        {"type": "romi"},
+    ):
+        got = engine.measure(metric, dimension="channel")
+        unpaid = {k: v for k, v in got.items() if k[1] not in ("paid_search", "display")}
+        assert unpaid, metric  # results in channels nobody paid for
+        assert all(v["value"] is None for v in unpaid.values()), (metric, unpaid)
+        paid = [v["value"] for k, v in got.items() if spend.get(k) and v["denominator"]]
+        assert paid and all(value is not None for value in paid), (metric, got)
 
 
 def test_romi(engine):

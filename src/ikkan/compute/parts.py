@@ -60,7 +60,7 @@ PART_COLUMNS = ("p1", "p2", "p3")
 PARTS_COLUMNS = ("day", "dimension_value", *PART_COLUMNS)
 """The columns of ``compile_parts``'s expression."""
 
-PARTS_VERSION = 1
+PARTS_VERSION = 2  # 2: cost_per parts of a day without spend are NULL, not 0
 """Bumped whenever the meaning of stored parts changes (stored parts are then rebuilt)."""
 
 

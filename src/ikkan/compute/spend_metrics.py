@@ -40,7 +40,8 @@ def _spend_side(
 
 
 def compile_cost_per(metric: CostPerMetric, ctx: CompileContext) -> ir.Table:
-    """Spend ÷ results; filters narrow the results and also spend where it has the column."""
+    """Spend ÷ results; filters narrow the results and also spend where it has the column.
+    No spend row in a period or slice (a channel nobody pays for) is no value, not ¥0."""
     import ibis
 
     filters = metric.filter_values()
@@ -59,10 +60,12 @@ def compile_cost_per(metric: CostPerMetric, ctx: CompileContext) -> ir.Table:
         deals = scope(deals, "deals", ctx, filters)
         results, other = bucket(deals, deals[moment], ctx), "deals"
     spend = _spend_side(filters, other, ctx)
+    # Results bring a NULL cost, so a period or slice without any spend row sums to NULL
+    # (no value, as ROMI shows) rather than a ¥0 cost per result; a recorded ¥0 stays 0.
     sums = stack_sum(
         [
             {"table": spend, "cost": spend.cost.fill_null(0.0)},
-            {"table": results, "n": ibis.literal(1.0)},
+            {"table": results, "n": ibis.literal(1.0), "cost": ibis.null("float64")},
         ],
         ("cost", "n"),
     )
