@@ -56,3 +56,13 @@ def test_explain_a_range_and_bad_ranges(project: Path) -> None:
     bad = ikkan("status", "--period", "2026-05-31..2026-05-01", cwd=project, check=False)
     assert bad.returncode == 1 and "ends before it starts" in bad.stderr
     assert "2026-05-01..2026-05-31" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_explain_shows_the_full_effective_metric(project: Path) -> None:
+    """The defaults a metric counts by are printed, not only the keys the YAML gave."""
+    won = ikkan("explain", "won", cwd=project).stdout
+    assert '"type":"deal_count"' in won and '"status":"won"' in won, won
+    rate = ikkan("explain", "win_rate", cwd=project).stdout
+    assert '"basis":"period"' in rate and '"mode":"strict"' in rate, rate  # funnel.mode
+    leads = ikkan("explain", "leads", cwd=project).stdout
+    assert '"stage":"lead"' in leads and '"filters"' not in leads, leads  # none given
