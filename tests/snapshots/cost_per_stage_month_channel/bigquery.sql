@@ -59,7 +59,7 @@ FROM (
         ) OR (
           `t9`.`channel` = ''
         ), '(none)', `t9`.`channel`) AS `dimension_value`,
-        0.0 AS `cost`,
+        CAST(NULL AS FLOAT64) AS `cost`,
         1.0 AS `n`
       FROM (
         SELECT

@@ -63,7 +63,7 @@ FROM (
           THEN '(none)'
           ELSE "t9"."channel"
         END AS "dimension_value",
-        0.0 AS "cost",
+        CAST(NULL AS DOUBLE PRECISION) AS "cost",
         1.0 AS "n"
       FROM (
         SELECT
