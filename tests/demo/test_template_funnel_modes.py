@@ -1,7 +1,7 @@
 """The template counts a stage one way everywhere: 月間MQL獲得数 (stage_count, inferred) and
 the MQL behind 許容CPA (cost_per per stage) are the same number, so CPA = budget ÷ the MQL
-count the status shows. A metric without ``mode:`` is strict whatever ``funnel.mode`` says,
-so each funnel metric of the template states the funnel's mode."""
+count the status shows. A metric without ``mode:`` takes ``funnel.mode``; the template
+states it on each funnel metric too, so the mode is visible where the metric is read."""
 
 from __future__ import annotations
 
