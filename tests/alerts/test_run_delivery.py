@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from ikkan.alerts.notifiers import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from ikkan.workspace import Workspace
 from tests.alerts.conftest import AlertDemo
 from tests.alerts.test_delivery import Receiver, receiver  # noqa: F401 - the fixture
 from tests.cli.test_cli_plan import ikkan
@@ -27,6 +28,10 @@ def _project(alert_demo: AlertDemo, tmp_path: Path, url: str) -> Path:
     shutil.copytree(alert_demo.root, root)
     spec = root / "ikkan.yml"
     spec.write_text(spec.read_text(encoding="utf-8") + NOTIFY.format(url=url), encoding="utf-8")
+    # the session's project is shared: other tests may have left alert state at a later clock
+    with Workspace.open(root).warehouse().transaction() as session:
+        for table in ("alert_state", "alert_history", "alert_outbox"):
+            session.execute(f"DELETE FROM {table}")
     return root
 
 
