@@ -37,7 +37,7 @@ counts as having passed every earlier one (HubSpot's cumulative funnel); the inf
 time is the earliest entry of that stage or any later one."""
 
 DealType = Literal["new", "upsell", "cross_sell", "renewal"]
-DealStatus = Literal["won", "lost", "closed", "created"]
+DealStatus = Literal["won", "lost", "closed", "due", "created"]
 FilterScalar = str | int | float | bool
 
 
@@ -241,7 +241,9 @@ class _DealMetric(MetricBase):
     deal_type: tuple[DealType, ...] | None = None
     """One type or a list; None means every type."""
     status: DealStatus = "won"
-    """won / lost / closed deals by ``closed_at``; ``created``: every deal by ``created_at``."""
+    """won / lost / closed deals by ``closed_at``; ``due``: every deal by ``closed_at``
+    (the expected close date of an open one), whatever its outcome: the renewals due, the
+    denominator of ``retention``; ``created``: every deal by ``created_at``."""
 
     _normalise_deal_type = field_validator("deal_type", mode="before")(_deal_types)
 
