@@ -385,13 +385,20 @@ class RetentionMetric(MetricBase):
     basis: Literal["count", "amount"] = "count"
 
 
+ManualRollup = Literal["sum", "average", "last"]
+
+
 class ManualMetric(BaseModel):
     """A value typed in by people (NPS, survey scores), read from ``manual_values`` by node
-    and period key, at the grain it was entered in."""
+    and period key. A quarter, half or fiscal year without a value of its own rolls up the
+    months entered in it (``rollup``): ``sum`` (flows), ``average`` (the mean of the months:
+    rates, scores) or ``last`` (the latest month: a level such as headcount). Left out, it
+    follows the node's aggregate (``sum`` → sum, ``average`` → average)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["manual"]
+    rollup: ManualRollup | None = None
 
     def stages_used(self) -> tuple[str, ...]:
         return ()

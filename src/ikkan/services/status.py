@@ -251,6 +251,13 @@ def _bottleneck(
     kgi = next((k for k in tree.kgis if tree.nodes[k].formula is not None), None)
     if kgi is None:
         return None, "the KGI has no formula to decompose", "KGIに分解できる計算式がありません"
+    if nodes[kgi].actual is None:  # not "no miss": there is nothing to compare yet
+        name_en, name_ja = tree.nodes[kgi].name("en"), tree.nodes[kgi].name("ja")
+        return (
+            None,
+            f"no data for the KGI '{name_en}' in {period.key}: no gap to decompose",
+            f"KGI「{name_ja}」の {period.key} のデータがないため、ギャップを分解できません",
+        )
     members: dict[str, TreeNode] = {}
     stack = [kgi]
     while stack:
@@ -328,7 +335,7 @@ def _bottleneck(
         decomposition = decompose_gap(
             members, kgi, actual, target, direction=direction, measured_parents=True
         )
-    except (DecompositionError, ZeroDivisionError, ValueError) as exc:
+    except (DecompositionError, FormulaError, ZeroDivisionError, ValueError) as exc:
         return None, f"the gap cannot be decomposed: {exc}", f"ギャップを分解できません: {exc}"
     return decomposition, note, note_ja
 
