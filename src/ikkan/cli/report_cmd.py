@@ -31,6 +31,9 @@ def report(
     email: Annotated[
         list[str] | None, typer.Option("--email", help="send to this address (repeatable)")
     ] = None,
+    quarterly: Annotated[
+        bool, typer.Option("--quarterly", help="no --period: the last closed fiscal quarter")
+    ] = False,
     smtp_from_env: Annotated[
         bool, typer.Option("--smtp-from-env", help="SMTP settings from IKKAN_SMTP_* variables")
     ] = False,
@@ -50,9 +53,10 @@ def report(
             day = date.fromisoformat(as_of)
         except ValueError:
             raise UserError(f"--as-of: not a date: '{as_of}'", hint="e.g. 2026-11-15") from None
-    if period is None:  # the last closed month
+    if period is None:  # the last closed month (or fiscal quarter)
         fy_start = ws.spec.company.fiscal_year_start
-        current = period_containing(day or ws.data_as_of(), Grain.MONTH, fy_start)
+        grain = Grain.QUARTER if quarterly else Grain.MONTH
+        current = period_containing(day or ws.data_as_of(), grain, fy_start)
         period = shift(current, -1, fy_start).key
     if email and not smtp_from_env:
         raise UserError(

@@ -31,14 +31,9 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value < high + step * 0.5:
-        ticks.append(round(value, 10))
-        value += step
-        if value > high and ticks[-1] >= high:
-            break
-    return ticks
+    end = math.ceil(high / step) * step
+    count_steps = round((end - start) / step)
+    return [round(start + i * step, 10) for i in range(count_steps + 1)]
 
 
 def _tick_text(value: float, formatter: str) -> str:
