@@ -66,7 +66,7 @@ def _series_values(spec: dict[str, Any]) -> list[float]:
     return values
 
 
-def render_chart_svg(spec: dict[str, Any], width: int = 720, height: int = 300) -> str:
+def render_chart_svg(spec: dict[str, Any], width: int = 720, height: int = 270) -> str:
     """The chart as an ``<svg>`` element (inline in HTML, or a file)."""
     x_axis = spec.get("xAxis") or {}
     if x_axis.get("type") != "category":
@@ -113,7 +113,8 @@ def render_chart_svg(spec: dict[str, Any], width: int = 720, height: int = 300) 
         f'<line x1="{left:.1f}" y1="{axis_y:.1f}" x2="{left + plot_w:.1f}" y2="{axis_y:.1f}" '
         'stroke="#888888" stroke-width="1"/>'
     )
-    every = max(1, math.ceil(n * 46 / max(plot_w, 1)))  # skip labels that would overlap
+    widest = max((_units(label) for label in labels), default=1) * 5.6 + 8
+    every = max(1, math.ceil(widest / max(band, 1)))  # skip labels that would overlap
     for i, label in enumerate(labels):
         if i % every == 0:
             parts.append(_text(x_at(i), top + plot_h + 16, label, 10, "middle", fill="#444444"))
@@ -149,11 +150,16 @@ def render_chart_svg(spec: dict[str, Any], width: int = 720, height: int = 300) 
                 f'stroke="{mark_colour}" stroke-width="1.5" stroke-dasharray="4 3"/>'
             )
             parts.append(
-                _text(left + plot_w, y - 4, str(mark.get("name", "")), 10, "end", fill=mark_colour)
+                _text(left + 4, y - 4, str(mark.get("name", "")), 10, "start", fill=mark_colour)
             )
     parts += _legend(legend, width)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _units(text: str) -> int:
+    """Width in half-width units (a CJK character counts 2)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _colour(series: dict[str, Any], k: int) -> str:
@@ -202,8 +208,7 @@ def _legend(items: list[tuple[str, str, str]], width: int) -> list[str]:
     out: list[str] = []
     x = float(width)
     for name, colour, kind in reversed(items):
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in name)
-        x -= units * 6 + 34
+        x -= _units(name) * 6 + 34
         if kind == "bar":
             out.append(f'<rect x="{x:.1f}" y="31" width="16" height="9" fill="{colour}"/>')
         else:
