@@ -22,13 +22,18 @@ MEDIA_TYPES = {
 
 
 def review_data(
-    ws: Workspace, period: str, lang: str, *, as_of: date | None = None
+    ws: Workspace,
+    period: str,
+    lang: str,
+    *,
+    as_of: date | None = None,
+    alerts_ws: Workspace | None = None,
 ) -> tuple[Any, dict[str, Any]]:
     """(the inputs, the review as plain data)."""
     from ikkan.reports.review.inputs import gather
     from ikkan.reports.review.sections import build_review
 
-    inputs = gather(ws, period, as_of=as_of)
+    inputs = gather(ws, period, as_of=as_of, alerts_ws=alerts_ws)
     return inputs, build_review(inputs, lang)
 
 
@@ -40,16 +45,22 @@ def render_review(
 
 
 def render_with_data(
-    ws: Workspace, period: str, fmt: str = "pdf", lang: str = "ja", *, as_of: date | None = None
+    ws: Workspace,
+    period: str,
+    fmt: str = "pdf",
+    lang: str = "ja",
+    *,
+    as_of: date | None = None,
+    alerts_ws: Workspace | None = None,
 ) -> tuple[dict[str, Any], bytes]:
-    """(the review as data, the file's bytes)."""
+    """(the review as data, the file's bytes); ``alerts_ws`` as in ``inputs.gather``."""
     from ikkan.errors import UserError, valid_values
 
     if fmt not in FORMATS:
         raise UserError(f"unknown report format '{fmt}'", hint=valid_values(FORMATS))
     if lang not in ("ja", "en"):
         raise UserError(f"unknown language '{lang}'", hint=valid_values(("ja", "en")))
-    inputs, review = review_data(ws, period, lang, as_of=as_of)
+    inputs, review = review_data(ws, period, lang, as_of=as_of, alerts_ws=alerts_ws)
     if fmt == "xlsx":
         from ikkan.reports.review.xlsx import review_xlsx
 

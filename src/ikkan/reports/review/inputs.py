@@ -1,6 +1,7 @@
-"""Everything a review report shows, read through the façade the dashboard and
-``ikkan status --json`` use (``Workspace.status``, ``drill_down``, ``history``, the plan,
-the alert history). No figure is computed here: sections.py only arranges these."""
+"""Everything a review report shows, read through the façade and the reads the dashboard
+and ``ikkan status --json`` use (``Workspace.status``, ``services.reading.drill_down`` and
+``history``, the plan, the alert history). No figure is computed here: sections.py only
+arranges these."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ikkan.errors import UserError
 from ikkan.model.periods import Grain, Period, PeriodError, period_containing, shift
 from ikkan.reports.review.actions import ActionLog, actions_since
+from ikkan.services import reading
 
 if TYPE_CHECKING:
     from ikkan.model.planning import Plan
@@ -66,7 +68,15 @@ def review_period(ws: Workspace, text: str) -> Period:
     return period
 
 
-def gather(ws: Workspace, period_text: str, *, as_of: date | None = None) -> ReviewInputs:
+def gather(
+    ws: Workspace,
+    period_text: str,
+    *,
+    as_of: date | None = None,
+    alerts_ws: Workspace | None = None,
+) -> ReviewInputs:
+    """``alerts_ws``: where the alert history lives when ``ws`` is a read snapshot holding
+    the measured values only (the dashboard's); default ``ws``."""
     tree = ws.tree
     assert tree is not None
     period = review_period(ws, period_text)
@@ -106,10 +116,12 @@ def gather(ws: Workspace, period_text: str, *, as_of: date | None = None) -> Rev
         inputs.by_previous = ws.status(period=previous_period.key, by=dimension, as_of=day)
         worst = status.bottleneck.bottleneck if status.bottleneck else None
         if worst is not None:
-            inputs.drill = ws.drill_down(worst.node, dimension, period=period.key, as_of=day)
-    inputs.history = ws.history(str(period.grain), upto=period.start, last=HISTORY_PERIODS)
+            inputs.drill = reading.drill_down(
+                ws, worst.node, dimension, period=period.key, as_of=day
+            )
+    inputs.history = reading.history(ws, str(period.grain), upto=period.start, last=HISTORY_PERIODS)
     _year_pacing(ws, inputs)
-    inputs.alerts = _alerts_in(ws, period)
+    inputs.alerts = _alerts_in(alerts_ws or ws, period)
     inputs.actions = actions_since(ws, period)
     _next_targets(inputs, fy_start)
     return inputs
@@ -128,7 +140,7 @@ def _year_pacing(ws: Workspace, inputs: ReviewInputs) -> None:
     if target is None:
         return
     inputs.pacing_line = dict(pacing_line(target, year.period, ws.calendar()))
-    inputs.year_months = ws.history("month", upto=year.period.end, last=12, nodes=[kgi])
+    inputs.year_months = reading.history(ws, "month", upto=year.period.end, last=12, nodes=[kgi])
 
 
 def _alerts_in(ws: Workspace, period: Period) -> list[dict[str, Any]]:
