@@ -3,6 +3,8 @@ rows (never through a card)."""
 
 from __future__ import annotations
 
+import re
+
 from ikkan.model.tree import resolve_tree
 from ikkan.project.loader import load_project
 from ikkan.project.scaffold import template_text
@@ -41,5 +43,9 @@ def test_slices_cut_between_rows(tmp_path) -> None:  # type: ignore[no-untyped-d
     svg = tree_svg(tree, cards, Formatter("ja"), "株式会社サンプル")
     slices = svg_slices(svg, cuts)
     assert len(slices) == len(cuts) - 1
-    assert all(s.count('<g class="node') == svg.count('<g class="node') for s in slices)
+    # every card is drawn in exactly one slice: the one whose window holds it
+    pattern = r'<g class="(?:node|ref)[^"]*" data-node="([^"]+)"'
+    drawn = [re.findall(pattern, s) for s in slices]
+    assert sorted(n for part in drawn for n in part) == sorted(re.findall(pattern, svg))
+    assert all(part for part in drawn)
     assert 'class="toggle"' not in svg  # a report has nothing to collapse
