@@ -81,6 +81,7 @@ def test_xlsx_tree_sheet_equals_status_json(report_project: ReportProject, tmp_p
         assert row["RAG"] == node["rag"], node_id
         assert _same(row["Previous"], node["previous"]["value"]), node_id
         assert _same(row["Year ago"], node["year_ago"]["value"]), node_id
+        assert _same(row["Implied"], node["implied"]), node_id
     # the bottleneck's effect on the Summary sheet is status' contribution of that node
     bottleneck = status["bottleneck"]
     worst = next(c for c in bottleneck["contributions"] if c["node"] == bottleneck["node"])

@@ -15,10 +15,10 @@ from ikkan.reports.review.text import REVIEW_TEXT
 SHEETS = {
     "ja": {"summary": "サマリー", "tree": "KPIツリー", "funnel": "ファネル", "channels": "チャネル",
            "alerts": "アラート", "next": "次期の目標", "id": "ID", "kind": "種別", "unit": "単位",
-           "rag": "判定", "year_ago": "前年同期"},
+           "rag": "判定", "year_ago": "前年同期", "implied": "逆算"},
     "en": {"summary": "Summary", "tree": "KPI tree", "funnel": "Funnel", "channels": "Channels",
            "alerts": "Alerts", "next": "Next period", "id": "ID", "kind": "Kind", "unit": "Unit",
-           "rag": "RAG", "year_ago": "Year ago"},
+           "rag": "RAG", "year_ago": "Year ago", "implied": "Implied"},
 }  # fmt: skip
 
 
@@ -101,11 +101,13 @@ def _kgi_unit(inputs: ReviewInputs) -> Any:
 
 
 def _tree_sheet(ws: Any, inputs: ReviewInputs, lang: str, header: Any) -> None:
-    """Every node with the numbers of ``ikkan status --json`` (same StatusReport)."""
+    """Every node with the numbers of ``ikkan status --json`` (same StatusReport); the
+    implied value of an unmeasured leaf the bottleneck counts (``implied``) in the last
+    column, as status marks it."""
     t, s = REVIEW_TEXT[lang], SHEETS[lang]
     header(ws, [s["id"], t["node"], s["kind"], s["unit"], t["actual"], t["target"],
                 t["stretch"], t["achievement"], s["rag"], t["previous"], s["year_ago"],
-                t["owner"]])  # fmt: skip
+                t["owner"], s["implied"]])  # fmt: skip
     tree = inputs.tree
     for node_id, _, first in tree.walk():
         if not first:
@@ -117,9 +119,9 @@ def _tree_sheet(ws: Any, inputs: ReviewInputs, lang: str, header: Any) -> None:
                             node.unit.id if node.unit else None, st.actual, st.commit,
                             st.stretch, st.status.achievement, st.status.rag.value,
                             st.comparison.mom.previous, st.comparison.yoy.previous,
-                            owner]))  # fmt: skip
+                            owner, st.implied]))  # fmt: skip
         f = number_format(node.unit)
-        for col in (5, 6, 7, 10, 11):
+        for col in (5, 6, 7, 10, 11, 13):
             ws.cell(ws.max_row, col).number_format = f
         ws.cell(ws.max_row, 8).number_format = "0.0%"
     ws.column_dimensions["B"].width = 28
