@@ -98,12 +98,26 @@ def _field(leads: ir.Table, name: str, numeric: bool) -> ir.Value:
             text = column.cast("string")
             return ibis.ifelse(text.re_search(NUMBER_TEXT), text.cast("float64"), ibis.null())
         return column if numeric else column.cast("string")
-    value = leads.attributes.cast("json")[name[len(ATTRIBUTE_PREFIX) :]]
-    text = value.str
+    text = _json_text()(leads.attributes.cast("json"), name[len(ATTRIBUTE_PREFIX) :])
     if not numeric:
         return text
-    parsed = ibis.ifelse(text.re_search(NUMBER_TEXT), text.cast("float64"), ibis.null())
-    return ibis.coalesce(value.float, parsed)
+    return ibis.ifelse(text.re_search(NUMBER_TEXT), text.cast("float64"), ibis.null())
+
+
+def _json_text() -> Any:
+    """``json_extract_path_text(doc, key)``: a key's value as text (numbers too), on DuckDB
+    and PostgreSQL alike (Ibis's own JSON accessor renders invalid SQL for PostgreSQL)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    def json_extract_path_text(doc: Any, key: Any) -> Any:  # the body is never called
+        raise NotImplementedError
+
+    return ibis.udf.scalar.builtin(
+        json_extract_path_text,
+        name="json_extract_path_text",
+        signature=((dt.json, dt.string), dt.string),
+    )
 
 
 def _fit_condition(leads: ir.Table, rule: FitRuleSpec) -> ir.BooleanValue:
