@@ -257,7 +257,7 @@ class Workspace:
         """Lead scoring for this project (``scoring:`` in ikkan.yml); an error without it."""
         from ikkan.services.scoring.facade import Scoring
 
-        self._require_valid()
+        self.require_valid()
         spec = self.spec.scoring
         if spec is None:
             raise UserError(

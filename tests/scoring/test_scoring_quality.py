@@ -33,9 +33,8 @@ NEW = CURRENT.model_copy(update={"mql": ScoringSpec.model_validate({"mql": {"min
 def _data(session: Any) -> None:
     """24 leads over 2026: big companies and attendees convert more; one converts on the
     day it entered (left out of the back-test)."""
-    n = 0
-    for month, big, attended in product(range(1, 7), (True, False), (True, False)):
-        n += 1
+    grid = product(range(1, 7), (True, False), (True, False))
+    for n, (month, big, attended) in enumerate(grid, start=1):
         created = datetime(2026, month, 5, 10)
         converts = (big and (attended or month % 2 == 0)) or (attended and month == 3)
         stages = {}
@@ -46,8 +45,13 @@ def _data(session: Any) -> None:
         add_lead(session, f"q:{n}", created, employees=500 if big else 20, stages=stages)
         if attended:
             add_activity(session, f"w{n}", "webinar_attendance", created, lead=f"q:{n}")
-    add_lead(session, "q:early", datetime(2026, 2, 9, 9), employees=20,
-             stages={"opportunity": datetime(2026, 2, 9, 17)})
+    add_lead(
+        session,
+        "q:early",
+        datetime(2026, 2, 9, 9),
+        employees=20,
+        stages={"opportunity": datetime(2026, 2, 9, 17)},
+    )
 
 
 def _pairs_auc(scores: list[float], positive: list[bool]) -> float:

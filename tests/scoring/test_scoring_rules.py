@@ -101,7 +101,9 @@ def _reasons(warehouse: Any, key: str) -> dict[str, tuple[int, float]]:
 
 
 def _score(warehouse: Any, key: str) -> dict[str, Any]:
-    return dict(warehouse.query("SELECT * FROM lead_scores WHERE lead_key = ?", [key]).to_pylist()[0])
+    return dict(
+        warehouse.query("SELECT * FROM lead_scores WHERE lead_key = ?", [key]).to_pylist()[0]
+    )
 
 
 def test_caps_decay_and_reasons(scored: Any) -> None:
@@ -151,7 +153,10 @@ def test_grade_is_from_fit_not_from_the_score(scored: Any) -> None:
 
 def test_calendar_day_decay_differs_from_business_days(warehouse: Any) -> None:
     fill(warehouse, _data)
-    rules = {**RULES, "engagement": {**RULES["engagement"], "decay": {"days": 10, "calendar": "calendar"}}}
+    rules = {
+        **RULES,
+        "engagement": {**RULES["engagement"], "decay": {"days": 10, "calendar": "calendar"}},
+    }
     spec = ScoringSpec.model_validate(rules)
     score_leads(warehouse, spec, BusinessCalendar(), AS_OF, NOW)
     assert _reasons(warehouse, "t:1")["attend"] == (1, 12.0)  # 4 calendar days: 20 × 0.6

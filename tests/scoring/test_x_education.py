@@ -24,8 +24,7 @@ from ikkan.monitor.calendar import BusinessCalendar
 from ikkan.services.scoring.quality import make_window, quality
 from ikkan.warehouse.arrow_schema import arrow_schema
 from ikkan.warehouse.testing import temporary_warehouse
-
-from ..conftest import DATASETS, in_ci
+from tests.conftest import DATASETS, in_ci
 
 LEADS_CSV = DATASETS / "x-education-leads" / "Leads.csv"
 ENTERED = datetime(2026, 1, 5, 10, 0)
@@ -113,14 +112,31 @@ def _tables(rows: list[dict[str, str]]) -> tuple[pa.Table, pa.Table, pa.Table]:
             attributes=json.dumps(attributes),
             **book,
         )
-        for stage, at in (("lead", ENTERED), *((("won", CONVERTED),) if row["Converted"] == "1" else ())):
+        for stage, at in (
+            ("lead", ENTERED),
+            *((("won", CONVERTED),) if row["Converted"] == "1" else ()),
+        ):
             add(stages, lead_key=key, stage=stage, entered_at=at, source="Converted", **book)
         for n in range(min(visits, 30)):
-            add(acts, activity_key=f"{key}:v{n}", source_system="xedu", lead_key=key,
-                occurred_at=ENTERED, activity_type="page_view", **book)
+            add(
+                acts,
+                activity_key=f"{key}:v{n}",
+                source_system="xedu",
+                lead_key=key,
+                occurred_at=ENTERED,
+                activity_type="page_view",
+                **book,
+            )
         if row["A free copy of Mastering The Interview"] == "Yes":
-            add(acts, activity_key=f"{key}:copy", source_system="xedu", lead_key=key,
-                occurred_at=ENTERED, activity_type="download", **book)
+            add(
+                acts,
+                activity_key=f"{key}:copy",
+                source_system="xedu",
+                lead_key=key,
+                occurred_at=ENTERED,
+                activity_type="download",
+                **book,
+            )
     return tuple(  # type: ignore[return-value]
         pa.table(data, schema=arrow_schema(table))
         for data, table in ((leads, LEADS), (acts, ACTIVITIES), (stages, LEAD_STAGES))

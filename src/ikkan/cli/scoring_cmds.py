@@ -117,7 +117,11 @@ def show(
         history.add_column(name)
     for h in found.history:
         history.add_row(
-            str(h.as_of), f"{h.fit:g}", f"{h.engagement:g}", f"{h.score:g}", h.cell,
+            str(h.as_of),
+            f"{h.fit:g}",
+            f"{h.engagement:g}",
+            f"{h.score:g}",
+            h.cell,
             "yes" if h.mql else "",
         )
     console.print(history)
@@ -157,8 +161,12 @@ def quality(
             table.add_column(name, justify="right")
         for g in groups:
             table.add_row(
-                g.name, f"{g.leads:,}", f"{g.opportunities:,}", _pct(g.opportunity_rate),
-                f"{g.won:,}", _pct(g.win_rate),
+                g.name,
+                f"{g.leads:,}",
+                f"{g.opportunities:,}",
+                _pct(g.opportunity_rate),
+                f"{g.won:,}",
+                _pct(g.win_rate),
             )
         console.print(table)
     table = Table(title="Calibration (score deciles)")
@@ -166,12 +174,17 @@ def quality(
         table.add_column(name, justify="right")
     for c in f.calibration:
         table.add_row(
-            str(c.decile), f"{c.leads:,}", f"{c.min_score:g}–{c.max_score:g}",
-            f"{c.mean_score:.1f}", _pct(c.opportunity_rate), _pct(c.win_rate),
+            str(c.decile),
+            f"{c.leads:,}",
+            f"{c.min_score:g}–{c.max_score:g}",
+            f"{c.mean_score:.1f}",
+            _pct(c.opportunity_rate),
+            _pct(c.win_rate),
         )
     console.print(table)
-    console.print("Rates rise with the score." if f.monotone else
-                  "Rates do not rise steadily with the score.")
+    console.print(
+        "Rates rise with the score." if f.monotone else "Rates do not rise steadily with the score."
+    )
     m = f.mql
     console.print(
         f"MQL rule: {m.mql:,} MQL ({_pct(m.share_of_leads)} of leads); MQL → opportunity "
@@ -259,7 +272,11 @@ def log(as_json: AsJson = False) -> None:
         if v.effect:
             moved = f"{v.effect['current']['mql']:,} → {v.effect['new']['mql']:,}"
         table.add_row(
-            str(v.version), v.rules_hash, str(v.published_at), clean(v.published_by),
-            clean(v.why), moved,
+            str(v.version),
+            v.rules_hash,
+            str(v.published_at),
+            clean(v.published_by),
+            clean(v.why),
+            moved,
         )
     console.print(table)

@@ -70,9 +70,7 @@ def scoring_tables() -> dict[str, ir.Table]:
     return tables
 
 
-def _row(
-    rel: ir.Table, kind: str, group: str, rule_id: str, events: Any, points: Any
-) -> ir.Table:
+def _row(rel: ir.Table, kind: str, group: str, rule_id: str, events: Any, points: Any) -> ir.Table:
     import ibis
 
     return rel.select(
@@ -161,6 +159,7 @@ def _touches(t: dict[str, ir.Table]) -> ir.Table:
     """Activities with the lead they belong to (by lead_key, else by e-mail) and their age
     on the lead's as-of day, in business and calendar days."""
     acts, leads = t["activities"], t["leads"]
+
     def shape(rel: ir.Table, key: ir.Value) -> ir.Table:
         return rel.select(
             lead_key=key.cast("string"),
@@ -319,7 +318,9 @@ def totals_expr(spec: ScoringSpec, tables: dict[str, ir.Table] | None = None) ->
         (joined.engagement >= float(g.level_2), "2"),
         else_="3",
     )
-    scored = joined.mutate(score=(joined.fit + joined.engagement).round(2), grade=grade, level=level)
+    scored = joined.mutate(
+        score=(joined.fit + joined.engagement).round(2), grade=grade, level=level
+    )
     scored = scored.mutate(cell=scored.grade.concat(scored.level))
     return scored.mutate(mql=_mql(spec, scored))
 

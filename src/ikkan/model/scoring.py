@@ -14,6 +14,7 @@ its reasons (``compute.scoring`` builds the SQL).
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Annotated, Literal
 
@@ -83,14 +84,17 @@ class FitRuleSpec(Spec):
 
     @model_validator(mode="after")
     def _one_condition(self) -> FitRuleSpec:
-        given = [k for k in ("equals", "in_", "contains", "missing") if getattr(self, k) is not None]
+        given = [
+            k for k in ("equals", "in_", "contains", "missing") if getattr(self, k) is not None
+        ]
         numeric = self.gte is not None or self.lt is not None
         if len(given) + (1 if numeric else 0) != 1:
             raise ValueError(
                 "a fit rule needs exactly one condition: equals, in, contains, missing, "
                 "or gte / lt (both together make a range)"
             )
-        if self.in_ is not None and not self.in_ or self.contains is not None and not self.contains:
+        empty_in = self.in_ is not None and not self.in_
+        if empty_in or (self.contains is not None and not self.contains):
             raise ValueError("'in' and 'contains' need at least one value")
         return self
 
@@ -190,8 +194,12 @@ def expand_cells(items: list[str]) -> list[str]:
             raise ValueError(f"'{item}' is not a cell (A1 … C3) or a range such as A1-B2")
         g1, l1, g2, l2 = match.groups()
         g2, l2 = g2 or g1, l2 or l1
-        grades = GRADES[min(GRADES.index(g1), GRADES.index(g2)) : max(GRADES.index(g1), GRADES.index(g2)) + 1]  # noqa: E501
-        levels = LEVELS[min(LEVELS.index(l1), LEVELS.index(l2)) : max(LEVELS.index(l1), LEVELS.index(l2)) + 1]  # noqa: E501
+        grades = GRADES[
+            min(GRADES.index(g1), GRADES.index(g2)) : max(GRADES.index(g1), GRADES.index(g2)) + 1
+        ]
+        levels = LEVELS[
+            min(LEVELS.index(l1), LEVELS.index(l2)) : max(LEVELS.index(l1), LEVELS.index(l2)) + 1
+        ]
         chosen |= {g + lv for g in grades for lv in levels}
     return [c for c in CELLS if c in chosen]
 
@@ -265,7 +273,7 @@ def band_labels(edges: list[float]) -> list[str]:
     if not edges:
         return ["all"]
     out = [f"<{_n(edges[0])}"]
-    out += [f"{_n(lo)}–<{_n(hi)}" for lo, hi in zip(edges, edges[1:], strict=False)]
+    out += [f"{_n(lo)}–<{_n(hi)}" for lo, hi in itertools.pairwise(edges)]
     out.append(f"≥{_n(edges[-1])}")
     return out
 

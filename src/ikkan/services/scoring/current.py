@@ -1,7 +1,5 @@
 """Every lead's current score, written to the warehouse (``ikkan leads score``, refresh)."""
 
-# ruff: noqa: S608 - SQL text holds constant table names; values are parameters
-
 from __future__ import annotations
 
 import time
@@ -81,9 +79,7 @@ def score_leads(
             "FROM scoring_totals GROUP BY cell"
         ).to_pylist()
         reasons = int(session.scalar("SELECT count(*) FROM scoring_reasons") or 0)
-        last = session.scalar(
-            "SELECT rules_hash FROM scoring_rules ORDER BY version DESC LIMIT 1"
-        )
+        last = session.scalar("SELECT rules_hash FROM scoring_rules ORDER BY version DESC LIMIT 1")
     by_cell = {c: 0 for c in CELLS} | {r["cell"]: int(r["n"]) for r in cells}
     return ScoreRunResult(
         as_of=as_of,

@@ -5,8 +5,6 @@ The leads and days to score are a temporary table ``scoring_as_of`` made by a pa
 ``scoring_totals`` in the same session, where the caller reads or copies them.
 """
 
-# ruff: noqa: S608 - SQL text holds generated SQL and constant names; values are parameters
-
 from __future__ import annotations
 
 import hashlib

@@ -1,8 +1,6 @@
 """One lead's score: the stored current score with its reasons, and its history (the same
 SQL at past days: the day it entered, each month end since, and the current day)."""
 
-# ruff: noqa: S608 - SQL text holds placeholders only; values are parameters
-
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -76,11 +74,10 @@ def find_lead(warehouse: SqlWarehouse, ident: str) -> dict[str, Any]:
         )
     if len(rows) > 1:
         raise UserError(
-            f"'{ident}' matches {len(rows)} leads: "
-            + ", ".join(r["lead_key"] for r in rows),
+            f"'{ident}' matches {len(rows)} leads: " + ", ".join(r["lead_key"] for r in rows),
             hint="give the lead key, e.g. " + rows[0]["lead_key"],
         )
-    return rows[0]
+    return dict(rows[0])
 
 
 def _label(spec: ScoringSpec, kind: str, rule_id: str, lang: str) -> str:
@@ -175,7 +172,9 @@ def history(
         return []
     days = history_days(created_at.date(), until)
     prepare(warehouse, calendar, until)
-    select = " UNION ALL ".join("SELECT CAST(? AS VARCHAR(200)) AS lead_key, CAST(? AS DATE) AS as_of" for _ in days)
+    select = " UNION ALL ".join(
+        "SELECT CAST(? AS VARCHAR(200)) AS lead_key, CAST(? AS DATE) AS as_of" for _ in days
+    )
     params: list[Any] = []
     for day in days:
         params += [key, day]

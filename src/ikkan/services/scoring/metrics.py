@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +84,7 @@ class Figures:
 
 def auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
     """Area under the ROC curve via Mann–Whitney U; None without both classes."""
-    from scipy.stats import mannwhitneyu
+    from scipy.stats import mannwhitneyu  # type: ignore[import-untyped]
 
     pos, neg = scores[positive], scores[~positive]
     if not len(pos) or not len(neg):
@@ -159,6 +160,6 @@ def evaluate(
         bands=bands,
         cells=by_cell,
         calibration=deciles,
-        monotone=all(b >= a for a, b in zip(rates, rates[1:], strict=False)),
+        monotone=all(b >= a for a, b in itertools.pairwise(rates)),
         mql=figures,
     )

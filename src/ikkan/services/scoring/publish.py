@@ -1,8 +1,6 @@
 """Publishing a scoring rule: who, when, why and the expected effect, kept in the warehouse
 (``scoring_rules``); the scores are then recomputed with it."""
 
-# ruff: noqa: S608 - SQL text holds placeholders only; values are parameters
-
 from __future__ import annotations
 
 import json

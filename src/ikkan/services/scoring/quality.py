@@ -114,7 +114,9 @@ def backtest_rows(
             [*window.opportunity_stages, *window.won_stages],
         )
     rows = table.to_pydict()
-    scoring_end = [datetime.combine(d, datetime.min.time()) + timedelta(days=1) for d in rows["as_of"]]
+    scoring_end = [
+        datetime.combine(d, datetime.min.time()) + timedelta(days=1) for d in rows["as_of"]
+    ]
     early = np.array(
         [o is not None and o < e for o, e in zip(rows["opp_at"], scoring_end, strict=True)],
         dtype=bool,
