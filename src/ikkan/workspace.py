@@ -274,6 +274,7 @@ class Workspace:
             stages=[s.id for s in self.spec.funnel.stages],
             funnel_mode=self.spec.funnel.mode,
             lang=self.lang,
+            cache_dir=self.root / ".ikkan",
         )
 
     def status(

@@ -12,7 +12,8 @@ Two steps, each one statement:
 The as-of days come from table ``scoring_as_of`` (lead_key, as_of): every lead at today for
 the current scores, each lead at the day it entered for the quality back-test, one lead at
 many days for its history. An engagement event counts on the as-of day when it happened on
-or before it; its age is counted in business days (``ikkan_business_days``) or calendar days,
+or before it; its age is counted in business days (table ``scoring_days``: the project
+calendar's business-day numbers over the days the activities and as-of days span) or calendar days,
 as the rule's decay says. Fit reads the lead's columns as they are now (leads have no
 attribute history).
 """
@@ -53,6 +54,12 @@ REASONS = Table(
     ("lead_key", "as_of", "kind", "rule_id"),
     "the points behind every score, rule by rule",
 )
+DAYS = Table(
+    "scoring_days",
+    (Column("day", ColumnType.DATE, False), Column("number", ColumnType.INT64, False)),
+    ("day",),
+    "business days on or before each day (compute.business_days.rows), over the span scored",
+)
 NUMBER_TEXT = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
 
 
@@ -60,12 +67,10 @@ def scoring_tables() -> dict[str, ir.Table]:
     """The unbound tables the scoring SQL reads."""
     import ibis
 
-    from ikkan.compute.business_days import BUSINESS_DAYS
     from ikkan.compute.tables import bind_tables, ibis_schema
 
     tables = bind_tables()
-    tables["ikkan_business_days"] = ibis.table(ibis_schema(BUSINESS_DAYS), name=BUSINESS_DAYS.name)
-    for table in (AS_OF, REASONS):
+    for table in (AS_OF, REASONS, DAYS):
         tables[table.name] = ibis.table(ibis_schema(table), name=table.name)
     return tables
 
@@ -177,7 +182,7 @@ def _touches(t: dict[str, ir.Table]) -> ir.Table:
     joined = matched.join(asof, "lead_key")
     day = joined.occurred_at.date()
     joined = joined.filter(day <= joined.as_of).mutate(event_day=day)
-    bd = t["ikkan_business_days"]
+    bd = t["scoring_days"]
     event_bd = bd.select(e_day=bd.day, e_number=bd.number)
     asof_bd = bd.select(a_day=bd.day, a_number=bd.number)
     joined = joined.left_join(event_bd, joined.event_day == event_bd.e_day)

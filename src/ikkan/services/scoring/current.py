@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ikkan.model.scoring import CELLS, ScoringSpec
-from ikkan.services.scoring.engine import AS_OF_ALL, prepare, rules_hash, score_in_session
+from ikkan.services.scoring.engine import AS_OF_ALL, rules_hash, score_in_session
 
 if TYPE_CHECKING:
     from ikkan.monitor.calendar import BusinessCalendar
@@ -51,14 +52,15 @@ def score_leads(
     calendar: BusinessCalendar,
     as_of: date,
     computed_at: datetime,
+    *,
+    cache_dir: Path | None = None,
 ) -> ScoreRunResult:
     """Replace lead_scores and lead_score_reasons with every lead's score as of ``as_of``
     and append a history row for each lead whose score changed; one transaction."""
     started = time.perf_counter()
     digest = rules_hash(spec)
-    prepare(warehouse, calendar, as_of)
     with warehouse.transaction() as session:
-        score_in_session(session, spec, AS_OF_ALL, [as_of])
+        score_in_session(session, spec, calendar, AS_OF_ALL, [as_of], cache_dir=cache_dir)
         session.execute("DELETE FROM lead_scores")
         session.execute(
             "INSERT INTO lead_scores (lead_key, as_of, fit, engagement, score, grade, level, "

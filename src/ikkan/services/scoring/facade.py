@@ -35,12 +35,28 @@ class Scoring:
     stages: list[str]
     funnel_mode: str
     lang: str = "en"
+    cache_dir: Path | None = None  # where rendered SQL is cached (the project's .ikkan/)
 
     def score(self, as_of: date | None = None) -> ScoreRunResult:
-        return score_leads(self.warehouse, self.spec, self.calendar, as_of or self.as_of, self.now)
+        return score_leads(
+            self.warehouse,
+            self.spec,
+            self.calendar,
+            as_of or self.as_of,
+            self.now,
+            cache_dir=self.cache_dir,
+        )
 
     def lead(self, ident: str) -> LeadScore:
-        return lead_score(self.warehouse, self.spec, self.calendar, ident, self.as_of, self.lang)
+        return lead_score(
+            self.warehouse,
+            self.spec,
+            self.calendar,
+            ident,
+            self.as_of,
+            self.lang,
+            cache_dir=self.cache_dir,
+        )
 
     def window(self, *, months: int = 12, mature_days: int = 90, days_after: int = 0) -> Window:
         return make_window(
@@ -53,14 +69,14 @@ class Scoring:
         )
 
     def quality(self, window: Window, spec: ScoringSpec | None = None) -> QualityResult:
-        return quality(self.warehouse, spec or self.spec, self.calendar, window)
+        return quality(self.warehouse, spec or self.spec, self.calendar, window, self.cache_dir)
 
     def what_if(self, new: ScoringSpec | Path, window: Window) -> WhatIfResult:
         if isinstance(new, Path):
             from ikkan.project.scoring_file import load_scoring_file
 
             new = load_scoring_file(new)
-        return what_if(self.warehouse, self.spec, new, self.calendar, window)
+        return what_if(self.warehouse, self.spec, new, self.calendar, window, self.cache_dir)
 
     def publish(self, *, by: str, why: str, window: Window) -> publishing.PublishedRules:
         """Record the rules in ikkan.yml as the next published version (with the what-if
@@ -68,7 +84,9 @@ class Scoring:
         previous = publishing.last_published(self.warehouse)
         effect = None
         if previous is not None:
-            effect = what_if(self.warehouse, previous, self.spec, self.calendar, window).to_dict()
+            effect = what_if(
+                self.warehouse, previous, self.spec, self.calendar, window, self.cache_dir
+            ).to_dict()
         record = publishing.record(
             self.warehouse, self.spec, by=by, why=why, at=self.now, effect=effect
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ikkan.errors import UserError
 from ikkan.model.scoring import ScoringSpec
-from ikkan.services.scoring.engine import prepare, score_in_session
+from ikkan.services.scoring.engine import score_in_session
 
 if TYPE_CHECKING:
     from ikkan.monitor.calendar import BusinessCalendar
@@ -98,6 +99,8 @@ def lead_score(
     ident: str,
     today: date,
     lang: str = "en",
+    *,
+    cache_dir: Path | None = None,
 ) -> LeadScore:
     lead = find_lead(warehouse, ident)
     key = lead["lead_key"]
@@ -139,7 +142,9 @@ def lead_score(
             )
             for r in reasons
         ],
-        history=history(warehouse, spec, calendar, key, lead["created_at"], s["as_of"]),
+        history=history(
+            warehouse, spec, calendar, key, lead["created_at"], s["as_of"], cache_dir=cache_dir
+        ),
     )
 
 
@@ -166,12 +171,13 @@ def history(
     key: str,
     created_at: Any,
     until: date,
+    *,
+    cache_dir: Path | None = None,
 ) -> list[HistoryPoint]:
     """The lead's score at each of ``history_days``, by the current rules."""
     if created_at is None:
         return []
     days = history_days(created_at.date(), until)
-    prepare(warehouse, calendar, until)
     select = " UNION ALL ".join(
         "SELECT CAST(? AS VARCHAR(200)) AS lead_key, CAST(? AS DATE) AS as_of" for _ in days
     )
@@ -179,7 +185,7 @@ def history(
     for day in days:
         params += [key, day]
     with warehouse.transaction() as session:
-        score_in_session(session, spec, select, params)
+        score_in_session(session, spec, calendar, select, params, cache_dir=cache_dir)
         rows = session.query(
             "SELECT as_of, fit, engagement, score, cell, mql FROM scoring_totals ORDER BY as_of"
         ).to_pylist()

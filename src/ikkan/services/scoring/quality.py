@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ikkan.errors import UserError, did_you_mean
 from ikkan.model.scoring import ScoringSpec
-from ikkan.services.scoring.engine import AS_OF_ENTRY, prepare, rules_hash, score_in_session
+from ikkan.services.scoring.engine import AS_OF_ENTRY, rules_hash, score_in_session
 from ikkan.services.scoring.metrics import Figures, evaluate
 
 if TYPE_CHECKING:
@@ -86,22 +87,27 @@ def make_window(
 
 
 def backtest_rows(
-    warehouse: SqlWarehouse, spec: ScoringSpec, calendar: BusinessCalendar, window: Window
+    warehouse: SqlWarehouse,
+    spec: ScoringSpec,
+    calendar: BusinessCalendar,
+    window: Window,
+    cache_dir: Path | None = None,
 ) -> dict[str, np.ndarray]:
     """Per lead in the window: score, cell, mql, and the later outcomes (SQL)."""
-    prepare(warehouse, calendar, window.end + timedelta(days=window.days_after))
     opp_marks = ", ".join("?" for _ in window.opportunity_stages)
     won_marks = ", ".join("?" for _ in window.won_stages)
     with warehouse.transaction() as session:
         score_in_session(
             session,
             spec,
+            calendar,
             AS_OF_ENTRY,
             [
                 window.days_after,
                 datetime.combine(window.start, datetime.min.time()),
                 datetime.combine(window.end, datetime.min.time()),
             ],
+            cache_dir=cache_dir,
         )
         table = session.query(
             "SELECT t.score, t.cell, t.mql, o.first_at AS opp_at, w.first_at AS won_at, "
@@ -132,9 +138,13 @@ def backtest_rows(
 
 
 def quality(
-    warehouse: SqlWarehouse, spec: ScoringSpec, calendar: BusinessCalendar, window: Window
+    warehouse: SqlWarehouse,
+    spec: ScoringSpec,
+    calendar: BusinessCalendar,
+    window: Window,
+    cache_dir: Path | None = None,
 ) -> QualityResult:
-    rows = backtest_rows(warehouse, spec, calendar, window)
+    rows = backtest_rows(warehouse, spec, calendar, window, cache_dir)
     keep = ~rows["early"]
     figures = evaluate(
         rows["score"][keep],
@@ -189,11 +199,12 @@ def what_if(
     new: ScoringSpec,
     calendar: BusinessCalendar,
     window: Window,
+    cache_dir: Path | None = None,
 ) -> WhatIfResult:
     """The current and the new rule on the same window and leads, side by side."""
     sides, mqls = [], []
     for spec in (current, new):
-        rows = backtest_rows(warehouse, spec, calendar, window)
+        rows = backtest_rows(warehouse, spec, calendar, window, cache_dir)
         keep = ~rows["early"]
         figures = evaluate(
             rows["score"][keep],
