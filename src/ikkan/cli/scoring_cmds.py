@@ -49,14 +49,6 @@ def _json(data: Any) -> None:
     echo_json(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}"
-
-
-def _num(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
 def score(
     as_of: Annotated[str | None, typer.Option("--as-of", help="score as of (YYYY-MM-DD)")] = None,
     as_json: AsJson = False,
@@ -86,45 +78,14 @@ def show(
     as_json: AsJson = False,
 ) -> None:
     """One lead's score: grade, cell, MQL, the points rule by rule, and its history."""
-    from rich.table import Table
+    from ikkan.cli.scoring_render import print_lead
 
-    from ikkan.cli.render import console
-    from ikkan.cli.terminal import clean
-
-    found = _scoring().lead(lead)
+    s = _scoring()
+    found = s.lead(lead)
     if as_json:
         _json(found.to_dict())
         return
-    mql = "MQL: yes" if found.mql else "MQL: no"
-    console.print(
-        f"{clean(found.name or found.lead_key)} {clean(found.company or '')} "
-        f"({clean(found.lead_key)}, created {found.created_at})"
-    )
-    console.print(
-        f"Score {found.score:g} = fit {found.fit:g} + engagement {found.engagement:g}  "
-        f"grade {found.grade}, level {found.level}, cell {found.cell}  {mql}  "
-        f"(as of {found.as_of})"
-    )
-    table = Table(title="Reasons (they add up to the score)")
-    for name in ("kind", "group", "rule", "events", "points"):
-        table.add_column(name, justify="right" if name in ("events", "points") else "left")
-    for r in found.reasons:
-        table.add_row(r.kind, clean(r.group), clean(r.label), str(r.events), f"{r.points:g}")
-    table.add_row("", "", "total", "", f"{found.score:g}")
-    console.print(table)
-    history = Table(title="History (current rules)")
-    for name in ("as of", "fit", "engagement", "score", "cell", "MQL"):
-        history.add_column(name)
-    for h in found.history:
-        history.add_row(
-            str(h.as_of),
-            f"{h.fit:g}",
-            f"{h.engagement:g}",
-            f"{h.score:g}",
-            h.cell,
-            "yes" if h.mql else "",
-        )
-    console.print(history)
+    print_lead(found, s.lang)
 
 
 def _window(s: Scoring, months: int, mature_days: int, days_after: int) -> Any:
@@ -136,61 +97,14 @@ def quality(
 ) -> None:
     """Does the score predict? Conversion by band and cell, AUC, calibration, MQL capture,
     on a time split (score as of the day each lead entered, outcome later)."""
-    from rich.table import Table
-
-    from ikkan.cli.render import console
+    from ikkan.cli.scoring_render import print_quality
 
     s = _scoring()
     result = s.quality(_window(s, months, mature_days, days_after))
     if as_json:
         _json(result.to_dict())
         return
-    f, w = result.figures, result.window
-    console.print(
-        f"Leads created {w.start} … {w.end} (before), scored {w.days_after} day(s) after entry: "
-        f"{f.leads:,} leads, {f.opportunities:,} later opportunities, {f.won:,} won "
-        f"({result.excluded:,} left out: opportunity on or before the scoring day)."
-    )
-    console.print(
-        f"AUC: opportunity {_num(f.auc_opportunity)}, won {_num(f.auc_won)} "
-        "(0.5 = no better than chance)"
-    )
-    for title, groups in (("By score band", f.bands), ("By grid cell", f.cells)):
-        table = Table(title=title)
-        for name in ("", "leads", "opportunity", "opp. rate", "won", "win rate"):
-            table.add_column(name, justify="right")
-        for g in groups:
-            table.add_row(
-                g.name,
-                f"{g.leads:,}",
-                f"{g.opportunities:,}",
-                _pct(g.opportunity_rate),
-                f"{g.won:,}",
-                _pct(g.win_rate),
-            )
-        console.print(table)
-    table = Table(title="Calibration (score deciles)")
-    for name in ("decile", "leads", "score range", "mean", "opp. rate", "win rate"):
-        table.add_column(name, justify="right")
-    for c in f.calibration:
-        table.add_row(
-            str(c.decile),
-            f"{c.leads:,}",
-            f"{c.min_score:g}–{c.max_score:g}",
-            f"{c.mean_score:.1f}",
-            _pct(c.opportunity_rate),
-            _pct(c.win_rate),
-        )
-    console.print(table)
-    console.print(
-        "Rates rise with the score." if f.monotone else "Rates do not rise steadily with the score."
-    )
-    m = f.mql
-    console.print(
-        f"MQL rule: {m.mql:,} MQL ({_pct(m.share_of_leads)} of leads); MQL → opportunity "
-        f"{_pct(m.opportunity_rate)} vs {_pct(m.other_opportunity_rate)} for the rest; catches "
-        f"{_pct(m.opportunities_caught)} of opportunities and {_pct(m.wins_caught)} of wins."
-    )
+    print_quality(result, s.lang)
 
 
 def whatif(
@@ -201,35 +115,14 @@ def whatif(
     as_json: AsJson = False,
 ) -> None:
     """How a changed rule would have moved MQL count, MQL → opportunity rate and AUC."""
-    from rich.table import Table
-
-    from ikkan.cli.render import console
+    from ikkan.cli.scoring_render import print_what_if
 
     s = _scoring()
     result = s.what_if(rules, _window(s, months, mature_days, days_after))
     if as_json:
         _json(result.to_dict())
         return
-    w = result.window
-    table = Table(title=f"What-if on leads created {w.start} … {w.end} (before)")
-    for name in ("", "current", "new", "change"):
-        table.add_column(name, justify="right")
-    a, b = result.current, result.new
-    table.add_row("MQL", f"{a.mql:,}", f"{b.mql:,}", f"{b.mql - a.mql:+,}")
-    for label, x, y in (
-        ("MQL → opportunity", a.mql_opportunity_rate, b.mql_opportunity_rate),
-        ("wins caught", a.wins_caught, b.wins_caught),
-    ):
-        change = "–" if x is None or y is None else f"{(y - x) * 100:+.1f} pt"
-        table.add_row(label, _pct(x), _pct(y), change)
-    for label, x, y in (
-        ("AUC (opportunity)", a.auc_opportunity, b.auc_opportunity),
-        ("AUC (won)", a.auc_won, b.auc_won),
-    ):
-        change = "–" if x is None or y is None else f"{y - x:+.3f}"
-        table.add_row(label, _num(x), _num(y), change)
-    console.print(table)
-    console.print(f"{result.moved_in:,} leads would become MQL, {result.moved_out:,} would not be.")
+    print_what_if(result, s.lang)
 
 
 def publish(
