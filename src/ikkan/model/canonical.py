@@ -429,7 +429,7 @@ LEAD_SCORE_REASONS = Table(
         Column("events", I, False, "events counted (1 for a fit rule, 0 for a cap)"),
         Column("points", F, False, "the rule's points after decay; a cap's are negative"),
     ),
-    ("lead_key", "kind", "rule_id"),
+    (),  # unique on (lead_key, kind, rule_id) by construction; no index: rewritten each run
     "the points behind each current score, rule by rule; they add up to the score",
 )
 

@@ -242,6 +242,9 @@ class ScoringSpec(Spec):
 
     @model_validator(mode="after")
     def _rule_ids_apart(self) -> ScoringSpec:
+        reserved = [r for r in (*self.fit.rules, *self.engagement.rules) if r.startswith("cap:")]
+        if reserved:
+            raise ValueError(f"rule ids starting with 'cap:' name caps: {', '.join(reserved)}")
         both = set(self.fit.rules) & set(self.engagement.rules)
         if both:
             raise ValueError(f"rule ids used in both fit and engagement: {', '.join(sorted(both))}")
