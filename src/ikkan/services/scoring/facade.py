@@ -47,7 +47,7 @@ class Scoring:
             cache_dir=self.cache_dir,
         )
 
-    def lead(self, ident: str) -> LeadScore:
+    def lead(self, ident: str, *, recompute_history: bool = True) -> LeadScore:
         return lead_score(
             self.warehouse,
             self.spec,
@@ -56,6 +56,7 @@ class Scoring:
             self.as_of,
             self.lang,
             cache_dir=self.cache_dir,
+            recompute_history=recompute_history,
         )
 
     def window(self, *, months: int = 12, mature_days: int = 90, days_after: int = 0) -> Window:

@@ -101,7 +101,11 @@ def lead_score(
     lang: str = "en",
     *,
     cache_dir: Path | None = None,
+    recompute_history: bool = True,
 ) -> LeadScore:
+    """The stored score and reasons; the history recomputed by the current rules at the
+    ``history_days`` (needs a writing session for temporary tables), or, without
+    ``recompute_history``, the stored history rows (read-only: the web page)."""
     lead = find_lead(warehouse, ident)
     key = lead["lead_key"]
     stored = warehouse.query("SELECT * FROM lead_scores WHERE lead_key = ?", [key]).to_pylist()
@@ -144,8 +148,20 @@ def lead_score(
         ],
         history=history(
             warehouse, spec, calendar, key, lead["created_at"], s["as_of"], cache_dir=cache_dir
-        ),
+        )
+        if recompute_history
+        else stored_history(warehouse, key),
     )
+
+
+def stored_history(warehouse: SqlWarehouse, key: str) -> list[HistoryPoint]:
+    """The lead's rows in lead_score_history (one per scoring run that changed it)."""
+    rows = warehouse.query(
+        "SELECT as_of, fit, engagement, score, cell, mql FROM lead_score_history "
+        "WHERE lead_key = ? ORDER BY as_of, rules_hash",
+        [key],
+    ).to_pylist()
+    return [HistoryPoint(**r) for r in rows]
 
 
 def history_days(created: date, until: date) -> list[date]:
