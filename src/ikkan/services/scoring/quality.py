@@ -13,6 +13,7 @@ outcome) and counted as ``excluded``.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -78,7 +79,7 @@ def make_window(
         )
     end = as_of - timedelta(days=mature_days)
     year, month = divmod(end.year * 12 + end.month - 1 - months, 12)
-    start = date(year, month + 1, min(end.day, 28))
+    start = date(year, month + 1, min(end.day, monthrange(year, month + 1)[1]))
 
     def reach(stage: str) -> tuple[str, ...]:
         return tuple(stages[stages.index(stage) :]) if mode == "inferred" else (stage,)
