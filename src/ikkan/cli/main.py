@@ -22,6 +22,7 @@ from ikkan.cli import (
     project_cmds,
     scoring_cmds,
     serve_cmd,
+    users_cmds,
 )
 from ikkan.cli.state import STATE
 
@@ -62,6 +63,7 @@ monitor_cmds.register(app)
 serve_cmd.register(app)
 alerts_cmds.register(app)
 scoring_cmds.register(app)
+users_cmds.register(app)
 
 
 def run() -> None:
