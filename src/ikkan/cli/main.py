@@ -21,6 +21,7 @@ from ikkan.cli import (
     plan_cmd,
     project_cmds,
     report_cmd,
+    scoring_cmds,
     serve_cmd,
     users_cmds,
 )
@@ -63,6 +64,7 @@ monitor_cmds.register(app)
 serve_cmd.register(app)
 alerts_cmds.register(app)
 report_cmd.register(app)
+scoring_cmds.register(app)
 users_cmds.register(app)
 
 
