@@ -9,14 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from ikkan.errors import UserError
-from ikkan.model.canonical import LEADS, TABLES_BY_NAME
-from ikkan.project.scaffold import template_text
-from ikkan.warehouse.base import SqlWarehouse
-from ikkan.warehouse.sql import quote_ident
-from ikkan.warehouse.testing import require_postgres, temporary_warehouse
-from ikkan.workspace import Workspace
 from tests.services.conftest import NOW, DemoProject, demo_project  # noqa: F401
 from tests.warehouse.existing_support import (
     MAPPED,
@@ -25,6 +17,14 @@ from tests.warehouse.existing_support import (
     copy_manual_values,
     kpi_values,
 )
+
+from ikkan.errors import UserError
+from ikkan.model.canonical import LEADS, TABLES_BY_NAME
+from ikkan.project.scaffold import template_text
+from ikkan.warehouse.base import SqlWarehouse
+from ikkan.warehouse.sql import quote_ident
+from ikkan.warehouse.testing import require_postgres, temporary_warehouse
+from ikkan.workspace import Workspace
 
 
 def _load_company_tables(source: SqlWarehouse, target: SqlWarehouse, schema: str) -> None:
@@ -42,7 +42,7 @@ def _load_company_tables(source: SqlWarehouse, target: SqlWarehouse, schema: str
             session.execute(f"CREATE TABLE {name} AS SELECT {select} FROM {quote_ident(staged)}")
             if table == "deals":  # a dbt model: a view over the raw table
                 session.execute(
-                    f"CREATE VIEW {quote_ident(schema)}.\"deals\" AS SELECT * FROM {name}"
+                    f'CREATE VIEW {quote_ident(schema)}."deals" AS SELECT * FROM {name}'
                 )
 
 
@@ -99,9 +99,9 @@ def test_refresh_reads_the_mapped_tables_and_gives_the_same_values(
     first = warehouse.query("SELECT lead_key, source_system, source_id FROM leads LIMIT 1")
     row = first.to_pylist()[0]
     assert row["source_system"] == "warehouse" and row["source_id"] == row["lead_key"]
-    with pytest.raises(UserError, match="does not import into it"):
-        with warehouse.transaction() as session:
-            session.insert_arrow(LEADS, duck.warehouse().query("SELECT * FROM leads LIMIT 1"))
+    one_lead = duck.warehouse().query("SELECT * FROM leads LIMIT 1")
+    with pytest.raises(UserError, match="does not import into it"), warehouse.transaction() as s:
+        s.insert_arrow(LEADS, one_lead)
 
 
 def test_validate_names_line_table_column_and_type(tmp_path: Path) -> None:

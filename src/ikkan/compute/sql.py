@@ -34,7 +34,7 @@ def _spark_options() -> None:
     import ibis
     from ibis.config import Config
 
-    class SparkOptions(Config):
+    class SparkOptions(Config):  # type: ignore[misc]
         treat_nan_as_null: bool = False
 
     ibis.options.pyspark = SparkOptions()

@@ -28,7 +28,7 @@ from ikkan.model.canonical import BOOKKEEPING, TABLES_BY_NAME, ColumnType, Table
 from ikkan.warehouse.sql import quote_ident
 
 if TYPE_CHECKING:
-    from ikkan.model.spec import CanonicalSourceSpec
+    from ikkan.model.spec import CanonicalSourceSpec, MappableTable
     from ikkan.warehouse.base import Session
 
 _NAME_PART = r"[A-Za-z_][A-Za-z0-9_$]*"
@@ -82,7 +82,7 @@ def relation_sql(spec: CanonicalSourceSpec, *, engine: str) -> str:
 
 
 def build_mappings(
-    specs: Mapping[str, CanonicalSourceSpec], *, engine: str
+    specs: Mapping[MappableTable, CanonicalSourceSpec], *, engine: str
 ) -> tuple[dict[str, TableMapping], list[MappingProblem]]:
     """The mappings ``specs`` describe, and the problems found without a connection."""
     mappings: dict[str, TableMapping] = {}
@@ -180,15 +180,15 @@ def usable(target: ColumnType, found: pa.DataType) -> bool:
     if t.is_null(found):
         return True
     if target in (ColumnType.STRING, ColumnType.JSON):
-        return t.is_string(found) or t.is_large_string(found) or t.is_integer(found)
+        return bool(t.is_string(found) or t.is_large_string(found) or t.is_integer(found))
     if target is ColumnType.INT64:
-        return t.is_integer(found) or (t.is_decimal(found) and found.scale == 0)
+        return bool(t.is_integer(found) or (t.is_decimal(found) and found.scale == 0))
     if target is ColumnType.FLOAT64:
-        return t.is_integer(found) or t.is_floating(found) or t.is_decimal(found)
+        return bool(t.is_integer(found) or t.is_floating(found) or t.is_decimal(found))
     if target is ColumnType.BOOL:
-        return t.is_boolean(found)
+        return bool(t.is_boolean(found))
     if target in (ColumnType.DATE, ColumnType.TIMESTAMP):
-        return t.is_date(found) or (t.is_timestamp(found) and found.tz is None)
+        return bool(t.is_date(found) or (t.is_timestamp(found) and found.tz is None))
     return False
 
 

@@ -38,6 +38,7 @@ from ikkan.warehouse.sql import quote_ident
 if TYPE_CHECKING:
     from ikkan.warehouse.upsert import UpsertCounts
 
+
 def _ident(n: str) -> str:
     """A quoted or bare identifier, captured as ``<n>q`` or ``<n>b``."""
     return rf'(?:"(?P<{n}q>(?:[^"]|"")+)"|(?P<{n}b>[A-Za-z_][A-Za-z0-9_]*))'
@@ -50,9 +51,7 @@ _CREATE = re.compile(
 )
 _COLUMN = re.compile(r'"((?:[^"]|"")+)"\s+([A-Z_]+)', re.I)
 _DROP = re.compile(rf"^DROP\s+(?P<kind>TABLE|VIEW)\s+IF\s+EXISTS\s+{_ident('t')}\s*$", re.I)
-_DELETE = re.compile(
-    rf"^DELETE\s+FROM\s+{_ident('t')}(?:\s+WHERE\s+(?P<where>.*))?$", re.S | re.I
-)
+_DELETE = re.compile(rf"^DELETE\s+FROM\s+{_ident('t')}(?:\s+WHERE\s+(?P<where>.*))?$", re.S | re.I)
 _INSERT = re.compile(
     rf"^INSERT\s+INTO\s+{_ident('t')}\s*\((?P<cols>[^)]*)\)\s*(?P<rest>.*)$", re.S | re.I
 )

@@ -72,9 +72,7 @@ def _float_option(url: str, value: str | None, default: float, name: str = "lock
     except ValueError:
         number = -1.0
     if number <= 0:
-        raise ConfigError(
-            f"{name} must be a positive number in {url!r}, not {value!r}"
-        )
+        raise ConfigError(f"{name} must be a positive number in {url!r}, not {value!r}")
     return number
 
 
@@ -98,7 +96,9 @@ def _open_spark(url: str, scheme: str, rest: str) -> SqlWarehouse:
     timeout = _float_option(url, options.pop("lock_timeout", None), DEFAULT_LOCK_TIMEOUT)
     conf = {k: options.pop(k) for k in list(options) if k.startswith("spark.")}
     partitions = options.pop("shuffle_partitions", "8")
-    conf["spark.sql.shuffle.partitions"] = str(int(_float_option(url, partitions, 8, "shuffle_partitions")))
+    conf["spark.sql.shuffle.partitions"] = str(
+        int(_float_option(url, partitions, 8, "shuffle_partitions"))
+    )
     if scheme == "spark-local":
         cores = options.pop("cores", "*")
         if cores != "*":
