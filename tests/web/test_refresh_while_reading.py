@@ -11,9 +11,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from ikkan.clock import FixedClock
+from ikkan.services import reading
 from ikkan.web.app import create_app
 from ikkan.workspace import Workspace
-from tests.web.conftest import NOW, WebProject
+from tests.web.conftest import NOW, WebProject, sign_in
 
 LATER = FixedClock(NOW.at + timedelta(hours=1))  # a refresh that lands an hour later
 
@@ -31,6 +32,7 @@ def test_pages_answer_during_a_refresh_and_switch_after_it(
     app = create_app(root, clock=NOW, watch=False)
     store = app.state.store
     with TestClient(app) as client:
+        assert sign_in(client, "yui").status_code == 303
         before = client.get("/api/tree?period=FY2026-H1").json()
         version = store.current().version
         errors: list[BaseException] = []
@@ -66,7 +68,7 @@ def test_snapshot_is_a_copy_the_writer_does_not_touch(
 ) -> None:
     root = _copy(web_project, tmp_path)
     ws = Workspace.open(root, clock=NOW)
-    snapshot = ws.read_snapshot()
+    snapshot = reading.read_snapshot(ws)
     count = snapshot.warehouse().query("SELECT count(*) AS n FROM kpi_values").column("n")[0]
     ws.warehouse().replace_kpi_values([], {"node_id": "leads"})  # the real table changes
     again = snapshot.warehouse().query("SELECT count(*) AS n FROM kpi_values").column("n")[0]
