@@ -104,7 +104,8 @@ def run(folder: Path, leads: int, cores: int) -> None:
     project = folder / "spark-project"
     project.mkdir()
     canonical = "".join(f"    {t}: {{path: {parquet / t}}}\n" for t in MAPPED)
-    url = f"spark-local://{folder / 'spark'}?cores={cores}&shuffle_partitions={2 * cores}"
+    options = f"cores={cores}&shuffle_partitions={2 * cores}&spark.driver.memory=2g"
+    url = f"spark-local://{folder / 'spark'}?{options}"
     (project / "ikkan.yml").write_text(
         template + f"\nwarehouse:\n  url: {url}\n  canonical:\n{canonical}", encoding="utf-8"
     )

@@ -149,3 +149,26 @@ def test_validate_names_line_table_column_and_type(tmp_path: Path) -> None:
     zoned = next(i for i in issues if "lead_stages.entered_at" in i.message)
     assert "crm.contacts.seen has type timestamp[us, tz=" in zoned.message
     assert zoned.hint is not None and "AT TIME ZONE" in zoned.hint
+
+
+def test_spark_urls_are_read_without_starting_spark(tmp_path: Path) -> None:
+    from ikkan.errors import ConfigError
+    from ikkan.warehouse.spark import SparkWarehouse
+    from ikkan.warehouse.url import open_warehouse
+
+    local = open_warehouse(f"spark-local://{tmp_path}/wh?cores=1&spark.driver.memory=2g")
+    assert isinstance(local, SparkWarehouse) and local.master == "local[1]"
+    assert local.store.root == tmp_path / "wh"
+    assert local.conf["spark.driver.memory"] == "2g"
+    assert local.conf["spark.sql.shuffle.partitions"] == "8"
+    cluster = open_warehouse("spark://master:7077?path=/shared/ikkan&shuffle_partitions=64")
+    assert isinstance(cluster, SparkWarehouse) and cluster.master == "spark://master:7077"
+    assert cluster.conf["spark.sql.shuffle.partitions"] == "64"
+    active = open_warehouse("spark://active?path=/dbfs/ikkan")
+    assert isinstance(active, SparkWarehouse) and active.master is None
+    with pytest.raises(ConfigError, match="absolute directory"):
+        open_warehouse("spark://master:7077")
+    with pytest.raises(ConfigError, match="cores must be a positive number"):
+        open_warehouse(f"spark-local://{tmp_path}?cores=zero")
+    with pytest.raises(ConfigError, match="unknown option"):
+        open_warehouse(f"spark-local://{tmp_path}?colors=2")
