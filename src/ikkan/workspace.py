@@ -46,6 +46,7 @@ class Workspace:
     _migrated: bool = field(default=False, repr=False)
     _as_of: date | None = field(default=None, repr=False)  # pinned in read snapshots
     last_score_run: Any = field(default=None, repr=False)  # the scoring the last refresh ran
+    _checked: bool = field(default=False, repr=False)  # warehouse.canonical checked
 
     @classmethod
     def open(
@@ -89,13 +90,20 @@ class Workspace:
 
     def warehouse(self) -> SqlWarehouse:
         """The project's warehouse, migrated to the current schema."""
+        warehouse = self._open_warehouse()
+        if not self._migrated:
+            from ikkan.services import existing_tables
+
+            existing_tables.apply(self.spec, warehouse)
+            warehouse.migrate()
+            self._migrated = True
+        return warehouse
+
+    def _open_warehouse(self) -> SqlWarehouse:
         if self._warehouse is None:
             from ikkan.warehouse import open_warehouse
 
             self._warehouse = open_warehouse(self.warehouse_url)
-        if not self._migrated:
-            self._warehouse.migrate()
-            self._migrated = True
         return self._warehouse  # type: ignore[no-any-return]
 
     def today(self) -> date:
@@ -362,6 +370,16 @@ class Workspace:
         return self.loaded.spec.company.locale if self.loaded.spec else "ja"
 
     def validate(self) -> list[Issue]:
+        """The spec's issues; with ``warehouse.canonical``, also the mapped tables' columns
+        checked in the warehouse (the one check that connects)."""
+        spec = self.loaded.spec
+        if spec is None or not spec.warehouse.canonical or self.has_errors or self._checked:
+            return list(self.issues)
+        from ikkan.services import existing_tables
+
+        self._checked = True
+        found = existing_tables.issues(spec, self._open_warehouse(), self.loaded.source_map)
+        self.issues = _sorted([*self.issues, *found])
         return list(self.issues)
 
     def lint(self) -> list[Issue]:
