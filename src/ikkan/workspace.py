@@ -28,6 +28,8 @@ from ikkan.project.loader import LoadedProject, load_project
 from ikkan.project.source_checks import source_issues
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from ikkan.model.periods import Period
     from ikkan.monitor.calendar import BusinessCalendar
     from ikkan.services.pdca import PdcaLog
@@ -417,7 +419,7 @@ class Workspace:
             return True
         return Path(url.partition(":///")[2]).exists()
 
-    def state_engine(self) -> Any:
+    def state_engine(self) -> Engine:
         """The state database (created and migrated on first use)."""
         from ikkan.services.state_engines import engine_for
 

@@ -179,7 +179,7 @@ def measure_effect(
     if expected is None or len(errors) < MIN_WINDOWS:
         need = f"{MIN_WINDOWS} earlier {n}-month windows with a year-ago comparison"
         return _replace(base, reason=f"needs {need}; found {len(errors)}")
-    from scipy.stats import t as student_t
+    from scipy.stats import t as student_t  # type: ignore[import-untyped]
 
     spread = math.sqrt(math.fsum(e * e for e in errors) / len(errors))
     t = float(student_t.ppf(0.5 + COVERAGE / 2, len(errors) - 1))
