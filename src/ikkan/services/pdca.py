@@ -124,7 +124,7 @@ def revision_from_row(row: TargetRevision) -> Revision:
 class PdcaLog:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.tree = ws._require_valid()
+        self.tree = ws.require_valid()
 
     # -- plumbing ------------------------------------------------------------------------
     def _engine(self) -> Engine:
