@@ -141,6 +141,21 @@ class PdcaLog:
                 hint=did_you_mean(node_id, self.tree.nodes) or "see 'ikkan plan' for ids",
             )
 
+    def stamp(self) -> tuple[Any, ...]:
+        """Changes whenever anything in the PDCA log is written (cheap: four aggregates)."""
+        from sqlalchemy import func
+
+        with Session(self._engine()) as session:
+            return tuple(
+                tuple(session.execute(select(func.count(), func.max(column))).one())
+                for column in (
+                    TargetRevision.id,
+                    PdcaAction.updated_at,
+                    PdcaNote.id,
+                    CheckIn.id,
+                )
+            )
+
     # -- target revisions ----------------------------------------------------------------
     def revisions(self, node_id: str | None = None) -> list[Revision]:
         if not self.ws.state_exists():

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from ikkan import __version__
 from ikkan.clock import Clock
 from ikkan.errors import UserError
+from ikkan.web import pdca_text  # noqa: F401  (the PDCA strings join i18n.TEXT)
 from ikkan.web.middleware import install_middleware
 from ikkan.web.render import HERE, Renderer
 from ikkan.web.routes import register_routes

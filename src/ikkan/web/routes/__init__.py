@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from ikkan.web.render import Renderer
 from ikkan.web.routes.export import register_export
 from ikkan.web.routes.pages import PAGE_ROUTES, register_page
+from ikkan.web.routes.pdca import register_pdca
+from ikkan.web.routes.pdca_pages import register_pdca_pages
 from ikkan.web.routes.service import register_service
 from ikkan.web.routes.tree import register_tree_svg
 
@@ -15,6 +17,8 @@ from ikkan.web.routes.tree import register_tree_svg
 def register_routes(app: FastAPI, renderer: Renderer) -> None:
     for route in PAGE_ROUTES:
         register_page(app, renderer, route)
+    register_pdca_pages(app, renderer)
+    register_pdca(app)
     register_tree_svg(app)
     register_export(app)
     register_service(app)
