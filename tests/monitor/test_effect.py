@@ -111,3 +111,17 @@ def test_no_lift_stays_within_across_noise_draws(seed: int) -> None:
     values = history(seed=seed, months=42)
     result = measure_effect(values, "2026-07", "2026-08", last_complete_month="2026-09")
     assert result.verdict is Verdict.WITHIN, result
+
+
+def test_a_sparse_early_tail_does_not_widen_the_range() -> None:
+    """Back-dated records leave a few tiny, gappy months before the real history; the
+    history is the unbroken run before the action, so they do not blow up the spread."""
+    values = history()
+    clean = measure_effect(values, "2026-05", "2026-05", last_complete_month="2026-07")
+    tail = {**values, "2022-06": 1.0, "2022-07": 3.0, "2022-08": 1.0}
+    for key in ("2023-04", "2023-05"):  # a gap between the tail and the real history
+        tail.pop(key)
+    noisy = measure_effect(tail, "2026-05", "2026-05", last_complete_month="2026-07")
+    assert noisy.windows < clean.windows  # the run now starts after the gap
+    assert noisy.spread is not None and clean.spread is not None
+    assert noisy.spread < 0.2

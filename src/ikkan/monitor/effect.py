@@ -3,7 +3,9 @@ the range the node's own history expects (seasonality aware). Pure: values in, v
 
 The formula (docs/pdca.md, "Measured effect"):
 
-- months are the node's monthly values, oldest first, one per calendar month;
+- months are the node's monthly values, one per calendar month; the history is the unbroken
+  run of months that ends just before the action starts (a month without a value starts
+  it afresh, so a sparse early tail — a few back-dated records — does not widen the range);
 - the *after window* A is the action's months (start month to end month, ``n`` months); the
   *before window* B is the ``n`` months just before the start; A' and B' are the same months a
   year earlier;
@@ -143,7 +145,12 @@ def measure_effect(
     n = last - first + 1
     after = tuple(month_key(i) for i in range(first, last + 1))
     before = tuple(month_key(i) for i in range(first - n, first))
-    by_index = {month_index(k): v for k, v in values.items() if v is not None and math.isfinite(v)}
+    every = {month_index(k): v for k, v in values.items() if v is not None and math.isfinite(v)}
+    run_start = first - 1
+    while run_start - 1 in every:
+        run_start -= 1
+    # the history: the unbroken run of months just before the action (and its own months)
+    by_index = {i: v for i, v in every.items() if i >= run_start}
     if last > month_index(last_complete_month):
         return EffectResult(Verdict.NOT_YET, after, before, reason="after window incomplete")
     observed = _window(by_index, first, n)
