@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from tests.cli.test_cli_plan import ikkan
 
 
@@ -45,6 +44,10 @@ def test_revise_moves_the_plan_and_the_history_keeps_it(project: Path) -> None:
     history = json.loads(ikkan("targets", "history", "--json", cwd=project).stdout)
     assert history[0]["by"] == "mei" and history[0]["reason"] == "new demo script"
     assert (history[0]["old"], history[0]["new"], history[0]["status"]) == (0.2, 0.25, "applies")
+    explained = ikkan("explain", "win_rate", cwd=project).stdout
+    assert "commit target: 0.25 (revision #1)" in explained
+    assert "stretch target: 0.22 (ikkan.yml)" in explained
+    assert "effect: " in explained and "Student's t" in " ".join(explained.split())
     refused = ikkan(
         "targets", "revise", "win_rate", "0.3", "--reason", " ", cwd=project, check=False
     )

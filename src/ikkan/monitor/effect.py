@@ -33,6 +33,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 MIN_WINDOWS = 6  # backtest windows needed before a range is trusted
+FORMULA = (
+    "effect of an action over n months A: expected E = mean(A a year earlier) × mean(n months "
+    "before) / mean(those months a year earlier) (additive when a value is ≤ 0); range "
+    "E × exp(±t·s), s = RMS of ln(actual/E) over earlier n-month windows of the node's own "
+    "history (≥ 6), t = Student's t 97.5%; verdict above / within / below (docs/pdca.md)"
+)
 COVERAGE = 0.95
 
 

@@ -57,6 +57,7 @@ class ActionView:
     expected_high: float | None
     actor: str
     created_at: datetime
+    updated_at: datetime
     effect: EffectResult | None = None  # for done actions
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,6 +74,7 @@ class ActionView:
             "expected_high": self.expected_high,
             "actor": self.actor,
             "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
             "effect": self.effect.to_dict() if self.effect else None,
         }
 
@@ -336,6 +338,7 @@ class PdcaLog:
             row.expected_high,
             row.actor,
             row.created_at,
+            row.updated_at,
         )
         return self._with_effect(view) if measure else view
 

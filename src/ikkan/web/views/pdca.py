@@ -10,8 +10,8 @@ from ikkan.model.periods import period_containing
 from ikkan.monitor.effect_text import describe_effect
 from ikkan.services.pdca import ActionView, Entry
 from ikkan.state.policy import Action, Actor, decide
-from ikkan.web.filters import Filters
 from ikkan.web import pdca_text  # noqa: F401  (the PDCA strings join TEXT)
+from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
 

@@ -1,9 +1,10 @@
 """The review pages (weekly small PDCA, quarterly large PDCA) and the department views.
 
-Review, per department: the nodes off track in the review period (the status page's own
+Review, per department: the nodes off track in the review period (the current month for
+the weekly review, the current fiscal quarter for the quarterly one; the status page's own
 judgement: pacing while the period runs, else achievement; red and amber), the actions open
-(planned / doing) that are due within the review window or overdue, and the actions finished
-in the window with their measured effect.
+(planned / doing) due by today + the window (7 or 92 days; overdue ones included), and the
+actions marked done (or ending) within the last window, with their measured effect.
 
 Department views: each department's nodes and, for each, the path up to the KGI; a node on
 the path of several departments appears in each of their views (one node, many views).
@@ -89,7 +90,7 @@ def review_view(snap: Snapshot, f: Filters, fmt: Formatter, cadence: str) -> dic
         finished = [
             action_dict(a, snap, fmt, f.lang)
             for a in mine
-            if a.status == "done" and a.end >= window_start - timedelta(days=days)
+            if a.status == "done" and (a.updated_at.date() >= window_start or a.end >= window_start)
         ]
         sections.append(
             {

@@ -1,0 +1,214 @@
+"""The PDCA part of the dashboard in-process: a target revised by form shows in the tree and
+equals what ``status`` says, actions become markers on the trend and get their measured
+effect, refusals are 403 with nothing stored, the review pages and department views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ikkan.services.state_engines import forget
+from ikkan.state.policy import Actor, Role
+from ikkan.web.app import create_app
+from ikkan.workspace import Workspace
+from tests.web.conftest import NOW
+from tests.web.html_find import parse
+from tests.web.pdca_project import copy_project, pdca_source  # noqa: F401
+
+MARKETING = Actor("mei", Role.EDITOR, frozenset({"marketing"}))
+SALES = Actor("ken", Role.EDITOR, frozenset({"sales"}))
+
+
+@pytest.fixture(scope="module")
+def project(pdca_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    return copy_project(pdca_source, tmp_path_factory.mktemp("pdca-inproc") / "p")
+
+
+@pytest.fixture(scope="module")
+def client(project: Path) -> Iterator[TestClient]:
+    app = create_app(project, clock=NOW, watch=False)
+    with TestClient(app) as test_client:
+        yield test_client
+    forget()
+
+
+def tree_targets(client: TestClient, period: str) -> dict[str, float | None]:
+    nodes = client.get(f"/api/tree?period={period}&lang=en").json()["nodes"]
+    return {n["id"]: n["target"] for n in nodes}
+
+
+def test_a_form_revision_moves_the_tree_and_status_agrees(
+    client: TestClient, project: Path
+) -> None:
+    before = tree_targets(client, "FY2026")
+    response = client.post(
+        "/node/revenue/targets?lang=en",
+        data={"scenario": "commit", "value": "1,100,000,000", "reason": "取締役会で上方修正"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"].startswith("/node/revenue")
+    after = tree_targets(client, "FY2026")
+    assert before["revenue"] == 1_000_000_000 and after["revenue"] == 1_100_000_000
+    assert after["new_won"] is not None and before["new_won"] is not None
+    assert after["new_won"] > before["new_won"]  # a derived target moved with it
+    # one function gives the targets: the CLI's status equals the dashboard's API
+    status = Workspace.open(project, clock=NOW).status(period="FY2026")
+    for node_id, target in after.items():
+        assert status.nodes[node_id].commit == target, node_id
+    month = tree_targets(client, "2026-10")
+    assert (
+        month["revenue"]
+        == Workspace.open(project, clock=NOW).status(period="2026-10").nodes["revenue"].commit
+    )
+    page = parse(client.get("/node/revenue?lang=ja").text)
+    row = page.find("tr", class_="revision")
+    assert row is not None and "取締役会で上方修正" in row.text and "local" in row.text
+    assert "新規受注数" in row.text  # the derived targets that moved, by name
+
+
+def test_an_action_is_a_marker_and_gets_its_effect_when_done(client: TestClient) -> None:
+    created = client.post(
+        "/api/nodes/leads/actions?lang=en",
+        json={
+            "title": "ウェビナー週2回",
+            "start": "2026-09-01",
+            "end": "2026-09-30",
+            "status": "doing",
+            "hypothesis": "more webinars, more leads",
+            "expected_low": 0.1,
+            "expected_high": 0.2,
+        },
+    )
+    assert created.status_code == 201, created.text
+    action = created.json()
+    assert action["effect"] is None and action["expected_text"] == "+10.0% … +20.0%"
+    trend = client.get("/api/trends?node=leads&grain=month&lang=en").json()
+    assert [m["id"] for m in trend["markers"]] == [action["id"]]
+    mark_line = trend["chart"]["series"][0]["markLine"]["data"]
+    assert mark_line[0]["name"].endswith("ウェビナー週2回")
+    labels = trend["chart"]["xAxis"]["data"]
+    assert mark_line[0]["xAxis"] in labels
+    done = client.post(
+        f"/api/actions/{action['id']}/status?lang=en", json={"status": "done"}
+    ).json()
+    effect = done["effect"]
+    assert effect["verdict"] in ("within", "above", "below"), effect
+    assert effect["windows"] >= 6 and effect["low"] < effect["expected"] < effect["high"]
+    assert done["effect_text"].startswith(effect["sentence_en"])
+    page = parse(client.get("/node/leads?lang=ja").text)
+    row = page.find("tr", class_="action", data_id=str(action["id"]))
+    cell = row.find("td", class_="effect") if row else None
+    assert cell is not None and effect["sentence_ja"] in cell.text
+    chart = page.find(id="node-trend-chart")
+    assert chart is not None and chart.attrs["data-markers"] == "1"
+
+
+def test_another_departments_node_is_refused_with_nothing_stored(
+    client: TestClient,
+) -> None:
+    app = client.app
+    app.state.placeholder_actor = MARKETING  # type: ignore[attr-defined]
+    try:
+        before = client.get("/api/nodes/win_rate/pdca").json()
+        assert before["can"] == {"revise": False, "log": False, "note": False}
+        refused = [
+            client.post("/api/nodes/win_rate/targets", json={"value": 0.3, "reason": "why not"}),
+            client.post(
+                "/api/nodes/win_rate/actions",
+                json={"title": "x", "start": "2026-10-01", "end": "2026-10-02"},
+            ),
+            client.post("/api/nodes/win_rate/notes", json={"body": "x"}),
+            client.post("/api/nodes/win_rate/checkins", json={"status": "at_risk"}),
+            client.post(
+                "/node/win_rate/targets",
+                data={"value": "0.3", "reason": "form"},
+                follow_redirects=False,
+            ),
+        ]
+        for response in refused:
+            assert response.status_code == 403, response.text
+        assert "marketing" in refused[0].json()["error"]
+        after = client.get("/api/nodes/win_rate/pdca").json()
+        for key in ("revisions", "actions", "notes", "checkins"):
+            assert after[key] == before[key]
+        page = parse(client.get("/node/win_rate?lang=en").text)
+        assert page.find(id="revise-form") is None  # no form where writing is refused
+        app.state.placeholder_actor = SALES  # type: ignore[attr-defined]
+        ok = client.post(
+            "/api/nodes/win_rate/notes", json={"body": "顧客の声", "kind": "customer_voice"}
+        )
+        assert ok.status_code == 201 and ok.json()["actor"] == "ken"
+    finally:
+        app.state.placeholder_actor = None  # type: ignore[attr-defined]
+
+
+def test_bad_input_is_a_clear_400(client: TestClient) -> None:
+    no_reason = client.post("/api/nodes/win_rate/targets", json={"value": 0.3, "reason": " "})
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["error"]
+    bad_month = client.post(
+        "/api/nodes/win_rate/targets", json={"value": 0.3, "reason": "x", "period": "2031-01"}
+    )
+    assert bad_month.status_code == 400 and "plan period" in bad_month.json()["error"]
+    unknown = client.post("/api/nodes/nope/notes", json={"body": "x"})
+    assert unknown.status_code == 404
+
+
+def test_notes_and_checkins_show_on_the_node_page(client: TestClient) -> None:
+    client.post(
+        "/node/mql/notes?lang=en", data={"body": "議事録: MQL定義を見直す", "kind": "minutes"}
+    )
+    client.post(
+        "/node/mql/checkins?lang=en",
+        data={"status": "at_risk", "value": "25", "comment": "<b>slow</b>"},
+    )
+    page = parse(client.get("/node/mql?lang=ja").text)
+    notes = page.find("ul", class_="notes")
+    assert notes is not None and "議事録: MQL定義を見直す" in notes.text
+    checkin = page.find("li", class_="checkin")
+    assert checkin is not None
+    assert "要注意" in checkin.text and "<b>slow</b>" in checkin.text  # escaped, shown as text
+    assert checkin.find("b") is None
+
+
+def test_review_pages_list_off_track_open_and_finished(client: TestClient) -> None:
+    client.post(
+        "/api/nodes/opportunity_rate/actions",
+        json={
+            "title": "IS台本の改訂",
+            "start": "2026-11-01",
+            "end": "2026-11-25",
+            "status": "doing",
+        },
+    )
+    weekly = client.get("/api/review/weekly?lang=en").json()
+    by_department = {d["department"]: d for d in weekly["departments"]}
+    assert {"marketing", "inside_sales", "sales"} <= set(by_department)
+    assert any(a["title"] == "IS台本の改訂" for a in by_department["inside_sales"]["open_due"])
+    finished = by_department["marketing"]["finished"]
+    assert any(a["title"] == "ウェビナー週2回" and a["effect_text"] for a in finished)
+    off = [n for d in weekly["departments"] for n in d["off_track"]]
+    assert all(n["rag"] in ("red", "amber") for n in off)
+    status = Workspace.open(client.app.state.store.root, clock=NOW).status(  # type: ignore[attr-defined]
+        period=weekly["period"]
+    )
+    assert {n["id"] for n in off} <= set(status.nodes)
+    quarterly = client.get("/review/quarterly?lang=ja")
+    assert quarterly.status_code == 200 and "四半期レビュー" in quarterly.text
+    assert client.get("/api/review/monthly").status_code == 400
+
+
+def test_department_views_share_nodes_on_the_path_to_the_kgi(client: TestClient) -> None:
+    data = client.get("/api/departments?lang=en").json()
+    views = {d["department"]: d for d in data["departments"]}
+    in_views = {d: {n["id"] for n in v["nodes"]} for d, v in views.items()}
+    assert "revenue" in in_views["sales"] and "revenue" in in_views["marketing"]
+    assert "new_won" in in_views["sales"]
+    sales_paths = {r["id"]: [s["id"] for s in r["path"]] for r in views["sales"]["own"]}
+    assert sales_paths["win_rate"][0] == "win_rate" and sales_paths["win_rate"][-1] == "revenue"
+    page = client.get("/departments/inside_sales?lang=ja")
+    assert page.status_code == 200 and "KGIまでの経路" in page.text
+    assert client.get("/api/departments/nosuch").status_code == 400
+    assert client.get("/my", follow_redirects=False).headers["location"] == "/departments"
