@@ -70,7 +70,7 @@ def test_revise_a_target_and_see_the_tree_update(pdca_server: str, page: object,
     page.click("#revise-submit")  # type: ignore[attr-defined]
     row = page.locator("table.revisions tr.revision", has_text=REASON[lang])  # type: ignore[attr-defined]
     row.wait_for()
-    assert "opportunities" in row.inner_text() or "商談数" in row.inner_text()
+    assert "opportunities" in row.inner_text().lower() or "商談数" in row.inner_text()
     shot(page, f"pdca-{lang}-revision")
     tree = httpx.get(f"{pdca_server}/api/tree?period=FY2026&lang={lang}").json()
     card = next(n for n in tree["nodes"] if n["id"] == "win_rate")
