@@ -212,3 +212,92 @@ def test_department_views_share_nodes_on_the_path_to_the_kgi(client: TestClient)
     assert page.status_code == 200 and "KGIまでの経路" in page.text
     assert client.get("/api/departments/nosuch").status_code == 400
     assert client.get("/my", follow_redirects=False).headers["location"] == "/departments"
+
+
+ADMIN = Actor("aiko", Role.ADMIN)
+INSIDE_SALES = Actor("is-editor", Role.EDITOR, frozenset({"inside_sales"}))
+VIEWER = Actor("yui", Role.VIEWER)
+WRITES = {
+    "api-target": ("json", "/api/nodes/opportunity_rate/targets", {"value": 0.31, "reason": "r"}),
+    "api-action": (
+        "json",
+        "/api/nodes/opportunity_rate/actions",
+        {"title": "t", "start": "2026-10-01", "end": "2026-10-02"},
+    ),
+    "api-note": ("json", "/api/nodes/opportunity_rate/notes", {"body": "b"}),
+    "api-checkin": ("json", "/api/nodes/opportunity_rate/checkins", {"status": "on_track"}),
+    "form-target": ("form", "/node/opportunity_rate/targets", {"value": "32%", "reason": "r"}),
+    "form-action": (
+        "form",
+        "/node/opportunity_rate/actions",
+        {"title": "t", "start": "2026-10-01", "end": "2026-10-02"},
+    ),
+    "form-note": ("form", "/node/opportunity_rate/notes", {"body": "b"}),
+    "form-checkin": ("form", "/node/opportunity_rate/checkins", {"status": "at_risk"}),
+}
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+@pytest.mark.parametrize(
+    ("actor", "allowed"),
+    [(ADMIN, True), (INSIDE_SALES, True), (SALES, False), (MARKETING, False), (VIEWER, False)],
+    ids=["admin", "own-editor", "other-editor", "other-editor-2", "viewer"],
+)
+def test_authorization_matrix(client: TestClient, write: str, actor: Actor, allowed: bool) -> None:
+    """Every PDCA write endpoint × role × own / other department: refusals are 403 and
+    change nothing; allowed writes store exactly one record."""
+    kind, path, payload = WRITES[write]
+    app = client.app
+    app.state.placeholder_actor = actor  # type: ignore[attr-defined]
+    try:
+        before = client.get("/api/nodes/opportunity_rate/pdca").json()
+        if kind == "json":
+            response = client.post(path, json=payload)
+        else:
+            response = client.post(path, data=payload, follow_redirects=False)
+        after = client.get("/api/nodes/opportunity_rate/pdca").json()
+    finally:
+        app.state.placeholder_actor = None  # type: ignore[attr-defined]
+    counts = [len(before[k]) for k in ("revisions", "actions", "notes", "checkins")]
+    new_counts = [len(after[k]) for k in ("revisions", "actions", "notes", "checkins")]
+    if allowed:
+        assert response.status_code in (201, 303), response.text
+        assert sum(new_counts) == sum(counts) + 1
+    else:
+        assert response.status_code == 403, response.text
+        assert new_counts == counts
+        assert after["targets"] == before["targets"]
+
+
+@pytest.mark.parametrize("kind", ["json", "form"])
+@pytest.mark.parametrize(
+    ("actor", "allowed"),
+    [(ADMIN, True), (INSIDE_SALES, True), (SALES, False), (VIEWER, False)],
+    ids=["admin", "own-editor", "other-editor", "viewer"],
+)
+def test_authorization_of_action_status(
+    client: TestClient, kind: str, actor: Actor, allowed: bool
+) -> None:
+    created = client.post(
+        "/api/nodes/opportunity_rate/actions",
+        json={"title": "status matrix", "start": "2026-10-01", "end": "2026-10-02"},
+    ).json()
+    app = client.app
+    app.state.placeholder_actor = actor  # type: ignore[attr-defined]
+    try:
+        if kind == "json":
+            response = client.post(
+                f"/api/actions/{created['id']}/status", json={"status": "dropped"}
+            )
+        else:
+            response = client.post(
+                f"/actions/{created['id']}/status",
+                data={"status": "dropped"},
+                follow_redirects=False,
+            )
+    finally:
+        app.state.placeholder_actor = None  # type: ignore[attr-defined]
+    actions = client.get("/api/nodes/opportunity_rate/pdca").json()["actions"]
+    status = next(a["status"] for a in actions if a["id"] == created["id"])
+    assert response.status_code == (403 if not allowed else 200 if kind == "json" else 303)
+    assert status == ("dropped" if allowed else "planned")
