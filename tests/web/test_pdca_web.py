@@ -301,3 +301,17 @@ def test_authorization_of_action_status(
     status = next(a["status"] for a in actions if a["id"] == created["id"])
     assert response.status_code == (403 if not allowed else 200 if kind == "json" else 303)
     assert status == ("dropped" if allowed else "planned")
+
+
+def test_the_node_page_cache_keys_on_who_asks(client: TestClient) -> None:
+    """The same URL shows the forms to an editor of the node and not to others, even
+    though the page is cached per snapshot."""
+    url = "/node/avg_deal_size?lang=en"
+    assert parse(client.get(url).text).find(id="revise-form") is not None  # admin
+    app = client.app
+    app.state.placeholder_actor = MARKETING  # type: ignore[attr-defined]
+    try:
+        assert parse(client.get(url).text).find(id="revise-form") is None
+    finally:
+        app.state.placeholder_actor = None  # type: ignore[attr-defined]
+    assert parse(client.get(url).text).find(id="revise-form") is not None

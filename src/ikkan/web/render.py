@@ -29,10 +29,26 @@ class Renderer:
         self.templates = Jinja2Templates(env=self.env)
 
     def page(
-        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+        self,
+        request: Request,
+        c: Ctx,
+        name: str,
+        view: dict[str, Any],
+        *,
+        vary: Any = None,
+        **extra: Any,
     ) -> Response:
+        """``vary``: what else the page depends on (e.g. who asks: their forms differ)."""
         store = c.store
-        key = ("html", name, request.url.path, str(request.query_params), c.lang, store.busy)
+        key = (
+            "html",
+            name,
+            request.url.path,
+            str(request.query_params),
+            c.lang,
+            store.busy,
+            vary,
+        )
 
         def render() -> bytes:
             snap = c.snap

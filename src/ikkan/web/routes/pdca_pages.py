@@ -63,8 +63,10 @@ def node_page_extra(request: Request, c: Ctx, view: View) -> dict[str, Any]:
     """The node page's PDCA sections and its trend chart with the action markers."""
     node_id = view["card"]["id"]
     trend = trend_view(c.snap, c.filters, c.fmt, node_id, None)
+    actor = current_actor(request)
     return {
-        "pdca": node_pdca(c.snap, c.filters, c.fmt, node_id, current_actor(request)),
+        "vary": actor,  # the forms shown depend on who asks (the page cache keys on it)
+        "pdca": node_pdca(c.snap, c.filters, c.fmt, node_id, actor),
         "trend": trend["chart"],
         "markers": trend["markers"],
     }
