@@ -315,3 +315,19 @@ def test_the_node_page_cache_keys_on_who_asks(client: TestClient) -> None:
     finally:
         app.state.placeholder_actor = None  # type: ignore[attr-defined]
     assert parse(client.get(url).text).find(id="revise-form") is not None
+
+
+def test_a_write_from_outside_the_app_shows_after_the_next_poll(
+    client: TestClient, project: Path
+) -> None:
+    """``ikkan notes add`` in another process: the next check of the store drops the
+    cached pages, so the note shows without a data refresh."""
+    url = "/node/cvr?lang=en"
+    assert "from the command line" not in client.get(url).text  # cached now
+    from ikkan.services.pdca_access import local_actor
+
+    Workspace.open(project, clock=NOW).pdca().add_note(
+        local_actor("cli-user"), "cvr", "from the command line"
+    )
+    client.app.state.store.check()  # type: ignore[attr-defined]
+    assert "from the command line" in client.get(url).text

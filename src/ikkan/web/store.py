@@ -119,7 +119,11 @@ class SnapshotStore:
 
     def _check_state(self) -> None:
         """Writes from another process (``ikkan targets revise``) show up within a poll."""
-        stamp = self._read_state_stamp()
+        try:
+            stamp = self._read_state_stamp()
+        except Exception as exc:  # the state database away: keep the pages, say why
+            self.last_error = f"state database: {exc}"
+            return
         if stamp != self._state_stamp:
             self._state_stamp = stamp
             if self._snapshot is not None:
