@@ -110,3 +110,23 @@ def test_log_an_action_see_its_marker_and_its_effect(
     page.goto(f"{pdca_server}/review/weekly?lang={lang}")  # type: ignore[attr-defined]
     assert page.locator(f"ul.finished li[data-id='{action_id}']").count() == 1  # type: ignore[attr-defined]
     shot(page, f"pdca-{lang}-review-weekly")
+
+
+@pytest.mark.parametrize("path", ["/node/leads", "/review/weekly", "/departments/sales"])
+def test_no_serious_accessibility_violation_on_pdca_pages(
+    pdca_server: str, page: object, path: str
+) -> None:
+    import json
+
+    from tests.web.test_browser import AXE
+
+    page.goto(f"{pdca_server}{path}?lang=ja")  # type: ignore[attr-defined]
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    violations = page.evaluate(  # type: ignore[attr-defined]
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+           .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, json.dumps(serious, ensure_ascii=False, indent=1)
