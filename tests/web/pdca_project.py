@@ -12,7 +12,7 @@ import pytest
 from ikkan.demo import generate_exports
 from ikkan.project.scaffold import template_text
 from ikkan.workspace import Workspace
-from tests.web.conftest import NOW
+from tests.web.conftest import NOW, add_users
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +25,7 @@ def pdca_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = Workspace.open(root, clock=NOW)
     ws.ingest()
     ws.refresh()
+    add_users(root)  # aiko admin, mei marketing, ken sales + inside_sales, yui viewer
     return root
 
 

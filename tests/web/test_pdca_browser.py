@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from ikkan.monitor.effect import SENTENCES, Verdict
-from tests.web.conftest import free_port
+from tests.web.conftest import PASSWORD, free_port
 from tests.web.pdca_project import copy_project, pdca_source  # noqa: F401
 from tests.web.test_browser import browser, page, shot  # noqa: F401
 
@@ -56,6 +56,14 @@ def pdca_server(pdca_source: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             proc.kill()
 
 
+def sign_in(page: object, base: str, username: str) -> None:
+    page.goto(f"{base}/signin")  # type: ignore[attr-defined]
+    page.fill("#username", username)  # type: ignore[attr-defined]
+    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
+    page.click("#signin")  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: "/signin" not in url)  # type: ignore[attr-defined]
+
+
 REASON = {"ja": "新しいデモ台本で成約率を引き上げ", "en": "new demo script raises the win rate"}
 TARGET = {"ja": ("22%", 0.22), "en": ("24%", 0.24)}
 TITLE = {"ja": "ウェビナー週2回", "en": "Two webinars a week"}
@@ -64,6 +72,7 @@ TITLE = {"ja": "ウェビナー週2回", "en": "Two webinars a week"}
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_revise_a_target_and_see_the_tree_update(pdca_server: str, page: object, lang: str) -> None:
     text, value = TARGET[lang]
+    sign_in(page, pdca_server, "ken")  # edits sales (win_rate) and inside_sales
     page.goto(f"{pdca_server}/node/win_rate?lang={lang}")  # type: ignore[attr-defined]
     page.fill("#revise-value", text)  # type: ignore[attr-defined]
     page.fill("#revise-reason", REASON[lang])  # type: ignore[attr-defined]
@@ -72,7 +81,7 @@ def test_revise_a_target_and_see_the_tree_update(pdca_server: str, page: object,
     row.wait_for()
     assert "opportunities" in row.inner_text().lower() or "商談数" in row.inner_text()
     shot(page, f"pdca-{lang}-revision")
-    tree = httpx.get(f"{pdca_server}/api/tree?period=FY2026&lang={lang}").json()
+    tree = page.request.get(f"{pdca_server}/api/tree?period=FY2026&lang={lang}").json()  # type: ignore[attr-defined]
     card = next(n for n in tree["nodes"] if n["id"] == "win_rate")
     assert card["target"] == pytest.approx(value)
     page.goto(f"{pdca_server}/tree?lang={lang}&period=FY2026")  # type: ignore[attr-defined]
@@ -81,10 +90,20 @@ def test_revise_a_target_and_see_the_tree_update(pdca_server: str, page: object,
     shot(page, f"pdca-{lang}-tree")
 
 
+def test_another_departments_target_is_refused(pdca_server: str, page: object) -> None:
+    sign_in(page, pdca_server, "mei")  # edits marketing only
+    page.goto(f"{pdca_server}/node/win_rate?lang=ja")  # type: ignore[attr-defined]
+    assert page.locator("#revise-form").count() == 0  # type: ignore[attr-defined]
+    page.goto(f"{pdca_server}/node/mql?lang=ja")  # type: ignore[attr-defined]
+    assert page.locator("#revise-form").count() == 1  # type: ignore[attr-defined]
+    shot(page, "pdca-ja-refused-other-department")
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_log_an_action_see_its_marker_and_its_effect(
     pdca_server: str, page: object, lang: str
 ) -> None:
+    sign_in(page, pdca_server, "aiko")  # leads has no department: admins write it
     page.goto(f"{pdca_server}/node/leads?lang={lang}")  # type: ignore[attr-defined]
     page.fill("#action-title", TITLE[lang])  # type: ignore[attr-defined]
     page.fill("#action-hypothesis", "more webinars, more leads")  # type: ignore[attr-defined]
@@ -120,6 +139,7 @@ def test_no_serious_accessibility_violation_on_pdca_pages(
 
     from tests.web.test_browser import AXE
 
+    sign_in(page, pdca_server, "aiko")
     page.goto(f"{pdca_server}{path}?lang=ja")  # type: ignore[attr-defined]
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
     page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from ikkan.cli import (
     plan_cmd,
     project_cmds,
     serve_cmd,
+    users_cmds,
 )
 from ikkan.cli.state import STATE
 
@@ -61,6 +62,7 @@ data_cmds.register(app)
 monitor_cmds.register(app)
 serve_cmd.register(app)
 alerts_cmds.register(app)
+users_cmds.register(app)
 pdca_cmds.register(app)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from ikkan.auth.audit import Origin, record
 from ikkan.errors import UserError, did_you_mean, valid_values
 from ikkan.model.periods import Grain, parse_period
 from ikkan.model.planning import SCENARIOS, make_plan
@@ -136,6 +137,26 @@ class PdcaLog:
         zone = ZoneInfo(self.ws.spec.company.timezone)
         return self.ws.clock.now(zone).replace(tzinfo=None, microsecond=0)
 
+    def _audit(
+        self,
+        session: Session,
+        actor: Actor,
+        action: str,
+        node_id: str,
+        origin: Origin | None,
+        detail: dict[str, Any],
+    ) -> None:
+        """The audit entry of a write, in the write's own transaction."""
+        record(
+            session,
+            actor=actor.username,
+            action=action,
+            target=f"node:{node_id}",
+            origin=origin or Origin.cli(),
+            clock=self.ws.clock,
+            detail=detail,
+        )
+
     def _node(self, node_id: str) -> None:
         if node_id not in self.tree.nodes:
             raise UserError(
@@ -200,6 +221,7 @@ class PdcaLog:
         value: float,
         reason: str,
         period: str = SCOPE_PERIOD,
+        origin: Origin | None = None,
     ) -> Revision:
         """Store a revision (after the permission check) with the plan's diff it causes."""
         self._node(node_id)
@@ -246,6 +268,21 @@ class PdcaLog:
         with Session(self._engine()) as session, session.begin():
             session.add(row)
             session.flush()
+            self._audit(
+                session,
+                actor,
+                "revise_target",
+                node_id,
+                origin,
+                {
+                    "scenario": scenario,
+                    "period": scope,
+                    "old": old,
+                    "new": row.new_value,
+                    "reason": row.reason,
+                    "revision": row.id,
+                },
+            )
             return revision_from_row(row)
 
     # -- actions -------------------------------------------------------------------------
@@ -262,6 +299,7 @@ class PdcaLog:
         status: str = "planned",
         expected_low: float | None = None,
         expected_high: float | None = None,
+        origin: Origin | None = None,
     ) -> ActionView:
         self._node(node_id)
         authorize(actor, Action.LOG_ACTION, self.tree, node_id)
@@ -285,10 +323,24 @@ class PdcaLog:
         with Session(self._engine()) as session, session.begin():
             session.add(row)
             session.flush()
+            self._audit(
+                session,
+                actor,
+                "log_action",
+                node_id,
+                origin,
+                {"action": row.id, "title": row.title, "status": status},
+            )
             return self._view(row, measure=False)
 
     def set_action_status(
-        self, actor: Actor | None, action_id: int, status: str, *, end: date | None = None
+        self,
+        actor: Actor | None,
+        action_id: int,
+        status: str,
+        *,
+        end: date | None = None,
+        origin: Origin | None = None,
     ) -> ActionView:
         if status not in ACTION_STATUSES:
             raise UserError(f"unknown status '{status}'", hint=valid_values(ACTION_STATUSES))
@@ -307,6 +359,15 @@ class PdcaLog:
             row.status = status
             row.updated_at = self._now()
             session.flush()
+            assert actor is not None
+            self._audit(
+                session,
+                actor,
+                "action_status",
+                row.node_id,
+                origin,
+                {"action": action_id, "status": status, "end": row.end_date},
+            )
             view = self._view(row, measure=False)
         return self._with_effect(view)
 
@@ -368,7 +429,14 @@ class PdcaLog:
         return {p.period: p.value for p in series.points if not p.dimension_value}
 
     # -- notes and check-ins ---------------------------------------------------------------
-    def add_note(self, actor: Actor | None, node_id: str, body: str, kind: str = "other") -> Entry:
+    def add_note(
+        self,
+        actor: Actor | None,
+        node_id: str,
+        body: str,
+        kind: str = "other",
+        origin: Origin | None = None,
+    ) -> Entry:
         self._node(node_id)
         authorize(actor, Action.WRITE_NOTE, self.tree, node_id)
         assert actor is not None
@@ -386,6 +454,9 @@ class PdcaLog:
         with Session(self._engine()) as session, session.begin():
             session.add(row)
             session.flush()
+            self._audit(
+                session, actor, "write_note", node_id, origin, {"note": row.id, "kind": kind}
+            )
             return Entry(row.id, node_id, kind, row.body, row.actor, row.created_at)
 
     def notes(self, node_id: str | None = None) -> list[Entry]:
@@ -407,6 +478,7 @@ class PdcaLog:
         status: str,
         value: float | None = None,
         comment: str = "",
+        origin: Origin | None = None,
     ) -> Entry:
         self._node(node_id)
         authorize(actor, Action.WRITE_NOTE, self.tree, node_id)
@@ -426,6 +498,14 @@ class PdcaLog:
         with Session(self._engine()) as session, session.begin():
             session.add(row)
             session.flush()
+            self._audit(
+                session,
+                actor,
+                "check_in",
+                node_id,
+                origin,
+                {"checkin": row.id, "status": status, "value": value},
+            )
             return _checkin_entry(row)
 
     def checkins(self, node_id: str | None = None) -> list[Entry]:

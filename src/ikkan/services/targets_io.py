@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from ikkan.auth.audit import Origin
 from ikkan.errors import Location, UserError
 from ikkan.model.planning import SCENARIOS
 from ikkan.model.revisions import SCOPE_PERIOD, EffectiveTargets, RevisionStatus, same
@@ -257,5 +258,7 @@ def import_rows(
     if problems:
         raise TargetsImportError(path, problems)
     for row, scope in changed:
-        log.revise_target(actor, row.node, row.scenario, row.value, row.reason, period=scope)
+        log.revise_target(
+            actor, row.node, row.scenario, row.value, row.reason, period=scope, origin=Origin.cli()
+        )
     return len(changed), unchanged

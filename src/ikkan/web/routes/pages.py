@@ -57,8 +57,7 @@ def register_page(app: FastAPI, renderer: Renderer, route: PageRoute) -> None:
     def page_endpoint(request: Request, c: CtxDep, params: page_params) -> Response:
         view = view_of(route, c, params)
         extra = route.page_extra(request, c, view) if route.page_extra else {}
-        vary = extra.pop("vary", None)
-        return renderer.page(request, c, route.name, view, vary=vary, **extra)
+        return renderer.page(request, c, route.name, view, **extra)
 
     def api_endpoint(request: Request, c: CtxDep, params: page_params) -> Response:
         return renderer.json(request, c, view_of(route, c, params))

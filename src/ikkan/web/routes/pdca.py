@@ -1,7 +1,9 @@
 """PDCA writes (forms and JSON) and reads: target revisions, actions, notes, check-ins.
 
-Every write takes its actor from ``web.actor.current_actor`` and goes through
-``Workspace.pdca()``, whose every write asks ``policy.decide`` first (403 when refused).
+Every write declares its permission with ``require(action, department_of=...)`` (the sign-in
+guard asks ``policy.decide`` for the node's department before the route runs), takes the
+signed-in actor from it and goes through ``Workspace.pdca()``, which asks the same policy
+again and writes the audit entry in the same transaction.
 A form answers with a 303 back to the node's page (htmx's boost follows it and swaps the
 page); the JSON twin answers with the stored record.
 """
@@ -9,15 +11,19 @@ page); the JSON twin answers with the stored record.
 # No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations.
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from ikkan.auth.audit import Origin
 from ikkan.errors import UserError
 from ikkan.services.pdca import PdcaLog
+from ikkan.state.policy import Action, Actor
 from ikkan.web.actor import current_actor
+from ikkan.web.auth.identity import origin_of
+from ikkan.web.auth.rules import node_in_path, require
 from ikkan.web.context import Ctx, CtxDep, require_node, store_of
 from ikkan.web.views.pdca import action_dict, entry_dict, node_pdca
 
@@ -56,6 +62,37 @@ class CheckInIn(BaseModel):
     comment: str = ""
 
 
+async def _node_of_action(request: Request) -> str | None:
+    """The department of the node an action (``action_id`` in the path) is on."""
+    from ikkan.state.pdca import PdcaAction
+    from ikkan.web.context import NotFound
+
+    raw = request.path_params.get("action_id", "")
+    store = store_of(request)
+    ws = store.source
+    row = None
+    if str(raw).isdigit() and ws.state_exists():
+        from sqlalchemy.orm import Session
+
+        with Session(ws.state_engine()) as session:
+            row = session.get(PdcaAction, int(raw))
+    if row is None:
+        raise NotFound(f"no action #{raw}", hint="see /api/nodes/<node>/pdca")
+    tree = store.current().ws.tree
+    node = tree.nodes.get(row.node_id) if tree else None
+    return node.department if node else None
+
+
+Revise = Annotated[Actor, require(Action.REVISE_TARGET, department_of=node_in_path())]
+LogAction = Annotated[Actor, require(Action.LOG_ACTION, department_of=node_in_path())]
+ChangeAction = Annotated[Actor, require(Action.LOG_ACTION, department_of=_node_of_action)]
+WriteNote = Annotated[Actor, require(Action.WRITE_NOTE, department_of=node_in_path())]
+
+
+def _origin(request: Request) -> Origin:
+    return origin_of(request, getattr(request.state, "identity", None))
+
+
 def _log(c: Ctx) -> PdcaLog:
     return c.store.source.pdca()
 
@@ -89,6 +126,7 @@ def register_pdca(app: FastAPI) -> None:
         request: Request,
         node_id: str,
         c: CtxDep,
+        actor: Revise,
         value: str = Form(...),
         reason: str = Form(""),
         scenario: str = Form("commit"),
@@ -98,7 +136,7 @@ def register_pdca(app: FastAPI) -> None:
         number = _number(value, "target")
         if number is None:
             raise UserError("the new target is empty", hint="give a number")
-        _log(c).revise_target(current_actor(request), node_id, scenario, number, reason, period)
+        _log(c).revise_target(actor, node_id, scenario, number, reason, period, _origin(request))
         return _done(request, node_id, c, "revisions")
 
     @app.post("/node/{node_id}/actions", include_in_schema=False)
@@ -106,6 +144,7 @@ def register_pdca(app: FastAPI) -> None:
         request: Request,
         node_id: str,
         c: CtxDep,
+        actor: LogAction,
         title: str = Form(""),
         start: str = Form(...),
         end: str = Form(...),
@@ -119,7 +158,7 @@ def register_pdca(app: FastAPI) -> None:
         low = _number(expected_low, "expected effect")
         high = _number(expected_high, "expected effect")
         _log(c).add_action(
-            current_actor(request),
+            actor,
             node_id,
             title,
             _day(start, "start"),
@@ -129,22 +168,32 @@ def register_pdca(app: FastAPI) -> None:
             status=status,
             expected_low=low,
             expected_high=high if high is not None else low,
+            origin=_origin(request),
         )
         return _done(request, node_id, c, "actions")
 
     @app.post("/actions/{action_id}/status", include_in_schema=False)
     def action_status_form(
-        request: Request, action_id: int, c: CtxDep, status: str = Form("done")
+        request: Request,
+        action_id: int,
+        c: CtxDep,
+        actor: ChangeAction,
+        status: str = Form("done"),
     ) -> Response:
-        view = _log(c).set_action_status(current_actor(request), action_id, status)
+        view = _log(c).set_action_status(actor, action_id, status, origin=_origin(request))
         return _done(request, view.node_id, c, "actions")
 
     @app.post("/node/{node_id}/notes", include_in_schema=False)
     def note_form(
-        request: Request, node_id: str, c: CtxDep, body: str = Form(""), kind: str = Form("other")
+        request: Request,
+        node_id: str,
+        c: CtxDep,
+        actor: WriteNote,
+        body: str = Form(""),
+        kind: str = Form("other"),
     ) -> Response:
         require_node(c, node_id)
-        _log(c).add_note(current_actor(request), node_id, body, kind)
+        _log(c).add_note(actor, node_id, body, kind, _origin(request))
         return _done(request, node_id, c, "notes")
 
     @app.post("/node/{node_id}/checkins", include_in_schema=False)
@@ -152,13 +201,14 @@ def register_pdca(app: FastAPI) -> None:
         request: Request,
         node_id: str,
         c: CtxDep,
+        actor: WriteNote,
         status: str = Form(...),
         value: str = Form(""),
         comment: str = Form(""),
     ) -> Response:
         require_node(c, node_id)
         _log(c).add_checkin(
-            current_actor(request), node_id, status, _number(value, "value"), comment
+            actor, node_id, status, _number(value, "value"), comment, _origin(request)
         )
         return _done(request, node_id, c, "checkins")
 
@@ -170,11 +220,13 @@ def register_pdca(app: FastAPI) -> None:
         return node_pdca(c.snap, c.filters, c.fmt, node_id, current_actor(request))
 
     @app.post("/api/nodes/{node_id}/targets", tags=["pdca"], status_code=201)
-    def revise_api(request: Request, node_id: str, body: RevisionIn, c: CtxDep) -> JSONResponse:
+    def revise_api(
+        request: Request, node_id: str, body: RevisionIn, c: CtxDep, actor: Revise
+    ) -> JSONResponse:
         """Revise a node's commit or stretch target (a reason is required)."""
         require_node(c, node_id)
         revision = _log(c).revise_target(
-            current_actor(request), node_id, body.scenario, body.value, body.reason, body.period
+            actor, node_id, body.scenario, body.value, body.reason, body.period, _origin(request)
         )
         store_of(request).state_changed()
         return JSONResponse(
@@ -194,11 +246,13 @@ def register_pdca(app: FastAPI) -> None:
         )
 
     @app.post("/api/nodes/{node_id}/actions", tags=["pdca"], status_code=201)
-    def action_api(request: Request, node_id: str, body: ActionIn, c: CtxDep) -> JSONResponse:
+    def action_api(
+        request: Request, node_id: str, body: ActionIn, c: CtxDep, actor: LogAction
+    ) -> JSONResponse:
         """Log an action on a node."""
         require_node(c, node_id)
         view = _log(c).add_action(
-            current_actor(request),
+            actor,
             node_id,
             body.title,
             body.start,
@@ -208,36 +262,41 @@ def register_pdca(app: FastAPI) -> None:
             status=body.status,
             expected_low=body.expected_low,
             expected_high=body.expected_high,
+            origin=_origin(request),
         )
         store_of(request).state_changed()
         return JSONResponse(action_dict(view, c.snap, c.fmt, c.lang), status_code=201)
 
     @app.post("/api/actions/{action_id}/status", tags=["pdca"])
     def action_status_api(
-        request: Request, action_id: int, body: StatusIn, c: CtxDep
+        request: Request, action_id: int, body: StatusIn, c: CtxDep, actor: ChangeAction
     ) -> dict[str, Any]:
         """Change an action's status; a done action carries its measured effect."""
         view = _log(c).set_action_status(
-            current_actor(request), action_id, body.status, end=body.end
+            actor, action_id, body.status, end=body.end, origin=_origin(request)
         )
         store_of(request).state_changed()
         return action_dict(view, c.snap, c.fmt, c.lang)
 
     @app.post("/api/nodes/{node_id}/notes", tags=["pdca"], status_code=201)
-    def note_api(request: Request, node_id: str, body: NoteIn, c: CtxDep) -> JSONResponse:
+    def note_api(
+        request: Request, node_id: str, body: NoteIn, c: CtxDep, actor: WriteNote
+    ) -> JSONResponse:
         """Add a qualitative note (customer_voice, minutes, other)."""
         require_node(c, node_id)
-        entry = _log(c).add_note(current_actor(request), node_id, body.body, body.kind)
+        entry = _log(c).add_note(actor, node_id, body.body, body.kind, _origin(request))
         store_of(request).state_changed()
         unit = c.snap.ws.tree.nodes[node_id].unit if c.snap.ws.tree else None
         return JSONResponse(entry_dict(entry, c.fmt, c.lang, unit), status_code=201)
 
     @app.post("/api/nodes/{node_id}/checkins", tags=["pdca"], status_code=201)
-    def checkin_api(request: Request, node_id: str, body: CheckInIn, c: CtxDep) -> JSONResponse:
+    def checkin_api(
+        request: Request, node_id: str, body: CheckInIn, c: CtxDep, actor: WriteNote
+    ) -> JSONResponse:
         """Record a check-in (value, status, comment)."""
         require_node(c, node_id)
         entry = _log(c).add_checkin(
-            current_actor(request), node_id, body.status, body.value, body.comment
+            actor, node_id, body.status, body.value, body.comment, _origin(request)
         )
         store_of(request).state_changed()
         unit = c.snap.ws.tree.nodes[node_id].unit if c.snap.ws.tree else None

@@ -65,7 +65,6 @@ def node_page_extra(request: Request, c: Ctx, view: View) -> dict[str, Any]:
     trend = trend_view(c.snap, c.filters, c.fmt, node_id, None)
     actor = current_actor(request)
     return {
-        "vary": actor,  # the forms shown depend on who asks (the page cache keys on it)
         "pdca": node_pdca(c.snap, c.filters, c.fmt, node_id, actor),
         "trend": trend["chart"],
         "markers": trend["markers"],

@@ -1,14 +1,14 @@
 """The PDCA log: target revisions, actions, notes and check-ins on nodes.
 
 Revision ID: 0003
-Revises: 0001 (to be re-chained onto 0002, the sign-in tables, when both are on main)
+Revises: 0002 (the sign-in tables)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"  # the lead re-chains this to "0002" at merge
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
