@@ -1,10 +1,11 @@
 """Every PDCA write passes here: ``authorize`` asks ``state.policy.decide`` for the node's
 department and refuses with ``NotAllowed`` (the web answers 403, the CLI exits 1).
 
-``local_actor`` is the CLI's actor. PLACEHOLDER until sign-in lands: whoever runs ``ikkan``
-on the project folder already holds its files (and could edit ikkan.yml), so the CLI acts as
-an admin named after ``--by``, ``IKKAN_USER`` or the login name. The web side takes its
-actor from the sign-in dependency when present (see web/pdca_routes.py).
+``local_actor`` is the CLI's actor: whoever runs ``ikkan`` on the project folder already
+holds its files (and could edit ikkan.yml or the state database), so the CLI acts as an admin
+named after ``--by``, ``IKKAN_USER`` or the login name, as ``ikkan users`` does; its writes
+are audited with origin ``cli``. The web takes the signed-in actor from ``require(...)``
+(web/routes/pdca.py).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def authorize(actor: Actor | None, action: Action, tree: KpiTree, node_id: str) 
 
 
 def local_actor(name: str | None = None) -> Actor:
-    """PLACEHOLDER (see module doc): the person running the CLI, as an admin."""
+    """The person running the CLI, as an admin (see the module doc)."""
     username = name or os.environ.get("IKKAN_USER") or _login()
     return Actor(username, Role.ADMIN)
 
