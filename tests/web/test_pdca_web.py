@@ -79,7 +79,7 @@ def test_a_form_revision_moves_the_tree_and_status_agrees(
     )
     page = parse(client.get("/node/revenue?lang=ja").text)
     row = page.find("tr", class_="revision")
-    assert row is not None and "取締役会で上方修正" in row.text and "local" in row.text
+    assert row is not None and "取締役会で上方修正" in row.text and "aiko" in row.text
     assert "新規受注数" in row.text  # the derived targets that moved, by name
 
 
