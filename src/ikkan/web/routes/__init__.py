@@ -11,6 +11,7 @@ from ikkan.web.routes.export import register_export
 from ikkan.web.routes.pages import PAGE_ROUTES, register_page
 from ikkan.web.routes.pdca import register_pdca
 from ikkan.web.routes.pdca_pages import register_pdca_pages
+from ikkan.web.routes.report import register_report
 from ikkan.web.routes.service import register_service
 from ikkan.web.routes.signin import register_signin
 from ikkan.web.routes.tree import register_tree_svg
@@ -23,6 +24,7 @@ def register_routes(app: FastAPI, renderer: Renderer) -> None:
     register_pdca(app)
     register_tree_svg(app)
     register_export(app)
+    register_report(app)
     register_service(app)
     register_signin(app)
     register_admin(app)
