@@ -19,6 +19,7 @@ from ikkan.errors import ProjectInvalid, UserError
 from ikkan.model.issues import Issue, Severity
 from ikkan.model.lint import lint_tree
 from ikkan.model.planning import Plan, achievability_issues, make_plan
+from ikkan.model.revisions import EffectiveTargets, effective_targets
 from ikkan.model.spec import ProjectSpec
 from ikkan.model.tree import KpiTree, resolve_tree
 from ikkan.project.loader import LoadedProject, load_project
@@ -26,8 +27,11 @@ from ikkan.project.scoring_checks import scoring_issues
 from ikkan.project.source_checks import source_issues
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from ikkan.model.periods import Period
     from ikkan.monitor.calendar import BusinessCalendar
+    from ikkan.services.pdca import PdcaLog
     from ikkan.services.refresh import Progress, RefreshReport
     from ikkan.services.scoring.facade import Scoring
     from ikkan.services.series import Series
@@ -395,14 +399,49 @@ class Workspace:
     def has_errors(self) -> bool:
         return any(i.severity is Severity.ERROR for i in self.issues)
 
+    # -- application state: target revisions and the PDCA log ---------------------------
+    def state_url(self) -> str:
+        from ikkan.state import state_url
+
+        return state_url(self.root)
+
+    def state_exists(self) -> bool:
+        """Whether there is a state database to read (none yet: nothing was ever logged)."""
+        url = self.state_url()
+        if not url.startswith("sqlite"):
+            return True
+        return Path(url.partition(":///")[2]).exists()
+
+    def state_engine(self) -> Engine:
+        """The state database (created and migrated on first use)."""
+        from ikkan.services.state_engines import engine_for
+
+        return engine_for(self.state_url())
+
+    def effective_targets(self) -> EffectiveTargets:
+        """ikkan.yml's targets with the revisions that count: the one source of targets."""
+        tree = self.require_valid()
+        if not self.state_exists():
+            return effective_targets(tree, [])
+        return self.pdca().effective()
+
+    def pdca(self) -> PdcaLog:
+        """Target revisions, actions, notes and check-ins (``services.pdca``)."""
+        from ikkan.services.pdca import PdcaLog
+
+        return PdcaLog(self)
+
     def require_valid(self) -> KpiTree:
         if self.has_errors or self.tree is None:
             raise ProjectInvalid([i for i in self.issues if i.severity is Severity.ERROR])
         return self.tree
 
     def plan(self) -> Plan:
-        tree = self.require_valid()
-        plan = make_plan(tree)
+        """The plan from the effective targets: ikkan.yml with the target revisions that
+        count under the precedence rule (``model.revisions``). Every screen and report that
+        shows a target takes it from here."""
+        effective = self.effective_targets()
+        plan = make_plan(effective.tree, effective.pins)
         errors = [i for i in plan.issues if i.severity is Severity.ERROR]
         if errors:
             raise ProjectInvalid(errors)

@@ -94,7 +94,9 @@ class Renderer:
     def error(self, request: Request, exc: UserError) -> Response:
         """A UserError as a 400 (404 for NotFound): JSON under /api/ and /export/, else the
         error page in the visitor's language."""
-        status = 404 if isinstance(exc, NotFound) else 400
+        from ikkan.services.pdca_access import NotAllowed
+
+        status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, NotAllowed) else 400
         body = {"error": exc.message, "hint": exc.hint}
         if request.url.path.startswith(("/api/", "/export/")):
             return JSONResponse(body, status_code=status)

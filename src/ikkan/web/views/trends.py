@@ -59,8 +59,13 @@ def trend_view(
             }
         )
     t = TEXT[f.lang]
+    from ikkan.web.views.pdca import action_markers
+
+    labels = {r["period"]: p["label"] for r, p in zip(rows, points, strict=True)}
+    markers = action_markers(snap, chosen, use, labels, f.lang) if ws.state_exists() else []
     return {
         "header": header(snap, report, f, fmt),
+        "markers": markers,
         "node": chosen,
         "label": node.name(f.lang),
         "grain": use,
@@ -79,6 +84,7 @@ def trend_view(
             percent=node.unit is not None and node.unit.kind is UnitKind.RATIO,
             green=node.green,
             amber=node.amber,
+            markers=markers,
         ),
         "pacing": _pacing_chart(snap, f, fmt, chosen, report),
     }
