@@ -43,6 +43,7 @@ class Workspace:
     _warehouse: Any = field(default=None, repr=False)
     _migrated: bool = field(default=False, repr=False)
     _as_of: date | None = field(default=None, repr=False)  # pinned in read snapshots
+    _first_day: date | None = field(default=None, repr=False)  # ALL's start, pinned likewise
 
     @classmethod
     def open(
@@ -317,7 +318,8 @@ class Workspace:
 
         day = as_of or self.data_as_of()
         if is_all_time(text):
-            return all_time(earliest_data_day(self.warehouse()) or day, day)
+            first = self._first_day or earliest_data_day(self.warehouse())
+            return all_time(first or day, day)
         return parse_period(text, self.spec.company.fiscal_year_start)
 
     @property
