@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import in_ci
 from tests.web.conftest import ARTIFACTS, HOSTILE_EN, HOSTILE_JA, SERVE_OUTPUT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 PAGES = {
     "overview": "/",
@@ -27,21 +25,6 @@ PAGES = {
     "channels": "/channels",
     "health": "/health",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        message = "Debian chromium is missing: run scripts/bootstrap.sh --test"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
