@@ -44,6 +44,8 @@ class Workspace:
     _migrated: bool = field(default=False, repr=False)
     _as_of: date | None = field(default=None, repr=False)  # pinned in read snapshots
     _first_day: date | None = field(default=None, repr=False)  # ALL's start, pinned likewise
+    _calendar: BusinessCalendar | None = field(default=None, repr=False)
+    _plan: Plan | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -133,9 +135,13 @@ class Workspace:
             )
 
     def calendar(self) -> BusinessCalendar:
+        """The business calendar of ``calendar:`` in ikkan.yml, built once per workspace (it
+        caches each year's public holidays, which take long to build)."""
         from ikkan.monitor.calendar import CalendarSettings
 
-        return CalendarSettings(**self.spec.calendar.model_dump()).calendar()
+        if self._calendar is None:
+            self._calendar = CalendarSettings(**self.spec.calendar.model_dump()).calendar()
+        return self._calendar
 
     # -- data ---------------------------------------------------------------------------
     def ingest(
@@ -354,12 +360,16 @@ class Workspace:
         return self.tree
 
     def plan(self) -> Plan:
-        tree = self.require_valid()
-        plan = make_plan(tree)
-        errors = [i for i in plan.issues if i.severity is Severity.ERROR]
-        if errors:
-            raise ProjectInvalid(errors)
-        return plan
+        """The targets worked out from the tree, once per workspace (the spec a workspace
+        holds never changes; callers treat the plan as read-only)."""
+        if self._plan is None:
+            tree = self.require_valid()
+            plan = make_plan(tree)
+            errors = [i for i in plan.issues if i.severity is Severity.ERROR]
+            if errors:
+                raise ProjectInvalid(errors)
+            self._plan = plan
+        return self._plan
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:
