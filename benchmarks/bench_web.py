@@ -16,6 +16,7 @@ errors. The first request of each target fills the server's per-snapshot cache: 
 is printed apart ("fill") and not in the percentiles. ``/api/health/ready`` (no view, no
 cache) is the baseline: the ratio columns divide each target's p50 / p95 by its, so what
 the machine's load and the HTTP round trip cost shows apart from the route's own work.
+Each client signs in once per round as a viewer made for the run (disabled at the end).
 The second round (unless ``--no-refresh``) runs the same while ``ikkan refresh --full``
 runs in a loop in another process (the pages must keep answering, from the snapshot taken
 before the refresh). The load average is printed before and after: the figures mean
@@ -26,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -117,9 +120,75 @@ def start_server(project: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the server did not start within 120 s")
 
 
-def hammer(base: str, path: str, clients: int, requests: int, seconds: float) -> dict[str, float]:
+def bench_user(project: Path) -> tuple[str, str]:
+    """A viewer only this run knows (the dashboard needs a signed-in reader); disabled
+    again by ``drop_user`` at the end."""
+    from ikkan.auth.audit import Origin
+    from ikkan.auth.project import known_departments, open_identity
+    from ikkan.auth.users import add_user
+    from ikkan.clock import SystemClock
+
+    engine = open_identity(project)
+    username = f"bench-{os.getpid()}"
+    password = secrets.token_urlsafe(18)
+    add_user(
+        engine,
+        username=username,
+        role="viewer",
+        departments=(),
+        known_departments=known_departments(None),
+        actor="bench_web",
+        origin=Origin.cli(),
+        clock=SystemClock(),
+        password=password,
+    )
+    engine.dispose()
+    return username, password
+
+
+def drop_user(project: Path, username: str) -> None:
+    from ikkan.auth.audit import Origin
+    from ikkan.auth.project import open_identity
+    from ikkan.auth.users import set_disabled
+    from ikkan.clock import SystemClock
+
+    engine = open_identity(project)
+    set_disabled(
+        engine, username, True, actor="bench_web", origin=Origin.cli(), clock=SystemClock()
+    )
+    engine.dispose()
+
+
+def signed_in(base: str, credentials: tuple[str, str]) -> httpx.Client:
+    """An HTTP client with its own connection, signed in through the form."""
+    http = httpx.Client(base_url=base, timeout=120)
+    form = http.get("/signin").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    if token is None:
+        raise SystemExit("the sign-in page carries no CSRF token")
+    response = http.post(
+        "/signin",
+        data={
+            "username": credentials[0],
+            "password": credentials[1],
+            "csrf_token": token.group(1),
+            "next": "/",
+        },
+    )
+    if response.status_code != 303:
+        raise SystemExit(f"sign-in failed: {response.status_code} {response.text[:200]}")
+    return http
+
+
+def hammer(
+    base: str,
+    path: str,
+    requests: int,
+    seconds: float,
+    sessions: list[httpx.Client],
+) -> dict[str, float]:
     began = time.perf_counter()
-    httpx.get(base + path, timeout=120)  # fill the per-snapshot cache (timed apart)
+    sessions[0].get(path)  # fill the per-snapshot cache (timed apart)
     fill = time.perf_counter() - began
     latencies: list[float] = []
     errors = 0
@@ -127,25 +196,24 @@ def hammer(base: str, path: str, clients: int, requests: int, seconds: float) ->
     remaining = [requests]
     stop_at = time.monotonic() + seconds
 
-    def client() -> None:
+    def client(http: httpx.Client) -> None:
         nonlocal errors
-        with httpx.Client(base_url=base, timeout=30) as http:
-            while True:
-                with lock:
-                    if remaining[0] <= 0 or time.monotonic() > stop_at:
-                        return
-                    remaining[0] -= 1
-                start = time.perf_counter()
-                try:
-                    ok = http.get(path).status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                took = time.perf_counter() - start
-                with lock:
-                    latencies.append(took)
-                    errors += 0 if ok else 1
+        while True:  # the session outlives one target (signing in runs argon2)
+            with lock:
+                if remaining[0] <= 0 or time.monotonic() > stop_at:
+                    return
+                remaining[0] -= 1
+            start = time.perf_counter()
+            try:
+                ok = http.get(path).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            took = time.perf_counter() - start
+            with lock:
+                latencies.append(took)
+                errors += 0 if ok else 1
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(http,)) for http in sessions]
     began = time.perf_counter()
     for t in threads:
         t.start()
@@ -197,11 +265,21 @@ def report(title: str, rows: dict[str, dict[str, float]]) -> None:
 
 
 def run_round(
-    base: str, targets: dict[str, str], clients: int, requests: int, seconds: float
+    base: str,
+    targets: dict[str, str],
+    clients: int,
+    requests: int,
+    seconds: float,
+    credentials: tuple[str, str],
 ) -> dict[str, dict[str, float]]:
-    rows = {"baseline " + BASELINE: hammer(base, BASELINE, clients, requests, seconds)}
-    for name, path in targets.items():
-        rows[name] = hammer(base, path, clients, requests, seconds)
+    sessions = [signed_in(base, credentials) for _ in range(clients)]
+    try:
+        rows = {"baseline " + BASELINE: hammer(base, BASELINE, requests, seconds, sessions)}
+        for name, path in targets.items():
+            rows[name] = hammer(base, path, requests, seconds, sessions)
+    finally:
+        for http in sessions:
+            http.close()
     return rows
 
 
@@ -233,10 +311,11 @@ def main() -> None:
         else:
             project = build_demo(temp, args.leads)
             print(f"demo with {args.leads} leads built in {time.perf_counter() - began:.1f} s")
+        credentials = bench_user(project)
         proc, base = start_server(project)
         try:
             for clients in client_counts:
-                quiet = run_round(base, targets, clients, args.requests, args.seconds)
+                quiet = run_round(base, targets, clients, args.requests, args.seconds, credentials)
                 report(f"{clients} clients, no refresh running", quiet)
             if args.no_refresh:
                 return
@@ -246,7 +325,7 @@ def main() -> None:
             writer.start()
             time.sleep(1.0)
             clients = client_counts[0]
-            busy = run_round(base, targets, clients, args.requests, args.seconds)
+            busy = run_round(base, targets, clients, args.requests, args.seconds, credentials)
             stop.set()
             writer.join()
             report(
@@ -257,6 +336,7 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+            drop_user(project, credentials[0])
     finally:
         shutil.rmtree(temp, ignore_errors=True)
 

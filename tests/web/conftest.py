@@ -192,3 +192,13 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         yield chromium
         chromium.close()
+
+
+def sign_in_browser(page: object, server: str, username: str = "yui") -> None:
+    """Sign in through the form in a browser tab (default: the viewer)."""
+    page.goto(f"{server}/signin")  # type: ignore[attr-defined]
+    page.fill("#username", username)  # type: ignore[attr-defined]
+    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        page.click("#signin")  # type: ignore[attr-defined]
+    assert "/signin" not in page.url, page.url  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from ikkan.web.app import create_app
 from ikkan.workspace import Workspace
-from tests.web.conftest import NOW, WebProject
+from tests.web.conftest import NOW, WebProject, sign_in
 
 REVENUE_TARGET = "target: {commit: 1_000_000_000, stretch: 1_200_000_000}"
 
@@ -28,6 +28,7 @@ def test_a_data_change_drops_every_cached_view(web_project: WebProject, tmp_path
     app = create_app(root, clock=NOW, watch=False)
     store = app.state.store
     with TestClient(app) as client:
+        assert sign_in(client, "yui").status_code == 303
         tree = {n["id"]: n for n in client.get("/api/tree?lang=en").json()["nodes"]}
         page = client.get("/tree?lang=en").text
         assert tree["leads"]["actual"] and tree["leads"]["actual_text"] in page
@@ -51,6 +52,7 @@ def test_an_edit_of_ikkan_yml_drops_the_plan_and_the_views(
     app = create_app(root, clock=NOW, watch=False)
     store = app.state.store
     with TestClient(app) as client:
+        assert sign_in(client, "yui").status_code == 303
         before = client.get("/api/overview?period=FY2026&lang=en").json()["kgi"]
         spec = root / "ikkan.yml"
         text = spec.read_text(encoding="utf-8")

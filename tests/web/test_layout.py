@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS
+from tests.web.conftest import ARTIFACTS, sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,7 @@ CHECK = """() => {
 
 
 @pytest.fixture(params=list(MODES), scope="module")
-def tab(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str, Any]]:
+def tab(request: pytest.FixtureRequest, browser: Any, server: str) -> Iterator[tuple[str, Any]]:
     mode = MODES[request.param]
     context = browser.new_context(
         viewport=mode["viewport"],
@@ -106,6 +106,7 @@ def tab(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str, Any
             "Page.setFontSizes",
             {"fontSizes": {"standard": mode["font"], "fixed": round(mode["font"] * 13 / 16)}},
         )
+    sign_in_browser(page, server)
     yield request.param, page
     context.close()
 
@@ -119,6 +120,8 @@ def test_no_sideways_scroll_cut_text_or_overlapping_controls(
     for lang in ("ja", "en"):
         page.goto(f"{server}{PAGES[page_name]}?lang={lang}")
         page.wait_for_load_state("networkidle")
+        assert page.url.split("?")[0].endswith(PAGES[page_name])  # not the sign-in page
+        assert page.locator('header.top nav[aria-label="pages"]').count() == 1
         if MODES[mode]["font"] != 16:  # the setting is in effect: text is larger
             size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
             assert size >= 15 * MODES[mode]["font"] / 16 - 0.5, size
