@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, HOSTILE_EN, HOSTILE_JA, SERVE_OUTPUT
+from tests.web.conftest import ARTIFACTS, HOSTILE_EN, HOSTILE_JA, SERVE_OUTPUT, sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,8 @@ PAGES = {
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
+def page(browser: object, server: str) -> Iterator[object]:
+    """A tab signed in as the viewer (reading needs a signed-in user)."""
     context = browser.new_context(  # type: ignore[attr-defined]
         viewport={"width": 1440, "height": 900}, accept_downloads=True, bypass_csp=True
     )
@@ -46,6 +47,7 @@ def page(browser: object) -> Iterator[object]:
 
     tab.on("dialog", on_dialog)
     tab.problems = problems  # type: ignore[attr-defined]
+    sign_in_browser(tab, server)
     yield tab
     context.close()
     assert not problems, problems
