@@ -11,10 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, HOSTILE_EN, HOSTILE_JA, SERVE_OUTPUT, sign_in_browser
+from tests.conftest import in_ci
+from tests.web.conftest import (
+    ARTIFACTS,
+    HOSTILE_EN,
+    HOSTILE_JA,
+    PASSWORD,
+    ROLE_USER,
+    SERVE_OUTPUT,
+)
 
 pytestmark = pytest.mark.browser
 
+CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 PAGES = {
     "overview": "/",
@@ -27,19 +36,38 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def page(browser: object, server: str) -> Iterator[object]:
-    """A tab signed in as the viewer (reading needs a signed-in user)."""
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = "Debian chromium is missing: run scripts/bootstrap.sh --test"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def open_tab(browser: object) -> tuple[object, object, list[str]]:
+    """A fresh browser context and tab that collects page errors, console errors and
+    dialogs (an expected 401/403 answer's console line is left out)."""
     context = browser.new_context(  # type: ignore[attr-defined]
         viewport={"width": 1440, "height": 900}, accept_downloads=True, bypass_csp=True
     )
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    tab.on(
-        "console",
-        lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None,
-    )
+
+    def on_console(msg: object) -> None:
+        text = msg.text  # type: ignore[attr-defined]
+        expected = "status of 401" in text or "status of 403" in text
+        if msg.type == "error" and not (expected and getattr(tab, "refusals_expected", False)):  # type: ignore[attr-defined]
+            problems.append(f"console: {text}")
+
+    tab.on("console", on_console)
 
     def on_dialog(dialog: object) -> None:  # an alert() from a label would be an injection
         problems.append(f"dialog: {dialog.message}")  # type: ignore[attr-defined]
@@ -47,7 +75,23 @@ def page(browser: object, server: str) -> Iterator[object]:
 
     tab.on("dialog", on_dialog)
     tab.problems = problems  # type: ignore[attr-defined]
-    sign_in_browser(tab, server)
+    return context, tab, problems
+
+
+def sign_in_tab(tab: object, server: str, username: str, lang: str = "ja") -> None:
+    """Sign in through the form, as a person does."""
+    tab.goto(f"{server}/signin?lang={lang}")  # type: ignore[attr-defined]
+    tab.fill("#username", username)  # type: ignore[attr-defined]
+    tab.fill("#password", PASSWORD)  # type: ignore[attr-defined]
+    tab.click("#signin")  # type: ignore[attr-defined]
+    tab.wait_for_selector("#me")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def page(browser: object, server: str) -> Iterator[object]:
+    """A tab signed in as the admin."""
+    context, tab, problems = open_tab(browser)
+    sign_in_tab(tab, server, ROLE_USER["admin"])
     yield tab
     context.close()
     assert not problems, problems
@@ -185,3 +229,17 @@ def test_no_serious_accessibility_violation(server: str, page: object, path: str
     )
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert not serious, json.dumps(serious, ensure_ascii=False, indent=1)
+
+
+def test_download_the_review_report(server: str, page: object) -> None:
+    from tests.reports.test_review_pdf import _require_pdf_stack
+
+    _require_pdf_stack()
+    page.goto(f"{server}/?lang=ja&period=2026-10")  # type: ignore[attr-defined]
+    with page.expect_download(timeout=60_000) as info:  # type: ignore[attr-defined]
+        page.click("#report-pdf")  # type: ignore[attr-defined]
+    target = ARTIFACTS / "review-2026-10-ja.pdf"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    info.value.save_as(str(target))
+    assert info.value.suggested_filename == "ikkan-review-2026-10-ja.pdf"
+    assert target.read_bytes().startswith(b"%PDF-")

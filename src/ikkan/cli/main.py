@@ -20,6 +20,8 @@ from ikkan.cli import (
     monitor_cmds,
     plan_cmd,
     project_cmds,
+    report_cmd,
+    scoring_cmds,
     serve_cmd,
     users_cmds,
 )
@@ -61,6 +63,8 @@ data_cmds.register(app)
 monitor_cmds.register(app)
 serve_cmd.register(app)
 alerts_cmds.register(app)
+report_cmd.register(app)
+scoring_cmds.register(app)
 users_cmds.register(app)
 
 
