@@ -14,7 +14,16 @@ from typing import Annotated
 import typer
 
 from ikkan import __version__
-from ikkan.cli import alerts_cmds, data_cmds, monitor_cmds, plan_cmd, project_cmds, serve_cmd
+from ikkan.cli import (
+    alerts_cmds,
+    data_cmds,
+    monitor_cmds,
+    plan_cmd,
+    project_cmds,
+    report_cmd,
+    serve_cmd,
+    users_cmds,
+)
 from ikkan.cli.state import STATE
 
 app = typer.Typer(
@@ -53,6 +62,8 @@ data_cmds.register(app)
 monitor_cmds.register(app)
 serve_cmd.register(app)
 alerts_cmds.register(app)
+report_cmd.register(app)
+users_cmds.register(app)
 
 
 def run() -> None:
