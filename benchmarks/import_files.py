@@ -35,12 +35,13 @@ def _write(path: Path, header: str, rows: Iterator[str], encoding: str) -> None:
 
 
 def _amount(i: int) -> str:
+    """A CSV cell (quoted where it holds a comma)."""
     if i % 97 == 0:
-        return "△1,200"
+        return '"△1,200"'
     if i % 89 == 0:
         return "１２万円"
     if i % 83 == 0:
-        return "￥300,000"
+        return '"￥300,000"'
     return str(1000 * (i % 500))
 
 
