@@ -92,7 +92,7 @@ class Workspace:
 
             self._warehouse = open_warehouse(self.warehouse_url)
         if not self._migrated:
-            self._warehouse.migrate()
+            self._warehouse.migrate(self.root)
             self._migrated = True
         return self._warehouse  # type: ignore[no-any-return]
 
@@ -209,7 +209,9 @@ class Workspace:
 
         self._require_valid()
         targets = targets_from_args(self.spec, self.root, [str(p) for p in paths or []], reader)
-        return ingest(self.spec, self.warehouse(), targets, force=force, progress=progress)
+        return ingest(
+            self.spec, self.warehouse(), targets, force=force, progress=progress, root=self.root
+        )
 
     def rejected_rows(
         self, *, file: str | None = None, limit: int = 200, kind: str = "all"

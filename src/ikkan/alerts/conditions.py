@@ -11,6 +11,8 @@
 - ``change``: worse than the previous period by more than ``margin`` (relative change).
 - ``allowable``: a cost above the plan's value × (1 + margin).
 - ``stale``: more than ``days`` days since the source's last successful import.
+- ``import_failed`` / ``refresh_failed``: the scheduler's latest import (a file it could not
+  load) or refresh failed; cleared by the next successful one.
 
 A finding with ``breached=None`` means "cannot judge" (no value, no target, a maturing
 cohort); the lifecycle holds its state on it rather than resolving.
@@ -35,6 +37,8 @@ class Observation:
     expected: float | None = None  # expected-to-date (pacing)
     previous: float | None = None  # the previous period (change)
     days_since_import: float | None = None  # stale; None = never imported
+    run_status: str | None = None  # import_failed / refresh_failed: the last step's outcome
+    run_message: str = ""
     maturing: bool = False
 
 
@@ -58,6 +62,12 @@ def evaluate(rule: AlertRuleSpec, direction: str, obs: Observation) -> Finding:
         gap = obs.days_since_import - rule.days
         why = f"{obs.days_since_import:.1f} days since the last import (limit {rule.days})"
         return Finding(late, obs.days_since_import, float(rule.days), gap, why)
+    if kind in (RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED):
+        if obs.run_status not in ("ok", "failed"):
+            return Finding(None, None, None, None, "no scheduled run yet")
+        failed = obs.run_status == "failed"
+        why = obs.run_message or ("failed" if failed else "ok")
+        return Finding(failed, None, None, None, why)
     actual = obs.actual
     if actual is None:
         return Finding(None, None, None, None, "no value")

@@ -1,9 +1,10 @@
 """``ikkan alerts run``: evaluate every enabled rule now, step each instance's lifecycle,
 save state and history, and return the notifications to deliver.
 
-Order: stale-data rules first, so that a firing (or recovering) stale alert inhibits the
-node rules that depend on its source in the same run (``inhibits:``, or by default every
-node measured from imported data and every node computed from those).
+Order: stale-data, import-failed and refresh-failed rules first, so that a firing (or
+recovering) one inhibits the node rules that depend on the data in the same run
+(``inhibits:``, or by default every node measured from imported data and every node
+computed from those).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ikkan.alerts.conditions import Finding, evaluate
+from ikkan.alerts.conditions import Finding, Observation, evaluate
 from ikkan.alerts.history import Context, load_instances, save_step
 from ikkan.alerts.lifecycle import ACTIVE, Instance, Notice, Timers, step
 from ikkan.alerts.observe import Observer, period_for, stale_observation, wall_clock
-from ikkan.alerts.rules import AlertRuleSpec, RuleKind
+from ikkan.alerts.rules import SYSTEM_KINDS, AlertRuleSpec, RuleKind
 from ikkan.errors import UserError
 
 if TYPE_CHECKING:
@@ -70,16 +71,16 @@ def run_alerts(
     rules = {k: r for k, r in ws.spec.alerts.items() if r.enabled}
     warehouse = ws.warehouse()
     inhibited: set[str] = set()
-    stale = {k: r for k, r in rules.items() if r.kind is RuleKind.STALE}
-    for rule_id, rule in stale.items():
-        finding = evaluate(rule, "higher", stale_observation(ws, rule, moment))
+    system = {k: r for k, r in rules.items() if r.kind in SYSTEM_KINDS}
+    for rule_id, rule in system.items():
+        finding = evaluate(rule, "higher", system_observation(ws, rule, moment))
         inst = _evaluate(ws, result, rule_id, rule, "", None, finding, False)
         if inst.state in ACTIVE:
             inhibited |= dependent_nodes(tree, rule)
     observer = Observer(ws, day)
     fy_start = ws.spec.company.fiscal_year_start
     for rule_id, rule in rules.items():
-        if rule.kind is RuleKind.STALE:
+        if rule.kind in SYSTEM_KINDS:
             continue
         assert rule.node is not None
         direction = str(tree.nodes[rule.node].direction)
@@ -146,6 +147,20 @@ def _evaluate(
         for n in moved.notices
     ]
     return moved.instance
+
+
+def system_observation(ws: Workspace, rule: AlertRuleSpec, now: datetime) -> Observation:
+    """Stale rules: days since the source's last import; import_failed / refresh_failed:
+    the outcome of the scheduler's latest import or refresh step."""
+    if rule.kind is RuleKind.STALE:
+        return stale_observation(ws, rule, now)
+    from ikkan.scheduler.pipeline import last_step
+
+    step = "import" if rule.kind is RuleKind.IMPORT_FAILED else "refresh"
+    row = last_step(ws.warehouse(), step)
+    if row is None:
+        return Observation()
+    return Observation(run_status=str(row["status"]), run_message=str(row["message"] or ""))
 
 
 def dependent_nodes(tree: KpiTree, rule: AlertRuleSpec) -> set[str]:

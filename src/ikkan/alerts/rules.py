@@ -34,18 +34,23 @@ class RuleKind(StrEnum):
     CHANGE = "change"  # worse than the previous period by more than margin
     ALLOWABLE = "allowable"  # a cost (CPA, CAC) above the plan's allowable value
     STALE = "stale"  # a source not imported for N days
+    IMPORT_FAILED = "import_failed"  # the scheduler's last import had a file it could not load
+    REFRESH_FAILED = "refresh_failed"  # the scheduler's last refresh failed
 
 
-NODE_KINDS = frozenset(RuleKind) - {RuleKind.STALE}
+SYSTEM_KINDS = frozenset({RuleKind.STALE, RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED})
+"""Kinds that watch the data pipeline, not a node; while firing they inhibit node rules."""
+RUN_KINDS = frozenset({RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED})
+NODE_KINDS = frozenset(RuleKind) - SYSTEM_KINDS
 DIMENSION_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.CHANGE, RuleKind.ALLOWABLE})
 """Kinds that may run per dimension value: the plan has no targets per channel or owner."""
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$")
-_UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 def parse_duration(value: Any) -> Any:
-    """'30m', '4h', '2d', '1w' → timedelta; 0 → no wait; other values go to pydantic."""
+    """'90s', '30m', '4h', '2d', '1w' → timedelta; 0 → no wait; other values go to pydantic."""
     if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
         return timedelta(0)
     if isinstance(value, str):
@@ -76,7 +81,10 @@ class AlertRuleSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    kind: RuleKind = Field(description="threshold, target, pacing, change, allowable or stale")
+    kind: RuleKind = Field(
+        description="threshold, target, pacing, change, allowable, stale, import_failed or "
+        "refresh_failed"
+    )
     node: str | None = Field(None, description="the node the rule watches (all kinds but stale)")
     source: str | None = Field(None, description="stale: a source id from sources:, or a reader")
     label: Annotated[AlertLabel, BeforeValidator(_label)] | None = None
@@ -102,7 +110,9 @@ class AlertRuleSpec(BaseModel):
         None, description="re-notify while firing and not acknowledged (none: never)"
     )
     inhibits: list[str] | None = Field(
-        None, description="stale: node ids it silences (default: every measured node)"
+        None,
+        description="stale, import_failed, refresh_failed: node ids it silences "
+        "(default: every measured node)",
     )
     notify: list[str] | None = Field(
         None, description="channel ids under notify.channels (default: all)"
@@ -117,6 +127,15 @@ class AlertRuleSpec(BaseModel):
                 raise ValueError("a stale rule needs source: and days:")
             if self.node is not None or self.dimension is not None:
                 raise ValueError("a stale rule watches a source, not a node (remove node:)")
+            return self
+        if kind in RUN_KINDS:
+            if self.node is not None or self.source is not None or self.dimension is not None:
+                raise ValueError(
+                    f"a {kind} rule watches the scheduler's runs (remove node:, source:, "
+                    "dimension:)"
+                )
+            if self.days is not None or self.value is not None:
+                raise ValueError(f"days: and value: do not apply to a {kind} rule")
             return self
         if self.node is None:
             raise ValueError(f"a {kind} rule needs node:")

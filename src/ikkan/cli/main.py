@@ -14,7 +14,15 @@ from typing import Annotated
 import typer
 
 from ikkan import __version__
-from ikkan.cli import alerts_cmds, data_cmds, monitor_cmds, plan_cmd, project_cmds, serve_cmd
+from ikkan.cli import (
+    alerts_cmds,
+    data_cmds,
+    monitor_cmds,
+    plan_cmd,
+    project_cmds,
+    schedule_cmds,
+    serve_cmd,
+)
 from ikkan.cli.state import STATE
 
 app = typer.Typer(
@@ -53,6 +61,7 @@ data_cmds.register(app)
 monitor_cmds.register(app)
 serve_cmd.register(app)
 alerts_cmds.register(app)
+schedule_cmds.register(app)
 
 
 def run() -> None:
