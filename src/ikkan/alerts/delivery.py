@@ -8,7 +8,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ikkan.alerts.messages import message_for
-from ikkan.alerts.notifiers import EmailNotifier, Notifier, SlackNotifier, WebhookNotifier
+from ikkan.alerts.notifiers import (
+    EmailNotifier,
+    Notifier,
+    SlackNotifier,
+    TeamsNotifier,
+    WebhookNotifier,
+)
 from ikkan.alerts.outbox import DeliveryReport, deliver, enqueue
 from ikkan.alerts.rules import ChannelSpec
 from ikkan.errors import UserError
@@ -37,6 +43,8 @@ def notifier_for(name: str, channel: ChannelSpec) -> Notifier:
         )
     if channel.type == "slack":
         return SlackNotifier(_env(channel.url, f"{name}.url"), timeout=channel.timeout)
+    if channel.type == "teams":
+        return TeamsNotifier(_env(channel.url, f"{name}.url"), timeout=channel.timeout)
     return EmailNotifier(
         _env(channel.host, f"{name}.host"),
         channel.port,

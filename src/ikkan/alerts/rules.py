@@ -166,8 +166,8 @@ class ChannelSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    type: Literal["webhook", "slack", "email"]
-    url: str | None = Field(None, description="webhook / slack: the URL to POST to")
+    type: Literal["webhook", "slack", "teams", "email"]
+    url: str | None = Field(None, description="webhook / slack / teams: the URL to POST to")
     secret: str | None = Field(None, description="webhook: the HMAC-SHA256 key")
     host: str | None = Field(None, description="email: SMTP server")
     port: int = Field(587, description="email: SMTP port")
@@ -180,7 +180,7 @@ class ChannelSpec(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> ChannelSpec:
-        if self.type in ("webhook", "slack") and not self.url:
+        if self.type in ("webhook", "slack", "teams") and not self.url:
             raise ValueError(f"a {self.type} channel needs url:")
         if self.type == "webhook" and not self.secret:
             raise ValueError("a webhook channel needs secret: (e.g. ${IKKAN_WEBHOOK_SECRET})")
