@@ -16,7 +16,7 @@ from tests.alerts.conftest import AlertDemo
 def _paths(ws: Workspace, table: str) -> list[str]:
     return (
         ws.warehouse()
-        .query(f"SELECT DISTINCT file_path FROM {table} ORDER BY 1")  # noqa: S608
+        .query(f"SELECT DISTINCT file_path FROM {table} ORDER BY 1")
         .column("file_path")
         .to_pylist()
     )
@@ -48,7 +48,7 @@ def test_old_absolute_rows_migrate(alert_demo: AlertDemo, tmp_path: Path) -> Non
     # the warehouse as schema version 4 left it: absolute paths, no scheduler tables
     with Workspace.open(root).warehouse().transaction() as session:
         for table in ("import_log", "rejected_rows"):
-            session.execute(f"UPDATE {table} SET file_path = ? || file_path", [prefix])  # noqa: S608
+            session.execute(f"UPDATE {table} SET file_path = ? || file_path", [prefix])
         session.execute(
             "INSERT INTO import_log (import_id, source_system, reader, file_path, started_at, "
             "status) VALUES (-1, 'generic', 'generic', '/srv/outside/file.csv', "

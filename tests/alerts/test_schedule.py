@@ -181,9 +181,11 @@ def test_failed_import_is_an_alert_that_inhibits_kpi_rules(
     next_day = datetime.combine(day + timedelta(days=1), time(7, 5), TOKYO)
     later = run_once(root, clock=FixedClock(next_day))
     assert later.status == "ok"
-    state = ws.warehouse().query(
-        "SELECT state FROM alert_state WHERE rule_id = 'import_failed'"
-    ).to_pylist()
+    state = (
+        ws.warehouse()
+        .query("SELECT state FROM alert_state WHERE rule_id = 'import_failed'")
+        .to_pylist()
+    )
     assert state == [{"state": "resolved"}]
 
 
