@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from ikkan.alerts.calendars import quiet_reason
 from ikkan.alerts.conditions import Finding, Observation, evaluate
 from ikkan.alerts.history import Context, load_instances, save_step
 from ikkan.alerts.lifecycle import ACTIVE, Instance, Notice, Timers, step
@@ -46,6 +47,7 @@ class Evaluated:
     finding: Finding
     state: Instance
     inhibited: bool
+    muted_by: str | None = None  # the mute calendar holding notifications back
 
 
 @dataclass
@@ -70,11 +72,12 @@ def run_alerts(
     result = RunResult(moment, day)
     rules = {k: r for k, r in ws.spec.alerts.items() if r.enabled}
     warehouse = ws.warehouse()
+    quiet = quiet_reason(moment, list(ws.spec.notify.mute), ws.calendar())
     inhibited: set[str] = set()
     system = {k: r for k, r in rules.items() if r.kind in SYSTEM_KINDS}
     for rule_id, rule in system.items():
         finding = evaluate(rule, "higher", system_observation(ws, rule, moment))
-        inst = _evaluate(ws, result, rule_id, rule, "", None, finding, False)
+        inst = _evaluate(ws, result, rule_id, rule, "", None, finding, False, quiet=quiet)
         if inst.state in ACTIVE:
             inhibited |= dependent_nodes(tree, rule)
     observer = Observer(ws, day)
@@ -100,6 +103,7 @@ def run_alerts(
                 finding,
                 rule.node in inhibited,
                 known.get(obs.dimension_value),
+                quiet=quiet,
             )
         for gone in sorted(set(known) - seen):  # an instance with no value this time
             finding = Finding(None, None, None, None, "no value")
@@ -113,6 +117,7 @@ def run_alerts(
                 finding,
                 rule.node in inhibited,
                 known[gone],
+                quiet=quiet,
             )
     return result
 
@@ -127,11 +132,19 @@ def _evaluate(
     finding: Finding,
     inhibited: bool,
     current: Instance | None = None,
+    *,
+    quiet: str | None = None,
 ) -> Instance:
     if current is None:
         current = load_instances(ws.warehouse(), rule_id).get(instance, Instance())
     try:
-        moved = step(current, finding.breached, result.at, timers_of(rule), inhibited=inhibited)
+        moved = step(
+            current,
+            finding.breached,
+            result.at,
+            timers_of(rule),
+            inhibited=inhibited or quiet is not None,
+        )
     except ValueError as exc:  # the clock went back behind the stored state
         raise UserError(
             f"alert '{rule_id}': {exc}",
@@ -140,7 +153,7 @@ def _evaluate(
     if moved.transitions or moved.notices or moved.instance != current:
         save_step(ws.warehouse(), rule_id, instance, moved, result.at, Context(period, finding))
     result.evaluated.append(
-        Evaluated(rule_id, instance, period, finding, moved.instance, inhibited)
+        Evaluated(rule_id, instance, period, finding, moved.instance, inhibited, quiet)
     )
     result.alerts += [
         Alert(rule_id, instance, n, n.key(rule_id, instance), rule.node, period, finding)

@@ -50,6 +50,7 @@ class Message:
     lang: str = "ja"
     items: tuple[Message, ...] = ()  # a group or digest: one message of several alerts
     title: str | None = None  # a group's or digest's subject
+    department: str | None = None  # the node owner's department (grouping)
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "ja" else pair[1]
@@ -134,6 +135,8 @@ def message_for(
         return format_value(value, unit, language) if unit else f"{value:,.1f}"
 
     owner = " / ".join(p for p in (node.department, node.person) if p) if node else None
+    if rule.dimension == "owner" and alert.instance:
+        owner = alert.instance  # a per-owner instance belongs to that owner
     link = f"{base_url.rstrip('/')}/nodes/{alert.node}" if base_url and alert.node else None
     return Message(
         key=alert.key,
@@ -151,4 +154,5 @@ def message_for(
         why=found.why,
         link=link,
         lang=language,
+        department=node.department if node else None,
     )

@@ -22,8 +22,9 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from ikkan.alerts.calendars import MuteEntry
 from ikkan.model.numbers import parse_number
 
 
@@ -197,3 +198,24 @@ class NotifySpec(BaseModel):
     channels: dict[str, ChannelSpec] = Field(default_factory=dict)
     lang: Literal["ja", "en"] | None = Field(None, description="default: company.locale")
     base_url: str | None = Field(None, description="ikkan serve's address, for node links")
+    group_by: Literal["none", "owner", "department"] = Field(
+        "none", description="one message per owner or department and run (none: per alert)"
+    )
+    digest: str | None = Field(
+        None, description="daily, weekly or a cron: hold notifications and send them then"
+    )
+    mute: list[MuteEntry] = Field(
+        default_factory=list,
+        description="mute calendars: weekends, holidays, closed, after_hours, {name, from, to}",
+    )
+
+    @field_validator("digest")
+    @classmethod
+    def _digest(cls, value: str | None) -> str | None:
+        if value is None or value in ("daily", "weekly"):
+            return value
+        from croniter import croniter
+
+        if not croniter.is_valid(value):
+            raise ValueError(f"digest '{value}' is not daily, weekly or a cron expression")
+        return value

@@ -311,6 +311,7 @@ def run(
                     "period": e.period,
                     "state": str(e.state.state),
                     "inhibited": e.inhibited,
+                    "muted_by": e.muted_by,
                     **_finding_json(e.finding),
                 }
                 for e in result.evaluated
