@@ -91,7 +91,7 @@ notify:
 
 
 MORE_RULES = """\
-  mql_floor: {node: mql, kind: threshold, value: 1_000_000_000_000}          # marketing: always breached
+  mql_floor: {node: mql, kind: threshold, value: 1_000_000_000_000}  # marketing: always breached
   win_rate_floor: {node: win_rate, kind: threshold, value: 2}   # sales
   new_won_floor: {node: new_won, kind: threshold, value: 1_000_000_000_000}  # sales
 """
