@@ -34,6 +34,7 @@ class RuleKind(StrEnum):
     PACING = "pacing"  # behind the expected-to-date (running period)
     CHANGE = "change"  # worse than the previous period by more than margin
     ALLOWABLE = "allowable"  # a cost (CPA, CAC) above the plan's allowable value
+    ANOMALY = "anomaly"  # outside the expected range of the node's own history
     STALE = "stale"  # a source not imported for N days
     IMPORT_FAILED = "import_failed"  # the scheduler's last import had a file it could not load
     REFRESH_FAILED = "refresh_failed"  # the scheduler's last refresh failed
@@ -43,7 +44,9 @@ SYSTEM_KINDS = frozenset({RuleKind.STALE, RuleKind.IMPORT_FAILED, RuleKind.REFRE
 """Kinds that watch the data pipeline, not a node; while firing they inhibit node rules."""
 RUN_KINDS = frozenset({RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED})
 NODE_KINDS = frozenset(RuleKind) - SYSTEM_KINDS
-DIMENSION_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.CHANGE, RuleKind.ALLOWABLE})
+DIMENSION_KINDS = frozenset(
+    {RuleKind.THRESHOLD, RuleKind.CHANGE, RuleKind.ALLOWABLE, RuleKind.ANOMALY}
+)
 """Kinds that may run per dimension value: the plan has no targets per channel or owner."""
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)\s*$")
@@ -97,6 +100,13 @@ class AlertRuleSpec(BaseModel):
         0.0, ge=0, description="tolerated shortfall before firing, e.g. 10% (target, pacing …)"
     )
     days: int | None = Field(None, ge=1, description="stale: days without an import")
+    sensitivity: float = Field(
+        3.0, gt=0, description="anomaly: the range is expected ± sensitivity × robust scale"
+    )
+    history: int = Field(36, ge=6, le=520, description="anomaly: periods of history used")
+    side: Literal["worse", "both"] = Field(
+        "worse", description="anomaly: fire on the node's worse side only, or on both"
+    )
     grain: Literal["month", "quarter"] = Field("month", description="period evaluated")
     dimension: str | None = Field(
         None, description="evaluate per value of a breakdown (channel, owner …)"
