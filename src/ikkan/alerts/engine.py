@@ -80,10 +80,18 @@ def run_alerts(
         inst = _evaluate(ws, result, rule_id, rule, "", None, finding, False, quiet=quiet)
         if inst.state in ACTIVE:
             inhibited |= dependent_nodes(tree, rule)
+    data_inhibited = any(
+        e.state.state in ACTIVE and rules[e.rule_id].inhibits is None
+        for e in result.evaluated
+        if e.rule_id in system
+    )
+    for rule_id, rule in rules.items():
+        if rule.kind is RuleKind.SLA:
+            _evaluate_sla(ws, result, rule_id, rule, data_inhibited, quiet)
     observer = Observer(ws, day)
     fy_start = ws.spec.company.fiscal_year_start
     for rule_id, rule in rules.items():
-        if rule.kind in SYSTEM_KINDS:
+        if rule.kind in SYSTEM_KINDS or rule.kind is RuleKind.SLA:
             continue
         assert rule.node is not None
         direction = str(tree.nodes[rule.node].direction)
@@ -160,6 +168,45 @@ def _evaluate(
         for n in moved.notices
     ]
     return moved.instance
+
+
+def _evaluate_sla(
+    ws: Workspace,
+    result: RunResult,
+    rule_id: str,
+    rule: AlertRuleSpec,
+    inhibited: bool,
+    quiet: str | None,
+) -> None:
+    """One instance per lead owner: firing while the owner has leads past the deadline.
+    Inhibited while stale or failed data alerts fire (uncontacted may mean not imported)."""
+    from ikkan.alerts.sla import judge, owner_finding, per_owner
+    from ikkan.alerts.sla_read import lead_clocks
+
+    assert rule.within is not None and rule.from_stage is not None
+    cases = judge(lead_clocks(ws, rule, result.at), rule.within, ws.calendar(), result.at)
+    owners = per_owner(cases)
+    known = load_instances(ws.warehouse(), rule_id)
+    for owner, summary in owners.items():
+        breached, count, why = owner_finding(summary, rule.within, rule.from_stage)
+        finding = Finding(breached, count, 0.0, count, why)
+        _evaluate(
+            ws,
+            result,
+            rule_id,
+            rule,
+            owner,
+            None,
+            finding,
+            inhibited,
+            known.get(owner),
+            quiet=quiet,
+        )
+    for gone in sorted(set(known) - set(owners)):
+        finding = Finding(False, 0.0, 0.0, 0.0, "no lead in the window")
+        _evaluate(
+            ws, result, rule_id, rule, gone, None, finding, inhibited, known[gone], quiet=quiet
+        )
 
 
 def system_observation(ws: Workspace, rule: AlertRuleSpec, now: datetime) -> Observation:

@@ -135,7 +135,7 @@ def message_for(
         return format_value(value, unit, language) if unit else f"{value:,.1f}"
 
     owner = " / ".join(p for p in (node.department, node.person) if p) if node else None
-    if rule.dimension == "owner" and alert.instance:
+    if (rule.dimension == "owner" or str(rule.kind) == "sla") and alert.instance:
         owner = alert.instance  # a per-owner instance belongs to that owner
     link = f"{base_url.rstrip('/')}/nodes/{alert.node}" if base_url and alert.node else None
     return Message(

@@ -35,6 +35,7 @@ class RuleKind(StrEnum):
     CHANGE = "change"  # worse than the previous period by more than margin
     ALLOWABLE = "allowable"  # a cost (CPA, CAC) above the plan's allowable value
     ANOMALY = "anomaly"  # outside the expected range of the node's own history
+    SLA = "sla"  # leads not contacted within N business hours of entering a stage
     STALE = "stale"  # a source not imported for N days
     IMPORT_FAILED = "import_failed"  # the scheduler's last import had a file it could not load
     REFRESH_FAILED = "refresh_failed"  # the scheduler's last refresh failed
@@ -43,7 +44,7 @@ class RuleKind(StrEnum):
 SYSTEM_KINDS = frozenset({RuleKind.STALE, RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED})
 """Kinds that watch the data pipeline, not a node; while firing they inhibit node rules."""
 RUN_KINDS = frozenset({RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED})
-NODE_KINDS = frozenset(RuleKind) - SYSTEM_KINDS
+NODE_KINDS = frozenset(RuleKind) - SYSTEM_KINDS - {RuleKind.SLA}
 DIMENSION_KINDS = frozenset(
     {RuleKind.THRESHOLD, RuleKind.CHANGE, RuleKind.ALLOWABLE, RuleKind.ANOMALY}
 )
@@ -100,6 +101,17 @@ class AlertRuleSpec(BaseModel):
         0.0, ge=0, description="tolerated shortfall before firing, e.g. 10% (target, pacing …)"
     )
     days: int | None = Field(None, ge=1, description="stale: days without an import")
+    from_stage: str | None = Field(None, description="sla: the stage whose entry starts the clock")
+    within: float | None = Field(
+        None, gt=0, description="sla: business hours allowed until the first contact"
+    )
+    contact: list[str] = Field(
+        default_factory=lambda: ["call", "connect", "meeting"],
+        description="sla: activity types that count as a contact",
+    )
+    window: Duration = Field(
+        timedelta(days=30), description="sla: leads that entered the stage this long ago at most"
+    )
     sensitivity: float = Field(
         3.0, gt=0, description="anomaly: the range is expected ± sensitivity × robust scale"
     )
@@ -138,6 +150,14 @@ class AlertRuleSpec(BaseModel):
                 raise ValueError("a stale rule needs source: and days:")
             if self.node is not None or self.dimension is not None:
                 raise ValueError("a stale rule watches a source, not a node (remove node:)")
+            return self
+        if kind is RuleKind.SLA:
+            if self.from_stage is None or self.within is None:
+                raise ValueError("an sla rule needs from_stage: and within: (business hours)")
+            if self.node is not None or self.source is not None:
+                raise ValueError("an sla rule watches leads, not a node or source")
+            if self.dimension not in (None, "owner"):
+                raise ValueError("an sla rule runs per owner (dimension: owner or none)")
             return self
         if kind in RUN_KINDS:
             if self.node is not None or self.source is not None or self.dimension is not None:
