@@ -119,7 +119,7 @@ def test_sla_rule_names_the_owner(alert_demo: AlertDemo, tmp_path: Path) -> None
     firing = {e.instance for e in sla if e.state.state == "firing"}
     assert firing == {mqls[0]["owner"], mqls[1]["owner"]}
     assert all(not e.inhibited for e in sla)
-    breaching = [e for e in sla if e.instance == mqls[0]["owner"]][0]
+    breaching = next(e for e in sla if e.instance == mqls[0]["owner"])
     assert breaching.finding.observed == (2 if mqls[0]["owner"] == mqls[1]["owner"] else 1)
     alert = next(a for a in result.alerts if a.rule_id == "mql_first_contact")
     message = message_for(ws, alert, lang="en")
