@@ -7,7 +7,6 @@ has errors and otherwise works out the targets.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,6 @@ from ikkan.clock import Clock, SystemClock
 from ikkan.errors import ProjectInvalid, UserError
 from ikkan.model.issues import Issue, Severity
 from ikkan.model.lint import lint_tree
-from ikkan.model.metrics import effective_definition
 from ikkan.model.planning import Plan, achievability_issues, make_plan
 from ikkan.model.spec import ProjectSpec
 from ikkan.model.tree import KpiTree, resolve_tree
@@ -121,64 +119,8 @@ class Workspace:
             mark = read_mark(session)
         return mark.as_of if mark is not None and mark.as_of else self.data_as_of()
 
-    def data_version(self) -> tuple[Any, ...]:
-        """A cheap stamp that changes whenever a refresh or an import lands."""
-        from ikkan.services.snapshot import data_version
-
-        return data_version(self.warehouse())
-
-    def read_snapshot(self) -> Workspace:
-        """A read-only copy of the measured state for readers such as the web pages.
-
-        kpi_values (one statement, so one refresh's values, never a mix), import_log and
-        the newest rejected rows are copied into an in-memory DuckDB; ``data_as_of`` is
-        pinned. The copy answers ``status``, ``explain``, ``drill_down`` and
-        ``rejected_rows``; raw tables stay behind, so ``quality`` must run on ``self``.
-        """
-        from ikkan.services.snapshot import copy_measured_state
-
-        memory = copy_measured_state(self.warehouse())
-        return Workspace(
-            self.root,
-            self.loaded,
-            self.tree,
-            list(self.issues),
-            self.clock,
-            memory,
-            True,
-            self.data_as_of(),
-        )
-
-    def drill_down(
-        self, node_id: str, dimension: str, *, period: str | None = None, as_of: date | None = None
-    ) -> Any:
-        """Which values of ``dimension`` moved ``node_id`` most against the comparison period
-        (same period last year, else the previous one), in the node's unit and in KGI units
-        through the bottleneck's sensitivity. → services.drilldown.NodeDrillDown"""
-        from ikkan.services.drilldown import node_drill_down
-
-        report = self.status(period=period, as_of=as_of)
-        self._require_dimension(dimension)
-        assert self.tree is not None
-        return node_drill_down(self.tree, self.warehouse(), report, node_id, dimension)
-
-    def history(
-        self,
-        grain: str,
-        *,
-        upto: date,
-        last: int = 12,
-        nodes: list[str] | None = None,
-        where: tuple[str, str] | None = None,
-    ) -> dict[str, list[dict[str, Any]]]:
-        """Each node's last ``last`` values of ``grain`` up to ``upto`` (oldest first)."""
-        from ikkan.services.history import history
-
-        if where is not None:
-            self._require_dimension(where[0])
-        return history(self.warehouse(), grain, upto=upto, last=last, nodes=nodes, where=where)
-
-    def _require_dimension(self, dimension: str) -> None:
+    def require_dimension(self, dimension: str) -> None:
+        """A UserError unless refresh computes a breakdown by ``dimension``."""
         if dimension not in self.spec.measure.dimensions:
             from ikkan.errors import did_you_mean
 
@@ -207,7 +149,7 @@ class Workspace:
         reader (``hubspot``); no arguments: every source in ikkan.yml. → FileOutcomes."""
         from ikkan.services.ingest import ingest, targets_from_args
 
-        self._require_valid()
+        self.require_valid()
         targets = targets_from_args(self.spec, self.root, [str(p) for p in paths or []], reader)
         return ingest(
             self.spec, self.warehouse(), targets, force=force, progress=progress, root=self.root
@@ -265,7 +207,9 @@ class Workspace:
         """How a node's value is computed: definition, formula or SQL, latest values.
         ``period`` (a key, a range or ``ALL``) renders the SQL of that period and gives
         its value; a calendar period sets the grain."""
-        return _explain(self, node_id, grain, by, dialect, period)
+        from ikkan.services.explain import explain
+
+        return explain(self, node_id, grain, by, dialect, period)
 
     def checklist(self, *, as_of: date | None = None) -> list[Any]:
         """The seed 000 readiness checklist, checked from what the project knows."""
@@ -285,7 +229,7 @@ class Workspace:
     ) -> RefreshReport:
         from ikkan.services.refresh import refresh
 
-        tree = self._require_valid()
+        tree = self.require_valid()
         measure = self.spec.measure
         return refresh(
             tree,
@@ -316,7 +260,7 @@ class Workspace:
         from ikkan.model.periods import Grain
         from ikkan.services.status import build_status, default_period
 
-        tree = self._require_valid()
+        tree = self.require_valid()
         day = as_of or self.data_as_of()
         chosen = self.resolve_period(period, day) if period else default_period(day)
         ranged = chosen.grain is Grain.RANGE  # measured now, for any dimension
@@ -333,7 +277,7 @@ class Workspace:
                 + (", ".join(self.spec.measure.dimensions) or "none"),
             )
         if where is not None:
-            self._require_dimension(where[0])
+            self.require_dimension(where[0])
         return build_status(
             tree, self.plan(), self.warehouse(), chosen, day, self.calendar(), by=by, where=where
         )
@@ -352,7 +296,7 @@ class Workspace:
         its value, the counts behind a rate and its maturing flag (``services.series``)."""
         from ikkan.services.series import read_series
 
-        tree = self._require_valid()
+        tree = self.require_valid()
         span = self.resolve_period(period) if period else None
         return read_series(
             tree,
@@ -380,7 +324,7 @@ class Workspace:
 
     @property
     def spec(self) -> ProjectSpec:
-        self._require_valid()
+        self.require_valid()
         assert self.loaded.spec is not None
         return self.loaded.spec
 
@@ -404,113 +348,18 @@ class Workspace:
     def has_errors(self) -> bool:
         return any(i.severity is Severity.ERROR for i in self.issues)
 
-    def _require_valid(self) -> KpiTree:
+    def require_valid(self) -> KpiTree:
         if self.has_errors or self.tree is None:
             raise ProjectInvalid([i for i in self.issues if i.severity is Severity.ERROR])
         return self.tree
 
     def plan(self) -> Plan:
-        tree = self._require_valid()
+        tree = self.require_valid()
         plan = make_plan(tree)
         errors = [i for i in plan.issues if i.severity is Severity.ERROR]
         if errors:
             raise ProjectInvalid(errors)
         return plan
-
-
-def _explain(
-    ws: Workspace,
-    node_id: str,
-    grain: str,
-    by: str | None,
-    dialect: str | None,
-    period_text: str | None = None,
-) -> dict[str, Any]:
-    from ikkan.errors import did_you_mean
-
-    tree = ws._require_valid()
-    if node_id not in tree.nodes:
-        raise UserError(
-            f"unknown node '{node_id}'",
-            hint=did_you_mean(node_id, tree.nodes) or "see 'ikkan plan' for ids",
-        )
-    node = tree.nodes[node_id]
-    lang = ws.lang
-    as_of = ws.measured_as_of()
-    period = ws.resolve_period(period_text, as_of) if period_text else None
-    span = None
-    if period is not None:
-        from ikkan.compute import Span
-        from ikkan.model.periods import Grain
-
-        grain = str(period.grain)
-        if period.grain is Grain.RANGE:
-            span = Span(period.start, period.end, period.key)
-    out: dict[str, Any] = {
-        "title": f"{node.name(lang)} ({node_id}, {node.kind})",
-        "definition": node.definition,
-        "unit": node.unit.id if node.unit else None,
-        "owner": " / ".join(p for p in (node.department, node.person) if p) or None,
-        "formula": node.formula.text if node.formula else None,
-        "inputs": list(node.formula.names) if node.formula else [],
-        "metric": json.dumps(
-            effective_definition(node.metric), ensure_ascii=False, separators=(",", ":")
-        )
-        if node.metric
-        else None,
-        "grain": grain,
-        "period": None
-        if period is None
-        else {"key": period.key, "start": period.start, "end": period.end},
-    }
-    from ikkan.ingest.mapping.notes import default_date_notes
-
-    out["row_dates"] = default_date_notes(ws.spec, node.metric)
-    if node.metric is not None:
-        from ikkan.compute import compile_metric, to_sql
-
-        name = dialect or ws.warehouse_dialect()
-        out["as_of"] = as_of.isoformat()
-        expr = compile_metric(
-            node.metric,
-            grain=grain,
-            dimension=by,
-            stages=tuple(s.id for s in ws.spec.funnel.stages),
-            fiscal_year_start=ws.spec.company.fiscal_year_start,
-            as_of=as_of,
-            node_id=node_id,
-            span=span,
-        )
-        out["sql"] = to_sql(expr, name)
-        out["dialect"] = name
-        from ikkan.ingest.attribution import attribution_note
-
-        note = attribution_note(node.metric, by, lang)
-        out["notes"] = [note] if note else []
-    if period is not None and span is not None:
-        from ikkan.services.range_values import measure_ranges
-
-        found = measure_ranges(tree, ws.warehouse(), [period], as_of=as_of, dimension=by or "")
-        out["latest"] = [
-            {"period": key[1] + (f" {key[2]}" if key[2] else ""), "value": row["value"]}
-            for key, row in sorted(found.items())
-            if key[0] == node_id
-        ]
-        return out
-    try:
-        rows = (
-            ws.warehouse()
-            .query(
-                "SELECT period, value FROM kpi_values WHERE node_id = ? AND grain = ? "
-                "AND dimension = '' ORDER BY period_start DESC LIMIT 6",
-                [node_id, grain],
-            )
-            .to_pylist()
-        )
-        out["latest"] = rows
-    except UserError:
-        out["latest"] = []
-    return out
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:

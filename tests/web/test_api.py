@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ikkan.reports.status_json import status_to_json
+from ikkan.services import reading
 from tests.web.conftest import HOSTILE_EN, HOSTILE_JA, WebProject
 
 PAGES = ["overview", "tree", "funnel", "trends", "channels", "health"]
@@ -92,7 +93,9 @@ def test_sparklines_hold_the_last_periods(client: httpx.Client, web_project: Web
     nodes = {n["id"]: n for n in client.get("/api/tree?period=2026-10").json()["nodes"]}
     spark = nodes["leads"]["spark"]
     assert 2 <= len(spark) <= 12
-    history = web_project.open().history("month", upto=__import__("datetime").date(2026, 10, 1))
+    history = reading.history(
+        web_project.open(), "month", upto=__import__("datetime").date(2026, 10, 1)
+    )
     assert spark == [r["value"] for r in history["leads"]]
 
 
@@ -255,10 +258,10 @@ def test_bad_input_gets_a_clear_4xx(
 
 
 def test_bad_input_changes_nothing(client: httpx.Client, web_project: WebProject) -> None:
-    before = web_project.open().data_version()
+    before = reading.data_version(web_project.open())
     client.get("/api/tree?where=colour:red")
     client.get("/api/nodes/nope")
-    assert web_project.open().data_version() == before
+    assert reading.data_version(web_project.open()) == before
 
 
 def test_openapi_lists_every_api(client: httpx.Client) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from ikkan.clock import FixedClock
+from ikkan.services import reading
 from ikkan.web.app import create_app
 from ikkan.workspace import Workspace
 from tests.web.conftest import NOW, WebProject
@@ -66,7 +67,7 @@ def test_snapshot_is_a_copy_the_writer_does_not_touch(
 ) -> None:
     root = _copy(web_project, tmp_path)
     ws = Workspace.open(root, clock=NOW)
-    snapshot = ws.read_snapshot()
+    snapshot = reading.read_snapshot(ws)
     count = snapshot.warehouse().query("SELECT count(*) AS n FROM kpi_values").column("n")[0]
     ws.warehouse().replace_kpi_values([], {"node_id": "leads"})  # the real table changes
     again = snapshot.warehouse().query("SELECT count(*) AS n FROM kpi_values").column("n")[0]

@@ -97,7 +97,7 @@ def test_filters() -> None:
 def test_edge_operators() -> None:
     from types import SimpleNamespace
 
-    from ikkan.web.views import edge_operators
+    from ikkan.web.views.tree import edge_operators
 
     node = SimpleNamespace(formula=parse_formula("(revenue - budget) / budget"))
     assert edge_operators(node) == {"revenue": "×", "budget": "−"}  # type: ignore[arg-type]

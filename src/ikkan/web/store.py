@@ -1,8 +1,8 @@
 """The snapshot the pages read: a consistent copy of the measured state, swapped whole.
 
-A background thread checks ``Workspace.data_version()`` every few seconds; when an import
-or a refresh has landed it takes a new snapshot (``Workspace.read_snapshot``) and replaces
-the reference in one assignment. Requests only ever read the current reference, so a
+A background thread checks ``services.reading.data_version`` every few seconds; when an
+import or a refresh has landed it takes a new snapshot (``services.reading.read_snapshot``)
+and replaces the reference in one assignment. Requests only ever read the current reference, so a
 refresh running in another process gives no error and no half-written view: readers see
 the old values until the new ones are complete. While the warehouse is held by a writer
 the old snapshot stays and the pages say so.
@@ -20,6 +20,7 @@ from typing import Any
 
 from ikkan.clock import Clock
 from ikkan.errors import UserError
+from ikkan.services import reading
 from ikkan.workspace import Workspace
 
 CACHE_ENTRIES = 256
@@ -71,7 +72,7 @@ class SnapshotStore:
         if snap is None:
             with self._lock:
                 if self._snapshot is None:
-                    self._snapshot = self._take(self._source.data_version())
+                    self._snapshot = self._take(reading.data_version(self._source))
                 snap = self._snapshot
         return snap
 
@@ -89,7 +90,7 @@ class SnapshotStore:
                     self._source = Workspace.open(self.root, clock=self.clock)
                     self._spec_stamp = stamp
                     self._snapshot = None
-                version = self._source.data_version()
+                version = reading.data_version(self._source)
                 if self._snapshot is not None and version == self._snapshot.version:
                     self.busy = False
                     return False
@@ -118,7 +119,7 @@ class SnapshotStore:
             self.check()
 
     def _take(self, version: tuple[Any, ...]) -> Snapshot:
-        copy = self._source.read_snapshot()
+        copy = reading.read_snapshot(self._source)
         snap = Snapshot(copy, version, datetime.now(UTC))
         try:
             snap.quality = self._source.quality()

@@ -1,0 +1,6 @@
+"""Imports every module that declares state tables, so Alembic sees the whole metadata.
+
+Add a line here for each new module of models.
+"""
+
+from ikkan.state import info  # noqa: F401

@@ -1,0 +1,90 @@
+"""Rendering a view: the page through its Jinja2 template, the API as JSON, an error as
+the error page or JSON. Rendered bytes are cached per snapshot and URL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from ikkan.errors import UserError
+from ikkan.web.assets import ASSETS
+from ikkan.web.context import Ctx, NotFound, dimension_values, store_of
+from ikkan.web.filters import period_choices
+from ikkan.web.i18n import TEXT, pick_lang
+
+HERE = Path(__file__).parent
+PAGES = ("overview", "tree", "funnel", "trends", "channels", "health")  # the navigation
+
+
+class Renderer:
+    def __init__(self) -> None:
+        self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True)
+        self.env.globals["assets"] = ASSETS
+        self.templates = Jinja2Templates(env=self.env)
+
+    def page(
+        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+    ) -> Response:
+        store = c.store
+        key = ("html", name, request.url.path, str(request.query_params), c.lang, store.busy)
+
+        def render() -> bytes:
+            snap = c.snap
+            spec = snap.ws.spec
+            as_of = snap.ws.data_as_of()
+            context = {
+                "request": request,
+                "t": c.t,
+                "lang": c.lang,
+                "other_lang": "en" if c.lang == "ja" else "ja",
+                "page": name,
+                "pages": PAGES,
+                "view": view,
+                "f": c.filters,
+                "periods": [
+                    (p.key, p.label(c.lang))
+                    for p in period_choices(
+                        as_of, list(spec.measure.grains), spec.company.fiscal_year_start
+                    )
+                ],
+                "dimension_values": dimension_values(snap),
+                "busy": store.busy,
+                "company": spec.company.name,
+                **extra,
+            }
+            return self.env.get_template(f"{name}.html").render(context).encode("utf-8")
+
+        return HTMLResponse(c.snap.cached(key, render))
+
+    def json(self, request: Request, c: Ctx, view: dict[str, Any]) -> Response:
+        """The view as JSON, serialised once per snapshot and URL."""
+        key = ("json", request.url.path, str(request.query_params), c.lang)
+        body = c.snap.cached(
+            key, lambda: json.dumps(view, ensure_ascii=False, default=str).encode("utf-8")
+        )
+        return Response(body, media_type="application/json")
+
+    def error(self, request: Request, exc: UserError) -> Response:
+        """A UserError as a 400 (404 for NotFound): JSON under /api/ and /export/, else the
+        error page in the visitor's language."""
+        status = 404 if isinstance(exc, NotFound) else 400
+        body = {"error": exc.message, "hint": exc.hint}
+        if request.url.path.startswith(("/api/", "/export/")):
+            return JSONResponse(body, status_code=status)
+        lang = pick_lang(
+            request.query_params.get("lang"),
+            request.cookies.get("ikkan_lang"),
+            store_of(request).source.lang,
+        )
+        return self.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"t": TEXT[lang], "lang": lang, "error": body, "status": status},
+            status_code=status,
+        )

@@ -1,0 +1,20 @@
+"""The dashboard's routes: the pages and their JSON twins, the tree SVG, exports and the
+service endpoints."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ikkan.web.render import Renderer
+from ikkan.web.routes.export import register_export
+from ikkan.web.routes.pages import PAGE_ROUTES, register_page
+from ikkan.web.routes.service import register_service
+from ikkan.web.routes.tree import register_tree_svg
+
+
+def register_routes(app: FastAPI, renderer: Renderer) -> None:
+    for route in PAGE_ROUTES:
+        register_page(app, renderer, route)
+    register_tree_svg(app)
+    register_export(app)
+    register_service(app)

@@ -1,0 +1,219 @@
+"""What every page's view model shares: the status report, node cards, sparklines, the
+page header and the drill-down, each cached per snapshot."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ikkan.model.tree import KpiTree, Node
+from ikkan.model.units import UnitKind
+from ikkan.monitor.pacing import PaceStatus
+from ikkan.services import reading
+from ikkan.services.drilldown import NodeDrillDown
+from ikkan.services.status import NodeStatus, StatusReport
+from ikkan.web.filters import Filters
+from ikkan.web.i18n import TEXT, Formatter
+from ikkan.web.store import Snapshot
+
+STALE_DAYS = 7  # a source not imported for longer marks its nodes "stale data"
+SPARK_PERIODS = 12
+
+RAG_ICON = {"green": "✔", "amber": "▲", "red": "✖", "unknown": "?"}
+_PACE_RAG = {
+    PaceStatus.ON_TRACK: "green",
+    PaceStatus.AT_RISK: "amber",
+    PaceStatus.BEHIND: "red",
+}
+
+
+def status_of(snap: Snapshot, f: Filters) -> StatusReport:
+    return snap.cached(  # type: ignore[no-any-return]
+        ("status", f.period, f.where),
+        lambda: snap.ws.status(period=f.period, where=f.where),
+    )
+
+
+def _judgement(s: NodeStatus, lang: str) -> tuple[str, str]:
+    """(rag key, word): pacing while the period runs, else achievement."""
+    if s.pacing is not None and s.pacing.status in _PACE_RAG:
+        return _PACE_RAG[s.pacing.status], s.pacing.status.label(lang)
+    rag = s.status.rag
+    return rag.value, rag.label(lang)
+
+
+def _reason(tree: KpiTree, node: Node, report: StatusReport, f: Filters) -> str:
+    t = TEXT[f.lang]
+    if node.metric is None and node.formula is None:
+        return t["reason_no_binding"]
+    if node.metric is not None and node.metric.type == "manual":
+        return t["reason_manual"]
+    if node.formula is not None and node.metric is None:
+        missing = [n for n in node.formula.names if report.nodes[n].actual is None]
+        if missing:
+            return t["reason_inputs"] + ", ".join(tree.nodes[n].name(f.lang) for n in missing)
+    return t["reason_not_computed"]
+
+
+def _delta(d: Any, node: Node, fmt: Formatter) -> dict[str, Any]:
+    is_ratio = node.unit is not None and node.unit.kind is UnitKind.RATIO
+    if d.absolute is None:
+        text = fmt.percent(None)
+    elif is_ratio or d.percent is None:
+        text = fmt.change(d.absolute, node.unit)
+    else:
+        text = fmt.percent(d.percent, signed=True)
+    arrow = "" if not d.absolute else ("▲" if d.absolute > 0 else "▼")
+    return {
+        "previous": d.previous,
+        "change": d.absolute,
+        "percent": d.percent,
+        "favourable": d.improved,
+        "text": f"{arrow}{text}",
+    }
+
+
+def node_card(
+    snap: Snapshot,
+    report: StatusReport,
+    node_id: str,
+    f: Filters,
+    fmt: Formatter,
+    spark: list[dict[str, Any]] | None = None,
+    stale: bool = False,
+) -> dict[str, Any]:
+    tree = snap.ws.tree
+    assert tree is not None
+    node = tree.nodes[node_id]
+    s = report.nodes[node_id]
+    rag, word = _judgement(s, f.lang)
+    card: dict[str, Any] = {
+        "id": node_id,
+        "label": node.name(f.lang),
+        "kind": str(node.kind),
+        "unit": node.unit.id if node.unit else None,
+        "direction": str(node.direction),
+        "owner": " / ".join(p for p in (node.department, node.person) if p) or None,
+        "actual": s.actual,
+        "actual_text": fmt.value(s.actual, node.unit),
+        "actual_short": fmt.value(s.actual, node.unit, compact=True),
+        "target": s.commit,
+        "target_text": fmt.value(s.commit, node.unit),
+        "target_short": fmt.value(s.commit, node.unit, compact=True),
+        "achievement": s.status.achievement,
+        "achievement_text": fmt.percent(s.status.achievement),
+        "rag": rag,
+        "rag_icon": RAG_ICON[rag],
+        "rag_word": word,
+        "pacing": None,
+        "vs_previous": _delta(s.comparison.mom, node, fmt),
+        "vs_year": _delta(s.comparison.yoy, node, fmt),
+        "maturing": s.maturing,
+        "stale": stale and s.actual is not None and node.metric is not None,
+        "reason": None,
+        "benchmarks": [b.message(f.lang) for b in s.benchmarks if b.needs_attention],
+        "spark": [r["value"] for r in spark or []],
+    }
+    if s.actual is None:
+        card["reason"] = _reason(tree, node, report, f)
+    elif s.commit is None and f.where is not None:
+        card["reason"] = TEXT[f.lang]["reason_slice"]
+    if s.pacing is not None:
+        p = s.pacing
+        card["pacing"] = {
+            "expected_to_date": p.expected_to_date,
+            "expected_text": fmt.value(p.expected_to_date, node.unit),
+            "projected": p.projected,
+            "projected_text": fmt.value(p.projected, node.unit),
+            "pace": p.pace,
+            "pace_text": fmt.percent(p.pace),
+            "status": p.status.value,
+            "business_days": f"{p.elapsed_days}/{p.total_days}",
+        }
+    card["comparison"] = _comparison(card, f)
+    return card
+
+
+def _comparison(card: dict[str, Any], f: Filters) -> dict[str, Any]:
+    """The comparison the filter asks for, as one line: pacing against the target phased on
+    business days (default), or the change against the previous period or last year."""
+    t = TEXT[f.lang]
+    if f.compare == "previous":
+        d = card["vs_previous"]
+        return {
+            "mode": "previous",
+            "label": t["vs_previous"],
+            "text": d["text"],
+            "favourable": d["favourable"],
+        }
+    if f.compare == "year":
+        d = card["vs_year"]
+        return {
+            "mode": "year",
+            "label": t["vs_year"],
+            "text": d["text"],
+            "favourable": d["favourable"],
+        }
+    pacing = card["pacing"]
+    if pacing is None:
+        return {
+            "mode": "target",
+            "label": t["achievement"],
+            "text": card["achievement_text"],
+            "favourable": None if card["rag"] == "unknown" else card["rag"] == "green",
+        }
+    return {
+        "mode": "target",
+        "label": t["pacing"],
+        "text": pacing["pace_text"],
+        "favourable": None if card["rag"] == "unknown" else card["rag"] == "green",
+    }
+
+
+def is_stale(snap: Snapshot, today: date) -> bool:
+    last = _last_import(snap)
+    return last is not None and (today - last.date()).days > STALE_DAYS
+
+
+def _last_import(snap: Snapshot) -> datetime | None:
+    rows = snap.ws.warehouse().query(
+        "SELECT max(finished_at) AS t FROM import_log WHERE status = 'ok'"
+    )
+    value = rows.column("t")[0].as_py() if rows.num_rows else None
+    return value if isinstance(value, datetime) else None
+
+
+def sparks(snap: Snapshot, report: StatusReport, f: Filters) -> dict[str, list[dict[str, Any]]]:
+    return snap.cached(  # type: ignore[no-any-return]
+        ("spark", report.period.key, f.where),
+        lambda: reading.history(
+            snap.ws,
+            str(report.period.grain),
+            upto=report.period.start,
+            last=SPARK_PERIODS,
+            where=f.where,
+        ),
+    )
+
+
+def header(snap: Snapshot, report: StatusReport, f: Filters, fmt: Formatter) -> dict[str, Any]:
+    spec = snap.ws.spec
+    return {
+        "company": spec.company.name,
+        "period": report.period.key,
+        "period_label": report.period.label(f.lang),
+        "grain": str(report.period.grain),
+        "as_of": report.as_of.isoformat(),
+        "as_of_text": fmt.date(report.as_of),
+        "running": report.running,
+        "computed_at": str(report.computed_at) if report.computed_at else None,
+        "where": list(f.where) if f.where else None,
+        "compare": f.compare,
+    }
+
+
+def drill(snap: Snapshot, f: Filters, node_id: str, dimension: str) -> NodeDrillDown:
+    return snap.cached(  # type: ignore[no-any-return]
+        ("drill", f.period, node_id, dimension),
+        lambda: reading.drill_down(snap.ws, node_id, dimension, period=f.period),
+    )

@@ -1,0 +1,135 @@
+"""Trends: a node over time with its target line, and the cumulative pacing chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ikkan.model.periods import Grain, PeriodError, parse_period
+from ikkan.model.units import UnitKind
+from ikkan.services import reading
+from ikkan.services.status import StatusReport
+from ikkan.web.filters import Filters
+from ikkan.web.i18n import TEXT, Formatter
+from ikkan.web.store import Snapshot
+from ikkan.web.views.common import (
+    header,
+    status_of,
+)
+
+
+def trend_view(
+    snap: Snapshot, f: Filters, fmt: Formatter, node_id: str | None, grain: str | None
+) -> dict[str, Any]:
+    from ikkan.errors import UserError, did_you_mean, valid_values
+    from ikkan.web.charts import trend_chart
+
+    ws = snap.ws
+    tree = ws.tree
+    assert tree is not None
+    report = status_of(snap, f)
+    chosen = node_id or (report.bottleneck.root if report.bottleneck else tree.order[-1])
+    if chosen not in tree.nodes:
+        raise UserError(f"unknown node '{chosen}'", hint=did_you_mean(chosen, tree.nodes))
+    grains = list(ws.spec.measure.grains)
+    use = grain or ("month" if "month" in grains else grains[0])
+    if use not in grains:
+        raise UserError(f"grain '{use}' is not computed", hint=valid_values(grains))
+    node = tree.nodes[chosen]
+    rows = reading.history(ws, use, upto=report.as_of, last=24, nodes=[chosen], where=f.where).get(
+        chosen, []
+    )
+    plan = ws.plan()
+    points = []
+    for r in rows:
+        target = None
+        if f.where is None and plan.period is not None and use != str(Grain.WEEK):
+            try:
+                value = plan.for_period("commit", r["period"]).values.get(chosen)
+                target = value.value if value else None
+            except PeriodError:  # a period outside the plan has no target
+                target = None
+        points.append(
+            {
+                "period": r["period"],
+                "label": parse_period(r["period"], ws.spec.company.fiscal_year_start).label(f.lang),
+                "actual": r["value"],
+                "target": target,
+                "actual_text": fmt.value(r["value"], node.unit),
+                "target_text": fmt.value(target, node.unit),
+            }
+        )
+    t = TEXT[f.lang]
+    return {
+        "header": header(snap, report, f, fmt),
+        "node": chosen,
+        "label": node.name(f.lang),
+        "grain": use,
+        "grains": grains,
+        "nodes": [
+            {"id": n, "label": tree.nodes[n].name(f.lang)} for n, _, first in tree.walk() if first
+        ],
+        "points": points,
+        "chart": trend_chart(
+            node.name(f.lang),
+            [p["label"] for p in points],
+            [p["actual"] for p in points],
+            [p["target"] for p in points],
+            actual_name=t["actual"],
+            target_name=t["target"],
+            percent=node.unit is not None and node.unit.kind is UnitKind.RATIO,
+            green=node.green,
+            amber=node.amber,
+        ),
+        "pacing": _pacing_chart(snap, f, fmt, chosen, report),
+    }
+
+
+def _pacing_chart(
+    snap: Snapshot, f: Filters, fmt: Formatter, node_id: str, report: StatusReport
+) -> dict[str, Any] | None:
+    """Cumulative actual by month against the target phased on business days, for a flow
+    node over a quarter, half or fiscal year (the months computed so far)."""
+    from ikkan.model.periods import months_of
+    from ikkan.model.spec import Aggregate
+    from ikkan.monitor.pacing import pacing_line
+    from ikkan.web.charts import pacing_chart
+
+    ws = snap.ws
+    tree = ws.tree
+    assert tree is not None
+    node = tree.nodes[node_id]
+    period = report.period
+    target = report.nodes[node_id].commit
+    if (
+        period.grain not in (Grain.QUARTER, Grain.HALF, Grain.FISCAL_YEAR)
+        or node.aggregate is not Aggregate.SUM
+        or target is None
+        or "month" not in ws.spec.measure.grains
+    ):
+        return None
+    line = dict(pacing_line(target, period, ws.calendar()))
+    months = [m for m in months_of(period) if m.start <= report.as_of]
+    values = reading.history(
+        ws, "month", upto=period.end, last=len(months_of(period)), nodes=[node_id], where=f.where
+    ).get(node_id, [])
+    by_month = {r["period"]: r["value"] for r in values}
+    labels, actual, expected = [], [], []
+    total = 0.0
+    for m in months:
+        value = by_month.get(m.key)
+        total += value or 0.0
+        end = min(m.end, report.as_of)
+        labels.append(m.label(f.lang))
+        actual.append(total)
+        expected.append(line.get(end))
+    t = TEXT[f.lang]
+    return pacing_chart(
+        f"{node.name(f.lang)} — {period.label(f.lang)}",
+        labels,
+        actual,
+        expected,
+        target,
+        actual_name=t["cumulative"],
+        expected_name=t["expected"],
+        target_name=t["target"],
+    )
