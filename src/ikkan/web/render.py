@@ -19,7 +19,7 @@ from ikkan.web.filters import period_choices
 from ikkan.web.i18n import TEXT, pick_lang
 
 HERE = Path(__file__).parent
-PAGES = ("overview", "tree", "funnel", "trends", "channels", "health")  # the navigation
+PAGES = ("overview", "tree", "funnel", "trends", "channels", "health", "alerts")  # the navigation
 
 
 class Renderer:
@@ -31,8 +31,19 @@ class Renderer:
     def page(
         self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
     ) -> Response:
+        key = ("html", name, request.url.path, str(request.query_params), c.lang, c.store.busy)
+        return HTMLResponse(c.snap.cached(key, self._render(request, c, name, view, extra)))
+
+    def live_page(
+        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+    ) -> HTMLResponse:
+        """A page whose content is not the snapshot's (e.g. alert state): never cached."""
+        return HTMLResponse(self._render(request, c, name, view, extra)())
+
+    def _render(
+        self, request: Request, c: Ctx, name: str, view: dict[str, Any], extra: dict[str, Any]
+    ) -> Any:
         store = c.store
-        key = ("html", name, request.url.path, str(request.query_params), c.lang, store.busy)
 
         def render() -> bytes:
             snap = c.snap
@@ -60,7 +71,7 @@ class Renderer:
             }
             return self.env.get_template(f"{name}.html").render(context).encode("utf-8")
 
-        return HTMLResponse(c.snap.cached(key, render))
+        return render
 
     def json(self, request: Request, c: Ctx, view: dict[str, Any]) -> Response:
         """The view as JSON, serialised once per snapshot and URL."""
@@ -73,7 +84,7 @@ class Renderer:
     def error(self, request: Request, exc: UserError) -> Response:
         """A UserError as a 400 (404 for NotFound): JSON under /api/ and /export/, else the
         error page in the visitor's language."""
-        status = 404 if isinstance(exc, NotFound) else 400
+        status = getattr(exc, "status_code", None) or (404 if isinstance(exc, NotFound) else 400)
         body = {"error": exc.message, "hint": exc.hint}
         if request.url.path.startswith(("/api/", "/export/")):
             return JSONResponse(body, status_code=status)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ikkan.web.render import Renderer
+from ikkan.web.routes.alerts import register_alerts
 from ikkan.web.routes.export import register_export
 from ikkan.web.routes.pages import PAGE_ROUTES, register_page
 from ikkan.web.routes.service import register_service
@@ -18,3 +19,4 @@ def register_routes(app: FastAPI, renderer: Renderer) -> None:
     register_tree_svg(app)
     register_export(app)
     register_service(app)
+    register_alerts(app, renderer)
