@@ -99,6 +99,18 @@ def test_two_processes_race_one_runs(alert_demo: AlertDemo, tmp_path: Path) -> N
     assert not again.ran and "done already" in again.reason
     following = run_once(root, clock=FixedClock(datetime(2026, 11, 21, 7, 1, tzinfo=TOKYO)))
     assert following.ran and following.slot == datetime(2026, 11, 21, 7, 0)
+    # every run and step is visible in Data health
+    from fastapi.testclient import TestClient
+
+    from ikkan.web.app import create_app
+
+    with TestClient(create_app(root, watch=False)) as client:
+        health = client.get("/api/health?lang=en").json()
+        page = client.get("/health?lang=en").text
+    runs = [r for r in health["runs"] if r["step"] == "run"]
+    assert len(runs) == 2 and all(r["status"] == "ok" for r in runs)
+    assert {r["step"] for r in health["runs"]} == {"run", "import", "refresh", "alerts"}
+    assert 'id="schedule-runs"' in page and "Scheduled runs" in page
 
 
 HOLD = """
