@@ -59,6 +59,21 @@ def test_retention_and_churn_with_open_renewals_maturing(engine):
     assert q1["maturing"] is True
 
 
+def test_renewals_due_are_the_retention_denominator(engine):
+    # due Apr: D5 won, D6 lost; due Jun: D7 open, D8 won: the open one counts where it is due
+    due = engine.measure({"type": "deal_amount", "deal_type": "renewal", "status": "due"})
+    retention = engine.measure({"type": "retention", "basis": "amount"})
+    assert set(due) == set(retention) == {("2026-04", ""), ("2026-06", "")}
+    for key, rate in retention.items():
+        assert due[key]["value"] == rate["denominator"], key
+    closed = engine.values({"type": "deal_amount", "deal_type": "renewal", "status": "closed"})
+    assert closed[("2026-06", "")] < due[("2026-06", "")]["value"]  # D7 is open
+    assert engine.values({"type": "deal_count", "deal_type": "renewal", "status": "due"}) == {
+        ("2026-04", ""): 2,
+        ("2026-06", ""): 2,
+    }
+
+
 def test_spend_by_month_and_channel(engine):
     assert engine.values({"type": "spend"}) == {
         ("2026-04", ""): 150_000,

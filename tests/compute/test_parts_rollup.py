@@ -41,6 +41,7 @@ ADDITIVE = [
     {"type": "deal_amount", "deal_type": ["new", "upsell"], "status": "created"},
     {"type": "deal_amount", "status": "lost", "average": True},
     {"type": "deal_count", "status": "closed"},
+    {"type": "deal_amount", "deal_type": "renewal", "status": "due"},
     {"type": "deal_count", "deal_type": "renewal"},
     {"type": "retention"},
     {"type": "retention", "kind": "churn", "basis": "amount"},

@@ -53,7 +53,9 @@ def test_activity_rates(engine):
         ("month", 4, {"2026-04": (42, date(2026, 4, 1), date(2026, 4, 30)),
                       "2026-05": (45, date(2026, 5, 1), date(2026, 5, 31))}),
         ("quarter", 4, {"FY2026-Q1": (40, date(2026, 4, 1), date(2026, 6, 30))}),
-        ("quarter", 1, {"FY2026-Q1": (40, date(2026, 1, 1), date(2026, 3, 31))}),
+        ("quarter", 1, {"FY2026-Q1": (40, date(2026, 1, 1), date(2026, 3, 31)),
+                        # no value of its own: the mean of April (42) and May (45)
+                        "FY2026-Q2": (43.5, date(2026, 4, 1), date(2026, 6, 30))}),
         ("half", 4, {"FY2026-H1": (43, date(2026, 4, 1), date(2026, 9, 30))}),
         ("fiscal_year", 4, {"FY2026": (41, date(2026, 4, 1), date(2027, 3, 31))}),
         ("fiscal_year", 1, {"FY2026": (41, date(2026, 1, 1), date(2026, 12, 31))}),
@@ -66,6 +68,30 @@ def test_manual_values_at_their_grain(engine, grain, fy_start, expected):
     } == expected
 
 
+@pytest.mark.parametrize(("rollup", "expected"), [("sum", 87), ("average", 43.5), ("last", 45)])
+def test_manual_months_roll_up_to_a_period_without_its_own_value(engine, rollup, expected):
+    # fiscal year from January: April and May make FY2026-Q2, which has no value entered;
+    # FY2026-Q1 (40), H1 (43) and the year (41) have one, and it wins over the months
+    metric = {"type": "manual", "rollup": rollup}
+    got = engine.values(metric, grain="quarter", fiscal_year_start=1, node_id="nps")
+    assert got == {("FY2026-Q1", ""): 40, ("FY2026-Q2", ""): expected}
+    for grain, key, own in (("half", "FY2026-H1", 43), ("fiscal_year", "FY2026", 41)):
+        assert engine.values(metric, grain=grain, fiscal_year_start=1, node_id="nps") == {
+            (key, ""): own
+        }
+    # months are never rolled into weeks or days
+    assert engine.values(metric, grain="week", node_id="nps") == {("2026-W14", ""): 7}
+
+
 def test_manual_values_by_dimension(engine):
     got = engine.values({"type": "manual"}, node_id="nps", dimension="channel")
     assert got == {("2026-04", "paid_search"): 50}
+    # a quarter rolls up the months of each dimension value on their own
+    quarter = engine.values(
+        {"type": "manual", "rollup": "sum"},
+        node_id="nps",
+        dimension="channel",
+        grain="quarter",
+        fiscal_year_start=1,
+    )
+    assert quarter == {("FY2026-Q2", "paid_search"): 50}

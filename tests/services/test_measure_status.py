@@ -32,6 +32,41 @@ def test_bottleneck_parts_add_up_to_the_measured_kgi_gap(engine: str, tmp_path: 
         assert line["unexplained"] and line["actual"] == 33 and line["target"] == pytest.approx(30)
 
 
+def test_an_unmeasured_rate_shows_the_value_its_measured_parent_implies(tmp_path: Path) -> None:
+    """win_rate without a metric: the bottleneck counts won ÷ leads for it, and the status
+    shows that value marked as implied rather than 'no data'."""
+    from ikkan.cli.render import console
+    from ikkan.cli.status_render import print_status
+
+    def printed(lang: str) -> str:
+        assert ws.tree is not None
+        saved = console.width
+        console.width = 160
+        try:
+            with console.capture() as captured:
+                print_status(ws.tree, report, lang)
+        finally:
+            console.width = saved
+        return captured.get()
+
+    project = PROJECT.replace("    metric: {type: conversion, from: lead, to: won}\n", "")
+    assert project != PROJECT
+    with small_workspace("duckdb", tmp_path, project) as ws:
+        report = ws.status(period="2026-05")
+        rate = report.nodes["win_rate"]
+        assert rate.actual is None
+        assert rate.implied == pytest.approx((30 + PARTNER_DEALS) / 78)
+        d = report.bottleneck
+        assert d is not None and d.nodes["win_rate"].actual == pytest.approx(rate.implied)
+        assert report.nodes["leads"].implied is None  # measured: nothing implied
+        data = status_to_json(ws.tree, report)
+        row = next(n for n in data["nodes"] if n["id"] == "win_rate")
+        assert row["actual"] is None and row["implied"] == pytest.approx(rate.implied)
+        out = printed("en")
+        assert "42.3% (implied)" in out and "implied: not measured" in out, out
+        assert "42.3% (逆算)" in printed("ja")
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_explain_renders_the_sql_with_the_refresh_as_of(engine: str, tmp_path: Path) -> None:
     cohort = PROJECT.replace(

@@ -45,6 +45,9 @@ TEXT = {
         "ranked": " ({n} values, ranked by {node})",
         "period": "Period",
         "not_split": "not split by {dimension}",
+        "implied": "implied",
+        "implied_note": "implied: not measured; the value that the measured {parents} "
+        "imply (the bottleneck counts it)",
         "unexplained": "{node} is measured as {measured}; its inputs give {tree}: the "
         "difference is not explained by the tree (a measured node is not its formula)",
     },
@@ -73,6 +76,9 @@ TEXT = {
         "ranked": "（{n}件、{node}の順）",
         "period": "期間",
         "not_split": "{dimension}別に分けられないノード",
+        "implied": "逆算",
+        "implied_note": "逆算: 未計測のため、実測の上位ノード（{parents}）から逆算した値"
+        "（ボトルネックの計算に使用）",
         "unexplained": "{node} の実測は {measured}、入力からの計算値は {tree}: "
         "この差はツリーで説明できない差です（実測ノードが計算式と一致しません）",
     },
@@ -126,12 +132,18 @@ def print_status(tree: KpiTree, report: StatusReport, lang: str, *, top: int = 1
         is_ratio = node.unit is not None and node.unit.kind is UnitKind.RATIO
         rag = s.pacing.status.value if s.pacing else s.status.rag.value
         pace_label = s.pacing.status.label(lang) if s.pacing else s.status.rag.label(lang)
+        if s.actual is None and s.implied is not None:  # not measured: marked, not judged
+            actual_text = f"{format_value(s.implied, node.unit, lang)} ({t['implied']})"
+            pace_label = t["implied"]
+        else:
+            actual_text = format_value(s.actual, node.unit, lang) + (
+                _counts(s.numerator, s.denominator) if is_ratio else ""
+            )
         rows.append(
             (
                 label,
                 [
-                    format_value(s.actual, node.unit, lang)
-                    + (_counts(s.numerator, s.denominator) if is_ratio else ""),
+                    actual_text,
                     format_value(s.commit, node.unit, lang),
                     format_value(s.stretch, node.unit, lang),
                     _pct(s.status.achievement) + (" ★" if s.status.stretch_reached else ""),
@@ -166,6 +178,17 @@ def print_status(tree: KpiTree, report: StatusReport, lang: str, *, top: int = 1
     for label, cells in rows:
         table.add_row(label, *[c for i, c in enumerate(cells) if i in keep])
     console.print(table)
+    implied = [n for n, s in report.nodes.items() if s.actual is None and s.implied is not None]
+    if implied:
+        parents = sorted(
+            {
+                tree.nodes[p].name(lang)
+                for n in implied
+                for p in tree.parents.get(n, ())
+                if (f := tree.nodes[p].formula) is not None and n in f.names
+            }
+        )
+        console.print(Text(t["implied_note"].format(parents=", ".join(parents)), style="dim"))
     _print_bottleneck(tree, report, lang)
     for node_id, s in report.nodes.items():
         for flag in s.benchmarks:

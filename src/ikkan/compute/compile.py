@@ -64,7 +64,7 @@ _COMPILERS: dict[str, Callable[[Any, CompileContext], ir.Table]] = {
     "web": compile_web,
     "activity_count": compile_activity_count,
     "activity_rate": compile_activity_rate,
-    "manual": lambda _metric, ctx: compile_manual(ctx),
+    "manual": compile_manual,
 }
 
 

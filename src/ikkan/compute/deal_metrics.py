@@ -30,6 +30,8 @@ def deals_by_status(
     closed = deals.is_closed.fill_null(False) | won
     if status == "created":
         rows, moment = deals.filter(deals.created_at.notnull()), "created_at"
+    elif status == "due":  # open ones too, by their expected close: what retention divides by
+        rows, moment = deals.filter(deals.closed_at.notnull()), "closed_at"
     else:
         keep = {"won": won, "lost": closed & ~won, "closed": closed}[status]
         rows, moment = deals.filter(keep, deals.closed_at.notnull()), "closed_at"

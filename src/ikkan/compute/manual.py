@@ -1,15 +1,24 @@
 """Manual metrics: values people typed in (``manual_values``), read by node and period key.
 
-Values are taken at the grain they were entered in (a monthly NPS is not averaged into a
-quarter). The period start is parsed from the key in SQL; the key is then rebuilt from the
-start like every other metric's, so keys are canonical.
+A value entered for a period is that period's value. A quarter, half or fiscal year without
+one rolls up the monthly values entered in it, as the metric's ``rollup`` says (the tree
+fills it from the node's aggregate): ``sum`` adds the months, ``average`` is their mean
+(each month weighs the same: the mean of monthly operating margins, not profit ÷ revenue),
+``last`` takes the latest month entered. Only the months entered count: a fiscal year in
+progress rolls up the months closed so far. Days and weeks are never rolled up or down.
+
+The period start is parsed from the key in SQL; the key is then rebuilt from the start like
+every other metric's, so keys are canonical.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ikkan.compute.buckets import period_start
 from ikkan.compute.scope import NO_DIMENSION, CompileContext
+from ikkan.model.metrics import ManualMetric
 from ikkan.model.periods import Grain
 
 if TYPE_CHECKING:
@@ -54,7 +63,67 @@ def _shape_and_start(
     return (fiscal & (key.length() == 6)), _fiscal_block(key, 12, ctx)
 
 
-def compile_manual(ctx: CompileContext) -> ir.Table:
+_ROLLED_UP = (Grain.QUARTER, Grain.HALF, Grain.FISCAL_YEAR)
+
+_ROLLUP_NOTE = {
+    "en": {
+        "sum": "the sum of the months entered",
+        "average": "the average of the months entered (each month weighs the same)",
+        "last": "the latest month entered",
+    },
+    "ja": {
+        "sum": "入力済みの月の合計",
+        "average": "入力済みの月の平均（各月同じ重み）",
+        "last": "入力済みの最新月の値",
+    },
+}
+
+
+def rollup_note(metric: ManualMetric, lang: str = "en") -> str:
+    """How a manual metric's quarter, half and fiscal year are made (for ``explain``)."""
+    how = _ROLLUP_NOTE["ja" if lang == "ja" else "en"][metric.rollup or "average"]
+    if lang == "ja":
+        return (
+            f"四半期・半期・年度の値: その期間に入力された値、なければ{how}"
+            f"（rollup: {metric.rollup or 'average'}）"
+        )
+    return (
+        f"quarter, half and fiscal year: the value entered for the period, else {how} "
+        f"(rollup: {metric.rollup or 'average'})"
+    )
+
+
+def _entered(rows: ir.Table, ctx: CompileContext) -> ir.Table:
+    """The rows entered at the context's grain: period_start, dimension_value, value."""
+    shape, _ = _shape_and_start(rows.period, ctx)
+    rows = rows.filter(shape)
+    _, start = _shape_and_start(rows.period, ctx)
+    return rows.select(
+        period_start=start.cast("date"),
+        dimension_value=rows.dimension_value.cast("string"),
+        value=rows.value.cast("float64"),
+    )
+
+
+def _rolled_months(rows: ir.Table, rollup: str, ctx: CompileContext) -> ir.Table:
+    """The monthly rows rolled up to the context's grain (module doc)."""
+    months = _entered(rows, replace(ctx, grain=Grain.MONTH))
+    months = months.mutate(block=period_start(months.period_start, ctx.grain, ctx.fy_start))
+    grouped = months.group_by(["block", "dimension_value"])
+    if rollup == "sum":
+        agg = grouped.aggregate(value=months.value.sum())
+    elif rollup == "last":
+        agg = grouped.aggregate(value=months.value.argmax(months.period_start))
+    else:
+        agg = grouped.aggregate(value=months.value.mean())
+    return agg.select(
+        period_start=agg.block.cast("date"),
+        dimension_value=agg.dimension_value.cast("string"),
+        value=agg.value.cast("float64"),
+    )
+
+
+def compile_manual(metric: ManualMetric, ctx: CompileContext) -> ir.Table:
     import ibis
 
     if not ctx.node_id:
@@ -62,14 +131,20 @@ def compile_manual(ctx: CompileContext) -> ir.Table:
     values = ctx.tables["manual_values"]
     dimension = ctx.dimension or NO_DIMENSION
     rows = values.filter(values.node_id == ctx.node_id, values.dimension == dimension)
-    shape, _ = _shape_and_start(rows.period, ctx)
-    rows = rows.filter(shape)
-    _, start = _shape_and_start(rows.period, ctx)
-    return rows.select(
-        period_start=start,
-        dimension_value=rows.dimension_value,
-        value=rows.value.cast("float64"),
-        numerator=rows.value.cast("float64"),
+    found = _entered(rows, ctx)
+    if ctx.grain in _ROLLED_UP:  # a value entered for the period wins over its months
+        rolled = _rolled_months(rows, metric.rollup or "average", ctx)
+        own = found.select(own_start=found.period_start, own_value=found.dimension_value)
+        missing = rolled.anti_join(
+            own,
+            (rolled.period_start == own.own_start) & (rolled.dimension_value == own.own_value),
+        )
+        found = found.union(missing.select(*found.columns))
+    return found.select(
+        period_start=found.period_start,
+        dimension_value=found.dimension_value,
+        value=found.value,
+        numerator=found.value,
         denominator=ibis.literal(None, type="float64"),
         maturing=ibis.literal(False),
     )

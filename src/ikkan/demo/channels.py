@@ -103,8 +103,9 @@ CHANNELS: tuple[Channel, ...] = (
         "メールマガジン",
         "Email",
     ),
-    # Webinar registrants sign up on the site (GA4 key events, mostly from the newsletter);
-    # HubSpot records the contacts the Zoom integration creates as Offline Sources.
+    # Webinar registrants sign up on Zoom's registration page (no key event on the site);
+    # HubSpot records the contacts the Zoom integration creates as Offline Sources, the
+    # template counts them as other leads (その他のリード数) beside the web leads.
     Channel(
         "webinar",
         "Offline Sources",
@@ -117,7 +118,7 @@ CHANNELS: tuple[Channel, ...] = (
         0.40,
         0.20,
         "ウェビナー",
-        "Email",
+        None,
     ),
     Channel(
         "event",

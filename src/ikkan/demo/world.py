@@ -117,7 +117,7 @@ def build_world(seed: int, leads: int, start: date, end: date, company: str) -> 
         deals=deals,
         webinars=webinars,
         ad_days=simulate_ads(rng, start, end, in_window),
-        traffic=simulate_traffic(rng, start, end, in_window),
+        traffic=simulate_traffic(rng, start, end, in_window + duplicates),
         exact_duplicate_ids=exact,
         nps=simulate_nps(rng, start, end),
         operating_margin=simulate_operating_margin(rng, start, end),

@@ -37,7 +37,7 @@ counts as having passed every earlier one (HubSpot's cumulative funnel); the inf
 time is the earliest entry of that stage or any later one."""
 
 DealType = Literal["new", "upsell", "cross_sell", "renewal"]
-DealStatus = Literal["won", "lost", "closed", "created"]
+DealStatus = Literal["won", "lost", "closed", "due", "created"]
 FilterScalar = str | int | float | bool
 
 
@@ -241,7 +241,9 @@ class _DealMetric(MetricBase):
     deal_type: tuple[DealType, ...] | None = None
     """One type or a list; None means every type."""
     status: DealStatus = "won"
-    """won / lost / closed deals by ``closed_at``; ``created``: every deal by ``created_at``."""
+    """won / lost / closed deals by ``closed_at``; ``due``: every deal by ``closed_at``
+    (the expected close date of an open one), whatever its outcome: the renewals due, the
+    denominator of ``retention``; ``created``: every deal by ``created_at``."""
 
     _normalise_deal_type = field_validator("deal_type", mode="before")(_deal_types)
 
@@ -383,13 +385,20 @@ class RetentionMetric(MetricBase):
     basis: Literal["count", "amount"] = "count"
 
 
+ManualRollup = Literal["sum", "average", "last"]
+
+
 class ManualMetric(BaseModel):
     """A value typed in by people (NPS, survey scores), read from ``manual_values`` by node
-    and period key, at the grain it was entered in."""
+    and period key. A quarter, half or fiscal year without a value of its own rolls up the
+    months entered in it (``rollup``): ``sum`` (flows), ``average`` (the mean of the months:
+    rates, scores) or ``last`` (the latest month: a level such as headcount). Left out, it
+    follows the node's aggregate (``sum`` → sum, ``average`` → average)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["manual"]
+    rollup: ManualRollup | None = None
 
     def stages_used(self) -> tuple[str, ...]:
         return ()

@@ -318,9 +318,17 @@ def _node(
         amber=thresholds.amber if thresholds else 0.9,
         aggregate=aggregate,
         parent=ns.parent,
-        metric=ns.metric,
+        metric=_manual_rollup(ns.metric, aggregate),
         spec=ns,
     )
+
+
+def _manual_rollup(metric: MetricSpec | None, aggregate: Aggregate) -> MetricSpec | None:
+    """A manual metric without ``rollup`` rolls its months up as the node aggregates."""
+    if metric is None or metric.type != "manual" or metric.rollup is not None:
+        return metric
+    rollup = "sum" if aggregate is Aggregate.SUM else "average"
+    return metric.model_copy(update={"rollup": rollup})
 
 
 def _topological(nodes: Mapping[str, Node], formulas: Mapping[str, Formula]) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ def status_to_json(tree: KpiTree | None, report: StatusReport) -> dict[str, Any]
                 "unit": node.unit.id if node and node.unit else None,
                 "direction": str(node.direction) if node else None,
                 "actual": s.actual,
+                "implied": s.implied,  # not measured: implied by measured parents (or null)
                 "numerator": s.numerator,
                 "denominator": s.denominator,
                 "commit": s.commit,

@@ -83,6 +83,10 @@ def explain(
 
         note = attribution_note(node.metric, by, lang)
         out["notes"] = [note] if note else []
+        if node.metric.type == "manual":
+            from ikkan.compute.manual import rollup_note
+
+            out["notes"].append(rollup_note(node.metric, lang))
     if period is not None and span is not None:
         from ikkan.services.range_values import measure_ranges
 

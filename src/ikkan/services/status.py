@@ -10,7 +10,7 @@ not all red.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -46,6 +46,9 @@ class NodeStatus:
     maturing: bool
     numerator: float | None = None  # the counts behind a rate (None for other values)
     denominator: float | None = None
+    implied: float | None = None
+    """Not measured (``actual`` is None), but implied by a measured parent and measured
+    siblings (cvr = leads ÷ visits): the value the bottleneck counts, shown marked."""
 
 
 @dataclass
@@ -181,7 +184,11 @@ def build_status(
             row["numerator"] if row and row["denominator"] is not None else None,
             row["denominator"] if row else None,
         )
-    decomposition, note, note_ja = _bottleneck(tree, nodes, period, as_of, running, calendar)
+    decomposition, note, note_ja, implied = _bottleneck(
+        tree, nodes, period, as_of, running, calendar
+    )
+    for node_id, implied_value in implied.items():
+        nodes[node_id] = replace(nodes[node_id], implied=implied_value)
     report = StatusReport(
         period, as_of, running, nodes, decomposition, note, note_ja, computed_at=computed_at
     )
@@ -245,12 +252,42 @@ def _bottleneck(
     as_of: date,
     running: bool,
     calendar: BusinessCalendar,
-) -> tuple[GapDecomposition | None, str | None, str | None]:
+) -> tuple[GapDecomposition | None, str | None, str | None, dict[str, float]]:
+    """The decomposition of the KGI's gap (or a note why there is none) and the leaves it
+    counts with an implied value."""
+    decomposition, note, note_ja, implied = _decompose(
+        tree, nodes, period, as_of, running, calendar
+    )
+    return decomposition, note, note_ja, implied if decomposition is not None else {}
+
+
+def _decompose(
+    tree: KpiTree,
+    nodes: dict[str, NodeStatus],
+    period: Period,
+    as_of: date,
+    running: bool,
+    calendar: BusinessCalendar,
+) -> tuple[GapDecomposition | None, str | None, str | None, dict[str, float]]:
+    implied: dict[str, float] = {}
     if not tree.kgis:
-        return None, "no KGI", "KGIがありません"
+        return None, "no KGI", "KGIがありません", implied
     kgi = next((k for k in tree.kgis if tree.nodes[k].formula is not None), None)
     if kgi is None:
-        return None, "the KGI has no formula to decompose", "KGIに分解できる計算式がありません"
+        return (
+            None,
+            "the KGI has no formula to decompose",
+            "KGIに分解できる計算式がありません",
+            implied,
+        )
+    if nodes[kgi].actual is None:  # not "no miss": there is nothing to compare yet
+        name_en, name_ja = tree.nodes[kgi].name("en"), tree.nodes[kgi].name("ja")
+        return (
+            None,
+            f"no data for the KGI '{name_en}' in {period.key}: no gap to decompose",
+            f"KGI「{name_ja}」の {period.key} のデータがないため、ギャップを分解できません",
+            implied,
+        )
     members: dict[str, TreeNode] = {}
     stack = [kgi]
     while stack:
@@ -289,12 +326,14 @@ def _bottleneck(
                 None,
                 "targets are planned per calendar period; a range has none to split a gap against",
                 "目標は暦の期間ごとに立てるため、任意の範囲にはギャップを分解する目標がありません",
+                implied,
             )
         if status.commit is None:
             return (
                 None,
                 f"'{name}' has no target for {period.key}; the gap cannot be split",
                 f"'{name}' に {period.key} の目標がないため、ギャップを分解できません",
+                implied,
             )
         scale = fraction if tree.nodes[name].aggregate is Aggregate.SUM else 1.0
         target[name] = status.commit * scale
@@ -328,9 +367,14 @@ def _bottleneck(
         decomposition = decompose_gap(
             members, kgi, actual, target, direction=direction, measured_parents=True
         )
-    except (DecompositionError, ZeroDivisionError, ValueError) as exc:
-        return None, f"the gap cannot be decomposed: {exc}", f"ギャップを分解できません: {exc}"
-    return decomposition, note, note_ja
+    except (DecompositionError, FormulaError, ZeroDivisionError, ValueError) as exc:
+        return (
+            None,
+            f"the gap cannot be decomposed: {exc}",
+            f"ギャップを分解できません: {exc}",
+            implied,
+        )
+    return decomposition, note, note_ja, implied
 
 
 def _prune_unmeasured(

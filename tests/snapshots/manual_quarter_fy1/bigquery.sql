@@ -4,80 +4,221 @@ SELECT
       CONCAT(
         'FY',
         CAST(IF(
-          CAST(EXTRACT(month FROM `t1`.`period_start`) AS INT64) >= 1,
-          CAST(EXTRACT(year FROM `t1`.`period_start`) AS INT64),
-          CAST(EXTRACT(year FROM `t1`.`period_start`) AS INT64) - 1
+          CAST(EXTRACT(month FROM `t10`.`period_start`) AS INT64) >= 1,
+          CAST(EXTRACT(year FROM `t10`.`period_start`) AS INT64),
+          CAST(EXTRACT(year FROM `t10`.`period_start`) AS INT64) - 1
         ) AS STRING)
       ),
       '-Q'
     ),
     CAST(CAST(FLOOR(
       ieee_divide(MOD((
-        CAST(EXTRACT(month FROM `t1`.`period_start`) AS INT64) - 1
+        CAST(EXTRACT(month FROM `t10`.`period_start`) AS INT64) - 1
       ) + 12, 12), 3)
     ) AS INT64) + 1 AS STRING)
   ) AS `period`,
-  `t1`.`period_start`,
+  `t10`.`period_start`,
   DATE(
     TIMESTAMP_SUB(
-      TIMESTAMP_ADD(CAST(`t1`.`period_start` AS DATETIME), INTERVAL '3' MONTH),
+      TIMESTAMP_ADD(CAST(`t10`.`period_start` AS DATETIME), INTERVAL '3' MONTH),
       INTERVAL '1' DAY
     )
   ) AS `period_end`,
-  CAST(`t1`.`dimension_value` AS STRING) AS `dimension_value`,
-  `t1`.`value`,
-  `t1`.`numerator`,
-  `t1`.`denominator`,
-  `t1`.`maturing`
+  `t10`.`dimension_value`,
+  `t10`.`value`,
+  `t10`.`value` AS `numerator`,
+  CAST(NULL AS FLOAT64) AS `denominator`,
+  FALSE AS `maturing`
 FROM (
   SELECT
-    DATE(
-      CAST(FLOOR(
-        ieee_divide(
-          (
-            CAST(SUBSTRING(`t0`.`period`, IF((
-              2 + 1
-            ) >= 1, 2 + 1, 2 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64) * 12
-          ) + 0 + (
+    *
+  FROM (
+    SELECT
+      DATE(
+        CAST(FLOOR(
+          ieee_divide(
             (
               CAST(SUBSTRING(`t0`.`period`, IF((
-                8 + 1
-              ) >= 1, 8 + 1, 8 + 1 + LENGTH(`t0`.`period`)), 1) AS INT64) - 1
-            ) * 3
-          ),
-          12
-        )
-      ) AS INT64),
-      (
-        MOD(
-          (
-            CAST(SUBSTRING(`t0`.`period`, IF((
-              2 + 1
-            ) >= 1, 2 + 1, 2 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64) * 12
-          ) + 0 + (
+                2 + 1
+              ) >= 1, 2 + 1, 2 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64) * 12
+            ) + 0 + (
+              (
+                CAST(SUBSTRING(`t0`.`period`, IF((
+                  8 + 1
+                ) >= 1, 8 + 1, 8 + 1 + LENGTH(`t0`.`period`)), 1) AS INT64) - 1
+              ) * 3
+            ),
+            12
+          )
+        ) AS INT64),
+        (
+          MOD(
             (
               CAST(SUBSTRING(`t0`.`period`, IF((
-                8 + 1
-              ) >= 1, 8 + 1, 8 + 1 + LENGTH(`t0`.`period`)), 1) AS INT64) - 1
-            ) * 3
-          ),
-          12
-        )
-      ) + 1,
-      1
-    ) AS `period_start`,
-    `t0`.`dimension_value`,
-    CAST(`t0`.`value` AS FLOAT64) AS `value`,
-    CAST(`t0`.`value` AS FLOAT64) AS `numerator`,
-    CAST(NULL AS FLOAT64) AS `denominator`,
-    FALSE AS `maturing`
-  FROM `manual_values` AS `t0`
-  WHERE
-    `t0`.`node_id` = 'nps'
-    AND `t0`.`dimension` = ''
-    AND STARTS_WITH(`t0`.`period`, 'FY')
-    AND INSTR(`t0`.`period`, '-Q') > 0
-) AS `t1`
+                2 + 1
+              ) >= 1, 2 + 1, 2 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64) * 12
+            ) + 0 + (
+              (
+                CAST(SUBSTRING(`t0`.`period`, IF((
+                  8 + 1
+                ) >= 1, 8 + 1, 8 + 1 + LENGTH(`t0`.`period`)), 1) AS INT64) - 1
+              ) * 3
+            ),
+            12
+          )
+        ) + 1,
+        1
+      ) AS `period_start`,
+      CAST(`t0`.`dimension_value` AS STRING) AS `dimension_value`,
+      CAST(`t0`.`value` AS FLOAT64) AS `value`
+    FROM `manual_values` AS `t0`
+    WHERE
+      `t0`.`node_id` = 'nps'
+      AND `t0`.`dimension` = ''
+      AND STARTS_WITH(`t0`.`period`, 'FY')
+      AND INSTR(`t0`.`period`, '-Q') > 0
+  ) AS `t2`
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      `t8`.`period_start`,
+      `t8`.`dimension_value`,
+      `t8`.`value`
+    FROM (
+      SELECT
+        `t6`.`block` AS `period_start`,
+        `t6`.`dimension_value`,
+        `t6`.`value`
+      FROM (
+        SELECT
+          `t5`.`block`,
+          `t5`.`dimension_value`,
+          AVG(`t5`.`value`) AS `value`
+        FROM (
+          SELECT
+            `t1`.`period_start`,
+            `t1`.`dimension_value`,
+            `t1`.`value`,
+            DATE(
+              CAST(FLOOR(
+                ieee_divide(
+                  (
+                    (
+                      CAST(EXTRACT(year FROM `t1`.`period_start`) AS INT64) * 12
+                    ) + (
+                      CAST(EXTRACT(month FROM `t1`.`period_start`) AS INT64) - 1
+                    )
+                  ) - (
+                    MOD((
+                      CAST(EXTRACT(month FROM `t1`.`period_start`) AS INT64) - 1
+                    ) + 12, 3)
+                  ),
+                  12
+                )
+              ) AS INT64),
+              (
+                MOD(
+                  (
+                    (
+                      CAST(EXTRACT(year FROM `t1`.`period_start`) AS INT64) * 12
+                    ) + (
+                      CAST(EXTRACT(month FROM `t1`.`period_start`) AS INT64) - 1
+                    )
+                  ) - (
+                    MOD((
+                      CAST(EXTRACT(month FROM `t1`.`period_start`) AS INT64) - 1
+                    ) + 12, 3)
+                  ),
+                  12
+                )
+              ) + 1,
+              1
+            ) AS `block`
+          FROM (
+            SELECT
+              DATE(
+                CAST(SUBSTRING(`t0`.`period`, IF((
+                  0 + 1
+                ) >= 1, 0 + 1, 0 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64),
+                CAST(SUBSTRING(`t0`.`period`, IF((
+                  5 + 1
+                ) >= 1, 5 + 1, 5 + 1 + LENGTH(`t0`.`period`)), 2) AS INT64),
+                1
+              ) AS `period_start`,
+              CAST(`t0`.`dimension_value` AS STRING) AS `dimension_value`,
+              CAST(`t0`.`value` AS FLOAT64) AS `value`
+            FROM `manual_values` AS `t0`
+            WHERE
+              `t0`.`node_id` = 'nps'
+              AND `t0`.`dimension` = ''
+              AND NOT (
+                STARTS_WITH(`t0`.`period`, 'FY')
+              )
+              AND LENGTH(`t0`.`period`) = 7
+          ) AS `t1`
+        ) AS `t5`
+        GROUP BY
+          1,
+          2
+      ) AS `t6`
+    ) AS `t8`
+    WHERE
+      NOT EXISTS(
+        SELECT
+          1
+        FROM (
+          SELECT
+            DATE(
+              CAST(FLOOR(
+                ieee_divide(
+                  (
+                    CAST(SUBSTRING(`t0`.`period`, IF((
+                      2 + 1
+                    ) >= 1, 2 + 1, 2 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64) * 12
+                  ) + 0 + (
+                    (
+                      CAST(SUBSTRING(`t0`.`period`, IF((
+                        8 + 1
+                      ) >= 1, 8 + 1, 8 + 1 + LENGTH(`t0`.`period`)), 1) AS INT64) - 1
+                    ) * 3
+                  ),
+                  12
+                )
+              ) AS INT64),
+              (
+                MOD(
+                  (
+                    CAST(SUBSTRING(`t0`.`period`, IF((
+                      2 + 1
+                    ) >= 1, 2 + 1, 2 + 1 + LENGTH(`t0`.`period`)), 4) AS INT64) * 12
+                  ) + 0 + (
+                    (
+                      CAST(SUBSTRING(`t0`.`period`, IF((
+                        8 + 1
+                      ) >= 1, 8 + 1, 8 + 1 + LENGTH(`t0`.`period`)), 1) AS INT64) - 1
+                    ) * 3
+                  ),
+                  12
+                )
+              ) + 1,
+              1
+            ) AS `own_start`,
+            CAST(`t0`.`dimension_value` AS STRING) AS `own_value`
+          FROM `manual_values` AS `t0`
+          WHERE
+            `t0`.`node_id` = 'nps'
+            AND `t0`.`dimension` = ''
+            AND STARTS_WITH(`t0`.`period`, 'FY')
+            AND INSTR(`t0`.`period`, '-Q') > 0
+        ) AS `t4`
+        WHERE
+          `t8`.`period_start` = `t4`.`own_start`
+          AND `t8`.`dimension_value` = `t4`.`own_value`
+      )
+  ) AS `t9`
+) AS `t10`
 ORDER BY
-  `t1`.`period_start` ASC NULLS LAST,
-  CAST(`t1`.`dimension_value` AS STRING) ASC NULLS LAST
+  `t10`.`period_start` ASC NULLS LAST,
+  `t10`.`dimension_value` ASC NULLS LAST

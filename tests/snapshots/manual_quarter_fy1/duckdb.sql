@@ -1,93 +1,256 @@
 SELECT
   'FY' || CAST(CASE
-    WHEN CAST(EXTRACT(month FROM "t1"."period_start") AS BIGINT) >= 1
-    THEN CAST(EXTRACT(year FROM "t1"."period_start") AS BIGINT)
-    ELSE CAST(EXTRACT(year FROM "t1"."period_start") AS BIGINT) - 1
+    WHEN CAST(EXTRACT(month FROM "t10"."period_start") AS BIGINT) >= 1
+    THEN CAST(EXTRACT(year FROM "t10"."period_start") AS BIGINT)
+    ELSE CAST(EXTRACT(year FROM "t10"."period_start") AS BIGINT) - 1
   END AS TEXT) || '-Q' || CAST(CAST(FLOOR(
     (
       (
         (
-          CAST(EXTRACT(month FROM "t1"."period_start") AS BIGINT) - 1
+          CAST(EXTRACT(month FROM "t10"."period_start") AS BIGINT) - 1
         ) + 12
       ) % 12
     ) / (
       3
     )
   ) AS BIGINT) + 1 AS TEXT) AS "period",
-  "t1"."period_start",
+  "t10"."period_start",
   CAST((
-    CAST("t1"."period_start" AS TIMESTAMP) + INTERVAL '3' MONTH
+    CAST("t10"."period_start" AS TIMESTAMP) + INTERVAL '3' MONTH
   ) - INTERVAL '1' DAY AS DATE) AS "period_end",
-  CAST("t1"."dimension_value" AS TEXT) AS "dimension_value",
-  "t1"."value",
-  "t1"."numerator",
-  "t1"."denominator",
-  "t1"."maturing"
+  "t10"."dimension_value",
+  "t10"."value",
+  "t10"."value" AS "numerator",
+  CAST(NULL AS DOUBLE) AS "denominator",
+  FALSE AS "maturing"
 FROM (
   SELECT
-    MAKE_DATE(
-      CAST(FLOOR(
-        (
+    *
+  FROM (
+    SELECT
+      MAKE_DATE(
+        CAST(FLOOR(
           (
-            CAST(SUBSTRING(
-              "t0"."period",
-              CASE WHEN (
-                2 + 1
-              ) >= 1 THEN 2 + 1 ELSE 2 + 1 + LENGTH("t0"."period") END,
-              4
-            ) AS BIGINT) * 12
-          ) + 0 + (
             (
               CAST(SUBSTRING(
                 "t0"."period",
                 CASE WHEN (
-                  8 + 1
-                ) >= 1 THEN 8 + 1 ELSE 8 + 1 + LENGTH("t0"."period") END,
-                1
-              ) AS BIGINT) - 1
-            ) * 3
+                  2 + 1
+                ) >= 1 THEN 2 + 1 ELSE 2 + 1 + LENGTH("t0"."period") END,
+                4
+              ) AS BIGINT) * 12
+            ) + 0 + (
+              (
+                CAST(SUBSTRING(
+                  "t0"."period",
+                  CASE WHEN (
+                    8 + 1
+                  ) >= 1 THEN 8 + 1 ELSE 8 + 1 + LENGTH("t0"."period") END,
+                  1
+                ) AS BIGINT) - 1
+              ) * 3
+            )
+          ) / (
+            12
           )
-        ) / (
-          12
-        )
-      ) AS BIGINT),
-      (
+        ) AS BIGINT),
         (
           (
-            CAST(SUBSTRING(
-              "t0"."period",
-              CASE WHEN (
-                2 + 1
-              ) >= 1 THEN 2 + 1 ELSE 2 + 1 + LENGTH("t0"."period") END,
-              4
-            ) AS BIGINT) * 12
-          ) + 0 + (
             (
               CAST(SUBSTRING(
                 "t0"."period",
                 CASE WHEN (
-                  8 + 1
-                ) >= 1 THEN 8 + 1 ELSE 8 + 1 + LENGTH("t0"."period") END,
+                  2 + 1
+                ) >= 1 THEN 2 + 1 ELSE 2 + 1 + LENGTH("t0"."period") END,
+                4
+              ) AS BIGINT) * 12
+            ) + 0 + (
+              (
+                CAST(SUBSTRING(
+                  "t0"."period",
+                  CASE WHEN (
+                    8 + 1
+                  ) >= 1 THEN 8 + 1 ELSE 8 + 1 + LENGTH("t0"."period") END,
+                  1
+                ) AS BIGINT) - 1
+              ) * 3
+            )
+          ) % 12
+        ) + 1,
+        1
+      ) AS "period_start",
+      CAST("t0"."dimension_value" AS TEXT) AS "dimension_value",
+      CAST("t0"."value" AS DOUBLE) AS "value"
+    FROM "manual_values" AS "t0"
+    WHERE
+      "t0"."node_id" = 'nps'
+      AND "t0"."dimension" = ''
+      AND STARTS_WITH("t0"."period", 'FY')
+      AND CONTAINS("t0"."period", '-Q')
+  ) AS "t2"
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      "t8"."period_start",
+      "t8"."dimension_value",
+      "t8"."value"
+    FROM (
+      SELECT
+        "t6"."block" AS "period_start",
+        "t6"."dimension_value",
+        "t6"."value"
+      FROM (
+        SELECT
+          "t5"."block",
+          "t5"."dimension_value",
+          AVG("t5"."value") AS "value"
+        FROM (
+          SELECT
+            "t1"."period_start",
+            "t1"."dimension_value",
+            "t1"."value",
+            MAKE_DATE(
+              CAST(FLOOR(
+                (
+                  (
+                    (
+                      CAST(EXTRACT(year FROM "t1"."period_start") AS BIGINT) * 12
+                    ) + (
+                      CAST(EXTRACT(month FROM "t1"."period_start") AS BIGINT) - 1
+                    )
+                  ) - (
+                    (
+                      (
+                        CAST(EXTRACT(month FROM "t1"."period_start") AS BIGINT) - 1
+                      ) + 12
+                    ) % 3
+                  )
+                ) / (
+                  12
+                )
+              ) AS BIGINT),
+              (
+                (
+                  (
+                    (
+                      CAST(EXTRACT(year FROM "t1"."period_start") AS BIGINT) * 12
+                    ) + (
+                      CAST(EXTRACT(month FROM "t1"."period_start") AS BIGINT) - 1
+                    )
+                  ) - (
+                    (
+                      (
+                        CAST(EXTRACT(month FROM "t1"."period_start") AS BIGINT) - 1
+                      ) + 12
+                    ) % 3
+                  )
+                ) % 12
+              ) + 1,
+              1
+            ) AS "block"
+          FROM (
+            SELECT
+              MAKE_DATE(
+                CAST(SUBSTRING(
+                  "t0"."period",
+                  CASE WHEN (
+                    0 + 1
+                  ) >= 1 THEN 0 + 1 ELSE 0 + 1 + LENGTH("t0"."period") END,
+                  4
+                ) AS BIGINT),
+                CAST(SUBSTRING(
+                  "t0"."period",
+                  CASE WHEN (
+                    5 + 1
+                  ) >= 1 THEN 5 + 1 ELSE 5 + 1 + LENGTH("t0"."period") END,
+                  2
+                ) AS BIGINT),
                 1
-              ) AS BIGINT) - 1
-            ) * 3
-          )
-        ) % 12
-      ) + 1,
-      1
-    ) AS "period_start",
-    "t0"."dimension_value",
-    CAST("t0"."value" AS DOUBLE) AS "value",
-    CAST("t0"."value" AS DOUBLE) AS "numerator",
-    CAST(NULL AS DOUBLE) AS "denominator",
-    FALSE AS "maturing"
-  FROM "manual_values" AS "t0"
-  WHERE
-    "t0"."node_id" = 'nps'
-    AND "t0"."dimension" = ''
-    AND STARTS_WITH("t0"."period", 'FY')
-    AND CONTAINS("t0"."period", '-Q')
-) AS "t1"
+              ) AS "period_start",
+              CAST("t0"."dimension_value" AS TEXT) AS "dimension_value",
+              CAST("t0"."value" AS DOUBLE) AS "value"
+            FROM "manual_values" AS "t0"
+            WHERE
+              "t0"."node_id" = 'nps'
+              AND "t0"."dimension" = ''
+              AND NOT (
+                STARTS_WITH("t0"."period", 'FY')
+              )
+              AND LENGTH("t0"."period") = 7
+          ) AS "t1"
+        ) AS "t5"
+        GROUP BY
+          1,
+          2
+      ) AS "t6"
+    ) AS "t8"
+    ANTI JOIN (
+      SELECT
+        MAKE_DATE(
+          CAST(FLOOR(
+            (
+              (
+                CAST(SUBSTRING(
+                  "t0"."period",
+                  CASE WHEN (
+                    2 + 1
+                  ) >= 1 THEN 2 + 1 ELSE 2 + 1 + LENGTH("t0"."period") END,
+                  4
+                ) AS BIGINT) * 12
+              ) + 0 + (
+                (
+                  CAST(SUBSTRING(
+                    "t0"."period",
+                    CASE WHEN (
+                      8 + 1
+                    ) >= 1 THEN 8 + 1 ELSE 8 + 1 + LENGTH("t0"."period") END,
+                    1
+                  ) AS BIGINT) - 1
+                ) * 3
+              )
+            ) / (
+              12
+            )
+          ) AS BIGINT),
+          (
+            (
+              (
+                CAST(SUBSTRING(
+                  "t0"."period",
+                  CASE WHEN (
+                    2 + 1
+                  ) >= 1 THEN 2 + 1 ELSE 2 + 1 + LENGTH("t0"."period") END,
+                  4
+                ) AS BIGINT) * 12
+              ) + 0 + (
+                (
+                  CAST(SUBSTRING(
+                    "t0"."period",
+                    CASE WHEN (
+                      8 + 1
+                    ) >= 1 THEN 8 + 1 ELSE 8 + 1 + LENGTH("t0"."period") END,
+                    1
+                  ) AS BIGINT) - 1
+                ) * 3
+              )
+            ) % 12
+          ) + 1,
+          1
+        ) AS "own_start",
+        CAST("t0"."dimension_value" AS TEXT) AS "own_value"
+      FROM "manual_values" AS "t0"
+      WHERE
+        "t0"."node_id" = 'nps'
+        AND "t0"."dimension" = ''
+        AND STARTS_WITH("t0"."period", 'FY')
+        AND CONTAINS("t0"."period", '-Q')
+    ) AS "t4"
+      ON "t8"."period_start" = "t4"."own_start"
+      AND "t8"."dimension_value" = "t4"."own_value"
+  ) AS "t9"
+) AS "t10"
 ORDER BY
-  "t1"."period_start" ASC,
-  CAST("t1"."dimension_value" AS TEXT) ASC
+  "t10"."period_start" ASC,
+  "t10"."dimension_value" ASC

@@ -4,9 +4,9 @@ SELECT
       CONCAT(
         'FY',
         CAST(IFF(
-          CAST(DATE_PART(month, "t1"."period_start") AS BIGINT) >= 1,
-          CAST(DATE_PART(year, "t1"."period_start") AS BIGINT),
-          CAST(DATE_PART(year, "t1"."period_start") AS BIGINT) - 1
+          CAST(DATE_PART(month, "t10"."period_start") AS BIGINT) >= 1,
+          CAST(DATE_PART(year, "t10"."period_start") AS BIGINT),
+          CAST(DATE_PART(year, "t10"."period_start") AS BIGINT) - 1
         ) AS VARCHAR)
       ),
       '-Q'
@@ -15,7 +15,7 @@ SELECT
       (
         (
           (
-            CAST(DATE_PART(month, "t1"."period_start") AS BIGINT) - 1
+            CAST(DATE_PART(month, "t10"."period_start") AS BIGINT) - 1
           ) + 12
         ) % 12
       ) / (
@@ -23,62 +23,207 @@ SELECT
       )
     ) AS BIGINT) + 1 AS VARCHAR)
   ) AS "period",
-  "t1"."period_start",
-  TO_DATE(DATEADD(DAY, -'1', DATEADD(MONTH, '3', CAST("t1"."period_start" AS TIMESTAMP)))) AS "period_end",
-  CAST("t1"."dimension_value" AS VARCHAR) AS "dimension_value",
-  "t1"."value",
-  "t1"."numerator",
-  "t1"."denominator",
-  "t1"."maturing"
+  "t10"."period_start",
+  TO_DATE(DATEADD(DAY, -'1', DATEADD(MONTH, '3', CAST("t10"."period_start" AS TIMESTAMP)))) AS "period_end",
+  "t10"."dimension_value",
+  "t10"."value",
+  "t10"."value" AS "numerator",
+  CAST(NULL AS DOUBLE) AS "denominator",
+  FALSE AS "maturing"
 FROM (
   SELECT
-    DATE_FROM_PARTS(
-      CAST(FLOOR(
-        (
+    *
+  FROM (
+    SELECT
+      DATE_FROM_PARTS(
+        CAST(FLOOR(
           (
-            CAST(SUBSTRING("t0"."period", IFF((
-              2 + 1
-            ) >= 1, 2 + 1, 2 + 1 + LENGTH("t0"."period")), 4) AS BIGINT) * 12
-          ) + 0 + (
             (
               CAST(SUBSTRING("t0"."period", IFF((
-                8 + 1
-              ) >= 1, 8 + 1, 8 + 1 + LENGTH("t0"."period")), 1) AS BIGINT) - 1
-            ) * 3
+                2 + 1
+              ) >= 1, 2 + 1, 2 + 1 + LENGTH("t0"."period")), 4) AS BIGINT) * 12
+            ) + 0 + (
+              (
+                CAST(SUBSTRING("t0"."period", IFF((
+                  8 + 1
+                ) >= 1, 8 + 1, 8 + 1 + LENGTH("t0"."period")), 1) AS BIGINT) - 1
+              ) * 3
+            )
+          ) / (
+            12
           )
-        ) / (
-          12
-        )
-      ) AS BIGINT),
-      (
+        ) AS BIGINT),
         (
           (
-            CAST(SUBSTRING("t0"."period", IFF((
-              2 + 1
-            ) >= 1, 2 + 1, 2 + 1 + LENGTH("t0"."period")), 4) AS BIGINT) * 12
-          ) + 0 + (
             (
               CAST(SUBSTRING("t0"."period", IFF((
-                8 + 1
-              ) >= 1, 8 + 1, 8 + 1 + LENGTH("t0"."period")), 1) AS BIGINT) - 1
-            ) * 3
-          )
-        ) % 12
-      ) + 1,
-      1
-    ) AS "period_start",
-    "t0"."dimension_value",
-    CAST("t0"."value" AS DOUBLE) AS "value",
-    CAST("t0"."value" AS DOUBLE) AS "numerator",
-    CAST(NULL AS DOUBLE) AS "denominator",
-    FALSE AS "maturing"
-  FROM "manual_values" AS "t0"
-  WHERE
-    "t0"."node_id" = 'nps'
-    AND "t0"."dimension" = ''
-    AND STARTSWITH("t0"."period", 'FY')
-    AND CONTAINS("t0"."period", '-Q')
-) AS "t1"
+                2 + 1
+              ) >= 1, 2 + 1, 2 + 1 + LENGTH("t0"."period")), 4) AS BIGINT) * 12
+            ) + 0 + (
+              (
+                CAST(SUBSTRING("t0"."period", IFF((
+                  8 + 1
+                ) >= 1, 8 + 1, 8 + 1 + LENGTH("t0"."period")), 1) AS BIGINT) - 1
+              ) * 3
+            )
+          ) % 12
+        ) + 1,
+        1
+      ) AS "period_start",
+      CAST("t0"."dimension_value" AS VARCHAR) AS "dimension_value",
+      CAST("t0"."value" AS DOUBLE) AS "value"
+    FROM "manual_values" AS "t0"
+    WHERE
+      "t0"."node_id" = 'nps'
+      AND "t0"."dimension" = ''
+      AND STARTSWITH("t0"."period", 'FY')
+      AND CONTAINS("t0"."period", '-Q')
+  ) AS "t2"
+  UNION ALL
+  SELECT
+    *
+  FROM (
+    SELECT
+      "t8"."period_start",
+      "t8"."dimension_value",
+      "t8"."value"
+    FROM (
+      SELECT
+        "t6"."block" AS "period_start",
+        "t6"."dimension_value",
+        "t6"."value"
+      FROM (
+        SELECT
+          "t5"."block",
+          "t5"."dimension_value",
+          AVG("t5"."value") AS "value"
+        FROM (
+          SELECT
+            "t1"."period_start",
+            "t1"."dimension_value",
+            "t1"."value",
+            DATE_FROM_PARTS(
+              CAST(FLOOR(
+                (
+                  (
+                    (
+                      CAST(DATE_PART(year, "t1"."period_start") AS BIGINT) * 12
+                    ) + (
+                      CAST(DATE_PART(month, "t1"."period_start") AS BIGINT) - 1
+                    )
+                  ) - (
+                    (
+                      (
+                        CAST(DATE_PART(month, "t1"."period_start") AS BIGINT) - 1
+                      ) + 12
+                    ) % 3
+                  )
+                ) / (
+                  12
+                )
+              ) AS BIGINT),
+              (
+                (
+                  (
+                    (
+                      CAST(DATE_PART(year, "t1"."period_start") AS BIGINT) * 12
+                    ) + (
+                      CAST(DATE_PART(month, "t1"."period_start") AS BIGINT) - 1
+                    )
+                  ) - (
+                    (
+                      (
+                        CAST(DATE_PART(month, "t1"."period_start") AS BIGINT) - 1
+                      ) + 12
+                    ) % 3
+                  )
+                ) % 12
+              ) + 1,
+              1
+            ) AS "block"
+          FROM (
+            SELECT
+              DATE_FROM_PARTS(
+                CAST(SUBSTRING("t0"."period", IFF((
+                  0 + 1
+                ) >= 1, 0 + 1, 0 + 1 + LENGTH("t0"."period")), 4) AS BIGINT),
+                CAST(SUBSTRING("t0"."period", IFF((
+                  5 + 1
+                ) >= 1, 5 + 1, 5 + 1 + LENGTH("t0"."period")), 2) AS BIGINT),
+                1
+              ) AS "period_start",
+              CAST("t0"."dimension_value" AS VARCHAR) AS "dimension_value",
+              CAST("t0"."value" AS DOUBLE) AS "value"
+            FROM "manual_values" AS "t0"
+            WHERE
+              "t0"."node_id" = 'nps'
+              AND "t0"."dimension" = ''
+              AND NOT (
+                STARTSWITH("t0"."period", 'FY')
+              )
+              AND LENGTH("t0"."period") = 7
+          ) AS "t1"
+        ) AS "t5"
+        GROUP BY
+          1,
+          2
+      ) AS "t6"
+    ) AS "t8"
+    WHERE
+      NOT EXISTS(
+        SELECT
+          1
+        FROM (
+          SELECT
+            DATE_FROM_PARTS(
+              CAST(FLOOR(
+                (
+                  (
+                    CAST(SUBSTRING("t0"."period", IFF((
+                      2 + 1
+                    ) >= 1, 2 + 1, 2 + 1 + LENGTH("t0"."period")), 4) AS BIGINT) * 12
+                  ) + 0 + (
+                    (
+                      CAST(SUBSTRING("t0"."period", IFF((
+                        8 + 1
+                      ) >= 1, 8 + 1, 8 + 1 + LENGTH("t0"."period")), 1) AS BIGINT) - 1
+                    ) * 3
+                  )
+                ) / (
+                  12
+                )
+              ) AS BIGINT),
+              (
+                (
+                  (
+                    CAST(SUBSTRING("t0"."period", IFF((
+                      2 + 1
+                    ) >= 1, 2 + 1, 2 + 1 + LENGTH("t0"."period")), 4) AS BIGINT) * 12
+                  ) + 0 + (
+                    (
+                      CAST(SUBSTRING("t0"."period", IFF((
+                        8 + 1
+                      ) >= 1, 8 + 1, 8 + 1 + LENGTH("t0"."period")), 1) AS BIGINT) - 1
+                    ) * 3
+                  )
+                ) % 12
+              ) + 1,
+              1
+            ) AS "own_start",
+            CAST("t0"."dimension_value" AS VARCHAR) AS "own_value"
+          FROM "manual_values" AS "t0"
+          WHERE
+            "t0"."node_id" = 'nps'
+            AND "t0"."dimension" = ''
+            AND STARTSWITH("t0"."period", 'FY')
+            AND CONTAINS("t0"."period", '-Q')
+        ) AS "t4"
+        WHERE
+          "t8"."period_start" = "t4"."own_start"
+          AND "t8"."dimension_value" = "t4"."own_value"
+      )
+  ) AS "t9"
+) AS "t10"
 ORDER BY
-  "t1"."period_start" ASC,
-  CAST("t1"."dimension_value" AS VARCHAR) ASC
+  "t10"."period_start" ASC,
+  "t10"."dimension_value" ASC
