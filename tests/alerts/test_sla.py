@@ -78,20 +78,11 @@ def test_statuses_and_attainment() -> None:
     assert owners["鈴木"].attainment is None and owners["鈴木"].open == 1
 
 
-SLA_RULE = """\
-  mql_first_contact: {kind: sla, from_stage: mql, within: 24, window: 30d}
-"""
-
-
 def test_sla_rule_names_the_owner(alert_demo: AlertDemo, tmp_path: Path) -> None:
     root = tmp_path / "p"
     shutil.copytree(alert_demo.root, root)
-    spec = root / "ikkan.yml"
-    spec.write_text(
-        spec.read_text(encoding="utf-8").replace("\nalerts:\n", "\nalerts:\n" + SLA_RULE),
-        encoding="utf-8",
-    )
-    ws = Workspace.open(root)
+    ws = Workspace.open(root)  # the template's rule: MQL → first contact in 24 business hours
+    assert ws.spec.alerts["mql_first_contact"].window == timedelta(days=30)
     wh = ws.warehouse()
     with wh.transaction() as session:  # the shared demo may hold state at a later clock
         for table in ("alert_state", "alert_history", "alert_outbox"):
@@ -106,7 +97,9 @@ def test_sla_rule_names_the_owner(alert_demo: AlertDemo, tmp_path: Path) -> None
     ).to_pylist()
     assert len(mqls) >= 6
     with wh.transaction() as session:
-        session.execute("DELETE FROM activities WHERE activity_type IN ('call', 'meeting')")
+        session.execute(
+            "DELETE FROM activities WHERE activity_type IN ('call', 'connect', 'meeting')"
+        )
         for i, row in enumerate(mqls[2:]):
             contact = row["entered_at"] + timedelta(minutes=30)
             session.execute(
@@ -128,3 +121,27 @@ def test_sla_rule_names_the_owner(alert_demo: AlertDemo, tmp_path: Path) -> None
     message = message_for(ws, alert, lang="en")
     assert message.owner == alert.instance and message.owner in firing
     assert "not contacted within 24 business hours" in message.why
+
+
+def test_the_demo_call_log_keeps_and_breaches_the_sla(alert_demo: AlertDemo) -> None:
+    """The demo's calls/ log (the template's calls source) gives the default SLA rule kept
+    and late first contacts, and live breaches at the end of the data."""
+    from ikkan.alerts.backtest import backtest
+
+    ws = alert_demo.open(alert_demo.imported_at + timedelta(hours=1))
+    calls = (
+        ws.warehouse()
+        .query(
+            "SELECT activity_type, count(*) AS n FROM activities WHERE source_system = 'calls' "
+            "GROUP BY 1 ORDER BY 1"
+        )
+        .to_pylist()
+    )
+    assert {r["activity_type"] for r in calls} == {"call", "connect", "meeting"}
+    result = backtest(ws, "mql_first_contact")
+    late = [h for h in result.hits if h.finding.observed is not None]
+    never = [h for h in result.hits if h.finding.observed is None]
+    assert result.judged > 100 and late and never
+    assert 0.05 < len(result.hits) / result.judged < 0.3  # most MQLs are called in time
+    assert all(h.dimension_value and h.dimension_value != "(unassigned)" for h in result.hits)
+    assert all(h.finding.observed is None or h.finding.observed > 24 for h in result.hits)

@@ -12,8 +12,10 @@ rule's grain, and the season length ``m`` (12 months, 4 quarters, 52 weeks).
 - **Not seasonal (6 <= n < 2m)**: ``E = median(history)``; the remainder is the history
   minus its median.
 - **Scale**: ``s = 1.4826 · MAD(R)`` (the median absolute deviation of the remainder,
-  scaled to equal the standard deviation for normal noise; robust to past outliers), with a
-  floor of 1 % of ``|E|`` so that a perfectly flat history does not fire on any wiggle.
+  scaled to equal the standard deviation for normal noise; robust to past outliers). When
+  more than half the remainder is equal (MAD = 0, e.g. small counts), ``s = 1.2533 ×`` the
+  mean absolute deviation instead. At least 1 % of ``|E|``, so that a perfectly flat
+  history does not fire on any wiggle.
 - **Range**: ``[E - k·s, E + k·s]`` with ``k`` = ``sensitivity`` (default 3). The rule
   fires when the value lies outside the range on the node's worse side (``side: worse``,
   the default) or on either side (``side: both``).
@@ -29,6 +31,7 @@ from statistics import median
 
 MIN_HISTORY = 6
 MAD_TO_SIGMA = 1.4826
+MEAN_AD_TO_SIGMA = 1.2533  # sqrt(pi / 2): mean absolute deviation → sigma for normal noise
 FLOOR = 0.01
 SEASON = {"week": 52, "month": 12, "quarter": 4}
 
@@ -59,6 +62,10 @@ def expected_range(history: list[float], season: int, k: float = 3.0) -> Band | 
         expected = float(median(history))
         remainder = [v - expected for v in history]
         method = f"median (n={n}, fewer than 2 seasons)"
-    mad = float(median(abs(r - median(remainder)) for r in remainder))
-    scale = max(MAD_TO_SIGMA * mad, FLOOR * abs(expected))
+    centre = median(remainder)
+    deviations = [abs(r - centre) for r in remainder]
+    scale = MAD_TO_SIGMA * float(median(deviations))
+    if scale == 0:  # more than half the history equal: the mean absolute deviation
+        scale = MEAN_AD_TO_SIGMA * sum(deviations) / len(deviations)
+    scale = max(scale, FLOOR * abs(expected))
     return Band(expected, expected - k * scale, expected + k * scale, method)

@@ -20,6 +20,7 @@ from ikkan.monitor.calendar import BusinessCalendar
 
 HEADERS = ("架電ID", "架電日時", "担当者", "会社名", "氏名", "メールアドレス", "結果")
 CALL_LOG = "inside-sales-calls.csv"
+CALLS_FOLDER = "calls"
 
 
 def first_call_delay(rng: random.Random) -> float | None:
@@ -41,16 +42,15 @@ def calls_for(
         return []
     at = calendar.add_business_hours(lead.mql, delay)
     out: list[tuple[datetime, str]] = []
-    for attempt in range(rng.choice((1, 1, 2, 3))):
+    attempts = rng.choice((1, 1, 2, 3))  # the last attempt connects; earlier ones: 不在
+    for attempt in range(attempts):
         if at > end:
             break
-        last = attempt == 0 or rng.random() < 0.5
-        result = "通話" if last else "不在"
-        if last and lead.sql is not None and lead.sql >= at:
+        connected = attempt == attempts - 1
+        result = "通話" if connected else "不在"
+        if connected and lead.sql is not None and lead.sql >= at:
             result = "商談設定"
         out.append((at.replace(second=0, microsecond=0), result))
-        if last:
-            break
         at = calendar.add_business_hours(at, rng.uniform(2, 12))
     return out
 
