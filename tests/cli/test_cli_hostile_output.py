@@ -106,6 +106,17 @@ def test_every_command_shows_hostile_strings_literally(hostile: Path) -> None:
         ("rejects", "--file", "salesforce"),
         ("alerts", "list"),
         ("alerts", "run", "--no-send"),
+        ("users", "add", "h1", "--name", HOSTILE, "--role", "editor", "-d", "marketing"),
+        ("users", "add", HOSTILE),  # refused: the error quotes the name
+        ("users", "role", "h1", "viewer", "-d", HOSTILE),  # refused: unknown department
+        ("users", "list"),
+        ("users", "disable", "h1"),
+        ("users", "enable", "h1"),
+        ("users", "reset", "h1"),
+        ("tokens", "create", "-u", "h1", "-n", HOSTILE),
+        ("tokens", "list"),
+        ("tokens", "revoke", "1"),
+        ("audit",),
     ]
     registered = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     # a new command must be added here; 'serve' answers in HTML, escaped by the web layer
@@ -126,6 +137,8 @@ def test_every_command_shows_hostile_strings_literally(hostile: Path) -> None:
     # (the reason column quotes the value with repr(), escapes written out as text)
     assert "[/] [bold]link" in runs[("rejects",)]
     assert "[/] [bold]" in runs[("quality",)]  # the reject's reason quotes the value
+    assert "[/bold] [red]x[/red]" in runs[("users", "list")]  # the display name
+    assert "[/bold] [red]x[/red]" in runs[("tokens", "list")]  # the token's name
 
 
 def test_json_outputs_keep_the_exact_strings(hostile: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ikkan.state.policy import ADMIN_ONLY, NODE_WRITES, Action, Actor, Role, decide
+from ikkan.state.policy import ADMIN_ONLY, EVERYONE, NODE_WRITES, Action, Actor, Role, decide
 
 ADMIN = Actor("aiko", Role.ADMIN)
 MARKETING_EDITOR = Actor("mei", Role.EDITOR, frozenset({"marketing"}))
@@ -21,6 +21,15 @@ def test_admin_may_do_everything(action: Action) -> None:
 @pytest.mark.parametrize("actor", [ADMIN, MARKETING_EDITOR, VIEWER])
 def test_everyone_signed_in_reads(actor: Actor) -> None:
     assert decide(actor, Action.READ, "sales")
+
+
+@pytest.mark.parametrize("actor", [ADMIN, MARKETING_EDITOR, VIEWER])
+def test_everyone_signed_in_manages_their_own_account(actor: Actor) -> None:
+    assert decide(actor, Action.ACCOUNT)
+
+
+def test_every_action_has_a_rule() -> None:
+    assert set(Action) == NODE_WRITES | ADMIN_ONLY | EVERYONE
 
 
 @pytest.mark.parametrize("action", sorted(NODE_WRITES))

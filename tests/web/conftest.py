@@ -1,8 +1,10 @@
 """A demo project (ja, with a hostile node label) ingested and refreshed once per session,
-the app over it (in-process) and, for browser tests, a real server on a free port."""
+with one user of each role, the app over it (in-process, signed in) and, for browser tests,
+a real server on a free port."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -27,12 +29,79 @@ SERVE_OUTPUT: list[str] = []  # the first line ``ikkan serve`` printed
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
+# One user per role (and a second editor), each with a password already chosen.
+USERS = {
+    "aiko": ("admin", ()),
+    "mei": ("editor", ("marketing",)),
+    "ken": ("editor", ("sales", "inside_sales")),
+    "yui": ("viewer", ()),
+}
+PASSWORD = "correct horse battery staple"
+ROLE_USER = {"admin": "aiko", "editor": "mei", "viewer": "yui"}
+
+
 @dataclass
 class WebProject:
     root: Path
 
     def open(self) -> Workspace:
         return Workspace.open(self.root, clock=NOW)
+
+
+def add_users(root: Path) -> None:
+    """The test users, straight into the project's state database."""
+    from ikkan.auth.audit import Origin
+    from ikkan.auth.project import known_departments, open_identity
+    from ikkan.auth.users import add_user
+
+    engine = open_identity(root)
+    departments = known_departments(None)
+    for username, (role, owned) in USERS.items():
+        add_user(
+            engine,
+            username=username,
+            role=role,
+            departments=owned,
+            known_departments=departments,
+            actor="tests",
+            origin=Origin.cli(),
+            clock=NOW,
+            password=PASSWORD,
+        )
+    engine.dispose()
+
+
+def csrf_of(client: httpx.Client, path: str = "/signin") -> str:
+    """The CSRF token a page carries (its meta tag)."""
+    response = client.get(path)
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)">', response.text)
+    assert found, f"{path} carries no CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: httpx.Client, username: str, password: str = PASSWORD) -> httpx.Response:
+    """Sign in through the form, as a browser does."""
+    token = csrf_of(client, "/signin")
+    response = client.post(
+        "/signin",
+        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    return response
+
+
+def new_client(project: Path, username: str | None = None) -> Iterator[httpx.Client]:
+    """A fresh in-process client of a fresh app, signed in as ``username`` (or nobody)."""
+    from fastapi.testclient import TestClient
+
+    from ikkan.web.app import create_app
+
+    app = create_app(project, clock=NOW, watch=False)
+    with TestClient(app) as test_client:
+        if username is not None:
+            response = sign_in(test_client, username)
+            assert response.status_code == 303, response.text
+        yield test_client
 
 
 def write_demo(root: Path) -> None:
@@ -52,18 +121,14 @@ def web_project(tmp_path_factory: pytest.TempPathFactory) -> WebProject:
     assert not ws.has_errors, ws.issues
     ws.ingest()
     ws.refresh()
+    add_users(root)
     return WebProject(root)
 
 
 @pytest.fixture(scope="session")
 def client(web_project: WebProject) -> Iterator[httpx.Client]:
-    from fastapi.testclient import TestClient
-
-    from ikkan.web.app import create_app
-
-    app = create_app(web_project.root, clock=NOW, watch=False)
-    with TestClient(app) as test_client:
-        yield test_client
+    """The app in-process, signed in as the admin."""
+    yield from new_client(web_project.root, ROLE_USER["admin"])
 
 
 def free_port() -> int:

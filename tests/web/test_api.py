@@ -316,16 +316,17 @@ def test_export_neutralises_a_formula_label(client: httpx.Client) -> None:
 
 
 def test_language_cookie(client: httpx.Client) -> None:
-    client.cookies.clear()
+    # only the language cookie goes: the session cookie keeps the client signed in
+    client.cookies.delete("ikkan_lang")
     first = client.get("/?lang=en")
     assert first.cookies.get("ikkan_lang") == "en" or "ikkan_lang" in first.headers.get(
         "set-cookie", ""
     )
-    client.cookies.clear()
+    client.cookies.delete("ikkan_lang")
     client.cookies.set("ikkan_lang", "en")
     again = client.get("/")
     assert '<html lang="en">' in again.text
-    client.cookies.clear()
+    client.cookies.delete("ikkan_lang")
     default = client.get("/")
     assert '<html lang="ja">' in default.text  # company.locale of the project
 

@@ -200,3 +200,17 @@ def test_no_serious_accessibility_violation(server: str, page: object, path: str
     )
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert not serious, json.dumps(serious, ensure_ascii=False, indent=1)
+
+
+def test_download_the_review_report(server: str, page: object) -> None:
+    from tests.reports.test_review_pdf import _require_pdf_stack
+
+    _require_pdf_stack()
+    page.goto(f"{server}/?lang=ja&period=2026-10")  # type: ignore[attr-defined]
+    with page.expect_download(timeout=60_000) as info:  # type: ignore[attr-defined]
+        page.click("#report-pdf")  # type: ignore[attr-defined]
+    target = ARTIFACTS / "review-2026-10-ja.pdf"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    info.value.save_as(str(target))
+    assert info.value.suggested_filename == "ikkan-review-2026-10-ja.pdf"
+    assert target.read_bytes().startswith(b"%PDF-")

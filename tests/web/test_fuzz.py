@@ -17,7 +17,20 @@ def api_schema(web_project: WebProject) -> object:
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
-def test_openapi_fuzz_finds_no_server_error(api_schema: object) -> None:
+@pytest.fixture(scope="module")
+def viewer_token(web_project: WebProject) -> str:
+    """The API calls carry a viewer's token (reads are open to every role)."""
+    from ikkan.auth.audit import Origin
+    from ikkan.auth.project import open_identity
+    from ikkan.auth.tokens import create_token
+
+    engine = open_identity(web_project.root)
+    _, raw = create_token(engine, "yui", "fuzz", actor="tests", origin=Origin.cli(), clock=NOW)
+    engine.dispose()
+    return raw
+
+
+def test_openapi_fuzz_finds_no_server_error(api_schema: object, viewer_token: str) -> None:
     schema = api_schema
     operations = list(schema.get_all_operations())  # type: ignore[attr-defined]
     assert len(operations) >= 9
@@ -34,7 +47,9 @@ def test_openapi_fuzz_finds_no_server_error(api_schema: object) -> None:
         )
         @given(case=operation.as_strategy())
         def run(case: object) -> None:
-            response = case.call()  # type: ignore[attr-defined]
+            response = case.call(  # type: ignore[attr-defined]
+                headers={"Authorization": f"Bearer {viewer_token}"}
+            )
             statuses.append(response.status_code)
             if response.status_code >= 500:
                 failures.append(

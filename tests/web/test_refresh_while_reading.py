@@ -14,7 +14,7 @@ from ikkan.clock import FixedClock
 from ikkan.services import reading
 from ikkan.web.app import create_app
 from ikkan.workspace import Workspace
-from tests.web.conftest import NOW, WebProject
+from tests.web.conftest import NOW, WebProject, sign_in
 
 LATER = FixedClock(NOW.at + timedelta(hours=1))  # a refresh that lands an hour later
 
@@ -32,6 +32,7 @@ def test_pages_answer_during_a_refresh_and_switch_after_it(
     app = create_app(root, clock=NOW, watch=False)
     store = app.state.store
     with TestClient(app) as client:
+        assert sign_in(client, "yui").status_code == 303
         before = client.get("/api/tree?period=FY2026-H1").json()
         version = store.current().version
         errors: list[BaseException] = []

@@ -20,8 +20,10 @@ from ikkan.cli import (
     monitor_cmds,
     plan_cmd,
     project_cmds,
+    report_cmd,
     schedule_cmds,
     serve_cmd,
+    users_cmds,
 )
 from ikkan.cli.state import STATE
 
@@ -62,6 +64,8 @@ monitor_cmds.register(app)
 serve_cmd.register(app)
 alerts_cmds.register(app)
 schedule_cmds.register(app)
+report_cmd.register(app)
+users_cmds.register(app)
 
 
 def run() -> None:

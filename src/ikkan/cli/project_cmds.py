@@ -39,6 +39,7 @@ def init(
         written = create_project(directory, language, force=force, demo=demo)
     for path in written:
         console.print(f"  created {path}")
+    _first_admin(directory, language, demo=demo)
     steps = "ikkan validate && ikkan lint && ikkan plan"
     if demo:
         steps += " && ikkan ingest && ikkan refresh && ikkan status"
@@ -47,6 +48,33 @@ def init(
         if language == "en"
         else f"\n次に: cd {directory} && {steps}"
     )
+
+
+def _first_admin(directory: Path, language: str, *, demo: bool) -> None:
+    """Make the project's first admin (when it has no user yet) and print the one-time
+    password once."""
+    from ikkan.auth.audit import Origin
+    from ikkan.auth.project import first_admin, open_identity
+    from ikkan.cli.render import console
+    from ikkan.clock import SystemClock
+
+    engine = open_identity(directory)
+    try:
+        made = first_admin(engine, directory, clock=SystemClock(), origin=Origin.cli(), demo=demo)
+    finally:
+        engine.dispose()
+    if made is None:
+        return
+    if language == "ja":
+        console.print("\n最初の管理者を作成しました(このパスワードは今だけ表示されます):")
+    else:
+        console.print("\nFirst admin created (this password is shown only now):")
+    console.print(f"  username: {made.username}")
+    console.print(f"  password: {made.password}")
+    if language == "ja":
+        console.print("  初回サインイン時にパスワードを変更してください。")
+    else:
+        console.print("  Change it at the first sign-in.")
 
 
 def validate() -> None:

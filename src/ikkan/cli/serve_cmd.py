@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -42,8 +43,34 @@ def serve(
             typer.echo("scheduler: running in the background (--no-schedule to turn off)")
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a display name
     typer.echo(f"ikkan dashboard: http://{shown}:{port}  (Ctrl+C to stop)")
+    _sign_in_banner(STATE.project)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         if stop is not None:
             stop.set()
+
+
+def _sign_in_banner(project: Path) -> None:
+    """The first admin when the project has no user yet (its one-time password printed
+    once), or the demo's credentials while they are still unused."""
+    from ikkan.auth.audit import Origin
+    from ikkan.auth.project import demo_credentials, first_admin, open_identity
+    from ikkan.clock import SystemClock
+    from ikkan.project.loader import load_project
+
+    root = load_project(project).root
+    engine = open_identity(root)
+    try:
+        made = first_admin(engine, root, clock=SystemClock(), origin=Origin.cli())
+        if made is not None:
+            typer.echo("First admin created; this password is shown only now:")
+        else:
+            made = demo_credentials(engine, root)
+            if made is not None:
+                typer.echo("Demo sign-in (a one-time password; you set your own at sign-in):")
+    finally:
+        engine.dispose()
+    if made is not None:
+        typer.echo(f"  username: {made.username}")
+        typer.echo(f"  password: {made.password}")

@@ -25,6 +25,7 @@ class Action(StrEnum):
     ACK_ALERT = "ack_alert"  # acknowledge or mute an alert on a node
     MANAGE_USERS = "manage_users"  # add, disable, reset, change roles, tokens of others
     READ_AUDIT = "read_audit"  # read the audit log
+    ACCOUNT = "account"  # one's own account: change one's password, sign out
 
 
 # Actions on a node: an editor may take them on the nodes of the departments they edit.
@@ -32,6 +33,8 @@ NODE_WRITES = frozenset(
     {Action.REVISE_TARGET, Action.LOG_ACTION, Action.WRITE_NOTE, Action.ACK_ALERT}
 )
 ADMIN_ONLY = frozenset({Action.MANAGE_USERS, Action.READ_AUDIT})
+# Actions everyone signed in may take.
+EVERYONE = frozenset({Action.READ, Action.ACCOUNT})
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ def decide(actor: Actor | None, action: Action, department: str | None = None) -
         return Decision(True, "admins may do everything")
     if action is Action.READ:
         return Decision(True, "everyone signed in reads the whole tree")
+    if action is Action.ACCOUNT:
+        return Decision(True, "everyone signed in manages their own account")
     if action in ADMIN_ONLY:
         return Decision(False, f"only admins may {action.value.replace('_', ' ')}")
     if actor.role is Role.VIEWER:

@@ -12,13 +12,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from ikkan import __version__
-from ikkan.clock import Clock
+from ikkan.clock import Clock, SystemClock
 from ikkan.errors import UserError
+from ikkan.web.auth.config import make_auth
+from ikkan.web.auth.guard import guard
+from ikkan.web.auth.handlers import install_auth_handlers
 from ikkan.web.middleware import install_middleware
 from ikkan.web.render import HERE, Renderer
 from ikkan.web.routes import register_routes
@@ -52,16 +55,22 @@ def create_app(
         docs_url=None,  # the Swagger UI loads from a CDN; /openapi.json is served
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(guard)],  # every route: sign-in, CSRF, policy.decide
     )
     renderer = Renderer()
     app.state.store = store
     app.state.renderer = renderer
+    app.state.auth = make_auth(
+        store.source.root, store.source.loaded.spec, store.clock or SystemClock()
+    )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     install_middleware(app)
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
         return renderer.error(request, exc)
+
+    install_auth_handlers(app)
 
     register_routes(app, renderer)
     return app

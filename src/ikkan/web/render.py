@@ -14,12 +14,25 @@ from jinja2 import Environment, FileSystemLoader
 
 from ikkan.errors import UserError
 from ikkan.web.assets import ASSETS
+from ikkan.web.auth.text import AUTH_TEXT
 from ikkan.web.context import Ctx, NotFound, dimension_values, store_of
 from ikkan.web.filters import period_choices
 from ikkan.web.i18n import TEXT, pick_lang
 
+
+def page_csrf_token(request: Request) -> bytes:
+    """The CSRF token of this request's session (empty when nobody is signed in)."""
+    from ikkan.web.auth.config import auth_of
+    from ikkan.web.auth.identity import csrf_token
+
+    identity = getattr(request.state, "identity", None)
+    token = csrf_token(auth_of(request), identity) if identity is not None else None
+    return (token or "").encode()
+
+
 HERE = Path(__file__).parent
-PAGES = ("overview", "tree", "funnel", "trends", "channels", "health", "alerts")  # the navigation
+CSRF_PLACEHOLDER = "IKKANCSRFTOKENPLACEHOLDER"  # survives HTML escaping unchanged
+PAGES = ("overview", "tree", "funnel", "trends", "channels", "health", "alerts")  # navigation
 
 
 class Renderer:
@@ -29,21 +42,21 @@ class Renderer:
         self.templates = Jinja2Templates(env=self.env)
 
     def page(
-        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+        self,
+        request: Request,
+        c: Ctx,
+        name: str,
+        view: dict[str, Any],
+        *,
+        live: bool = False,
+        **extra: Any,
     ) -> Response:
-        key = ("html", name, request.url.path, str(request.query_params), c.lang, c.store.busy)
-        return HTMLResponse(c.snap.cached(key, self._render(request, c, name, view, extra)))
-
-    def live_page(
-        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
-    ) -> HTMLResponse:
-        """A page whose content is not the snapshot's (e.g. alert state): never cached."""
-        return HTMLResponse(self._render(request, c, name, view, extra)())
-
-    def _render(
-        self, request: Request, c: Ctx, name: str, view: dict[str, Any], extra: dict[str, Any]
-    ) -> Any:
         store = c.store
+        me = getattr(request.state, "actor", None)
+        # the page shows who is signed in (and pages may differ by role): one cached copy
+        # per actor; the CSRF token differs per session and is put in after the cache
+        who = (me.username, me.role, me.departments) if me else None
+        key = ("html", name, request.url.path, str(request.query_params), c.lang, store.busy, who)
 
         def render() -> bytes:
             snap = c.snap
@@ -67,11 +80,21 @@ class Renderer:
                 "dimension_values": dimension_values(snap),
                 "busy": store.busy,
                 "company": spec.company.name,
+                "me": me,
+                "at": AUTH_TEXT[c.lang],
+                "csrf_token": CSRF_PLACEHOLDER,
                 **extra,
             }
             return self.env.get_template(f"{name}.html").render(context).encode("utf-8")
 
-        return render
+        body = render() if live else c.snap.cached(key, render)
+        return HTMLResponse(body.replace(CSRF_PLACEHOLDER.encode(), page_csrf_token(request)))
+
+    def live_page(
+        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+    ) -> Response:
+        """A page whose content is not the snapshot's (e.g. alert state): never cached."""
+        return self.page(request, c, name, view, live=True, **extra)
 
     def json(self, request: Request, c: Ctx, view: dict[str, Any]) -> Response:
         """The view as JSON, serialised once per snapshot and URL."""

@@ -282,7 +282,12 @@ def render_tree_svg(
             return
         has_children = bool(box.children) or box.hidden > 0
         shapes.append(
-            _card(box, node_href[box.node], toggle_href[box.node] if has_children else None, labels)
+            _card(
+                box,
+                node_href[box.node],
+                toggle_href.get(box.node) if has_children else None,
+                labels,
+            )
         )
         for child in box.children:
             x1, y1 = box.x + CARD_W + (22 if has_children else 0), box.y + CARD_H / 2

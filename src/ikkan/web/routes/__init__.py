@@ -6,10 +6,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ikkan.web.render import Renderer
+from ikkan.web.routes.admin import register_admin
 from ikkan.web.routes.alerts import register_alerts
 from ikkan.web.routes.export import register_export
 from ikkan.web.routes.pages import PAGE_ROUTES, register_page
+from ikkan.web.routes.report import register_report
 from ikkan.web.routes.service import register_service
+from ikkan.web.routes.signin import register_signin
 from ikkan.web.routes.tree import register_tree_svg
 
 
@@ -18,5 +21,8 @@ def register_routes(app: FastAPI, renderer: Renderer) -> None:
         register_page(app, renderer, route)
     register_tree_svg(app)
     register_export(app)
+    register_report(app)
     register_service(app)
+    register_signin(app)
+    register_admin(app)
     register_alerts(app, renderer)

@@ -1,17 +1,14 @@
 """The Alerts page (firing alerts, history, acknowledge and mute buttons) and its JSON twin.
 
 Read live from the project's warehouse, not the snapshot: an acknowledgement must show at
-once, without a refresh. The two POSTs change state, so they need a CSRF token: main has
-no sign-in / CSRF mechanism yet, so this module uses a double-submit token (a random
-``ikkan_csrf`` cookie, SameSite=Strict, repeated in the form; compared in constant time)
-plus a same-origin check of ``Origin`` when the browser sends it. Replace it with the
-shared mechanism when sign-in lands.
+once, without a refresh. The two POSTs go through the dashboard's sign-in guard: they need
+the session's CSRF token (``csrf_token`` field) and the ``ack_alert`` permission on the
+department of the rule's node (pipeline and SLA rules have no node: ``ack_alert`` on any
+department is not enough, the decision is taken without one).
 """
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,19 +16,12 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ikkan.errors import UserError
+from ikkan.state.policy import Action, Actor
+from ikkan.web.auth.rules import require
 from ikkan.web.context import CtxDep, store_of
 from ikkan.web.render import Renderer
 from ikkan.web.views.alerts import alerts_view
 from ikkan.web.views.common import header, status_of
-
-CSRF_COOKIE = "ikkan_csrf"
-CSRF_FIELD = "csrf"
-
-
-class CsrfError(UserError):
-    """A state-changing request without the page's token (403)."""
-
-    status_code = 403
 
 
 def _workspace(request: Request) -> Any:
@@ -41,16 +31,19 @@ def _workspace(request: Request) -> Any:
     return Workspace.open(store.root, clock=store.clock)
 
 
-def check_csrf(request: Request, token: str) -> None:
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not token or not hmac.compare_digest(cookie, token):
-        raise CsrfError(
-            "this form has expired or did not come from this dashboard",
-            hint="reload the Alerts page and try again",
-        )
-    origin = request.headers.get("origin")
-    if origin and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}":
-        raise CsrfError(f"a form posted from another site ({origin}) was refused")
+async def rule_department(request: Request) -> str | None:
+    """The department of the node the posted rule watches (None for a rule without one)."""
+    value = (await request.form()).get("rule")
+    ws = store_of(request).current().ws
+    rule = ws.spec.alerts.get(value) if isinstance(value, str) else None
+    tree = ws.tree
+    if rule is None or rule.node is None or tree is None or rule.node not in tree.nodes:
+        return None
+    department: str | None = tree.nodes[rule.node].department
+    return department
+
+
+AckAlert = Annotated[Actor, require(Action.ACK_ALERT, department_of=rule_department)]
 
 
 def register_alerts(app: FastAPI, renderer: Renderer) -> None:
@@ -59,10 +52,7 @@ def register_alerts(app: FastAPI, renderer: Renderer) -> None:
         ws = _workspace(request)
         view = alerts_view(ws, c.fmt, c.lang)
         view["header"] = header(c.snap, status_of(c.snap, c.filters), c.filters, c.fmt)
-        token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-        response = renderer.live_page(request, c, "alerts", view, csrf=token)
-        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-        return response
+        return renderer.live_page(request, c, "alerts", view)
 
     @app.get("/api/alerts", tags=["pages"], name="alerts_api", response_class=JSONResponse)
     def alerts_api(request: Request, c: CtxDep) -> dict[str, Any]:
@@ -73,32 +63,30 @@ def register_alerts(app: FastAPI, renderer: Renderer) -> None:
     @app.post("/alerts/ack", include_in_schema=False)
     def ack(
         request: Request,
+        actor: AckAlert,
         rule: Annotated[str, Form()],
-        csrf: Annotated[str, Form()],
         instance: Annotated[str, Form()] = "",
     ) -> Response:
         from ikkan.alerts.actions import act
 
-        check_csrf(request, csrf)
-        act(_workspace(request), rule, instance, "acknowledge", who="dashboard")
+        act(_workspace(request), rule, instance, "acknowledge", who=actor.username)
         return RedirectResponse("/alerts", status_code=303)
 
     @app.post("/alerts/mute", include_in_schema=False)
     def mute(
         request: Request,
+        actor: AckAlert,
         rule: Annotated[str, Form()],
         until: Annotated[str, Form()],
-        csrf: Annotated[str, Form()],
         instance: Annotated[str, Form()] = "",
     ) -> Response:
         from ikkan.alerts.actions import act
 
-        check_csrf(request, csrf)
         try:
             end = datetime.fromisoformat(until)
         except ValueError:
             raise UserError(
                 f"'{until}' is not a date and time", hint="e.g. 2027-01-04T09:00"
             ) from None
-        act(_workspace(request), rule, instance, "mute", until=end, who="dashboard")
+        act(_workspace(request), rule, instance, "mute", until=end, who=actor.username)
         return RedirectResponse("/alerts", status_code=303)
