@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from urllib.parse import unquote
 from pathlib import Path
 
 from ikkan.alerts.notifiers import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
@@ -57,7 +58,7 @@ def test_run_delivers_signed_notifications_once(
             "k3y", headers[TIMESTAMP_HEADER], body, headers[SIGNATURE_HEADER], now=time.time()
         )
         data = json.loads(body)
-        assert data["key"] == headers[KEY_HEADER]
+        assert data["key"] == unquote(headers[KEY_HEADER])  # percent-encoded if not ASCII
         assert data["subject"].startswith("[発報]")
         if data["node"]:
             assert data["link"] == f"http://127.0.0.1:8000/nodes/{data['node']}"

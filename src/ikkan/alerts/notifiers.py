@@ -16,6 +16,7 @@ import smtplib
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -34,6 +35,12 @@ class DeliveryError(Exception):
 
 class Notifier(Protocol):
     def send(self, message: Message) -> None: ...
+
+
+def header_key(key: str) -> str:
+    """The idempotency key as an HTTP header value: as is when ASCII, else percent-encoded
+    UTF-8 (keys hold dimension values and owners' names, e.g. ``sla|伊藤 翔|1|0``)."""
+    return key if key.isascii() else quote(key, safe="|")
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -79,7 +86,7 @@ class WebhookNotifier:
             "Content-Type": "application/json; charset=utf-8",
             TIMESTAMP_HEADER: stamp,
             SIGNATURE_HEADER: sign(self.secret, stamp, body),
-            KEY_HEADER: message.key,
+            KEY_HEADER: header_key(message.key),
         }
         _post(self.url, body, headers, self.timeout)
 
@@ -121,7 +128,10 @@ class SlackNotifier:
 
     def send(self, message: Message) -> None:
         body = json.dumps(slack_payload(message), ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json; charset=utf-8", KEY_HEADER: message.key}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            KEY_HEADER: header_key(message.key),
+        }
         _post(self.url, body, headers, self.timeout)
 
 
@@ -197,7 +207,10 @@ class TeamsNotifier:
 
     def send(self, message: Message) -> None:
         body = json.dumps(teams_payload(message), ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json; charset=utf-8", KEY_HEADER: message.key}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            KEY_HEADER: header_key(message.key),
+        }
         _post(self.url, body, headers, self.timeout)
 
 
