@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 from ikkan.alerts.notifiers import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from ikkan.workspace import Workspace

@@ -16,11 +16,11 @@ import smtplib
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Protocol
+from urllib.parse import quote
 
 from ikkan.alerts.messages import Message
 
