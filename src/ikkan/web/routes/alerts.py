@@ -43,6 +43,27 @@ async def rule_department(request: Request) -> str | None:
     return department
 
 
+def _audit(request: Request, actor: Actor, action: str, rule: str, detail: dict[str, Any]) -> None:
+    """The acknowledgement or mute in the dashboard's audit log (the state database)."""
+    from sqlalchemy.orm import Session
+
+    from ikkan.auth.audit import record
+    from ikkan.web.auth.config import auth_of
+    from ikkan.web.auth.identity import origin_of
+
+    auth = auth_of(request)
+    with Session(auth.engine) as session, session.begin():
+        record(
+            session,
+            actor=actor.username,
+            action=action,
+            target=f"alert:{rule}",
+            origin=origin_of(request),
+            clock=auth.clock,
+            detail=detail,
+        )
+
+
 AckAlert = Annotated[Actor, require(Action.ACK_ALERT, department_of=rule_department)]
 
 
@@ -70,6 +91,7 @@ def register_alerts(app: FastAPI, renderer: Renderer) -> None:
         from ikkan.alerts.actions import act
 
         act(_workspace(request), rule, instance, "acknowledge", who=actor.username)
+        _audit(request, actor, "alert_acknowledge", rule, {"instance": instance})
         return RedirectResponse("/alerts", status_code=303)
 
     @app.post("/alerts/mute", include_in_schema=False)
@@ -89,4 +111,5 @@ def register_alerts(app: FastAPI, renderer: Renderer) -> None:
                 f"'{until}' is not a date and time", hint="e.g. 2027-01-04T09:00"
             ) from None
         act(_workspace(request), rule, instance, "mute", until=end, who=actor.username)
+        _audit(request, actor, "alert_mute", rule, {"instance": instance, "until": until})
         return RedirectResponse("/alerts", status_code=303)
