@@ -13,7 +13,8 @@ Import-failed and refresh-failed rules are replayed from ``schedule_runs``: a ru
 consecutive failed steps is one alert.
 
 SLA rules are replayed per lead: a lead breaches from its deadline until its first contact
-(or now); an owner's overlapping breaches make one alert.
+(or now, or until it leaves the rule's window); an owner's overlapping breaches make one
+alert.
 
 Stale rules are replayed from import_log exactly: every gap of more than ``days`` between
 successful imports (or since the last one) is one alert, firing ``days`` after the import.
@@ -176,7 +177,8 @@ def _sla(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
         result.judged += 1
         if case.status == "met":
             continue
-        end = case.lead.first_contact or now
+        # live, a lead counts while it entered within ``window``: its breach ends then
+        end = min(case.lead.first_contact or now, case.lead.entered_at + rule.window)
         owner = case.lead.owner
         starts = owner not in open_until or case.deadline > open_until[owner]
         open_until[owner] = max(end, open_until.get(owner, end))
