@@ -3,7 +3,7 @@
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-demo:  ## install, create the demo project in ./demo, import its exports, show plan and status, serve the dashboard
+demo:  ## install, create the demo project in ./demo, import its exports, show plan and status, serve the dashboard (sign in with the printed admin password)
 	@bash scripts/bootstrap.sh
 	@uv run ikkan init demo --demo --force
 	@uv run ikkan --project demo ingest

@@ -14,6 +14,8 @@ requests per second and errors. The second round runs the same while ``ikkan ref
 --full`` runs in a loop in another process (the pages must keep answering, from the
 snapshot taken before the refresh). Aim: API p95 < 50 ms, page p95 < 150 ms, 0 errors.
 The first request of each target fills the server's per-snapshot cache and is not timed.
+Every client sends the session cookie of a viewer ``bench`` signed in once (added to the
+project's state database when missing).
 """
 
 from __future__ import annotations
@@ -95,8 +97,46 @@ def start_server(project: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the server did not start within 120 s")
 
 
+BENCH_PASSWORD = "benchmark password"
+COOKIES: dict[str, str] = {}
+
+
+def sign_in(base: str, project: Path) -> None:
+    """Add the viewer ``bench`` when missing and keep its session cookie for every client."""
+    import re
+
+    from ikkan.auth.audit import Origin
+    from ikkan.auth.project import open_identity
+    from ikkan.auth.users import add_user, get_user
+    from ikkan.clock import SystemClock
+
+    engine = open_identity(project)
+    if get_user(engine, "bench") is None:
+        add_user(
+            engine,
+            username="bench",
+            role="viewer",
+            departments=(),
+            known_departments=(),
+            actor="benchmark",
+            origin=Origin.cli(),
+            clock=SystemClock(),
+            password=BENCH_PASSWORD,
+        )
+    engine.dispose()
+    with httpx.Client(base_url=base, timeout=60) as http:
+        page = http.get("/signin").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token, "the sign-in form has no CSRF token"
+        http.post(
+            "/signin",
+            data={"username": "bench", "password": BENCH_PASSWORD, "csrf_token": token.group(1)},
+        )
+        COOKIES.update({"ikkan_session": http.cookies["ikkan_session"]})
+
+
 def hammer(base: str, path: str, clients: int, requests: int, seconds: float) -> dict[str, float]:
-    httpx.get(base + path, timeout=60)  # fill the per-snapshot cache
+    httpx.get(base + path, timeout=60, cookies=COOKIES)  # fill the per-snapshot cache
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -105,7 +145,7 @@ def hammer(base: str, path: str, clients: int, requests: int, seconds: float) ->
 
     def client() -> None:
         nonlocal errors
-        with httpx.Client(base_url=base, timeout=30) as http:
+        with httpx.Client(base_url=base, timeout=30, cookies=COOKIES) as http:
             while True:
                 with lock:
                     if remaining[0] <= 0 or time.monotonic() > stop_at:
@@ -184,6 +224,7 @@ def main() -> None:
             print(f"demo with {args.leads} leads built in {time.perf_counter() - began:.1f} s")
         proc, base = start_server(project)
         try:
+            sign_in(base, project)
             quiet = {
                 name: hammer(base, path, args.clients, args.requests, args.seconds)
                 for name, path in TARGETS.items()

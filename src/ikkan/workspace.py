@@ -22,12 +22,14 @@ from ikkan.model.planning import Plan, achievability_issues, make_plan
 from ikkan.model.spec import ProjectSpec
 from ikkan.model.tree import KpiTree, resolve_tree
 from ikkan.project.loader import LoadedProject, load_project
+from ikkan.project.scoring_checks import scoring_issues
 from ikkan.project.source_checks import source_issues
 
 if TYPE_CHECKING:
     from ikkan.model.periods import Period
     from ikkan.monitor.calendar import BusinessCalendar
     from ikkan.services.refresh import Progress, RefreshReport
+    from ikkan.services.scoring.facade import Scoring
     from ikkan.services.series import Series
     from ikkan.services.status import StatusReport
     from ikkan.warehouse.base import SqlWarehouse
@@ -43,6 +45,7 @@ class Workspace:
     _warehouse: Any = field(default=None, repr=False)
     _migrated: bool = field(default=False, repr=False)
     _as_of: date | None = field(default=None, repr=False)  # pinned in read snapshots
+    last_score_run: Any = field(default=None, repr=False)  # the scoring the last refresh ran
 
     @classmethod
     def open(
@@ -60,6 +63,7 @@ class Workspace:
             issues += tree_issues
             issues += source_issues(loaded.spec, loaded.root, loaded.source_map)
             issues += alert_issues(loaded.spec, loaded.source_map)
+            issues += scoring_issues(loaded.spec, loaded.source_map)
         ws = cls(loaded.root, loaded, tree, _sorted(issues), clock or SystemClock())
         if warehouse_url is not None:
             from ikkan.warehouse import open_warehouse
@@ -231,7 +235,7 @@ class Workspace:
 
         tree = self.require_valid()
         measure = self.spec.measure
-        return refresh(
+        report = refresh(
             tree,
             self.warehouse(),
             as_of=as_of or self.data_as_of(),
@@ -246,6 +250,33 @@ class Workspace:
             cache_dir=self.root / ".ikkan",
             calendar=self.calendar(),
             calendar_key=self.spec.calendar.model_dump_json(),
+        )
+        if self.spec.scoring is not None:  # decay moves scores daily: rescore every refresh
+            self.last_score_run = self.scoring().score(as_of)
+        return report
+
+    def scoring(self) -> Scoring:
+        """Lead scoring for this project (``scoring:`` in ikkan.yml); an error without it."""
+        from ikkan.services.scoring.facade import Scoring
+
+        self.require_valid()
+        spec = self.spec.scoring
+        if spec is None:
+            raise UserError(
+                "ikkan.yml has no scoring: section",
+                hint="add fit and engagement rules (docs/scoring.md); `ikkan init` writes one",
+            )
+        zone = ZoneInfo(self.spec.company.timezone)
+        return Scoring(
+            warehouse=self.warehouse(),
+            spec=spec,
+            calendar=self.calendar(),
+            as_of=self.data_as_of(),
+            now=self.clock.now(zone).replace(tzinfo=None, microsecond=0),
+            stages=[s.id for s in self.spec.funnel.stages],
+            funnel_mode=self.spec.funnel.mode,
+            lang=self.lang,
+            cache_dir=self.root / ".ikkan",
         )
 
     def status(

@@ -45,7 +45,7 @@ def test_old_absolute_rows_migrate(alert_demo: AlertDemo, tmp_path: Path) -> Non
     root = tmp_path / "v4"
     shutil.copytree(alert_demo.root, root)
     prefix = str(root.resolve()) + "/"
-    # the warehouse as schema version 4 left it: absolute paths, no scheduler tables
+    # the warehouse as schema version 5 left it: absolute paths, no scheduler tables
     with Workspace.open(root).warehouse().transaction() as session:
         for table in ("import_log", "rejected_rows"):
             session.execute(f"UPDATE {table} SET file_path = ? || file_path", [prefix])
@@ -56,9 +56,9 @@ def test_old_absolute_rows_migrate(alert_demo: AlertDemo, tmp_path: Path) -> Non
         )
         session.execute("DROP TABLE schedule_runs")
         session.execute("DROP TABLE schedule_lease")
-        session.execute("DELETE FROM schema_version WHERE version = 5")
+        session.execute("DELETE FROM schema_version WHERE version = 6")
     ws = Workspace.open(root)
-    assert ws.warehouse().schema_version() == 5
+    assert ws.warehouse().schema_version() == 6
     stored = _paths(ws, "import_log")
     assert "/srv/outside/file.csv" in stored  # outside the project: kept absolute
     assert all(p.startswith("exports/") for p in stored if p != "/srv/outside/file.csv")

@@ -65,10 +65,22 @@ def _first_admin(directory: Path, language: str, *, demo: bool) -> None:
         engine.dispose()
     if made is None:
         return
-    if language == "ja":
-        console.print("\n最初の管理者を作成しました(このパスワードは今だけ表示されます):")
+    if demo:  # the demo's serve banner shows it again until it is used
+        shown = (
+            "ikkan serve でも変更まで表示されます"
+            if language == "ja"
+            else "ikkan serve shows it too until it is changed"
+        )
     else:
-        console.print("\nFirst admin created (this password is shown only now):")
+        shown = (
+            "このパスワードは今だけ表示されます"
+            if language == "ja"
+            else "this password is shown only now"
+        )
+    if language == "ja":
+        console.print(f"\n最初の管理者を作成しました({shown}):")
+    else:
+        console.print(f"\nFirst admin created ({shown}):")
     console.print(f"  username: {made.username}")
     console.print(f"  password: {made.password}")
     if language == "ja":

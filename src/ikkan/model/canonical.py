@@ -432,6 +432,77 @@ SCHEDULE_RUNS = Table(
 
 SCHEDULE_TABLES: tuple[Table, ...] = (SCHEDULE_LEASE, SCHEDULE_RUNS)
 
+LEAD_SCORES = Table(
+    "lead_scores",
+    (
+        Column("lead_key", S, False),
+        Column("as_of", D, False, "the day the score is as of"),
+        Column("fit", F, False),
+        Column("engagement", F, False),
+        Column("score", F, False, "fit + engagement"),
+        Column("grade", S, False, "A, B or C (from fit)"),
+        Column("level", S, False, "1, 2 or 3 (from engagement)"),
+        Column("cell", S, False, "A1 … C3"),
+        Column("mql", B, False, "the MQL rule holds"),
+        Column("rules_hash", S, False, "hash of the scoring: section that computed it"),
+        Column("computed_at", T, False),
+    ),
+    ("lead_key",),
+    "every lead's current score (ikkan leads score, refresh)",
+)
+
+LEAD_SCORE_REASONS = Table(
+    "lead_score_reasons",
+    (
+        Column("lead_key", S, False),
+        Column("kind", S, False, "fit or engagement"),
+        Column("grp", S, False, "the cap group"),
+        Column("rule_id", S, False, "the rule, or cap:<group> / cap:fit / cap:engagement"),
+        Column("events", I, False, "events counted (1 for a fit rule, 0 for a cap)"),
+        Column("points", F, False, "the rule's points after decay; a cap's are negative"),
+    ),
+    (),  # unique on (lead_key, kind, rule_id) by construction; no index: rewritten each run
+    "the points behind each current score, rule by rule; they add up to the score",
+)
+
+LEAD_SCORE_HISTORY = Table(
+    "lead_score_history",
+    (
+        Column("lead_key", S, False),
+        Column("as_of", D, False),
+        Column("rules_hash", S, False),
+        Column("fit", F, False),
+        Column("engagement", F, False),
+        Column("score", F, False),
+        Column("cell", S, False),
+        Column("mql", B, False),
+    ),
+    ("lead_key", "as_of", "rules_hash"),
+    "a lead's score at each scoring run where it changed (with the rules that made it)",
+)
+
+SCORING_RULES = Table(
+    "scoring_rules",
+    (
+        Column("version", I, False, "1, 2, … per publish"),
+        Column("rules_hash", S, False),
+        Column("rules", J, False, "the scoring: section published, as JSON"),
+        Column("published_at", T, False),
+        Column("published_by", S, False),
+        Column("why", S, False),
+        Column("effect", J, True, "the what-if against the previous version, as JSON"),
+    ),
+    ("version",),
+    "published scoring rules: who, when, why, and the effect it was expected to have",
+)
+
+SCORING_TABLES: tuple[Table, ...] = (
+    LEAD_SCORES,
+    LEAD_SCORE_REASONS,
+    LEAD_SCORE_HISTORY,
+    SCORING_RULES,
+)
+
 TABLES: tuple[Table, ...] = (
     LEADS,
     LEAD_STAGES,
@@ -446,9 +517,9 @@ TABLES: tuple[Table, ...] = (
     KPI_VALUES,
 )
 
-TABLES_BY_NAME = {t.name: t for t in (*TABLES, *ALERT_TABLES, *SCHEDULE_TABLES)}
+TABLES_BY_NAME = {t.name: t for t in (*TABLES, *ALERT_TABLES, *SCORING_TABLES, *SCHEDULE_TABLES)}
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     2: (
@@ -465,10 +536,11 @@ ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
 
 ADDED_TABLES: dict[int, tuple[Table, ...]] = {
     4: ALERT_TABLES,  # alerts: lifecycle state, history and outbox
-    5: SCHEDULE_TABLES,  # the scheduler's lease and run log (and relative import paths)
+    5: SCORING_TABLES,  # lead scoring: current scores, reasons, history, published rules
+    6: SCHEDULE_TABLES,  # the scheduler's lease and run log (and relative import paths)
 }
 """Tables a schema version created (version 1 creates ``TABLES``)."""
 
-RELATIVE_PATHS_VERSION = 5
+RELATIVE_PATHS_VERSION = 6
 """From this version on, import_log and rejected_rows keep a file inside the project as a
 path relative to the project folder; migrating to it rewrites older absolute rows."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from ikkan.alerts.rules import AlertRuleSpec, NotifySpec
 from ikkan.model.metrics import FunnelMode, MetricSpec, with_default_mode
 from ikkan.model.numbers import parse_number
+from ikkan.model.scoring import ScoringSpec
 from ikkan.scheduler.spec import ScheduleSpec, implied_rules
 
 Number = Annotated[
@@ -240,6 +241,9 @@ class ProjectSpec(Spec):
         default_factory=dict, description="alert rules (see docs/alerts.md)"
     )
     notify: NotifySpec = Field(default_factory=NotifySpec, description="alert delivery")
+    scoring: ScoringSpec | None = Field(
+        None, description="lead scoring: fit and engagement rules, grades, MQL (docs/scoring.md)"
+    )
     schedule: ScheduleSpec | None = Field(
         None, description="run import, refresh and alerts on a cron schedule (docs/alerts.md)"
     )

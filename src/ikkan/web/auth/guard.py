@@ -81,11 +81,14 @@ async def guard(request: Request) -> None:
     else:
         assert rule.action is not None
         decision = decide(actor, rule.action, None)
-        if rule.department_of is not None and not decision:
-            # find the department only when one of the actor's could allow the action: a
-            # viewer is refused before a body is parsed or an id looked up
-            if any(decide(actor, rule.action, d) for d in actor.departments):
-                decision = decide(actor, rule.action, await rule.department_of(request))
+        # find the department only when one of the actor's could allow the action: a
+        # viewer is refused before a body is parsed or an id looked up
+        if (
+            rule.department_of is not None
+            and not decision
+            and any(decide(actor, rule.action, d) for d in actor.departments)
+        ):
+            decision = decide(actor, rule.action, await rule.department_of(request))
     if not decision:
         raise Forbidden(decision.reason)
     request.state.allowed_rule = rule

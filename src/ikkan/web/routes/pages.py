@@ -12,12 +12,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from ikkan.web.context import Ctx, CtxDep, GrainQ, NodeQ, require_node
+from ikkan.web.context import Ctx, CtxDep, GrainQ, NodeQ, NotFound, require_node
 from ikkan.web.render import Renderer
 from ikkan.web.routes.tree import tree_page_extra
 from ikkan.web.views.channels import channels_view
 from ikkan.web.views.funnel import funnel_view
 from ikkan.web.views.health import health_view
+from ikkan.web.views.lead import lead_view
 from ikkan.web.views.node import node_view
 from ikkan.web.views.overview import overview
 from ikkan.web.views.tree import tree_view
@@ -125,6 +126,19 @@ def build_health(c: Ctx, _: Params) -> View:
     return health_view(c.snap, c.filters, c.fmt, c.store.busy)
 
 
+async def lead_params(lead_id: str) -> Params:
+    return {"lead_id": lead_id}
+
+
+def build_lead(c: Ctx, params: Params) -> View:
+    """A lead's score: fit, engagement, grade, cell, MQL, the points rule by rule (they add
+    up to the score) and the stored history; ``lead_id`` is a lead key, source id or e-mail."""
+    lead_id = params.get("lead_id")
+    if not lead_id:
+        raise NotFound("the lead page needs a lead", hint="open /leads/<lead key or e-mail>")
+    return lead_view(c, lead_id)
+
+
 PAGE_ROUTES = (
     PageRoute("overview", "/", "/api/overview", build_overview),
     PageRoute("tree", "/tree", "/api/tree", build_tree, page_extra=tree_page_extra),
@@ -133,5 +147,6 @@ PAGE_ROUTES = (
     PageRoute("trends", "/trends", "/api/trends", build_trends, trend_params),
     PageRoute("channels", "/channels", "/api/channels", build_channels),
     PageRoute("health", "/health", "/api/health", build_health),
+    PageRoute("lead", "/leads/{lead_id}", "/api/leads/{lead_id}", build_lead, lead_params),
 )
 ROUTES_BY_NAME = {r.name: r for r in PAGE_ROUTES}
