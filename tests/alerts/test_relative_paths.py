@@ -33,7 +33,7 @@ def _stale_days(root: Path, alert_demo: AlertDemo) -> float | None:
 def test_copied_project_knows_its_imports(alert_demo: AlertDemo, tmp_path: Path) -> None:
     ws = Workspace.open(alert_demo.root)
     stored = _paths(ws, "import_log")
-    assert stored and all(p.startswith("exports/") for p in stored), stored
+    assert stored and all(p.startswith(("exports/", "calls/")) for p in stored), stored
     copy = tmp_path / "elsewhere" / "moved-project"
     shutil.copytree(alert_demo.root, copy)
     shutil.rmtree(copy / "exports")  # the copy has no export files, only the warehouse
@@ -61,7 +61,7 @@ def test_old_absolute_rows_migrate(alert_demo: AlertDemo, tmp_path: Path) -> Non
     assert ws.warehouse().schema_version() == 6
     stored = _paths(ws, "import_log")
     assert "/srv/outside/file.csv" in stored  # outside the project: kept absolute
-    assert all(p.startswith("exports/") for p in stored if p != "/srv/outside/file.csv")
+    assert all(p.startswith(("exports/", "calls/")) for p in stored if p != "/srv/outside/file.csv")
     moved = tmp_path / "moved"
     shutil.copytree(root, moved)
     assert _stale_days(moved, alert_demo) is not None
