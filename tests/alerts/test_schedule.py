@@ -103,8 +103,11 @@ def test_two_processes_race_one_runs(alert_demo: AlertDemo, tmp_path: Path) -> N
     from fastapi.testclient import TestClient
 
     from ikkan.web.app import create_app
+    from tests.web.conftest import add_users, sign_in
 
+    add_users(root)
     with TestClient(create_app(root, watch=False)) as client:
+        assert sign_in(client, "yui").status_code == 303  # a viewer reads Data health
         health = client.get("/api/health?lang=en").json()
         page = client.get("/health?lang=en").text
     runs = [r for r in health["runs"] if r["step"] == "run"]
