@@ -44,3 +44,17 @@ if [ "${#packages[@]}" -gt 0 ]; then
     echo "bootstrap: please install ${packages[*]} (Debian names) for PDF reports and tests" >&2
   fi
 fi
+
+if [ "${1:-}" = "--test" ]; then
+  # the Spark warehouse tests run pyspark in local mode on a Java 17 runtime
+  if ! command -v java >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+      SUDO=""
+      if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+    else
+      echo "bootstrap: install a Java 17 runtime for the Spark tests" >&2
+    fi
+  fi
+fi

@@ -19,6 +19,7 @@ from ikkan.errors import ProjectInvalid, UserError
 from ikkan.model.issues import Issue, Severity
 from ikkan.model.lint import lint_tree
 from ikkan.model.planning import Plan, achievability_issues, make_plan
+from ikkan.model.revisions import EffectiveTargets, effective_targets
 from ikkan.model.spec import ProjectSpec
 from ikkan.model.tree import KpiTree, resolve_tree
 from ikkan.project.loader import LoadedProject, load_project
@@ -26,8 +27,11 @@ from ikkan.project.scoring_checks import scoring_issues
 from ikkan.project.source_checks import source_issues
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from ikkan.model.periods import Period
     from ikkan.monitor.calendar import BusinessCalendar
+    from ikkan.services.pdca import PdcaLog
     from ikkan.services.refresh import Progress, RefreshReport
     from ikkan.services.scoring.facade import Scoring
     from ikkan.services.series import Series
@@ -45,7 +49,12 @@ class Workspace:
     _warehouse: Any = field(default=None, repr=False)
     _migrated: bool = field(default=False, repr=False)
     _as_of: date | None = field(default=None, repr=False)  # pinned in read snapshots
+    _first_day: date | None = field(default=None, repr=False)  # ALL's start, pinned likewise
+    _calendar: BusinessCalendar | None = field(default=None, repr=False)
+    _plan: Plan | None = field(default=None, repr=False)
+    _plan_key: Any = field(default=None, repr=False)  # the effective targets it was made from
     last_score_run: Any = field(default=None, repr=False)  # the scoring the last refresh ran
+    _checked: bool = field(default=False, repr=False)  # warehouse.canonical checked
 
     @classmethod
     def open(
@@ -89,13 +98,20 @@ class Workspace:
 
     def warehouse(self) -> SqlWarehouse:
         """The project's warehouse, migrated to the current schema."""
+        warehouse = self._open_warehouse()
+        if not self._migrated:
+            from ikkan.services import existing_tables
+
+            existing_tables.apply(self.spec, warehouse)
+            warehouse.migrate(self.root)  # the root: import paths relative to the project
+            self._migrated = True
+        return warehouse
+
+    def _open_warehouse(self) -> SqlWarehouse:
         if self._warehouse is None:
             from ikkan.warehouse import open_warehouse
 
             self._warehouse = open_warehouse(self.warehouse_url)
-        if not self._migrated:
-            self._warehouse.migrate(self.root)
-            self._migrated = True
         return self._warehouse  # type: ignore[no-any-return]
 
     def today(self) -> date:
@@ -136,9 +152,13 @@ class Workspace:
             )
 
     def calendar(self) -> BusinessCalendar:
+        """The business calendar of ``calendar:`` in ikkan.yml, built once per workspace (it
+        caches each year's public holidays, which take long to build)."""
         from ikkan.monitor.calendar import CalendarSettings
 
-        return CalendarSettings(**self.spec.calendar.model_dump()).calendar()
+        if self._calendar is None:
+            self._calendar = CalendarSettings(**self.spec.calendar.model_dump()).calendar()
+        return self._calendar
 
     # -- data ---------------------------------------------------------------------------
     def ingest(
@@ -350,7 +370,8 @@ class Workspace:
 
         day = as_of or self.data_as_of()
         if is_all_time(text):
-            return all_time(earliest_data_day(self.warehouse()) or day, day)
+            first = self._first_day or earliest_data_day(self.warehouse())
+            return all_time(first or day, day)
         return parse_period(text, self.spec.company.fiscal_year_start)
 
     @property
@@ -364,6 +385,16 @@ class Workspace:
         return self.loaded.spec.company.locale if self.loaded.spec else "ja"
 
     def validate(self) -> list[Issue]:
+        """The spec's issues; with ``warehouse.canonical``, also the mapped tables' columns
+        checked in the warehouse (the one check that connects)."""
+        spec = self.loaded.spec
+        if spec is None or not spec.warehouse.canonical or self.has_errors or self._checked:
+            return list(self.issues)
+        from ikkan.services import existing_tables
+
+        self._checked = True
+        found = existing_tables.issues(spec, self._open_warehouse(), self.loaded.source_map)
+        self.issues = _sorted([*self.issues, *found])
         return list(self.issues)
 
     def lint(self) -> list[Issue]:
@@ -379,18 +410,60 @@ class Workspace:
     def has_errors(self) -> bool:
         return any(i.severity is Severity.ERROR for i in self.issues)
 
+    # -- application state: target revisions and the PDCA log ---------------------------
+    def state_url(self) -> str:
+        from ikkan.state import state_url
+
+        return state_url(self.root)
+
+    def state_exists(self) -> bool:
+        """Whether there is a state database to read (none yet: nothing was ever logged)."""
+        url = self.state_url()
+        if not url.startswith("sqlite"):
+            return True
+        return Path(url.partition(":///")[2]).exists()
+
+    def state_engine(self) -> Engine:
+        """The state database (created and migrated on first use)."""
+        from ikkan.services.state_engines import engine_for
+
+        return engine_for(self.state_url())
+
+    def effective_targets(self) -> EffectiveTargets:
+        """ikkan.yml's targets with the revisions that count: the one source of targets."""
+        tree = self.require_valid()
+        if not self.state_exists():
+            return effective_targets(tree, [])
+        return self.pdca().effective()
+
+    def pdca(self) -> PdcaLog:
+        """Target revisions, actions, notes and check-ins (``services.pdca``)."""
+        from ikkan.services.pdca import PdcaLog
+
+        return PdcaLog(self)
+
     def require_valid(self) -> KpiTree:
         if self.has_errors or self.tree is None:
             raise ProjectInvalid([i for i in self.issues if i.severity is Severity.ERROR])
         return self.tree
 
     def plan(self) -> Plan:
-        tree = self.require_valid()
-        plan = make_plan(tree)
-        errors = [i for i in plan.issues if i.severity is Severity.ERROR]
-        if errors:
-            raise ProjectInvalid(errors)
-        return plan
+        """The plan from the effective targets: ikkan.yml with the target revisions that
+        count under the precedence rule (``model.revisions``). Every screen and report that
+        shows a target takes it from here. Worked out once per set of effective targets (a
+        new revision gives a new key); callers treat the plan as read-only."""
+        effective = self.effective_targets()
+        key = (
+            tuple((s.revision.id, s.applies) for s in effective.statuses),
+            tuple(sorted(effective.pins.items())),
+        )
+        if self._plan is None or self._plan_key != key:
+            plan = make_plan(effective.tree, effective.pins)
+            errors = [i for i in plan.issues if i.severity is Severity.ERROR]
+            if errors:
+                raise ProjectInvalid(errors)
+            self._plan, self._plan_key = plan, key
+        return self._plan
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:

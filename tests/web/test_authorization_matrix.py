@@ -71,6 +71,39 @@ def _disable(engine: Engine, victim: str) -> None:
 
 
 _counter = itertools.count()
+ACTION = {"title": "matrix action", "start": "2026-10-01", "end": "2026-10-31"}
+
+
+def _action_example(**body: Any) -> Example:
+    """An action on a node without a department (``leads``), made before the request."""
+    path: dict[str, str] = {}
+
+    def prepare(engine: Engine, _victim: str) -> None:
+        from datetime import date, datetime
+
+        from sqlalchemy.orm import Session
+
+        from ikkan.state.pdca import PdcaAction
+
+        with Session(engine) as session, session.begin():
+            row = PdcaAction(
+                node_id="leads",
+                title="matrix",
+                hypothesis="",
+                owner="",
+                start_date=date(2026, 10, 1),
+                end_date=date(2026, 10, 31),
+                status="doing",
+                actor="tests",
+                created_at=datetime(2026, 11, 1),
+                updated_at=datetime(2026, 11, 1),
+            )
+            session.add(row)
+            session.flush()
+            path["action_id"] = str(row.id)
+
+    return Example(prepare=prepare, path=path, **body)
+
 
 # One example per write route: the allowed cases must then really write.
 EXAMPLES: dict[tuple[str, str], Callable[[], Example]] = {
@@ -92,6 +125,20 @@ EXAMPLES: dict[tuple[str, str], Callable[[], Example]] = {
         form={"rule": "exports_stale", "until": "2099-01-04T09:00"}
     ),
     ("POST", "/alerts/ack"): lambda: Example(form={"rule": "exports_stale"}, prepare=_firing),
+    # the PDCA log (node writes: marketing and sales nodes; action status: a node of no
+    # department, so only admins may change it)
+    ("POST", "/node/{node_id}/targets"): lambda: Example(form={"value": "123", "reason": "m"}),
+    ("POST", "/api/nodes/{node_id}/targets"): lambda: Example(json={"value": 123, "reason": "m"}),
+    ("POST", "/node/{node_id}/actions"): lambda: Example(form=dict(ACTION)),
+    ("POST", "/api/nodes/{node_id}/actions"): lambda: Example(json=dict(ACTION)),
+    ("POST", "/node/{node_id}/notes"): lambda: Example(form={"body": "matrix note"}),
+    ("POST", "/api/nodes/{node_id}/notes"): lambda: Example(json={"body": "matrix note"}),
+    ("POST", "/node/{node_id}/checkins"): lambda: Example(form={"status": "on_track"}),
+    ("POST", "/api/nodes/{node_id}/checkins"): lambda: Example(json={"status": "at_risk"}),
+    ("POST", "/actions/{action_id}/status"): lambda: _action_example(form={"status": "done"}),
+    ("POST", "/api/actions/{action_id}/status"): lambda: _action_example(
+        json={"status": "dropped"}
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from ikkan.cli import (
     alerts_cmds,
     data_cmds,
     monitor_cmds,
+    pdca_cmds,
     plan_cmd,
     project_cmds,
     report_cmd,
@@ -68,6 +69,7 @@ schedule_cmds.register(app)
 report_cmd.register(app)
 scoring_cmds.register(app)
 users_cmds.register(app)
+pdca_cmds.register(app)
 
 
 def run() -> None:

@@ -449,6 +449,14 @@ def print_explanation(explanation: dict[str, Any], lang: str) -> None:
             console.print(f"  {key}: {explanation[key]}")
     if explanation.get("inputs"):
         console.print("  inputs: " + ", ".join(explanation["inputs"]))
+    for scenario, target in (explanation.get("targets") or {}).items():
+        console.print(
+            f"  {scenario} target: {target['value']} ({target['source']})",
+            markup=False,
+            highlight=False,
+        )
+    if explanation.get("effect_formula"):
+        console.print("  effect: " + explanation["effect_formula"], markup=False, highlight=False)
     for note in explanation.get("notes") or []:
         console.print(f"  note: {note}", markup=False, highlight=False)
     for note in explanation.get("row_dates") or []:

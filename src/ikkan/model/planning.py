@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ikkan.model.formatting import format_value
@@ -145,7 +146,11 @@ def plan_period(tree: KpiTree) -> tuple[Period | None, list[Issue]]:
     return period, []
 
 
-def make_plan(tree: KpiTree) -> Plan:
+def make_plan(tree: KpiTree, pins: Mapping[tuple[str, str, str], float] | None = None) -> Plan:
+    """The plan of ``tree``; ``pins`` fix single months, (scenario, node, month key) → value
+    (target revisions of one month, ``model.revisions``): a pinned flow's period total
+    becomes its other months plus the pin and is solved again; an average keeps its period
+    value and only the month's line changes."""
     period, issues = plan_period(tree)
     plan = Plan(tree, period, issues=list(issues))
     if period is None:
@@ -156,14 +161,74 @@ def make_plan(tree: KpiTree) -> Plan:
     for scenario in SCENARIOS:
         knowns = _knowns(tree, scenario, period, months)
         solution = solve(tree, knowns, round_counts=round_counts)
+        phased = _phase(tree, months, weights, solution)
+        mine = {(n, m): v for (s, n, m), v in (pins or {}).items() if s == scenario}
+        if mine:
+            knowns.update(_pinned_totals(tree, months, phased, mine))
+            solution = solve(tree, knowns, round_counts=round_counts)
+            phased = _apply_pins(tree, months, _phase(tree, months, weights, solution), mine)
         plan.issues += solution.issues
         plan.scenarios[scenario] = _period_plan(scenario, period, solution)
         plan.months[scenario] = [
             PeriodPlan(scenario, month, values, [], {})
-            for month, values in zip(months, _phase(tree, months, weights, solution), strict=True)
+            for month, values in zip(months, phased, strict=True)
         ]
     plan.bottom_up = bottom_up(tree, plan.scenarios["commit"], period)
     return plan
+
+
+def _pinned_totals(
+    tree: KpiTree,
+    months: list[Period],
+    phased: list[dict[str, Value]],
+    pins: Mapping[tuple[str, str], float],
+) -> dict[str, Value]:
+    """The period totals of pinned flow nodes: their unpinned months plus the pins."""
+    keys = [m.key for m in months]
+    out: dict[str, Value] = {}
+    for node_id in {n for n, _ in pins}:
+        node = tree.nodes.get(node_id)
+        if node is None or node.aggregate is not Aggregate.SUM:
+            continue
+        total = math.fsum(
+            pins.get((node_id, key), month[node_id].value if node_id in month else 0.0)
+            for key, month in zip(keys, phased, strict=True)
+        )
+        out[node_id] = Value(total, How.TARGET)
+    return out
+
+
+def _apply_pins(
+    tree: KpiTree,
+    months: list[Period],
+    phased: list[dict[str, Value]],
+    pins: Mapping[tuple[str, str], float],
+) -> list[dict[str, Value]]:
+    """Pinned months take their value; a flow's other months share the rest of its total
+    in proportion to their phased values (whole counts stay whole)."""
+    keys = [m.key for m in months]
+    for node_id in {n for n, _ in pins}:
+        node = tree.nodes.get(node_id)
+        if node is None or any(node_id not in m for m in phased):
+            continue
+        pinned = [i for i, k in enumerate(keys) if (node_id, k) in pins]
+        total = math.fsum(m[node_id].value for m in phased)  # the solved period total
+        for i in pinned:
+            phased[i][node_id] = Value(pins[(node_id, keys[i])], How.TARGET)
+        free = [i for i in range(len(keys)) if i not in pinned]
+        if node.aggregate is not Aggregate.SUM or not free:
+            continue
+        remainder = total - math.fsum(pins[(node_id, keys[i])] for i in pinned)
+        shares = [phased[i][node_id].value for i in free]
+        weight_sum = math.fsum(shares)
+        weights = (
+            [w / weight_sum for w in shares] if weight_sum > 0 else [1 / len(free)] * len(free)
+        )
+        whole = node.is_count and float(remainder).is_integer()
+        parts = _cumulative_split(remainder, weights) if whole else [remainder * w for w in weights]
+        for i, part in zip(free, parts, strict=True):
+            phased[i][node_id] = Value(part, How.PHASED, source=node_id)
+    return phased
 
 
 def _period_plan(scenario: str, period: Period, solution: Solution) -> PeriodPlan:

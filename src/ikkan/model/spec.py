@@ -218,9 +218,42 @@ class MeasureSpec(Spec):
     )
 
 
+MappableTable = Literal[
+    "leads", "lead_stages", "deals", "accounts", "spend", "web_traffic", "activities"
+]
+"""Canonical tables that may be read from a table the company already has."""
+
+
+class CanonicalSourceSpec(Spec):
+    """A canonical table read from an existing table or view (see docs/warehouses.md)."""
+
+    table: str | None = Field(
+        None, description="an existing table or view: name, schema.name or catalog.schema.name"
+    )
+    path: str | None = Field(
+        None, description="Spark only: a Parquet directory read in place (instead of table)"
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="canonical column -> column of the existing table (same name if absent)",
+    )
+
+    @model_validator(mode="after")
+    def _one_location(self) -> CanonicalSourceSpec:
+        if (self.table is None) == (self.path is None):
+            raise ValueError("give exactly one of table or path")
+        return self
+
+
 class WarehouseSpec(Spec):
     url: str | None = Field(
-        None, description="duckdb:///path or postgresql://… (default: embedded)"
+        None,
+        description="duckdb:///path, postgresql://…, spark-local:///dir or spark://host:port "
+        "(default: embedded DuckDB)",
+    )
+    canonical: dict[MappableTable, CanonicalSourceSpec] = Field(
+        default_factory=dict,
+        description="canonical tables read from existing tables or views instead of imports",
     )
 
 

@@ -59,6 +59,16 @@ def explain(
         if period is None
         else {"key": period.key, "start": period.start, "end": period.end},
     }
+    from ikkan.monitor.effect import FORMULA
+
+    effective = ws.effective_targets()
+    target = effective.tree.nodes[node_id].target
+    if target is not None:
+        out["targets"] = {
+            scenario: {"value": target.get(scenario), "source": effective.source(node_id, scenario)}
+            for scenario in ("commit", "stretch")
+        }
+    out["effect_formula"] = FORMULA
     from ikkan.ingest.mapping.notes import default_date_notes
 
     out["row_dates"] = default_date_notes(ws.spec, node.metric)

@@ -134,6 +134,9 @@ def refresh(
     """
     started = time.perf_counter()
     report = RefreshReport()
+    # Tables read in place (warehouse.canonical) change without an import to mark it:
+    # only a full refresh is sure to see every change.
+    full = full or bool(warehouse.mappings)
     metrics = [n.metric for n in tree.nodes.values() if n.metric is not None]
     counts_business_days = business_days.needed(list(metrics))
     fingerprint = tree_fingerprint(

@@ -36,6 +36,7 @@ from ikkan.warehouse.sql import column_list, quote_ident
 if TYPE_CHECKING:
     from ikkan.warehouse.funnel import FunnelMode
     from ikkan.warehouse.kpi_values import ReplaceCounts
+    from ikkan.warehouse.mapping import TableMapping
     from ikkan.warehouse.upsert import UpsertCounts
 
 UpsertStyle = Literal["on_conflict", "update_then_insert"]
@@ -65,6 +66,7 @@ class Session(ABC):
 
     def insert_arrow(self, definition: Table, data: pa.Table, *, stage_name: str = "") -> int:
         """Append ``data`` (all columns of ``definition``) to ``definition``'s table."""
+        self.refuse_mapped(definition)
         name = stage_name or f"ikkan_stage_{definition.name}"
         self.stage(name, definition, data)
         cols = column_list(definition.column_names)
@@ -78,7 +80,17 @@ class Session(ABC):
     def upsert(self, definition: Table, data: pa.Table) -> UpsertCounts:
         from ikkan.warehouse.upsert import upsert_staged
 
+        self.refuse_mapped(definition)
         return upsert_staged(self, definition, data)
+
+    def refuse_mapped(self, definition: Table) -> None:
+        mapping = self.warehouse.mappings.get(definition.name)
+        if mapping is not None:
+            raise UserError(
+                f"{definition.name} is read from the existing table {mapping.written} "
+                "(warehouse.canonical in ikkan.yml); ikkan does not import into it",
+                hint=f"remove the source that imports {definition.name}, or the mapping",
+            )
 
     def table_exists(self, name: str) -> bool:
         found = self.scalar(
@@ -126,6 +138,36 @@ class SqlWarehouse(ABC):
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.mappings: dict[str, TableMapping] = {}  # canonical tables read in place
+        self._mapped_columns: dict[str, frozenset[str]] | None = None
+
+    def read_existing_tables(self, mappings: Mapping[str, TableMapping]) -> None:
+        """Read these canonical tables from existing tables (``warehouse.canonical``):
+        every session then sees a temporary view in place of the imported table."""
+        self.mappings = dict(mappings)
+        self._mapped_columns = None
+
+    def _map_tables(self, session: Session) -> None:
+        """Create the mapped canonical tables' views in a session just opened (checked
+        once per warehouse: a broken mapping fails with ``validate``'s message)."""
+        if not self.mappings:
+            return
+        from ikkan.warehouse.mapping import check_mapping, problem_text, source_types, view_sql
+
+        if self._mapped_columns is None:
+            columns: dict[str, frozenset[str]] = {}
+            for name, mapping in self.mappings.items():
+                found = source_types(session, mapping)
+                problems = check_mapping(mapping, found)
+                if problems:
+                    raise UserError(
+                        problem_text(problems[0]),
+                        hint=f"{problems[0].hint}; `ikkan validate` lists every problem",
+                    )
+                columns[name] = frozenset(found)
+            self._mapped_columns = columns
+        for name, mapping in self.mappings.items():
+            session.execute(view_sql(mapping, self.TYPE_NAMES, self._mapped_columns[name]))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.url!r})"

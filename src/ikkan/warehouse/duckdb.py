@@ -124,6 +124,7 @@ class DuckDbWarehouse(SqlWarehouse):
     @contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
         with self._connection(write=write) as con:
+            self._map_tables(DuckDbSession(self, con))
             if not write:
                 yield DuckDbSession(self, con)
                 return
@@ -140,6 +141,7 @@ class DuckDbWarehouse(SqlWarehouse):
         import ibis
 
         with self._connection(write=write) as con:
+            self._map_tables(DuckDbSession(self, con))
             backend = ibis.duckdb.from_connection(con)
             yield backend
 

@@ -158,6 +158,9 @@ class PostgresWarehouse(SqlWarehouse):
     def session(self, *, write: bool) -> Iterator[Session]:
         con = self._connect()
         try:
+            if self.mappings:  # temporary views outlive this transaction: the connection's
+                self._map_tables(PostgresSession(self, con))
+                con.commit()
             if not write:
                 con.execute("SET TRANSACTION READ ONLY")
             yield PostgresSession(self, con)
@@ -184,6 +187,7 @@ class PostgresWarehouse(SqlWarehouse):
 
         con = self._connect(autocommit=True)
         try:
+            self._map_tables(PostgresSession(self, con))
             yield ibis.postgres.from_connection(con)
         finally:
             con.close()

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from ikkan import __version__
 from ikkan.clock import Clock, SystemClock
 from ikkan.errors import UserError
+from ikkan.web import pdca_text  # noqa: F401  (the PDCA strings join i18n.TEXT)
 from ikkan.web.auth.config import make_auth
 from ikkan.web.auth.guard import guard
 from ikkan.web.auth.handlers import install_auth_handlers

@@ -20,8 +20,11 @@ def trend_chart(
     percent: bool = False,
     green: float = 1.0,
     amber: float = 0.9,
+    markers: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Actual over time, the target line (dashed) and the amber line (target × amber)."""
+    """Actual over time, the target line (dashed) and the amber line (target × amber);
+    ``markers`` (PDCA actions: name, start and end category, colour) become a vertical
+    line at each action's start and a shaded band over its months."""
     scale = 100.0 if percent else 1.0
 
     def scaled(values: list[float | None]) -> list[float | None]:
@@ -39,6 +42,30 @@ def trend_chart(
             "connectNulls": False,
         }
     ]
+    if markers:
+        series[0]["markLine"] = {
+            "symbol": "none",
+            "silent": False,
+            "label": {"formatter": "{b}", "position": "insideEndTop", "fontSize": 11},
+            "data": [
+                {"name": m["name"], "xAxis": m["start"], "lineStyle": {"color": m["colour"]}}
+                for m in markers
+            ],
+        }
+        series[0]["markArea"] = {
+            "silent": True,
+            "data": [
+                [
+                    {
+                        "name": "",
+                        "xAxis": m["start"],
+                        "itemStyle": {"color": m["colour"], "opacity": 0.12},
+                    },
+                    {"xAxis": m["end"]},
+                ]
+                for m in markers
+            ],
+        }
     if any(v is not None for v in target):
         series.append(
             {

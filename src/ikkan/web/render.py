@@ -13,6 +13,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from ikkan.errors import UserError
+from ikkan.model.periods import ALL_TIME
+from ikkan.warehouse.locks import WarehouseBusy
 from ikkan.web.assets import ASSETS
 from ikkan.web.auth.text import AUTH_TEXT
 from ikkan.web.context import Ctx, NotFound, dimension_values, store_of
@@ -73,9 +75,12 @@ class Renderer:
                 "f": c.filters,
                 "periods": [
                     (p.key, p.label(c.lang))
-                    for p in period_choices(
-                        as_of, list(spec.measure.grains), spec.company.fiscal_year_start
-                    )
+                    for p in [
+                        *period_choices(
+                            as_of, list(spec.measure.grains), spec.company.fiscal_year_start
+                        ),
+                        snap.ws.resolve_period(ALL_TIME),
+                    ]
                 ],
                 "dimension_values": dimension_values(snap),
                 "busy": store.busy,
@@ -105,9 +110,20 @@ class Renderer:
         return Response(body, media_type="application/json")
 
     def error(self, request: Request, exc: UserError) -> Response:
-        """A UserError as a 400 (404 for NotFound): JSON under /api/ and /export/, else the
-        error page in the visitor's language."""
-        status = getattr(exc, "status_code", None) or (404 if isinstance(exc, NotFound) else 400)
+        """A UserError as a 400 (404 for NotFound; 403 for NotAllowed; 503 when a writer
+        kept the warehouse past the lock timeout, which only ranges and ALL read): JSON under
+        /api/ and /export/, else the error page in the visitor's language."""
+        from ikkan.services.pdca_access import NotAllowed
+
+        status = (
+            404
+            if isinstance(exc, NotFound)
+            else 403
+            if isinstance(exc, NotAllowed)
+            else 503
+            if isinstance(exc, WarehouseBusy)
+            else 400
+        )
         body = {"error": exc.message, "hint": exc.hint}
         if request.url.path.startswith(("/api/", "/export/")):
             return JSONResponse(body, status_code=status)

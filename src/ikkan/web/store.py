@@ -33,6 +33,10 @@ class Snapshot:
     taken_at: datetime
     quality: Any = None  # the quality report, taken from the real warehouse
     quality_error: str | None = None
+    # the project's warehouse with this snapshot's dates pinned: custom ranges and ALL are
+    # measured from the imported rows (refresh stores calendar periods only), once per
+    # snapshot and range (see views.common.reader)
+    live: Workspace | None = None
     _cache: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -48,6 +52,11 @@ class Snapshot:
             while len(self._cache) > CACHE_ENTRIES:
                 self._cache.popitem(last=False)
         return value
+
+    def forget_views(self) -> None:
+        """Drop every cached view and page (the PDCA log changed: targets, actions …)."""
+        with self._guard:
+            self._cache.clear()
 
 
 class SnapshotStore:
@@ -65,6 +74,7 @@ class SnapshotStore:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._state_stamp: tuple[Any, ...] | None = None
 
     # -- reading ---------------------------------------------------------------------
     def current(self) -> Snapshot:
@@ -93,6 +103,7 @@ class SnapshotStore:
                 version = reading.data_version(self._source)
                 if self._snapshot is not None and version == self._snapshot.version:
                     self.busy = False
+                    self._check_state()
                     return False
                 self._snapshot = self._take(version)
                 self.busy = False
@@ -102,6 +113,30 @@ class SnapshotStore:
                 self.busy = True
                 self.last_error = str(exc)
                 return False
+
+    def state_changed(self) -> None:
+        """A PDCA write landed (targets, actions, notes): pages are built again."""
+        snap = self._snapshot
+        if snap is not None:
+            snap.forget_views()
+        self._state_stamp = self._read_state_stamp()
+
+    def _check_state(self) -> None:
+        """Writes from another process (``ikkan targets revise``) show up within a poll."""
+        try:
+            stamp = self._read_state_stamp()
+        except Exception as exc:  # the state database away: keep the pages, say why
+            self.last_error = f"state database: {exc}"
+            return
+        if stamp != self._state_stamp:
+            self._state_stamp = stamp
+            if self._snapshot is not None:
+                self._snapshot.forget_views()
+
+    def _read_state_stamp(self) -> tuple[Any, ...] | None:
+        if self._source.has_errors or not self._source.state_exists():
+            return None
+        return self._source.pdca().stamp()
 
     def start(self) -> None:
         if self._thread is None:
@@ -120,7 +155,8 @@ class SnapshotStore:
 
     def _take(self, version: tuple[Any, ...]) -> Snapshot:
         copy = reading.read_snapshot(self._source)
-        snap = Snapshot(copy, version, datetime.now(UTC))
+        live = reading.pinned_like(self._source, copy)
+        snap = Snapshot(copy, version, datetime.now(UTC), live=live)
         try:
             snap.quality = self._source.quality()
         except UserError as exc:

@@ -10,6 +10,8 @@ from ikkan.web.routes.admin import register_admin
 from ikkan.web.routes.alerts import register_alerts
 from ikkan.web.routes.export import register_export
 from ikkan.web.routes.pages import PAGE_ROUTES, register_page
+from ikkan.web.routes.pdca import register_pdca
+from ikkan.web.routes.pdca_pages import register_pdca_pages
 from ikkan.web.routes.report import register_report
 from ikkan.web.routes.service import register_service
 from ikkan.web.routes.signin import register_signin
@@ -19,6 +21,8 @@ from ikkan.web.routes.tree import register_tree_svg
 def register_routes(app: FastAPI, renderer: Renderer) -> None:
     for route in PAGE_ROUTES:
         register_page(app, renderer, route)
+    register_pdca_pages(app, renderer)
+    register_pdca(app)
     register_tree_svg(app)
     register_export(app)
     register_report(app)

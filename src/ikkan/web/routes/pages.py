@@ -126,6 +126,12 @@ def build_health(c: Ctx, _: Params) -> View:
     return health_view(c.snap, c.filters, c.fmt, c.store.busy)
 
 
+def _node_extra(request: Request, c: Ctx, view: View) -> dict[str, Any]:
+    from ikkan.web.routes.pdca_pages import node_page_extra
+
+    return node_page_extra(request, c, view)
+
+
 async def lead_params(lead_id: str) -> Params:
     return {"lead_id": lead_id}
 
@@ -142,7 +148,14 @@ def build_lead(c: Ctx, params: Params) -> View:
 PAGE_ROUTES = (
     PageRoute("overview", "/", "/api/overview", build_overview),
     PageRoute("tree", "/tree", "/api/tree", build_tree, page_extra=tree_page_extra),
-    PageRoute("node", "/node/{node_id}", "/api/nodes/{node_id}", build_node, node_params),
+    PageRoute(
+        "node",
+        "/node/{node_id}",
+        "/api/nodes/{node_id}",
+        build_node,
+        node_params,
+        page_extra=lambda request, c, view: _node_extra(request, c, view),
+    ),
     PageRoute("funnel", "/funnel", "/api/funnel", build_funnel),
     PageRoute("trends", "/trends", "/api/trends", build_trends, trend_params),
     PageRoute("channels", "/channels", "/api/channels", build_channels),
