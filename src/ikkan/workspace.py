@@ -103,7 +103,7 @@ class Workspace:
             from ikkan.services import existing_tables
 
             existing_tables.apply(self.spec, warehouse)
-            warehouse.migrate()
+            warehouse.migrate(self.root)  # the root: import paths relative to the project
             self._migrated = True
         return warehouse
 
@@ -175,7 +175,9 @@ class Workspace:
 
         self.require_valid()
         targets = targets_from_args(self.spec, self.root, [str(p) for p in paths or []], reader)
-        return ingest(self.spec, self.warehouse(), targets, force=force, progress=progress)
+        return ingest(
+            self.spec, self.warehouse(), targets, force=force, progress=progress, root=self.root
+        )
 
     def rejected_rows(
         self, *, file: str | None = None, limit: int = 200, kind: str = "all"

@@ -34,7 +34,7 @@ def page_csrf_token(request: Request) -> bytes:
 
 HERE = Path(__file__).parent
 CSRF_PLACEHOLDER = "IKKANCSRFTOKENPLACEHOLDER"  # survives HTML escaping unchanged
-PAGES = ("overview", "tree", "funnel", "trends", "channels", "health")  # the navigation
+PAGES = ("overview", "tree", "funnel", "trends", "channels", "health", "alerts")  # navigation
 
 
 class Renderer:
@@ -44,7 +44,14 @@ class Renderer:
         self.templates = Jinja2Templates(env=self.env)
 
     def page(
-        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+        self,
+        request: Request,
+        c: Ctx,
+        name: str,
+        view: dict[str, Any],
+        *,
+        live: bool = False,
+        **extra: Any,
     ) -> Response:
         store = c.store
         me = getattr(request.state, "actor", None)
@@ -85,8 +92,14 @@ class Renderer:
             }
             return self.env.get_template(f"{name}.html").render(context).encode("utf-8")
 
-        body = c.snap.cached(key, render)
+        body = render() if live else c.snap.cached(key, render)
         return HTMLResponse(body.replace(CSRF_PLACEHOLDER.encode(), page_csrf_token(request)))
+
+    def live_page(
+        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+    ) -> Response:
+        """A page whose content is not the snapshot's (e.g. alert state): never cached."""
+        return self.page(request, c, name, view, live=True, **extra)
 
     def json(self, request: Request, c: Ctx, view: dict[str, Any]) -> Response:
         """The view as JSON, serialised once per snapshot and URL."""
