@@ -14,10 +14,12 @@ from ikkan.reports.review.text import REVIEW_TEXT
 
 SHEETS = {
     "ja": {"summary": "サマリー", "tree": "KPIツリー", "funnel": "ファネル", "channels": "チャネル",
-           "alerts": "アラート", "actions": "施策", "next": "次期の目標", "id": "ID", "kind": "種別", "unit": "単位",
+           "alerts": "アラート", "actions": "施策", "next": "次期の目標", "id": "ID",
+           "kind": "種別", "unit": "単位",
            "rag": "判定", "year_ago": "前年同期", "implied": "逆算"},
     "en": {"summary": "Summary", "tree": "KPI tree", "funnel": "Funnel", "channels": "Channels",
-           "alerts": "Alerts", "actions": "Actions", "next": "Next period", "id": "ID", "kind": "Kind", "unit": "Unit",
+           "alerts": "Alerts", "actions": "Actions", "next": "Next period", "id": "ID",
+           "kind": "Kind", "unit": "Unit",
            "rag": "RAG", "year_ago": "Year ago", "implied": "Implied"},
 }  # fmt: skip
 
