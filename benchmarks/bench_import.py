@@ -1,25 +1,22 @@
-"""Import throughput of a HubSpot contacts export against DuckDB's own ``read_csv``.
+"""Import throughput of every built-in reader against DuckDB's own ``read_csv``.
 
-    uv run python benchmarks/bench_import.py [--rows N] [--repeat R] [--keep] [--dir DIR]
+    uv run python benchmarks/bench_import.py [--rows N] [--small N] [--readers a,b] [--keep]
 
-Generates (or reuses) an N-row HubSpot-format contacts file in UTF-8 and in cp932 with
-``benchmarks/make_leads.py``, then in one process measures:
+For each reader (``import_files.FILES``: HubSpot contacts and deals, Salesforce leads,
+Google/Meta/Yahoo! ads, GA4) and each of two sizes (``--small``, default 250k, and
+``--rows``, default 1M) a file is generated, then ONE child process per (reader, size,
+encoding) measures, in that process:
 
-  baseline  DuckDB ``read_csv`` of the UTF-8 file into a table (what "fast" means here)
-  read      ikkan's reader only (file → ReadResult)
-  import    read + load into a fresh DuckDB warehouse file
-  re-import the same file again with ``force`` (read, hash, compare): must be 0 changes
+  baseline   DuckDB ``read_csv`` of the UTF-8 file into a table (what "fast" means here)
+  read+load  the reader (file → ReadResult) and ``load`` into a fresh DuckDB warehouse
+  re-import  the same file again with ``force`` (read, hash, compare): must be 0 changes
 
-for both encodings, and prints rows/s and the ratio of each to the baseline (time / time
-of the baseline: 2.0x means twice as slow), the CPU seconds each took (all threads and
-child processes: less disturbed than wall time by other work on the machine), plus the
-peak RSS of the process. With
-``--repeat R`` every measurement (the baseline too) is taken R times, interleaved, and the
-best time counts: on a shared machine that is the figure least disturbed by other work.
-Before timing, a 2-row file is read once so that one-time costs of the process (importing
-pyarrow, which imports pandas on its first array; about 0.5-1.5 s) are paid up front and
-reported on their own line.
-The files live in ``$TMPDIR/ikkan-bench-import`` and are deleted unless ``--keep``.
+and prints each as a ratio to the baseline (2.0x: twice as slow), plus the child's peak
+RSS (``resource.getrusage``; a fresh process per run, so the figure is that run's own).
+Memory is flat in file size when the peak at ``--rows`` is not ``rows/small`` times the
+peak at ``--small``. Which readers take the vectorised path is printed (``path``).
+The load average is printed before and after: figures from a loaded machine are noisy.
+Files live in ``$TMPDIR/ikkan-bench-import`` and are deleted unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -27,17 +24,21 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import json
+import os
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from import_files import FILES  # noqa: E402
 
 
 def _peak_rss_mb() -> float:
@@ -52,159 +53,134 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def make_file(folder: Path, rows: int, encoding: str) -> Path:
-    path = folder / f"contacts-{rows}-{encoding}.csv"
-    if path.exists() and path.stat().st_size > 0:
-        print(f"reusing {path}")
-        return path
-    subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "make_leads.py"),
-            "--leads",
-            str(rows),
-            "--encoding",
-            encoding,
-            str(path),
-        ],
-        check=True,
-    )
-    return path
-
-
-def _cpu_s() -> float:
-    """CPU seconds used so far by this process (all threads) and its finished children."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
-
-
-def timed(action: Callable[[], Any]) -> tuple[Any, float, float]:
-    """(value, wall seconds, CPU seconds)."""
+def _timed(action: Any) -> tuple[Any, float]:
     gc.collect()
-    started, cpu = time.perf_counter(), _cpu_s()
+    started = time.perf_counter()
     value = action()
-    return value, time.perf_counter() - started, _cpu_s() - cpu
+    return value, time.perf_counter() - started
 
 
-def duckdb_baseline(path: Path) -> int:
+def _baseline(path: Path) -> int:
     import duckdb
 
     con = duckdb.connect(":memory:")
     try:
-        con.execute("CREATE TABLE contacts AS SELECT * FROM read_csv(?)", [str(path)])
-        count = con.execute("SELECT count(*) FROM contacts").fetchone()
+        con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [str(path)])
+        count = con.execute("SELECT count(*) FROM t").fetchone()
         return int(count[0]) if count else 0
     finally:
         con.close()
 
 
-class Report:
-    def __init__(self, rows: int) -> None:
-        self.rows = rows
-        self.baseline_s: float | None = None
-
-    def line(self, label: str, seconds: float, extra: str = "") -> None:
-        rate = self.rows / seconds
-        ratio = f"{seconds / self.baseline_s:5.2f}x" if self.baseline_s else "  1.00x"
-        print(
-            f"{label:<22} {seconds:7.2f} s {rate:>11,.0f} rows/s  {ratio} baseline  "
-            f"peak RSS {_peak_rss_mb():6,.0f} MB  {extra}",
-            flush=True,
-        )
-
-
-def warm_up(folder: Path) -> float:
-    """Read a 2-row file once: the process's one-time costs (imports), in seconds."""
-    from ikkan.ingest.base import ReaderContext
-    from ikkan.ingest.sources.hubspot import HubspotContactsReader
-
-    path = folder / "warm-up.csv"
-    path.write_text('"Record ID","Email","Create Date"\n"1","a@example.com","2026-01-07"\n')
-    started = time.perf_counter()
-    HubspotContactsReader().read(path, ReaderContext())
-    return time.perf_counter() - started
-
-
-def measure(path: Path, encoding: str, folder: Path) -> dict[str, tuple[float, str]]:
-    """One round for one encoding: read, read+load, re-import (seconds, note)."""
+def child(reader_name: str, path: Path, utf8: Path, folder: Path) -> dict[str, Any]:
+    """One measurement in this (fresh) process."""
     from ikkan.ingest.base import ReaderContext
     from ikkan.ingest.load import load
-    from ikkan.ingest.sources.hubspot import HubspotContactsReader
+    from ikkan.ingest.sources.registry import all_readers
     from ikkan.warehouse import open_warehouse
 
-    reader = HubspotContactsReader()
+    reader = next(r for r in all_readers() if r.name == reader_name)
     context = ReaderContext()
-    found: dict[str, tuple[float, str]] = {}
-    result, seconds, cpu = timed(lambda: reader.read(path, context))
-    leads = result.tables["leads"].num_rows
-    stages = result.tables["lead_stages"].num_rows
-    note = f"{leads:,} leads, {stages:,} stage rows, {len(result.rejected)} rejected"
-    found["read"] = (seconds, f"cpu {cpu:5.2f} s  {note}")
-    del result
-
-    db = folder / f"warehouse-{encoding}.duckdb"
+    warm = folder / f"warm-{reader_name}.csv"
+    with path.open("rb") as source:  # header + 2 rows: imports paid before timing
+        warm.write_bytes(b"".join(source.readline() for _ in range(3)))
+    reader.read(warm, context)
+    _, baseline_s = _timed(lambda: _baseline(utf8))
+    baseline_rss = _peak_rss_mb()
+    db = folder / f"warehouse-{os.getpid()}.duckdb"
     db.unlink(missing_ok=True)
     warehouse = open_warehouse(f"duckdb://{db}")
     warehouse.migrate()
     sha = _sha256(path)
+    found: dict[str, Any] = {}
 
     def read_and_load(force: bool) -> Any:
-        return load(warehouse, reader.read(path, context), sha, force=force)
+        result = reader.read(path, context)
+        found["path"] = "row" if isinstance(result.loaded_rows, set) else "vectorised"
+        found["rows_read"] = result.rows_read
+        found["rejected"] = len(result.rejected)
+        return load(warehouse, result, sha, force=force)
 
-    first, seconds, cpu = timed(lambda: read_and_load(False))
-    found["read+load"] = (seconds, f"cpu {cpu:5.2f} s  {first.inserted:,} inserted")
-    again, seconds, cpu = timed(lambda: read_and_load(True))
-    status = "OK" if again.changes == 0 else "CHANGED ROWS (bug)"
-    note = f"cpu {cpu:5.2f} s  {again.changes} changes, {again.unchanged:,} unchanged: {status}"
-    found["re-import"] = (seconds, note)
+    first, load_s = _timed(lambda: read_and_load(False))
+    again, reimport_s = _timed(lambda: read_and_load(True))
     warehouse.close()
     db.unlink(missing_ok=True)
-    if again.changes:
-        raise SystemExit(f"re-importing {path} changed {again.changes} rows")
-    return found
+    return {
+        **found,
+        "baseline_s": baseline_s,
+        "load_s": load_s,
+        "reimport_s": reimport_s,
+        "inserted": first.inserted,
+        "changes": again.changes,
+        "baseline_rss_mb": baseline_rss,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=1, help="best of R interleaved runs")
+    parser.add_argument("--small", type=int, default=250_000)
+    parser.add_argument("--readers", default=",".join(FILES))
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument("--dir", type=Path, default=None, help="folder for the files")
+    parser.add_argument(
+        "--child", nargs=3, metavar=("READER", "FILE", "UTF8"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     folder = args.dir or Path(tempfile.gettempdir()) / "ikkan-bench-import"
     folder.mkdir(parents=True, exist_ok=True)
+    if args.child:
+        name, file, utf8 = args.child
+        print(json.dumps(child(name, Path(file), Path(utf8), folder)))
+        return 0
+    print(f"load average (1, 5, 15 min) before: {_load_average()}", flush=True)
+    print(
+        f"{'reader':<17} {'enc':<6} {'rows':>9} {'path':<10} {'baseline':>8} "
+        f"{'read+load':>15} {'re-import':>15} {'peak RSS':>9}  notes",
+        flush=True,
+    )
     try:
-        files = {
-            "utf-8": make_file(folder, args.rows, "utf-8"),
-            "cp932": make_file(folder, args.rows, "cp932"),
-        }
-        print(f"one-time costs of the process (imports): {warm_up(folder):.2f} s", flush=True)
-        report = Report(args.rows)
-        best: dict[str, tuple[float, str]] = {}
-
-        def keep(label: str, seconds: float, note: str) -> None:
-            if label not in best or seconds < best[label][0]:
-                best[label] = (seconds, note)
-
-        for round_ in range(1, args.repeat + 1):
-            count, seconds, cpu = timed(lambda: duckdb_baseline(files["utf-8"]))
-            if count != args.rows:
-                raise SystemExit(f"DuckDB read {count} rows, expected {args.rows}")
-            keep("duckdb read_csv utf-8", seconds, f"cpu {cpu:5.2f} s  (baseline)")
-            line = [f"round {round_}: baseline {seconds:.2f} s"]
-            for encoding, path in files.items():
-                for step, (taken, note) in measure(path, encoding, folder).items():
-                    keep(f"{encoding} {step}", taken, note)
-                    line.append(f"{encoding} {step} {taken:.2f} s")
-            print(", ".join(line), flush=True)
-        report.baseline_s = best["duckdb read_csv utf-8"][0]
-        print(f"best of {args.repeat}:")
-        for label, (seconds, note) in best.items():
-            report.line(label, seconds, note)
+        for name in args.readers.split(","):
+            write, encodings = FILES[name]
+            for rows in (args.small, args.rows):
+                utf8 = folder / f"{name}-{rows}-utf-8.csv"
+                if not utf8.exists():
+                    write(utf8, rows, "utf-8")
+                for encoding in encodings:
+                    path = folder / f"{name}-{rows}-{encoding}.csv"
+                    if not path.exists():
+                        write(path, rows, encoding)
+                    command = [sys.executable, __file__, "--dir", str(folder)]
+                    done = subprocess.run(
+                        [*command, "--child", name, str(path), str(utf8)],
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    )
+                    if done.returncode:
+                        print(f"{name:<17} {encoding:<6} {rows:>9,} FAILED: {done.stderr[-600:]}")
+                        continue
+                    r = json.loads(done.stdout.strip().splitlines()[-1])
+                    base = r["baseline_s"]
+                    status = "" if r["changes"] == 0 else f"  RE-IMPORT CHANGED {r['changes']} ROWS"
+                    print(
+                        f"{name:<17} {encoding:<6} {rows:>9,} {r['path']:<10} {base:7.2f}s "
+                        f"{r['load_s']:6.2f}s {r['load_s'] / base:5.2f}x "
+                        f"{r['reimport_s']:6.2f}s {r['reimport_s'] / base:5.2f}x "
+                        f"{r['peak_rss_mb']:7,.0f}MB  read {r['rows_read']:,}, "
+                        f"{r['inserted']:,} inserted, {r['rejected']} rejected, "
+                        f"baseline RSS {r['baseline_rss_mb']:,.0f}MB{status}",
+                        flush=True,
+                    )
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"peak RSS {_peak_rss_mb():,.0f} MB")
+    print(f"load average (1, 5, 15 min) after: {_load_average()}")
     return 0
 
 

@@ -101,6 +101,7 @@ def build_chunk(
         ),
         _take([c.hubspot_source for c in CHANNELS], channel),
         _take([c.drill_downs[0] for c in CHANNELS], channel),
+        pa.nulls(size, pa.string()),  # Original Source Drill-Down 2
         pa.nulls(size, pa.string()),
         _take(INSIDE_SALES, rng.integers(0, len(INSIDE_SALES), size)),
         created_text,

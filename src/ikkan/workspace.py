@@ -49,6 +49,10 @@ class Workspace:
     _warehouse: Any = field(default=None, repr=False)
     _migrated: bool = field(default=False, repr=False)
     _as_of: date | None = field(default=None, repr=False)  # pinned in read snapshots
+    _first_day: date | None = field(default=None, repr=False)  # ALL's start, pinned likewise
+    _calendar: BusinessCalendar | None = field(default=None, repr=False)
+    _plan: Plan | None = field(default=None, repr=False)
+    _plan_key: Any = field(default=None, repr=False)  # the effective targets it was made from
     last_score_run: Any = field(default=None, repr=False)  # the scoring the last refresh ran
     _checked: bool = field(default=False, repr=False)  # warehouse.canonical checked
 
@@ -99,7 +103,7 @@ class Workspace:
             from ikkan.services import existing_tables
 
             existing_tables.apply(self.spec, warehouse)
-            warehouse.migrate()
+            warehouse.migrate(self.root)  # the root: import paths relative to the project
             self._migrated = True
         return warehouse
 
@@ -148,9 +152,13 @@ class Workspace:
             )
 
     def calendar(self) -> BusinessCalendar:
+        """The business calendar of ``calendar:`` in ikkan.yml, built once per workspace (it
+        caches each year's public holidays, which take long to build)."""
         from ikkan.monitor.calendar import CalendarSettings
 
-        return CalendarSettings(**self.spec.calendar.model_dump()).calendar()
+        if self._calendar is None:
+            self._calendar = CalendarSettings(**self.spec.calendar.model_dump()).calendar()
+        return self._calendar
 
     # -- data ---------------------------------------------------------------------------
     def ingest(
@@ -167,7 +175,9 @@ class Workspace:
 
         self.require_valid()
         targets = targets_from_args(self.spec, self.root, [str(p) for p in paths or []], reader)
-        return ingest(self.spec, self.warehouse(), targets, force=force, progress=progress)
+        return ingest(
+            self.spec, self.warehouse(), targets, force=force, progress=progress, root=self.root
+        )
 
     def rejected_rows(
         self, *, file: str | None = None, limit: int = 200, kind: str = "all"
@@ -360,7 +370,8 @@ class Workspace:
 
         day = as_of or self.data_as_of()
         if is_all_time(text):
-            return all_time(earliest_data_day(self.warehouse()) or day, day)
+            first = self._first_day or earliest_data_day(self.warehouse())
+            return all_time(first or day, day)
         return parse_period(text, self.spec.company.fiscal_year_start)
 
     @property
@@ -439,13 +450,20 @@ class Workspace:
     def plan(self) -> Plan:
         """The plan from the effective targets: ikkan.yml with the target revisions that
         count under the precedence rule (``model.revisions``). Every screen and report that
-        shows a target takes it from here."""
+        shows a target takes it from here. Worked out once per set of effective targets (a
+        new revision gives a new key); callers treat the plan as read-only."""
         effective = self.effective_targets()
-        plan = make_plan(effective.tree, effective.pins)
-        errors = [i for i in plan.issues if i.severity is Severity.ERROR]
-        if errors:
-            raise ProjectInvalid(errors)
-        return plan
+        key = (
+            tuple((s.revision.id, s.applies) for s in effective.statuses),
+            tuple(sorted(effective.pins.items())),
+        )
+        if self._plan is None or self._plan_key != key:
+            plan = make_plan(effective.tree, effective.pins)
+            errors = [i for i in plan.issues if i.severity is Severity.ERROR]
+            if errors:
+                raise ProjectInvalid(errors)
+            self._plan, self._plan_key = plan, key
+        return self._plan
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:

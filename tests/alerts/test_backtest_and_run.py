@@ -32,6 +32,7 @@ def test_template_rules_are_valid(alert_demo: AlertDemo) -> None:
         "opportunities_target",
         "cpa_allowable",
         "exports_stale",
+        "mql_first_contact",
     }
 
 

@@ -7,6 +7,7 @@ import json
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 from ikkan.alerts.notifiers import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from ikkan.workspace import Workspace
@@ -57,7 +58,7 @@ def test_run_delivers_signed_notifications_once(
             "k3y", headers[TIMESTAMP_HEADER], body, headers[SIGNATURE_HEADER], now=time.time()
         )
         data = json.loads(body)
-        assert data["key"] == headers[KEY_HEADER]
+        assert data["key"] == unquote(headers[KEY_HEADER])  # percent-encoded if not ASCII
         assert data["subject"].startswith("[発報]")
         if data["node"]:
             assert data["link"] == f"http://127.0.0.1:8000/nodes/{data['node']}"

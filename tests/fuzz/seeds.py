@@ -12,7 +12,7 @@ import yaml
 
 from ikkan.demo import generate_exports
 from ikkan.ingest.damage import Seed, make_seed
-from ikkan.ingest.sources.tabular import open_rows
+from ikkan.ingest.engine.tabular import open_rows
 from ikkan.services.ingest import files_of
 
 REPO = Path(__file__).resolve().parents[2]

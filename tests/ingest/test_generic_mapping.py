@@ -369,7 +369,7 @@ def test_a_lookup_key_listed_twice_with_different_values_is_an_error(pipeline: P
 
 
 def test_stage_warnings_of_other_readers_name_a_key_that_exists() -> None:
-    from ikkan.ingest.sources.stages import StageMapper
+    from ikkan.ingest.stages import StageMapper
     from ikkan.model.spec import SourceSpec
 
     mapper = StageMapper(ReaderContext(stages=("lead", "engaged"), options={}))

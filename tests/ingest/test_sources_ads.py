@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ikkan.ingest.base import ReaderContext, account_rows
-from ikkan.ingest.sources.builder import stable_key
+from ikkan.ingest.engine.builder import stable_key
 from ikkan.ingest.sources.google_ads import GoogleAdsReader
 from ikkan.ingest.sources.meta_ads import MetaAdsReader
 from ikkan.ingest.sources.registry import detect_reader

@@ -9,7 +9,7 @@ import pytest
 
 from ikkan.errors import SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
-from ikkan.ingest.sources import fast_csv
+from ikkan.ingest.engine import arrow_csv as fast_csv
 from ikkan.ingest.sources.hubspot import HubspotContactsReader
 from ikkan.ingest.sources.hubspot_fast import read_contacts_fast
 

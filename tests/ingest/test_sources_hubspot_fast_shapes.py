@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ikkan.ingest.base import ReaderContext, ReadResult
-from ikkan.ingest.sources import fast_convert
+from ikkan.ingest.engine import arrow_convert as fast_convert
 from ikkan.ingest.sources.hubspot import HubspotContactsReader
 from ikkan.ingest.sources.hubspot_fast import read_contacts_fast
 

@@ -21,6 +21,7 @@ from ikkan.clock import FixedClock
 from ikkan.demo import generate_exports
 from ikkan.project.scaffold import template_text
 from ikkan.workspace import Workspace
+from tests.conftest import in_ci
 
 NOW = FixedClock(datetime(2026, 11, 20, 3, 0, tzinfo=UTC))  # 2026-11-20 12:00 JST
 HOSTILE_JA = "<script>alert('ja')</script>平均&受注単価"
@@ -172,3 +173,32 @@ def server(web_project: WebProject) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium driven by Playwright (fails in CI when missing, else skips)."""
+    if not CHROMIUM.exists():
+        message = "Debian chromium is missing: run scripts/bootstrap.sh --test"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def sign_in_browser(page: object, server: str, username: str = "yui") -> None:
+    """Sign in through the form in a browser tab (default: the viewer)."""
+    page.goto(f"{server}/signin")  # type: ignore[attr-defined]
+    page.fill("#username", username)  # type: ignore[attr-defined]
+    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        page.click("#signin")  # type: ignore[attr-defined]
+    assert "/signin" not in page.url, page.url  # type: ignore[attr-defined]

@@ -51,6 +51,21 @@ class Example:
     path: dict[str, str] = field(default_factory=dict)
 
 
+def _firing(engine: Engine, victim: str) -> None:
+    """The web project's stale-data alert firing, so that it can be acknowledged."""
+    from datetime import datetime
+
+    from ikkan.alerts.history import save_action
+    from ikkan.alerts.lifecycle import AlertState, Instance
+    from ikkan.workspace import Workspace
+
+    root = Path(str(engine.url.database)).parent.parent  # <project>/.ikkan/<state db>
+    firing = Instance(state=AlertState.FIRING, since=datetime(2026, 1, 1), episode=1)
+    save_action(
+        Workspace.open(root).warehouse(), "exports_stale", "", firing, "test", datetime(2026, 1, 1)
+    )
+
+
 def _disable(engine: Engine, victim: str) -> None:
     set_disabled(engine, victim, True, **CLI)  # type: ignore[arg-type]
 
@@ -105,6 +120,11 @@ EXAMPLES: dict[tuple[str, str], Callable[[], Example]] = {
     ("POST", "/admin/users/{username}/disable"): lambda: Example(form={}),
     ("POST", "/admin/users/{username}/enable"): lambda: Example(form={}, prepare=_disable),
     ("POST", "/admin/users/{username}/reset"): lambda: Example(form={}),
+    # a rule without a node (stale data): only roles that may ack any department's alerts
+    ("POST", "/alerts/mute"): lambda: Example(
+        form={"rule": "exports_stale", "until": "2099-01-04T09:00"}
+    ),
+    ("POST", "/alerts/ack"): lambda: Example(form={"rule": "exports_stale"}, prepare=_firing),
     # the PDCA log (node writes: marketing and sales nodes; action status: a node of no
     # department, so only admins may change it)
     ("POST", "/node/{node_id}/targets"): lambda: Example(form={"value": "123", "reason": "m"}),

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import Any
 
 import pytest
 
 from ikkan.errors import UserError
 from ikkan.model.formulas import parse_formula
+from ikkan.model.periods import Period, all_time, is_all_time, parse_period
 from ikkan.model.units import Unit, UnitKind
 from ikkan.web.filters import parse_filters, period_choices
 from ikkan.web.i18n import Formatter
@@ -82,14 +84,43 @@ def test_babel_formats_yen_percent_and_dates() -> None:
     assert en.date(date(2026, 11, 15)) == "Nov 15, 2026"
 
 
+def _resolve(text: str) -> Period:
+    """Workspace.resolve_period for data from 2025-01-10 to 2026-11-15."""
+    if is_all_time(text):
+        return all_time(date(2025, 1, 10), date(2026, 11, 15))
+    return parse_period(text, 4)
+
+
 def test_filters() -> None:
-    kwargs = {"dimensions": ["channel"], "grains": ["month", "half"], "fy_start": 4}
+    kwargs: dict[str, Any] = {
+        "dimensions": ["channel"],
+        "grains": ["month", "half"],
+        "resolve": _resolve,
+    }
     f = parse_filters("2026年度下期", "channel:paid_search", "year", "en", **kwargs)
     assert f.period == "FY2026-H2" and f.where == ("channel", "paid_search")
+    assert not f.ranged
     assert "where=channel%3Apaid_search" in f.query()
     for bad in (("2026-W41", None, None), (None, "segment:x", None), (None, None, "no")):
         with pytest.raises(UserError):
             parse_filters(*bad, "en", **kwargs)
+
+
+def test_filters_take_the_cli_ranges_and_all() -> None:
+    kwargs: dict[str, Any] = {"dimensions": [], "grains": ["month"], "resolve": _resolve}
+    ranged = parse_filters("2026-04-01〜2026-09-30", None, None, "ja", **kwargs)
+    assert ranged.period == "2026-04-01..2026-09-30" and ranged.ranged
+    assert "period=2026-04-01..2026-09-30" in ranged.query().replace("%2E", ".")
+    everything = parse_filters("全期間", None, None, "ja", **kwargs)
+    assert everything.period == "ALL" and everything.ranged
+    for bad, says in (
+        ("2026-09-30..2026-04-01", "ends before it starts"),
+        ("2026-04..2026-09", "not a range of days"),
+        ("2026-04-01..", "not a range of days"),
+    ):
+        with pytest.raises(UserError, match=says) as caught:
+            parse_filters(bad, None, None, "en", **kwargs)
+        assert caught.value.hint  # says how to write one
     keys = [p.key for p in period_choices(date(2026, 11, 15), ["month", "half"], 4)]
     assert "FY2026-H1" in keys and "2026-11" in keys and "2026-12" not in keys
 

@@ -9,6 +9,13 @@ breached periods of one instance (edge-triggered: one notification when it start
 when it resolves); a period that cannot be judged (no value, no target, a maturing cohort)
 neither starts nor ends a run.
 
+Import-failed and refresh-failed rules are replayed from ``schedule_runs``: a run of
+consecutive failed steps is one alert.
+
+SLA rules are replayed per lead: a lead breaches from its deadline until its first contact
+(or now, or until it leaves the rule's window); an owner's overlapping breaches make one
+alert.
+
 Stale rules are replayed from import_log exactly: every gap of more than ``days`` between
 successful imports (or since the last one) is one alert, firing ``days`` after the import.
 """
@@ -22,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ikkan.alerts.conditions import Finding, evaluate
 from ikkan.alerts.observe import Observer, import_times
-from ikkan.alerts.rules import AlertRuleSpec, RuleKind
+from ikkan.alerts.rules import RUN_KINDS, AlertRuleSpec, RuleKind
 from ikkan.errors import UserError, did_you_mean
 from ikkan.model.periods import Period, periods_between
 
@@ -71,6 +78,12 @@ def backtest(ws: Workspace, rule_id: str, *, as_of: date | None = None) -> Backt
     result = BacktestResult(rule_id, rule, since, day)
     if rule.kind is RuleKind.STALE:
         _stale(ws, rule, result)
+        return result
+    if rule.kind in RUN_KINDS:
+        _runs(ws, rule, result)
+        return result
+    if rule.kind is RuleKind.SLA:
+        _sla(ws, rule, result)
         return result
     assert rule.node is not None
     direction = str(ws.tree.nodes[rule.node].direction) if ws.tree else "higher"
@@ -123,3 +136,60 @@ def _stale(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
             why = f"no import from {before:%Y-%m-%d %H:%M} to {after:%Y-%m-%d %H:%M}"
             found = Finding(True, days, float(rule.days), days - rule.days, why)
             result.hits.append(Hit(fires.date().isoformat(), "", found, True))
+
+
+def _runs(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
+    step = "import" if rule.kind is RuleKind.IMPORT_FAILED else "refresh"
+    rows = (
+        ws.warehouse()
+        .query(
+            "SELECT finished_at, status, message FROM schedule_runs WHERE step = ? "
+            "AND status IN ('ok', 'failed') AND finished_at >= ? ORDER BY finished_at",
+            [step, datetime.combine(result.since, time())],
+        )
+        .to_pylist()
+    )
+    failing = False
+    for row in rows:
+        result.evaluations += 1
+        result.judged += 1
+        if row["status"] == "failed":
+            found = Finding(True, None, None, None, str(row["message"] or "failed"))
+            result.hits.append(Hit(row["finished_at"].date().isoformat(), "", found, not failing))
+        failing = row["status"] == "failed"
+
+
+def _sla(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
+    from ikkan.alerts.observe import wall_clock
+    from ikkan.alerts.sla import judge
+    from ikkan.alerts.sla_read import lead_clocks
+
+    assert rule.within is not None
+    now = wall_clock(ws)
+    start = datetime.combine(result.since, time())
+    wide = rule.model_copy(update={"window": now - start + timedelta(days=31)})
+    cases = judge(lead_clocks(ws, wide, now), rule.within, ws.calendar(), now)
+    open_until: dict[str, datetime] = {}  # owner → end of the current merged breach
+    for case in sorted(cases, key=lambda c: c.deadline):
+        if case.deadline < start or case.status == "open":
+            continue
+        result.evaluations += 1
+        result.judged += 1
+        if case.status == "met":
+            continue
+        # live, a lead counts while it entered within ``window``: its breach ends then
+        end = min(case.lead.first_contact or now, case.lead.entered_at + rule.window)
+        owner = case.lead.owner
+        starts = owner not in open_until or case.deadline > open_until[owner]
+        open_until[owner] = max(end, open_until.get(owner, end))
+        late = case.status == "late"
+        why = (
+            f"{case.lead.name or case.lead.lead_key}: "
+            + (f"first contact {end:%Y-%m-%d %H:%M}" if late else "not contacted")
+            + f", due {case.deadline:%Y-%m-%d %H:%M}"
+        )
+        hours = case.hours_to_contact
+        found = Finding(
+            True, hours, rule.within, None if hours is None else hours - rule.within, why
+        )
+        result.hits.append(Hit(case.deadline.date().isoformat(), owner, found, starts))

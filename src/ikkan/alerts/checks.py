@@ -48,7 +48,36 @@ def alert_issues(spec: ProjectSpec, source_map: SourceMap) -> list[Issue]:
                     hint="add metric: to the node or watch another node",
                 )
             )
-        if rule.dimension is not None and rule.dimension not in spec.measure.dimensions:
+        if rule.from_stage is not None:
+            stages = [stage.id for stage in spec.funnel.stages]
+            if rule.from_stage not in stages:
+                issues.append(
+                    error(
+                        "alert-stage",
+                        f"alert '{rule_id}': unknown funnel stage '{rule.from_stage}'",
+                        source_map.top("alerts", rule_id, "from_stage"),
+                        hint=did_you_mean(rule.from_stage, stages)
+                        or "stages: " + ", ".join(stages),
+                    )
+                )
+        from ikkan.model.canonical import ACTIVITY_TYPES
+
+        for index, kind in enumerate(rule.contact if rule.kind is RuleKind.SLA else []):
+            if kind not in ACTIVITY_TYPES:
+                issues.append(
+                    error(
+                        "alert-contact",
+                        f"alert '{rule_id}': unknown activity type '{kind}'",
+                        source_map.top("alerts", rule_id, "contact", index),
+                        hint=did_you_mean(kind, ACTIVITY_TYPES)
+                        or "activity types: " + ", ".join(ACTIVITY_TYPES),
+                    )
+                )
+        if (
+            rule.dimension is not None
+            and rule.kind is not RuleKind.SLA
+            and rule.dimension not in spec.measure.dimensions
+        ):
             issues.append(
                 error(
                     "alert-dimension",

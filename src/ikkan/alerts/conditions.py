@@ -10,7 +10,10 @@
   ``margin: 10%`` fires exactly where status turns from amber to red with default thresholds.
 - ``change``: worse than the previous period by more than ``margin`` (relative change).
 - ``allowable``: a cost above the plan's value × (1 + margin).
+- ``anomaly``: outside the expected range of the node's own history (``alerts.anomaly``).
 - ``stale``: more than ``days`` days since the source's last successful import.
+- ``import_failed`` / ``refresh_failed``: the scheduler's latest import (a file it could not
+  load) or refresh failed; cleared by the next successful one.
 
 A finding with ``breached=None`` means "cannot judge" (no value, no target, a maturing
 cohort); the lifecycle holds its state on it rather than resolving.
@@ -35,6 +38,9 @@ class Observation:
     expected: float | None = None  # expected-to-date (pacing)
     previous: float | None = None  # the previous period (change)
     days_since_import: float | None = None  # stale; None = never imported
+    history: tuple[float, ...] = ()  # anomaly: earlier periods, oldest first
+    run_status: str | None = None  # import_failed / refresh_failed: the last step's outcome
+    run_message: str = ""
     maturing: bool = False
 
 
@@ -58,6 +64,12 @@ def evaluate(rule: AlertRuleSpec, direction: str, obs: Observation) -> Finding:
         gap = obs.days_since_import - rule.days
         why = f"{obs.days_since_import:.1f} days since the last import (limit {rule.days})"
         return Finding(late, obs.days_since_import, float(rule.days), gap, why)
+    if kind in (RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED):
+        if obs.run_status not in ("ok", "failed"):
+            return Finding(None, None, None, None, "no scheduled run yet")
+        failed = obs.run_status == "failed"
+        why = obs.run_message or ("failed" if failed else "ok")
+        return Finding(failed, None, None, None, why)
     actual = obs.actual
     if actual is None:
         return Finding(None, None, None, None, "no value")
@@ -89,6 +101,19 @@ def evaluate(rule: AlertRuleSpec, direction: str, obs: Observation) -> Finding:
         worse = -change if way == "higher" else change
         hit = worse > rule.margin
         return Finding(hit, actual, prev, actual - prev, f"change {change:+.1%} vs previous")
+    if kind is RuleKind.ANOMALY:
+        from ikkan.alerts.anomaly import SEASON, expected_range
+
+        band = expected_range(list(obs.history), SEASON.get(rule.grain, 1), rule.sensitivity)
+        if band is None:
+            return Finding(None, actual, None, None, f"history too short ({len(obs.history)})")
+        low_hit, high_hit = actual < band.low, actual > band.high
+        if rule.side == "both":
+            hit = low_hit or high_hit
+        else:
+            hit = low_hit if way == "higher" else high_hit
+        why = f"expected {band.low:,.1f} – {band.high:,.1f} ({band.method}, k={rule.sensitivity:g})"
+        return Finding(hit, actual, band.expected, actual - band.expected, why)
     if kind is RuleKind.ALLOWABLE:
         if obs.target is None:
             return Finding(None, actual, None, None, "no allowable value in the plan")

@@ -1,9 +1,10 @@
 """``ikkan alerts run``: evaluate every enabled rule now, step each instance's lifecycle,
 save state and history, and return the notifications to deliver.
 
-Order: stale-data rules first, so that a firing (or recovering) stale alert inhibits the
-node rules that depend on its source in the same run (``inhibits:``, or by default every
-node measured from imported data and every node computed from those).
+Order: stale-data, import-failed and refresh-failed rules first, so that a firing (or
+recovering) one inhibits the node rules that depend on the data in the same run
+(``inhibits:``, or by default every node measured from imported data and every node
+computed from those).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ikkan.alerts.conditions import Finding, evaluate
+from ikkan.alerts.calendars import quiet_reason
+from ikkan.alerts.conditions import Finding, Observation, evaluate
 from ikkan.alerts.history import Context, load_instances, save_step
 from ikkan.alerts.lifecycle import ACTIVE, Instance, Notice, Timers, step
 from ikkan.alerts.observe import Observer, period_for, stale_observation, wall_clock
-from ikkan.alerts.rules import AlertRuleSpec, RuleKind
+from ikkan.alerts.rules import SYSTEM_KINDS, AlertRuleSpec, RuleKind
 from ikkan.errors import UserError
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class Evaluated:
     finding: Finding
     state: Instance
     inhibited: bool
+    muted_by: str | None = None  # the mute calendar holding notifications back
 
 
 @dataclass
@@ -69,17 +72,26 @@ def run_alerts(
     result = RunResult(moment, day)
     rules = {k: r for k, r in ws.spec.alerts.items() if r.enabled}
     warehouse = ws.warehouse()
+    quiet = quiet_reason(moment, list(ws.spec.notify.mute), ws.calendar())
     inhibited: set[str] = set()
-    stale = {k: r for k, r in rules.items() if r.kind is RuleKind.STALE}
-    for rule_id, rule in stale.items():
-        finding = evaluate(rule, "higher", stale_observation(ws, rule, moment))
-        inst = _evaluate(ws, result, rule_id, rule, "", None, finding, False)
+    system = {k: r for k, r in rules.items() if r.kind in SYSTEM_KINDS}
+    for rule_id, rule in system.items():
+        finding = evaluate(rule, "higher", system_observation(ws, rule, moment))
+        inst = _evaluate(ws, result, rule_id, rule, "", None, finding, False, quiet=quiet)
         if inst.state in ACTIVE:
             inhibited |= dependent_nodes(tree, rule)
+    data_inhibited = any(
+        e.state.state in ACTIVE and rules[e.rule_id].inhibits is None
+        for e in result.evaluated
+        if e.rule_id in system
+    )
+    for rule_id, rule in rules.items():
+        if rule.kind is RuleKind.SLA:
+            _evaluate_sla(ws, result, rule_id, rule, data_inhibited, quiet)
     observer = Observer(ws, day)
     fy_start = ws.spec.company.fiscal_year_start
     for rule_id, rule in rules.items():
-        if rule.kind is RuleKind.STALE:
+        if rule.kind in SYSTEM_KINDS or rule.kind is RuleKind.SLA:
             continue
         assert rule.node is not None
         direction = str(tree.nodes[rule.node].direction)
@@ -99,6 +111,7 @@ def run_alerts(
                 finding,
                 rule.node in inhibited,
                 known.get(obs.dimension_value),
+                quiet=quiet,
             )
         for gone in sorted(set(known) - seen):  # an instance with no value this time
             finding = Finding(None, None, None, None, "no value")
@@ -112,6 +125,7 @@ def run_alerts(
                 finding,
                 rule.node in inhibited,
                 known[gone],
+                quiet=quiet,
             )
     return result
 
@@ -126,11 +140,19 @@ def _evaluate(
     finding: Finding,
     inhibited: bool,
     current: Instance | None = None,
+    *,
+    quiet: str | None = None,
 ) -> Instance:
     if current is None:
         current = load_instances(ws.warehouse(), rule_id).get(instance, Instance())
     try:
-        moved = step(current, finding.breached, result.at, timers_of(rule), inhibited=inhibited)
+        moved = step(
+            current,
+            finding.breached,
+            result.at,
+            timers_of(rule),
+            inhibited=inhibited or quiet is not None,
+        )
     except ValueError as exc:  # the clock went back behind the stored state
         raise UserError(
             f"alert '{rule_id}': {exc}",
@@ -139,13 +161,66 @@ def _evaluate(
     if moved.transitions or moved.notices or moved.instance != current:
         save_step(ws.warehouse(), rule_id, instance, moved, result.at, Context(period, finding))
     result.evaluated.append(
-        Evaluated(rule_id, instance, period, finding, moved.instance, inhibited)
+        Evaluated(rule_id, instance, period, finding, moved.instance, inhibited, quiet)
     )
     result.alerts += [
         Alert(rule_id, instance, n, n.key(rule_id, instance), rule.node, period, finding)
         for n in moved.notices
     ]
     return moved.instance
+
+
+def _evaluate_sla(
+    ws: Workspace,
+    result: RunResult,
+    rule_id: str,
+    rule: AlertRuleSpec,
+    inhibited: bool,
+    quiet: str | None,
+) -> None:
+    """One instance per lead owner: firing while the owner has leads past the deadline.
+    Inhibited while stale or failed data alerts fire (uncontacted may mean not imported)."""
+    from ikkan.alerts.sla import judge, owner_finding, per_owner
+    from ikkan.alerts.sla_read import lead_clocks
+
+    assert rule.within is not None and rule.from_stage is not None
+    cases = judge(lead_clocks(ws, rule, result.at), rule.within, ws.calendar(), result.at)
+    owners = per_owner(cases)
+    known = load_instances(ws.warehouse(), rule_id)
+    for owner, summary in owners.items():
+        breached, count, why = owner_finding(summary, rule.within, rule.from_stage)
+        finding = Finding(breached, count, 0.0, count, why)
+        _evaluate(
+            ws,
+            result,
+            rule_id,
+            rule,
+            owner,
+            None,
+            finding,
+            inhibited,
+            known.get(owner),
+            quiet=quiet,
+        )
+    for gone in sorted(set(known) - set(owners)):
+        finding = Finding(False, 0.0, 0.0, 0.0, "no lead in the window")
+        _evaluate(
+            ws, result, rule_id, rule, gone, None, finding, inhibited, known[gone], quiet=quiet
+        )
+
+
+def system_observation(ws: Workspace, rule: AlertRuleSpec, now: datetime) -> Observation:
+    """Stale rules: days since the source's last import; import_failed / refresh_failed:
+    the outcome of the scheduler's latest import or refresh step."""
+    if rule.kind is RuleKind.STALE:
+        return stale_observation(ws, rule, now)
+    from ikkan.scheduler.pipeline import last_step
+
+    step = "import" if rule.kind is RuleKind.IMPORT_FAILED else "refresh"
+    row = last_step(ws.warehouse(), step)
+    if row is None:
+        return Observation()
+    return Observation(run_status=str(row["status"]), run_message=str(row["message"] or ""))
 
 
 def dependent_nodes(tree: KpiTree, rule: AlertRuleSpec) -> set[str]:

@@ -48,12 +48,17 @@ class Message:
     why: str
     link: str | None
     lang: str = "ja"
+    items: tuple[Message, ...] = ()  # a group or digest: one message of several alerts
+    title: str | None = None  # a group's or digest's subject
+    department: str | None = None  # the node owner's department (grouping)
 
     def _pick(self, pair: tuple[str, str]) -> str:
         return pair[0] if self.lang == "ja" else pair[1]
 
     @property
     def subject(self) -> str:
+        if self.title:
+            return self.title
         label = self._pick(_KIND.get(self.kind, (self.kind, self.kind)))
         target = self.node_name or self.rule_name
         suffix = f" ({self.instance})" if self.instance else ""
@@ -72,13 +77,24 @@ class Message:
         }
         return [(self._pick(_FIELDS[k]), v) for k, v in values.items() if v]
 
+    def parts(self) -> tuple[Message, ...]:
+        """The alerts this message carries: its items, or itself."""
+        return self.items or (self,)
+
     def text(self) -> str:
+        if self.items:
+            return self.subject + "\n\n" + "\n".join(item.text() for item in self.items)
         lines = [self.subject, ""] + [f"{name}: {value}" for name, value in self.fields()]
         if self.link:
             lines += ["", self.link]
         return "\n".join(lines) + "\n"
 
     def html(self) -> str:
+        if self.items:
+            inner = "".join(
+                item.html().replace("<h2>", "<h3>").replace("</h2>", "</h3>") for item in self.items
+            )
+            return f"<h2>{html.escape(self.subject)}</h2>{inner}"
         rows = "".join(
             f"<tr><th align='left'>{html.escape(n)}</th><td>{html.escape(v)}</td></tr>"
             for n, v in self.fields()
@@ -91,11 +107,15 @@ class Message:
         return f"<h2>{html.escape(self.subject)}</h2><table>{rows}</table>{link}"
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "subject": self.subject}
+        out = {**asdict(self), "subject": self.subject}
+        out["items"] = [item.to_json() for item in self.items]
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Message:
-        return cls(**{k: v for k, v in data.items() if k != "subject"})
+        fields = {k: v for k, v in data.items() if k != "subject"}
+        fields["items"] = tuple(cls.from_json(i) for i in fields.get("items") or ())
+        return cls(**fields)
 
 
 def message_for(
@@ -115,6 +135,8 @@ def message_for(
         return format_value(value, unit, language) if unit else f"{value:,.1f}"
 
     owner = " / ".join(p for p in (node.department, node.person) if p) if node else None
+    if (rule.dimension == "owner" or str(rule.kind) == "sla") and alert.instance:
+        owner = alert.instance  # a per-owner instance belongs to that owner
     link = f"{base_url.rstrip('/')}/nodes/{alert.node}" if base_url and alert.node else None
     return Message(
         key=alert.key,
@@ -132,4 +154,5 @@ def message_for(
         why=found.why,
         link=link,
         lang=language,
+        department=node.department if node else None,
     )

@@ -1,5 +1,6 @@
 """Delivery channels: a generic JSON webhook signed with HMAC-SHA256, a Slack incoming
-webhook (Block Kit), e-mail over SMTP (UTF-8 subject and body, text and HTML parts).
+webhook (Block Kit), Microsoft Teams (a Workflows webhook with an Adaptive Card), e-mail
+over SMTP (UTF-8 subject and body, text and HTML parts).
 
 Plain ``urllib`` posts (no SDKs) so that the exact payload is visible and testable. Every
 request carries the notification's idempotency key, so a receiver can drop the duplicate
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Protocol
+from urllib.parse import quote
 
 from ikkan.alerts.messages import Message
 
@@ -33,6 +35,12 @@ class DeliveryError(Exception):
 
 class Notifier(Protocol):
     def send(self, message: Message) -> None: ...
+
+
+def header_key(key: str) -> str:
+    """The idempotency key as an HTTP header value: as is when ASCII, else percent-encoded
+    UTF-8 (keys hold dimension values and owners' names, e.g. ``sla|伊藤 翔|1|0``)."""
+    return key if key.isascii() else quote(key, safe="|")
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -78,23 +86,34 @@ class WebhookNotifier:
             "Content-Type": "application/json; charset=utf-8",
             TIMESTAMP_HEADER: stamp,
             SIGNATURE_HEADER: sign(self.secret, stamp, body),
-            KEY_HEADER: message.key,
+            KEY_HEADER: header_key(message.key),
         }
         _post(self.url, body, headers, self.timeout)
 
 
 def slack_payload(message: Message) -> dict[str, object]:
-    fields = [
-        {"type": "mrkdwn", "text": f"*{_slack_escape(n)}*\n{_slack_escape(v)}"}
-        for n, v in message.fields()
-    ]
     blocks: list[dict[str, object]] = [
         {"type": "header", "text": {"type": "plain_text", "text": message.subject[:150]}},
-        {"type": "section", "fields": fields[:10]},
     ]
-    if message.link:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"<{message.link}>"}})
+    parts = message.parts()
+    for part in parts[:SLACK_MAX_PARTS]:
+        if message.items:
+            title = f"*{_slack_escape(part.subject)}*"
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": title}})
+        fields = [
+            {"type": "mrkdwn", "text": f"*{_slack_escape(n)}*\n{_slack_escape(v)}"}
+            for n, v in part.fields()
+        ]
+        blocks.append({"type": "section", "fields": fields[:10]})
+        if part.link:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"<{part.link}>"}})
+    if len(parts) > SLACK_MAX_PARTS:
+        more = f"… +{len(parts) - SLACK_MAX_PARTS}"
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
     return {"text": message.subject, "blocks": blocks}
+
+
+SLACK_MAX_PARTS = 12  # Slack allows 50 blocks per message; each alert takes up to 3
 
 
 def _slack_escape(text: str) -> str:
@@ -109,7 +128,89 @@ class SlackNotifier:
 
     def send(self, message: Message) -> None:
         body = json.dumps(slack_payload(message), ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json; charset=utf-8", KEY_HEADER: message.key}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            KEY_HEADER: header_key(message.key),
+        }
+        _post(self.url, body, headers, self.timeout)
+
+
+TEAMS_CARD = "application/vnd.microsoft.card.adaptive"
+TEAMS_MAX_PARTS = 20  # Teams rejects messages over about 28 KB
+
+
+def teams_payload(message: Message) -> dict[str, object]:
+    """A Teams Workflows webhook body: a ``message`` with one Adaptive Card attachment.
+
+    Not the retired Office 365 connector's MessageCard (``@type``, ``sections``): a
+    Workflows flow accepts any JSON with 202 and only fails later, in the flow's run
+    history, when the body is not this shape. Card version 1.4 (what Teams renders in
+    channels and chats); plain text blocks (``wrap``), facts as a FactSet, links as
+    Action.OpenUrl."""
+    body: list[dict[str, object]] = [
+        {
+            "type": "TextBlock",
+            "text": message.subject,
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+            "style": "heading",
+        }
+    ]
+    parts = message.parts()
+    for part in parts[:TEAMS_MAX_PARTS]:
+        items: list[dict[str, object]] = []
+        if message.items:
+            items.append(
+                {"type": "TextBlock", "text": part.subject, "weight": "Bolder", "wrap": True}
+            )
+        facts = [{"title": name, "value": value} for name, value in part.fields()]
+        items.append({"type": "FactSet", "facts": facts})
+        if part.link and message.items:
+            items.append(
+                {
+                    "type": "ActionSet",
+                    "actions": [{"type": "Action.OpenUrl", "title": _open(part), "url": part.link}],
+                }
+            )
+        body.append({"type": "Container", "separator": True, "items": items})
+    if len(parts) > TEAMS_MAX_PARTS:
+        body.append(
+            {"type": "TextBlock", "text": f"… +{len(parts) - TEAMS_MAX_PARTS}", "wrap": True}
+        )
+    card: dict[str, object] = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+    if message.link and not message.items:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": _open(message), "url": message.link}]
+    return {
+        "type": "message",
+        "attachments": [{"contentType": TEAMS_CARD, "contentUrl": None, "content": card}],
+    }
+
+
+def _open(message: Message) -> str:
+    return "ikkan で開く" if message.lang == "ja" else "Open in ikkan"
+
+
+@dataclass(frozen=True)
+class TeamsNotifier:
+    """Microsoft Teams through a Workflows webhook ("When a Teams webhook request is
+    received" → post the card). The URL carries a signature: keep it in the environment."""
+
+    url: str
+    timeout: float = 10.0
+
+    def send(self, message: Message) -> None:
+        body = json.dumps(teams_payload(message), ensure_ascii=False).encode()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            KEY_HEADER: header_key(message.key),
+        }
         _post(self.url, body, headers, self.timeout)
 
 

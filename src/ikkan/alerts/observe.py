@@ -55,6 +55,7 @@ class Observer:
         previous = shift_period(period, -1, fy_start)
         report = self.status(period)
         node = report.nodes[rule.node]
+        histories = self._histories(rule, period) if rule.kind is RuleKind.ANOMALY else {}
         if rule.dimension is None:
             expected = node.pacing.expected_to_date if node.pacing is not None else None
             if rule.kind is RuleKind.PACING and node.pacing is not None:
@@ -70,6 +71,7 @@ class Observer:
                     expected=expected,
                     previous=_value(prev),
                     maturing=node.maturing,
+                    history=histories.get("", ()),
                 )
             ]
         rows = self._values(period.grain, [period.key, previous.key], rule.dimension)
@@ -82,9 +84,28 @@ class Observer:
                 target=node.commit,
                 previous=_value(rows.get((rule.node, previous.key, name))),
                 maturing=bool((rows.get((rule.node, period.key, name)) or {}).get("maturing")),
+                history=histories.get(name, ()),
             )
             for name in names
         ]
+
+    def _histories(self, rule: AlertRuleSpec, period: Period) -> dict[str, tuple[float, ...]]:
+        """Per instance, the values of the ``history`` periods before ``period``, oldest
+        first; only the unbroken run up to the judged period (a gap ends the history)."""
+        assert rule.node is not None
+        fy_start = self.ws.spec.company.fiscal_year_start
+        keys = [shift_period(period, -i, fy_start).key for i in range(rule.history, 0, -1)]
+        from ikkan.services.status import read_values
+
+        rows = read_values(self.ws.warehouse(), str(period.grain), keys, rule.dimension or "")
+        out: dict[str, tuple[float, ...]] = {}
+        for name in {v for (n, _, v) in rows if n == rule.node}:
+            run: list[float] = []
+            for key in keys:
+                value = _value(rows.get((rule.node, key, name)))
+                run = [] if value is None else [*run, value]
+            out[name] = tuple(run)
+        return out
 
     def _values(self, grain: Any, periods: list[str], dimension: str) -> dict[Any, Any]:
         from ikkan.services.status import read_values

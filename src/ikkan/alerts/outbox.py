@@ -35,9 +35,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 def enqueue(
-    warehouse: SqlWarehouse, messages: Sequence[Message], channels: Sequence[str], now: datetime
+    warehouse: SqlWarehouse,
+    messages: Sequence[Message],
+    channels: Sequence[str],
+    now: datetime,
+    *,
+    status: str = "pending",
 ) -> int:
-    """Queue each message for each channel; returns how many rows were new."""
+    """Queue each message for each channel; returns how many rows were new. ``held`` rows
+    wait for the next digest (``digest.flush``) instead of being delivered."""
     added = 0
     with warehouse.transaction() as session:
         for message in messages:
@@ -50,11 +56,12 @@ def enqueue(
                     continue
                 session.execute(
                     "INSERT INTO alert_outbox (notice_key, channel, payload, status, attempts, "
-                    "next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
+                    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
                     [
                         message.key,
                         channel,
                         json.dumps(message.to_json(), ensure_ascii=False),
+                        status,
                         now,
                         now,
                     ],

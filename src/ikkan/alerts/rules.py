@@ -22,8 +22,9 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from ikkan.alerts.calendars import MuteEntry
 from ikkan.model.numbers import parse_number
 
 
@@ -33,19 +34,28 @@ class RuleKind(StrEnum):
     PACING = "pacing"  # behind the expected-to-date (running period)
     CHANGE = "change"  # worse than the previous period by more than margin
     ALLOWABLE = "allowable"  # a cost (CPA, CAC) above the plan's allowable value
+    ANOMALY = "anomaly"  # outside the expected range of the node's own history
+    SLA = "sla"  # leads not contacted within N business hours of entering a stage
     STALE = "stale"  # a source not imported for N days
+    IMPORT_FAILED = "import_failed"  # the scheduler's last import had a file it could not load
+    REFRESH_FAILED = "refresh_failed"  # the scheduler's last refresh failed
 
 
-NODE_KINDS = frozenset(RuleKind) - {RuleKind.STALE}
-DIMENSION_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.CHANGE, RuleKind.ALLOWABLE})
+SYSTEM_KINDS = frozenset({RuleKind.STALE, RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED})
+"""Kinds that watch the data pipeline, not a node; while firing they inhibit node rules."""
+RUN_KINDS = frozenset({RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED})
+NODE_KINDS = frozenset(RuleKind) - SYSTEM_KINDS - {RuleKind.SLA}
+DIMENSION_KINDS = frozenset(
+    {RuleKind.THRESHOLD, RuleKind.CHANGE, RuleKind.ALLOWABLE, RuleKind.ANOMALY}
+)
 """Kinds that may run per dimension value: the plan has no targets per channel or owner."""
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$")
-_UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 def parse_duration(value: Any) -> Any:
-    """'30m', '4h', '2d', '1w' → timedelta; 0 → no wait; other values go to pydantic."""
+    """'90s', '30m', '4h', '2d', '1w' → timedelta; 0 → no wait; other values go to pydantic."""
     if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
         return timedelta(0)
     if isinstance(value, str):
@@ -76,7 +86,10 @@ class AlertRuleSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    kind: RuleKind = Field(description="threshold, target, pacing, change, allowable or stale")
+    kind: RuleKind = Field(
+        description="threshold, target, pacing, change, allowable, stale, import_failed or "
+        "refresh_failed"
+    )
     node: str | None = Field(None, description="the node the rule watches (all kinds but stale)")
     source: str | None = Field(None, description="stale: a source id from sources:, or a reader")
     label: Annotated[AlertLabel, BeforeValidator(_label)] | None = None
@@ -88,6 +101,24 @@ class AlertRuleSpec(BaseModel):
         0.0, ge=0, description="tolerated shortfall before firing, e.g. 10% (target, pacing …)"
     )
     days: int | None = Field(None, ge=1, description="stale: days without an import")
+    from_stage: str | None = Field(None, description="sla: the stage whose entry starts the clock")
+    within: float | None = Field(
+        None, gt=0, description="sla: business hours allowed until the first contact"
+    )
+    contact: list[str] = Field(
+        default_factory=lambda: ["call", "connect", "meeting"],
+        description="sla: activity types that count as a contact",
+    )
+    window: Duration = Field(
+        timedelta(days=30), description="sla: leads that entered the stage this long ago at most"
+    )
+    sensitivity: float = Field(
+        3.0, gt=0, description="anomaly: the range is expected ± sensitivity × robust scale"
+    )
+    history: int = Field(36, ge=6, le=520, description="anomaly: periods of history used")
+    side: Literal["worse", "both"] = Field(
+        "worse", description="anomaly: fire on the node's worse side only, or on both"
+    )
     grain: Literal["month", "quarter"] = Field("month", description="period evaluated")
     dimension: str | None = Field(
         None, description="evaluate per value of a breakdown (channel, owner …)"
@@ -102,7 +133,9 @@ class AlertRuleSpec(BaseModel):
         None, description="re-notify while firing and not acknowledged (none: never)"
     )
     inhibits: list[str] | None = Field(
-        None, description="stale: node ids it silences (default: every measured node)"
+        None,
+        description="stale, import_failed, refresh_failed: node ids it silences "
+        "(default: every measured node)",
     )
     notify: list[str] | None = Field(
         None, description="channel ids under notify.channels (default: all)"
@@ -117,6 +150,23 @@ class AlertRuleSpec(BaseModel):
                 raise ValueError("a stale rule needs source: and days:")
             if self.node is not None or self.dimension is not None:
                 raise ValueError("a stale rule watches a source, not a node (remove node:)")
+            return self
+        if kind is RuleKind.SLA:
+            if self.from_stage is None or self.within is None:
+                raise ValueError("an sla rule needs from_stage: and within: (business hours)")
+            if self.node is not None or self.source is not None:
+                raise ValueError("an sla rule watches leads, not a node or source")
+            if self.dimension not in (None, "owner"):
+                raise ValueError("an sla rule runs per owner (dimension: owner or none)")
+            return self
+        if kind in RUN_KINDS:
+            if self.node is not None or self.source is not None or self.dimension is not None:
+                raise ValueError(
+                    f"a {kind} rule watches the scheduler's runs (remove node:, source:, "
+                    "dimension:)"
+                )
+            if self.days is not None or self.value is not None:
+                raise ValueError(f"days: and value: do not apply to a {kind} rule")
             return self
         if self.node is None:
             raise ValueError(f"a {kind} rule needs node:")
@@ -147,8 +197,8 @@ class ChannelSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    type: Literal["webhook", "slack", "email"]
-    url: str | None = Field(None, description="webhook / slack: the URL to POST to")
+    type: Literal["webhook", "slack", "teams", "email"]
+    url: str | None = Field(None, description="webhook / slack / teams: the URL to POST to")
     secret: str | None = Field(None, description="webhook: the HMAC-SHA256 key")
     host: str | None = Field(None, description="email: SMTP server")
     port: int = Field(587, description="email: SMTP port")
@@ -161,7 +211,7 @@ class ChannelSpec(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> ChannelSpec:
-        if self.type in ("webhook", "slack") and not self.url:
+        if self.type in ("webhook", "slack", "teams") and not self.url:
             raise ValueError(f"a {self.type} channel needs url:")
         if self.type == "webhook" and not self.secret:
             raise ValueError("a webhook channel needs secret: (e.g. ${IKKAN_WEBHOOK_SECRET})")
@@ -178,3 +228,24 @@ class NotifySpec(BaseModel):
     channels: dict[str, ChannelSpec] = Field(default_factory=dict)
     lang: Literal["ja", "en"] | None = Field(None, description="default: company.locale")
     base_url: str | None = Field(None, description="ikkan serve's address, for node links")
+    group_by: Literal["none", "owner", "department"] = Field(
+        "none", description="one message per owner or department and run (none: per alert)"
+    )
+    digest: str | None = Field(
+        None, description="daily, weekly or a cron: hold notifications and send them then"
+    )
+    mute: list[MuteEntry] = Field(
+        default_factory=list,
+        description="mute calendars: weekends, holidays, closed, after_hours, {name, from, to}",
+    )
+
+    @field_validator("digest")
+    @classmethod
+    def _digest(cls, value: str | None) -> str | None:
+        if value is None or value in ("daily", "weekly"):
+            return value
+        from croniter import croniter
+
+        if not croniter.is_valid(value):
+            raise ValueError(f"digest '{value}' is not daily, weekly or a cron expression")
+        return value

@@ -311,6 +311,7 @@ def run(
                     "period": e.period,
                     "state": str(e.state.state),
                     "inhibited": e.inhibited,
+                    "muted_by": e.muted_by,
                     **_finding_json(e.finding),
                 }
                 for e in result.evaluated
@@ -389,33 +390,9 @@ def mute(
 def _act(rule: str, instance: str, action: str, until: datetime | None) -> None:
     from rich.text import Text
 
-    from ikkan.alerts.history import load_instances, save_action
-    from ikkan.alerts.lifecycle import Instance, acknowledge
-    from ikkan.alerts.lifecycle import mute as mute_instance
-    from ikkan.alerts.observe import wall_clock
+    from ikkan.alerts.actions import act
     from ikkan.cli.render import console
-    from ikkan.errors import UserError, did_you_mean
     from ikkan.workspace import Workspace
 
-    ws = Workspace.open(STATE.project)
-    if rule not in ws.spec.alerts:
-        raise UserError(
-            f"unknown alert rule '{rule}'",
-            hint=did_you_mean(rule, ws.spec.alerts) or "see 'ikkan alerts list'",
-        )
-    current = load_instances(ws.warehouse(), rule).get(instance, Instance())
-    now = wall_clock(ws)
-    if action == "acknowledge":
-        try:
-            new = acknowledge(current)
-        except ValueError as exc:
-            raise UserError(f"alert '{rule}': {exc}", hint="see 'ikkan alerts list'") from None
-        detail = None
-    else:
-        assert until is not None
-        if until <= now:
-            raise UserError(f"--until {until:%Y-%m-%d %H:%M} is in the past")
-        new = mute_instance(current, until)
-        detail = f"until {until.isoformat()}"
-    save_action(ws.warehouse(), rule, instance, new, action, now, detail)
+    act(Workspace.open(STATE.project), rule, instance, action, until)
     console.print(Text(f"{action}: {rule} {instance}".strip()))

@@ -22,6 +22,7 @@ from ikkan.cli import (
     plan_cmd,
     project_cmds,
     report_cmd,
+    schedule_cmds,
     scoring_cmds,
     serve_cmd,
     users_cmds,
@@ -64,6 +65,7 @@ data_cmds.register(app)
 monitor_cmds.register(app)
 serve_cmd.register(app)
 alerts_cmds.register(app)
+schedule_cmds.register(app)
 report_cmd.register(app)
 scoring_cmds.register(app)
 users_cmds.register(app)

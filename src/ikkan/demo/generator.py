@@ -18,6 +18,7 @@ from ikkan.demo.output import FileSet
 from ikkan.demo.records import ENTERPRISE, MAIN, World
 from ikkan.demo.world import build_world
 from ikkan.demo.write_ads import refund_amount, write_ga4, write_google_ads, write_meta, write_yahoo
+from ikkan.demo.write_calls import CALLS_FOLDER, write_calls
 from ikkan.demo.write_events import write_manual_values, write_webinars
 from ikkan.demo.write_hubspot import write_contacts, write_deals
 from ikkan.demo.write_salesforce import write_opportunities
@@ -42,7 +43,9 @@ def generate_exports(
     end: date | None = None,
     progress: Progress | None = None,
 ) -> DemoManifest:
-    """Write the demo export files under ``out_dir`` and describe them.
+    """Write the demo export files under ``out_dir`` and describe them, and the
+    inside-sales call log in ``calls/`` beside ``out_dir`` (the project layout: the
+    template's ``calls`` source; the exports folder is sniffed file by file).
 
     The window runs from April 1 of ``start_fy`` to ``end`` (default: Nov 15 of the last
     fiscal year), which must lie within the ``fiscal_years`` fiscal years."""
@@ -76,6 +79,8 @@ def generate_exports(
     step("Zoom webinar reports and manual values")
     write_webinars(world, files, export_time, seed)
     write_manual_values(world, files)
+    step("inside-sales call log")
+    write_calls(world, Path(out_dir).parent / CALLS_FOLDER, seed)
     return _manifest(world, files, seed, range(start_fy, start_fy + fiscal_years))
 
 

@@ -104,14 +104,14 @@ class Verdict:
 
 def read_rows(path: Path) -> list[list[str]]:
     """A seed file's rows as text (CSV in UTF-8 or cp932, or XLSX)."""
-    from ikkan.ingest.sources.tabular import open_rows
+    from ikkan.ingest.engine.tabular import open_rows
 
     return [["" if c is None else str(c) for c in cells] for _, cells in open_rows(path).rows]
 
 
 def make_seed(path: Path, reader: str | None, options: dict[str, Any] | None = None) -> Seed:
     """Read the undamaged file once: its rows, and which rows the reader took as data."""
-    from ikkan.ingest.sources.tabular import open_rows
+    from ikkan.ingest.engine.tabular import open_rows
     from ikkan.services.ingest import pick_reader
 
     numbered = [

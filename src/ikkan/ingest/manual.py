@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from ikkan.errors import Location, SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult, RejectedRow
-from ikkan.ingest.sources.tabular import head_rows, open_rows
+from ikkan.ingest.engine.tabular import head_rows, open_rows
 from ikkan.model.canonical import BOOKKEEPING, MANUAL_VALUES
 from ikkan.model.numbers import NumberFormatError, parse_number
 from ikkan.model.periods import PeriodError, parse_period

@@ -400,6 +400,38 @@ ALERT_OUTBOX = Table(
 
 ALERT_TABLES: tuple[Table, ...] = (ALERT_STATE, ALERT_HISTORY, ALERT_OUTBOX)
 
+SCHEDULE_LEASE = Table(
+    "schedule_lease",
+    (
+        Column("name", S, False, "the job the lease guards ('pipeline')"),
+        Column("holder", S, True, "host:pid:token of the runner, NULL when released"),
+        Column("slot", T, True, "the scheduled time the holder is running"),
+        Column("acquired_at", T),
+        Column("expires_at", T, True, "a holder that stops renewing loses the lease then"),
+        Column("done_slot", T, True, "the latest scheduled time that finished"),
+    ),
+    ("name",),
+    "one row per scheduled job: who runs it now, so that one runner runs each slot",
+)
+
+SCHEDULE_RUNS = Table(
+    "schedule_runs",
+    (
+        Column("run_id", S, False, "slot and holder"),
+        Column("step", S, False, "run, import, refresh, alerts, deliver"),
+        Column("slot", T, False, "the scheduled time"),
+        Column("holder", S, False),
+        Column("started_at", T, False),
+        Column("finished_at", T),
+        Column("status", S, False, "running, ok, failed, skipped"),
+        Column("message", S),
+    ),
+    ("run_id", "step"),
+    "every scheduled run and its steps, with the outcome (shown in Data health)",
+)
+
+SCHEDULE_TABLES: tuple[Table, ...] = (SCHEDULE_LEASE, SCHEDULE_RUNS)
+
 LEAD_SCORES = Table(
     "lead_scores",
     (
@@ -485,9 +517,9 @@ TABLES: tuple[Table, ...] = (
     KPI_VALUES,
 )
 
-TABLES_BY_NAME = {t.name: t for t in (*TABLES, *ALERT_TABLES, *SCORING_TABLES)}
+TABLES_BY_NAME = {t.name: t for t in (*TABLES, *ALERT_TABLES, *SCORING_TABLES, *SCHEDULE_TABLES)}
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     2: (
@@ -505,5 +537,10 @@ ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
 ADDED_TABLES: dict[int, tuple[Table, ...]] = {
     4: ALERT_TABLES,  # alerts: lifecycle state, history and outbox
     5: SCORING_TABLES,  # lead scoring: current scores, reasons, history, published rules
+    6: SCHEDULE_TABLES,  # the scheduler's lease and run log (and relative import paths)
 }
 """Tables a schema version created (version 1 creates ``TABLES``)."""
+
+RELATIVE_PATHS_VERSION = 6
+"""From this version on, import_log and rejected_rows keep a file inside the project as a
+path relative to the project folder; migrating to it rewrites older absolute rows."""

@@ -16,6 +16,7 @@ from ikkan.alerts.rules import AlertRuleSpec, NotifySpec
 from ikkan.model.metrics import FunnelMode, MetricSpec, with_default_mode
 from ikkan.model.numbers import parse_number
 from ikkan.model.scoring import ScoringSpec
+from ikkan.scheduler.spec import ScheduleSpec, implied_rules
 
 Number = Annotated[
     float,
@@ -276,12 +277,24 @@ class ProjectSpec(Spec):
     scoring: ScoringSpec | None = Field(
         None, description="lead scoring: fit and engagement rules, grades, MQL (docs/scoring.md)"
     )
+    schedule: ScheduleSpec | None = Field(
+        None, description="run import, refresh and alerts on a cron schedule (docs/alerts.md)"
+    )
 
     @model_validator(mode="after")
     def _funnel_mode_default(self) -> ProjectSpec:
         nodes = with_funnel_mode(self.nodes, self.funnel.mode)
         if any(nodes[k] is not v for k, v in self.nodes.items()):
             object.__setattr__(self, "nodes", nodes)  # frozen; the defaults fill in once here
+        return self
+
+    @model_validator(mode="after")
+    def _schedule_alerts(self) -> ProjectSpec:
+        """A schedule brings its own alerts: failed runs and stale sources (implied_rules)."""
+        if self.schedule is not None and self.schedule.enabled:
+            extra = implied_rules(self.schedule, list(self.sources), self.alerts)
+            if extra:
+                object.__setattr__(self, "alerts", {**self.alerts, **extra})
         return self
 
 

@@ -117,7 +117,7 @@ class BusinessCalendar:
     weekend: frozenset[int] = frozenset({5, 6})
     day_start: time = time(9, 0)
     day_end: time = time(18, 0)
-    _cache: dict[tuple[int, str], Any] = field(
+    _cache: dict[tuple[Any, ...], Any] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
 
@@ -169,8 +169,12 @@ class BusinessCalendar:
             day += timedelta(days=1)
 
     def business_days(self, start: date, end: date) -> int:
-        """Business days from ``start`` to ``end``, both inclusive (0 if end < start)."""
-        return sum(1 for _ in self.iter_business_days(start, end))
+        """Business days from ``start`` to ``end``, both inclusive (0 if end < start);
+        remembered per calendar (pacing asks the same spans for every node)."""
+        key = ("business_days", start, end)
+        if key not in self._cache:
+            self._cache[key] = sum(1 for _ in self.iter_business_days(start, end))
+        return int(self._cache[key])
 
     def next_business_day(self, day: date, *, include_today: bool = False) -> date:
         day = day if include_today else day + timedelta(days=1)

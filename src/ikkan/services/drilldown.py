@@ -5,7 +5,8 @@ with its own value in the comparison period: the same period last year when meas
 otherwise the previous period. Counts and amounts: change per value (they add up).
 Ratios with numerator and denominator: rate and mix effects (``drill_down_rate``). When the
 node lies in the bottleneck decomposition, changes are also given in KGI units (yen) through
-the node's sensitivity ``GapDecomposition.kgi_per_unit``. Reads kpi_values only.
+the node's sensitivity ``GapDecomposition.kgi_per_unit``. Reads kpi_values for calendar
+periods; a custom range (and its comparison ranges) is measured from the imported rows.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ikkan.model.spec import Aggregate
 from ikkan.model.tree import KpiTree
 from ikkan.model.units import UnitKind
 from ikkan.monitor.drilldown import DimensionRow, RateRow, drill_down, drill_down_rate
-from ikkan.services.status import StatusReport, read_values
+from ikkan.services.status import StatusReport, period_values
 from ikkan.warehouse.base import SqlWarehouse
 
 
@@ -69,8 +70,10 @@ def node_drill_down(
     period = report.period
     fy_start = tree.spec.company.fiscal_year_start
     candidates = [("year_ago", year_ago(period, fy_start)), ("previous", shift_period(period, -1))]
-    keys = [period.key, *(p.key for _, p in candidates)]
-    rows = read_values(warehouse, str(period.grain), keys, dimension)
+    # stored values for calendar periods; a range and its comparison ranges are measured
+    rows = period_values(
+        tree, warehouse, [period, *(p for _, p in candidates)], report.as_of, dimension
+    )
     mine = {k: r for k, r in rows.items() if k[0] == node_id}
     current = {k[2]: r for k, r in mine.items() if k[1] == period.key}
     basis_name, basis_period = "none", None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from ikkan.ingest.base import Reader, ReaderContext, ReadResult, RowAccount, acc
 from ikkan.ingest.load import LoadReport, load, log_failure
 from ikkan.model.spec import ProjectSpec
 from ikkan.warehouse.base import SqlWarehouse
+from ikkan.warehouse.paths import stored_path
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 FileProgress = Callable[[str, int, int, int], None]  # (file, rows so far, file no., files)
@@ -210,7 +211,10 @@ def ingest(
     *,
     force: bool = False,
     progress: FileProgress | None = None,
+    root: Path | None = None,
 ) -> list[FileOutcome]:
+    """Import every file of ``targets``; files under ``root`` (the project folder) are
+    logged with a path relative to it."""
     outcomes: list[FileOutcome] = []
     work = [(target, path) for target in targets for path in files_of(target.path)]
     for index, (target, path) in enumerate(work, start=1):
@@ -221,7 +225,9 @@ def ingest(
             if progress:
                 progress(_name, rows, _index, len(work))
 
-        outcomes.append(ingest_file(spec, warehouse, target, path, force=force, progress=tick))
+        outcomes.append(
+            ingest_file(spec, warehouse, target, path, force=force, progress=tick, root=root)
+        )
     if any(o.report is not None and o.report.status == "ok" for o in outcomes):
         attribute_deals(warehouse)  # deals take their lead's channel (first touch)
     return outcomes
@@ -235,6 +241,7 @@ def ingest_file(
     *,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    root: Path | None = None,
 ) -> FileOutcome:
     """Read and load one file. Whatever goes wrong is kept on the outcome (and, for an
     unexpected error, in the import log as a failed import of that file): it never stops
@@ -245,7 +252,10 @@ def ingest_file(
     try:
         reader = pick_reader(path, target.reader)
         outcome.reader = reader.name
-        result = reader.read(path, reader_context(spec, target.options, progress))
+        result = _stored_paths(
+            reader.read(path, reader_context(spec, target.options, progress)),
+            stored_path(path, root),
+        )
         outcome.rows_read = result.rows_read
         outcome.rejected = len(result.rejected)
         outcome.skipped = len(result.skipped)
@@ -270,9 +280,21 @@ def ingest_file(
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # contained: recorded against this file, the run goes on
-        outcome.error = _record_failure(warehouse, path, outcome.reader, result, exc)
+        outcome.error = _record_failure(
+            warehouse, path, outcome.reader, result, exc, stored_path(path, root)
+        )
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _stored_paths(result: ReadResult, stored: str) -> ReadResult:
+    """The result with its file spelt as import_log keeps it (relative to the project)."""
+    if result.file_path == stored:
+        return result
+    result.file_path = stored
+    result.rejected = [replace(r, file_path=stored) for r in result.rejected]
+    result.skipped = [replace(r, file_path=stored) for r in result.skipped]
+    return result
 
 
 def _record_failure(
@@ -281,6 +303,7 @@ def _record_failure(
     reader: str | None,
     result: ReadResult | None,
     exc: Exception,
+    stored: str,
 ) -> FileFailed:
     """A FileFailed naming the file and the error; logged as a failed import unless the
     loader has logged it already (it logs every failure inside the load itself)."""
@@ -295,9 +318,9 @@ def _record_failure(
     failed = result or ReadResult(
         source_system=(reader or "unknown").split("_")[0],
         reader=reader or "unknown",
-        file_path=str(path),
+        file_path=stored,
     )
-    report = LoadReport("failed", str(path), "", rows_read=failed.rows_read)
+    report = LoadReport("failed", stored, "", rows_read=failed.rows_read)
     report.message = f"{type(exc).__name__}: {exc}"
     try:
         log_failure(warehouse, failed, report)

@@ -64,35 +64,37 @@ def measure_ranges(
     stamp = datetime.now().replace(microsecond=0)
     book = ValueBook()
     tables: list[pa.Table] = []
-    for period in periods:
-        if period.grain is not Grain.RANGE:
-            raise ValueError(f"{period.key} is not a range")
-        span = Span(period.start, period.end, period.key)
-        for node_id in tree.order:
-            metric = tree.nodes[node_id].metric
-            if metric is None or metric.type == "manual":
-                continue
-            try:
-                expr = compile_metric(
-                    metric,
-                    grain=Grain.RANGE,
-                    dimension=dimension or None,
-                    stages=stages,
-                    fiscal_year_start=spec.company.fiscal_year_start,
-                    as_of=as_of,
-                    node_id=node_id,
-                    span=span,
-                )
-            except MetricCompileError as exc:
-                if not dimension:
-                    raise
-                if skipped is not None and period is periods[0]:
-                    skipped.append(f"{node_id}: {exc.message}")
-                continue
-            result = warehouse.query(to_sql(expr, warehouse.NAME))
-            rows = as_kpi_rows(result, node_id, str(Grain.RANGE), dimension, stamp)
-            book.add(node_id, rows)
-            tables.append(rows)
+    # one connection for every query (opening a DuckDB file costs more than a query)
+    with warehouse.reading() as session:
+        for period in periods:
+            if period.grain is not Grain.RANGE:
+                raise ValueError(f"{period.key} is not a range")
+            span = Span(period.start, period.end, period.key)
+            for node_id in tree.order:
+                metric = tree.nodes[node_id].metric
+                if metric is None or metric.type == "manual":
+                    continue
+                try:
+                    expr = compile_metric(
+                        metric,
+                        grain=Grain.RANGE,
+                        dimension=dimension or None,
+                        stages=stages,
+                        fiscal_year_start=spec.company.fiscal_year_start,
+                        as_of=as_of,
+                        node_id=node_id,
+                        span=span,
+                    )
+                except MetricCompileError as exc:
+                    if not dimension:
+                        raise
+                    if skipped is not None and period is periods[0]:
+                        skipped.append(f"{node_id}: {exc.message}")
+                    continue
+                result = session.query(to_sql(expr, warehouse.NAME))
+                rows = as_kpi_rows(result, node_id, str(Grain.RANGE), dimension, stamp)
+                book.add(node_id, rows)
+                tables.append(rows)
     derived = [n for n in tree.order if tree.nodes[n].metric is None and tree.nodes[n].formula]
     out: dict[RowKey, dict[str, Any]] = {}
     for table in tables:

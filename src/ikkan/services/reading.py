@@ -24,6 +24,7 @@ def read_snapshot(ws: Workspace) -> Workspace:
     The copy answers ``status``, ``explain``, ``drill_down`` and ``rejected_rows``; raw
     tables stay behind, so ``quality`` must run on ``ws``.
     """
+    from ikkan.services.range_values import earliest_data_day
     from ikkan.services.snapshot import copy_measured_state
 
     memory = copy_measured_state(ws.warehouse())
@@ -33,7 +34,15 @@ def read_snapshot(ws: Workspace) -> Workspace:
         _warehouse=memory,
         _migrated=True,
         _as_of=ws.data_as_of(),
+        _first_day=earliest_data_day(ws.warehouse()),  # ALL starts there (raw tables)
     )
+
+
+def pinned_like(ws: Workspace, snapshot: Workspace) -> Workspace:
+    """``ws`` (over the project's warehouse itself) with the dates ``snapshot`` pinned:
+    what custom ranges and ``ALL`` are measured on, since refresh stores calendar periods
+    only and the snapshot holds no raw rows. Its ranges end where the snapshot's data do."""
+    return replace(ws, _as_of=snapshot._as_of, _first_day=snapshot._first_day)
 
 
 def data_version(ws: Workspace) -> tuple[Any, ...]:

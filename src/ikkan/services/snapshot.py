@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ikkan.model.canonical import IMPORT_LOG, KPI_VALUES, REJECTED_ROWS, Table
+from ikkan.model.canonical import IMPORT_LOG, KPI_VALUES, REJECTED_ROWS, SCHEDULE_RUNS, Table
 from ikkan.warehouse.base import SqlWarehouse
 from ikkan.warehouse.sql import quote_ident
 
@@ -23,7 +23,8 @@ def _select(table: Table, tail: str = "") -> str:
 
 
 def copy_measured_state(source: SqlWarehouse) -> SqlWarehouse:
-    """kpi_values, import_log and the newest rejected rows in a fresh in-memory DuckDB."""
+    """kpi_values, import_log, the newest rejected rows and scheduled runs in a fresh
+    in-memory DuckDB."""
     from ikkan.warehouse import open_warehouse
 
     with source.reading() as session:
@@ -33,10 +34,16 @@ def copy_measured_state(source: SqlWarehouse) -> SqlWarehouse:
             _select(REJECTED_ROWS, " ORDER BY import_id DESC, file_path, row_number LIMIT ?"),
             [REJECTED_ROWS_KEPT],
         )
+        runs = session.query(_select(SCHEDULE_RUNS, " ORDER BY started_at DESC LIMIT 200"))
     memory = open_warehouse("duckdb://:memory:")
     memory.migrate()
     with memory.transaction() as session:
-        for table, data in ((KPI_VALUES, values), (IMPORT_LOG, imports), (REJECTED_ROWS, rejected)):
+        for table, data in (
+            (KPI_VALUES, values),
+            (IMPORT_LOG, imports),
+            (REJECTED_ROWS, rejected),
+            (SCHEDULE_RUNS, runs),
+        ):
             if data.num_rows:
                 session.insert_arrow(table, data)
     return memory
@@ -48,6 +55,7 @@ def data_version(warehouse: SqlWarehouse) -> tuple[Any, ...]:
         "SELECT (SELECT max(computed_at) FROM kpi_values) AS computed,"
         " (SELECT count(*) FROM kpi_values) AS n,"
         " (SELECT max(import_id) FROM import_log) AS last_import,"
-        " (SELECT max(finished_at) FROM import_log) AS finished"
+        " (SELECT max(finished_at) FROM import_log) AS finished,"
+        " (SELECT max(finished_at) FROM schedule_runs) AS run"
     ).to_pylist()[0]
-    return (row["computed"], row["n"], row["last_import"], row["finished"])
+    return (row["computed"], row["n"], row["last_import"], row["finished"], row["run"])

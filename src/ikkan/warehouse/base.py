@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 import pyarrow as pa
@@ -22,6 +23,7 @@ from ikkan.errors import UserError
 from ikkan.model.canonical import (
     ADDED_COLUMNS,
     ADDED_TABLES,
+    RELATIVE_PATHS_VERSION,
     SCHEMA_VERSION,
     TABLES,
     TABLES_BY_NAME,
@@ -109,7 +111,7 @@ class Warehouse(Protocol):
     url: str
     NAME: ClassVar[str]
 
-    def migrate(self) -> int: ...
+    def migrate(self, project_root: Path | None = None) -> int: ...
     def schema_version(self) -> int | None: ...
     def transaction(self) -> AbstractContextManager[Session]: ...
     def reading(self) -> AbstractContextManager[Session]: ...
@@ -201,8 +203,10 @@ class SqlWarehouse(ABC):
         with self.reading() as session:
             return _applied_version(session)
 
-    def migrate(self) -> int:
-        """Bring the warehouse to this code's schema version; safe to run again."""
+    def migrate(self, project_root: Path | None = None) -> int:
+        """Bring the warehouse to this code's schema version; safe to run again.
+        ``project_root`` lets the step to version 5 rewrite import paths inside the project
+        as relative ones (without it, older rows keep their absolute paths)."""
         with self.transaction() as session:
             self._prepare_namespace(session)
             session.execute(ddl.create_schema_version_sql(self.TYPE_NAMES))
@@ -217,6 +221,10 @@ class SqlWarehouse(ABC):
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in self._migration(version):
                     session.execute(statement)
+                if version == RELATIVE_PATHS_VERSION and project_root is not None:
+                    from ikkan.warehouse.paths import relativize_paths
+
+                    relativize_paths(session, project_root)
                 session.execute(
                     f"INSERT INTO {quote_ident(ddl.SCHEMA_VERSION_TABLE)} "
                     '("version", "applied_at") VALUES (?, ?)',

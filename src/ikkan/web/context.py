@@ -13,7 +13,10 @@ from ikkan.web.filters import Filters, parse_filters
 from ikkan.web.i18n import LANGS, TEXT, Formatter, pick_lang
 from ikkan.web.store import Snapshot, SnapshotStore
 
-PeriodQ = Annotated[str | None, Query(description="2026-10, FY2026-Q3, FY2026-H1, FY2026 …")]
+PeriodQ = Annotated[
+    str | None,
+    Query(description="2026-10, FY2026-Q3, FY2026-H1, FY2026, 2026-04-01..2026-09-30 or ALL"),
+]
 WhereQ = Annotated[str | None, Query(description="dimension:value, e.g. channel:paid_search")]
 CompareQ = Annotated[str | None, Query(description="target (default), previous or year")]
 LangQ = Annotated[str | None, Query(description="ja or en")]
@@ -64,7 +67,7 @@ def request_ctx(
         chosen,
         dimensions=list(spec.measure.dimensions),
         grains=list(spec.measure.grains),
-        fy_start=spec.company.fiscal_year_start,
+        resolve=snap.ws.resolve_period,
     )
     if filters.period is None:
         filters = replace(filters, period=default_period_key(snap))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -9,11 +10,12 @@ from urllib.parse import urlencode
 
 from ikkan.errors import UserError, valid_values
 from ikkan.model.periods import (
+    ALL_TIME,
+    RANGE_SEPARATOR,
     Grain,
     Period,
     fiscal_year,
     fiscal_year_of,
-    parse_period,
     period_containing,
     periods_between,
 )
@@ -23,7 +25,10 @@ COMPARISONS = ("target", "previous", "year")
 
 @dataclass(frozen=True)
 class Filters:
-    period: str | None = None  # a period key; None = the month holding the data's last day
+    # a period key as Workspace.resolve_period gives it: a calendar key (2026-10, FY2026),
+    # a range of days (2026-04-01..2026-09-30) or ALL; None = the month holding the data's
+    # last day
+    period: str | None = None
     where: tuple[str, str] | None = None  # (dimension, value)
     compare: str = "target"
     lang: str = "ja"
@@ -43,6 +48,14 @@ class Filters:
     def query(self, **changes: Any) -> str:
         return urlencode(self.params(**changes))
 
+    @property
+    def ranged(self) -> bool:
+        """A custom range or ALL: measured from the imported rows, not read from the
+        stored calendar periods."""
+        return self.period is not None and (
+            self.period == ALL_TIME or RANGE_SEPARATOR in self.period
+        )
+
 
 def parse_filters(
     period: str | None,
@@ -52,13 +65,15 @@ def parse_filters(
     *,
     dimensions: list[str],
     grains: list[str],
-    fy_start: int,
+    resolve: Callable[[str], Period],
 ) -> Filters:
-    """Check the URL's filters; a clear UserError (→ 400) for anything unknown."""
+    """Check the URL's filters; a clear UserError (→ 400) for anything unknown. ``resolve``
+    is ``Workspace.resolve_period``: the CLI's parser, so ``period`` takes what ``ikkan
+    status --period`` takes (calendar keys, ``2026-04-01..2026-09-30``, ``ALL``)."""
     key = None
     if period:
-        chosen = parse_period(period, fy_start)
-        if str(chosen.grain) not in grains:
+        chosen = resolve(period)
+        if chosen.grain is not Grain.RANGE and str(chosen.grain) not in grains:
             raise UserError(
                 f"period '{period}' is a {chosen.grain}, which refresh does not compute",
                 hint="computed grains: " + ", ".join(grains),

@@ -13,6 +13,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from ikkan.errors import UserError
+from ikkan.model.periods import ALL_TIME
+from ikkan.warehouse.locks import WarehouseBusy
 from ikkan.web.assets import ASSETS
 from ikkan.web.auth.text import AUTH_TEXT
 from ikkan.web.context import Ctx, NotFound, dimension_values, store_of
@@ -32,7 +34,7 @@ def page_csrf_token(request: Request) -> bytes:
 
 HERE = Path(__file__).parent
 CSRF_PLACEHOLDER = "IKKANCSRFTOKENPLACEHOLDER"  # survives HTML escaping unchanged
-PAGES = ("overview", "tree", "funnel", "trends", "channels", "health")  # the navigation
+PAGES = ("overview", "tree", "funnel", "trends", "channels", "health", "alerts")  # navigation
 
 
 class Renderer:
@@ -42,7 +44,14 @@ class Renderer:
         self.templates = Jinja2Templates(env=self.env)
 
     def page(
-        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+        self,
+        request: Request,
+        c: Ctx,
+        name: str,
+        view: dict[str, Any],
+        *,
+        live: bool = False,
+        **extra: Any,
     ) -> Response:
         store = c.store
         me = getattr(request.state, "actor", None)
@@ -66,9 +75,12 @@ class Renderer:
                 "f": c.filters,
                 "periods": [
                     (p.key, p.label(c.lang))
-                    for p in period_choices(
-                        as_of, list(spec.measure.grains), spec.company.fiscal_year_start
-                    )
+                    for p in [
+                        *period_choices(
+                            as_of, list(spec.measure.grains), spec.company.fiscal_year_start
+                        ),
+                        snap.ws.resolve_period(ALL_TIME),
+                    ]
                 ],
                 "dimension_values": dimension_values(snap),
                 "busy": store.busy,
@@ -80,8 +92,14 @@ class Renderer:
             }
             return self.env.get_template(f"{name}.html").render(context).encode("utf-8")
 
-        body = c.snap.cached(key, render)
+        body = render() if live else c.snap.cached(key, render)
         return HTMLResponse(body.replace(CSRF_PLACEHOLDER.encode(), page_csrf_token(request)))
+
+    def live_page(
+        self, request: Request, c: Ctx, name: str, view: dict[str, Any], **extra: Any
+    ) -> Response:
+        """A page whose content is not the snapshot's (e.g. alert state): never cached."""
+        return self.page(request, c, name, view, live=True, **extra)
 
     def json(self, request: Request, c: Ctx, view: dict[str, Any]) -> Response:
         """The view as JSON, serialised once per snapshot and URL."""
@@ -92,11 +110,20 @@ class Renderer:
         return Response(body, media_type="application/json")
 
     def error(self, request: Request, exc: UserError) -> Response:
-        """A UserError as a 400 (404 for NotFound): JSON under /api/ and /export/, else the
-        error page in the visitor's language."""
+        """A UserError as a 400 (404 for NotFound; 403 for NotAllowed; 503 when a writer
+        kept the warehouse past the lock timeout, which only ranges and ALL read): JSON under
+        /api/ and /export/, else the error page in the visitor's language."""
         from ikkan.services.pdca_access import NotAllowed
 
-        status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, NotAllowed) else 400
+        status = (
+            404
+            if isinstance(exc, NotFound)
+            else 403
+            if isinstance(exc, NotAllowed)
+            else 503
+            if isinstance(exc, WarehouseBusy)
+            else 400
+        )
         body = {"error": exc.message, "hint": exc.hint}
         if request.url.path.startswith(("/api/", "/export/")):
             return JSONResponse(body, status_code=status)

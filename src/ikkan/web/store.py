@@ -33,6 +33,10 @@ class Snapshot:
     taken_at: datetime
     quality: Any = None  # the quality report, taken from the real warehouse
     quality_error: str | None = None
+    # the project's warehouse with this snapshot's dates pinned: custom ranges and ALL are
+    # measured from the imported rows (refresh stores calendar periods only), once per
+    # snapshot and range (see views.common.reader)
+    live: Workspace | None = None
     _cache: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -151,7 +155,8 @@ class SnapshotStore:
 
     def _take(self, version: tuple[Any, ...]) -> Snapshot:
         copy = reading.read_snapshot(self._source)
-        snap = Snapshot(copy, version, datetime.now(UTC))
+        live = reading.pinned_like(self._source, copy)
+        snap = Snapshot(copy, version, datetime.now(UTC), live=live)
         try:
             snap.quality = self._source.quality()
         except UserError as exc:

@@ -15,11 +15,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ikkan.errors import SourceError, did_you_mean
+from ikkan.ingest.engine.tabular import open_rows
 from ikkan.ingest.mapping.lookups import load_lookup, lookup_path
 from ikkan.ingest.mapping.scan import value_problems
 from ikkan.ingest.mapping.spec import GenericMapping, Lookup, mapping_problems
 from ikkan.ingest.parsing.values import normalise_header
-from ikkan.ingest.sources.tabular import open_rows
 
 Path_ = tuple[str | int, ...]
 Found = tuple[Path_, str, str | None]

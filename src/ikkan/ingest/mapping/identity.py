@@ -12,9 +12,9 @@ import hashlib
 from collections.abc import Iterator
 
 from ikkan.errors import Location, SourceError
+from ikkan.ingest.engine.tabular import LocatedTable, NumberedRow
 from ikkan.ingest.mapping.spec import Identity
 from ikkan.ingest.parsing.values import normalise_header
-from ikkan.ingest.sources.tabular import LocatedTable, NumberedRow
 
 ROW_ID_LABEL = "(ikkan row id)"
 """Header of the column the reader adds to carry the made-up id to ``source_id``."""

@@ -18,10 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ikkan.errors import Location, SourceError
+from ikkan.ingest.engine.tabular import locate_header, open_rows
 from ikkan.ingest.mapping.spec import Lookup
 from ikkan.ingest.mapping.values import kind_of, typed_parser
 from ikkan.ingest.parsing.values import ParseError, is_null, normalise_header
-from ikkan.ingest.sources.tabular import locate_header, open_rows
 
 
 def lookup_path(data_file: Path, lookup: Lookup) -> Path:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from ikkan.errors import SourceError
+from ikkan.ingest.engine.fields import Kind
+from ikkan.ingest.engine.tabular import open_rows
 from ikkan.ingest.mapping.spec import GenericMapping, writable_columns
 from ikkan.ingest.mapping.values import ValueMap, kind_of, typed_parser
 from ikkan.ingest.parsing.values import ParseError, is_null, normalise_header
-from ikkan.ingest.sources.fields import Kind
-from ikkan.ingest.sources.tabular import open_rows
 
 SCAN_ROWS = 200_000
 """Rows read at most (a coded column shows its values long before that)."""

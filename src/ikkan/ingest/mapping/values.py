@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from ikkan.ingest.engine.fields import FieldSpec, Kind, _parser
 from ikkan.ingest.parsing.dates import parse_date, parse_datetime
 from ikkan.ingest.parsing.values import (
     ParseError,
@@ -20,7 +21,6 @@ from ikkan.ingest.parsing.values import (
     parse_int,
     parse_number,
 )
-from ikkan.ingest.sources.fields import FieldSpec, Kind, _parser
 from ikkan.model.canonical import TABLES_BY_NAME, ColumnType
 
 OTHERS = "*"

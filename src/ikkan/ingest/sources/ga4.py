@@ -19,14 +19,14 @@ from typing import Any
 from ikkan.errors import Location, SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.engine.builder import TableBuilder, stable_key
+from ikkan.ingest.engine.fields import Converted, Kind, spec
+from ikkan.ingest.engine.runner import ReadState, finish, looks_like, pick, read_tabular
+from ikkan.ingest.engine.tabular import FileRows, LocatedTable, NumberedRow
 from ikkan.ingest.parsing.dates import parse_date_range, parse_loose_date
 from ikkan.ingest.parsing.layout import header_matches, is_blank_row, is_comment_row
 from ikkan.ingest.parsing.values import ParseError, normalise
-from ikkan.ingest.sources.builder import TableBuilder, stable_key
-from ikkan.ingest.sources.fields import Converted, Kind, spec
-from ikkan.ingest.sources.runner import ReadState, finish, looks_like, pick, read_tabular
 from ikkan.ingest.sources.spend_common import resolve_days
-from ikkan.ingest.sources.tabular import FileRows, LocatedTable, NumberedRow
 from ikkan.model.canonical import WEB_TRAFFIC
 
 SOURCE = "ga4"

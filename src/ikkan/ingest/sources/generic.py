@@ -20,6 +20,10 @@ from pydantic import ValidationError
 from ikkan.errors import Location, SourceError, did_you_mean
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.engine.builder import TableBuilder, output_columns, stable_key
+from ikkan.ingest.engine.fields import Converted, FieldSpec, Kind
+from ikkan.ingest.engine.runner import ReadState, finish, pick, read_tabular
+from ikkan.ingest.engine.tabular import LocatedTable, head_rows
 from ikkan.ingest.mapping.dates import describe, resolve_default_date
 from ikkan.ingest.mapping.identity import ROW_ID_LABEL, add_row_ids
 from ikkan.ingest.mapping.lookups import LoadedLookup, load_lookup
@@ -34,11 +38,7 @@ from ikkan.ingest.mapping.spec import (
 )
 from ikkan.ingest.mapping.values import ValueMap, convert_constant, kind_of, typed_parser
 from ikkan.ingest.parsing.values import ParseError, normalise_header
-from ikkan.ingest.sources.builder import TableBuilder, output_columns, stable_key
-from ikkan.ingest.sources.fields import Converted, FieldSpec, Kind
-from ikkan.ingest.sources.runner import ReadState, finish, pick, read_tabular
-from ikkan.ingest.sources.stages import StageMapper
-from ikkan.ingest.sources.tabular import LocatedTable, head_rows
+from ikkan.ingest.stages import StageMapper
 from ikkan.model.canonical import LEAD_STAGES, TABLES_BY_NAME, ColumnType
 
 __all__ = ["GenericMapping", "GenericReader", "StageRule", "mapping_from"]
@@ -411,7 +411,7 @@ def _typed(value: object, parse: Callable[[object], Any]) -> Any:
 
 
 def _missing_columns(path: Path, expected: list[str]) -> SourceError:
-    from ikkan.ingest.sources.tabular import head_text
+    from ikkan.ingest.engine.tabular import head_text
 
     rows = [r for r in head_rows(head_text(path, 20)) if any(c.strip() for c in r)]
     first = rows[0] if rows else []

@@ -14,10 +14,10 @@ from typing import Any
 
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.engine.builder import TableBuilder
+from ikkan.ingest.engine.fields import Converted, Kind, spec
+from ikkan.ingest.engine.runner import ReadState, finish, header_test, looks_like, read_tabular
 from ikkan.ingest.parsing.values import normalise_header
-from ikkan.ingest.sources.builder import TableBuilder
-from ikkan.ingest.sources.fields import Converted, Kind, spec
-from ikkan.ingest.sources.runner import ReadState, finish, header_test, looks_like, read_tabular
 from ikkan.ingest.sources.spend_common import (
     add_spend,
     finish_spend,

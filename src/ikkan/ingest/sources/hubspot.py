@@ -10,16 +10,14 @@ sets ``is_won``; ``Closed Lost``/``closedlost`` (or mapped to ``lost``) closes w
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
-from ikkan.ingest.parsing.values import normalise_header
-from ikkan.ingest.sources.builder import TableBuilder
-from ikkan.ingest.sources.fields import Converted, FieldSpec, Kind, spec
-from ikkan.ingest.sources.runner import (
+from ikkan.ingest.engine.builder import TableBuilder
+from ikkan.ingest.engine.fields import Converted, FieldSpec
+from ikkan.ingest.engine.runner import (
     ReadState,
     finish,
     header_test,
@@ -28,118 +26,22 @@ from ikkan.ingest.sources.runner import (
     read_tabular,
     require,
 )
-from ikkan.ingest.sources.stages import LIFECYCLE_LABELS, StageMapper
+from ikkan.ingest.parsing.values import normalise_header
+from ikkan.ingest.sources.hubspot_fast import read_contacts_fast, read_deals_fast
+from ikkan.ingest.sources.hubspot_fields import (
+    CONTACT_FIELDS,
+    DEAL_FIELDS,
+    DEAL_TYPES,
+    LOST,
+    SOURCE,
+    WON,
+    first_id,
+    stage_columns,
+)
+from ikkan.ingest.stages import StageMapper
 from ikkan.model.canonical import DEALS, LEAD_STAGES, LEADS
 
-SOURCE = "hubspot"
-_ID = ("Record ID", "Contact ID", "hs_object_id", "vid", "レコードID", "コンタクトID")
-
-CONTACT_FIELDS = (
-    spec("record_id", Kind.ID, *_ID),
-    spec("created_at", Kind.DATETIME, "Create Date", "createdate", "作成日", "作成日時"),
-    spec("email", Kind.EMAIL, "Email", "E-mail", "Eメール", "メール", "メールアドレス"),
-    spec("first_name", Kind.TEXT, "First Name", "firstname", "名"),
-    spec("last_name", Kind.TEXT, "Last Name", "lastname", "姓"),
-    spec("company", Kind.TEXT, "Company Name", "company", "会社名"),
-    spec("industry", Kind.TEXT, "Industry", "業種"),
-    spec("employees", Kind.INT, "Number of Employees", "numemployees", "従業員数"),
-    spec("country", Kind.TEXT, "Country/Region", "Country", "国/地域", "国"),
-    spec(
-        "channel_raw",
-        Kind.TEXT,
-        "Original Source",
-        "Original Traffic Source",
-        "hs_analytics_source",
-        "初回のソース",
-        "元のソース",
-        "オリジナルソース",
-    ),
-    spec(
-        "campaign",
-        Kind.TEXT,
-        "First touch converting campaign",
-        "hs_analytics_first_touch_converting_campaign",
-        "最初のタッチでコンバージョンに至ったキャンペーン",  # JA label unverified
-    ),
-    spec("owner", Kind.TEXT, "Contact owner", "hubspot_owner_id", "コンタクト担当者", "担当者"),
-    spec("lifecycle", Kind.TEXT, "Lifecycle Stage", "lifecyclestage", "ライフサイクルステージ"),
-    spec("status", Kind.TEXT, "Lead Status", "hs_lead_status", "リードステータス"),
-    spec("score", Kind.FLOAT, "HubSpot Score", "hubspotscore", "HubSpotスコア"),
-    spec(
-        "company_id",
-        Kind.TEXT,
-        "Associated Company ID",
-        "Associated Company IDs (Primary)",
-        "associatedcompanyid",
-        "関連付けられた会社ID",
-    ),
-)
-
-DEAL_FIELDS = (
-    spec("record_id", Kind.ID, "Record ID", "Deal ID", "hs_object_id", "レコードID", "取引ID"),
-    spec("name", Kind.TEXT, "Deal Name", "dealname", "取引名"),
-    spec("stage", Kind.TEXT, "Deal Stage", "dealstage", "取引ステージ"),
-    spec("amount", Kind.AMOUNT, "Amount", "amount", "金額"),
-    spec("currency", Kind.TEXT, "Currency", "deal_currency_code", "通貨"),
-    spec("closed_at", Kind.DATETIME, "Close Date", "closedate", "クローズ日", "完了日"),
-    spec("created_at", Kind.DATETIME, "Create Date", "createdate", "作成日"),
-    spec("pipeline", Kind.TEXT, "Pipeline", "パイプライン"),
-    spec("deal_type", Kind.TEXT, "Deal Type", "dealtype", "取引タイプ", "取引の種類"),
-    spec("owner", Kind.TEXT, "Deal owner", "hubspot_owner_id", "取引担当者", "担当者"),
-    spec("contact_ids", Kind.TEXT, "Associated Contact IDs", "Associated Contact ID"),
-    spec("company_ids", Kind.TEXT, "Associated Company IDs", "Associated Company ID"),
-    spec("channel_raw", Kind.TEXT, "Original Source Type", "Original Traffic Source"),
-)
-
-_STAGE_PATTERNS = (
-    re.compile(r"^became an? (.+) date$"),
-    re.compile(r"^hs_lifecyclestage_(.+)_date$"),
-    re.compile(r'^date entered "?(.+?) \(lifecycle stage pipeline\)"?$'),
-    re.compile(r"^hs_v2_date_entered_(.+)$"),
-    re.compile(r"^(?:ライフサイクルステージが)?[「\"]?(.+?)[」\"]?になった日(?:付|時)?$"),
-    re.compile(
-        r"^[「\"]?(.+?)\s*\(ライフサイクルステージ ?パイプライン\)[」\"]?に入った日(?:付|時)?$"
-    ),
-)
-_WON = frozenset({"closedwon", "closed won", "成約", "受注", "成約済み"})
-_LOST = frozenset({"closedlost", "closed lost", "失注", "不成立"})
-_DEAL_TYPES = {
-    "newbusiness": "new",
-    "new business": "new",
-    "新規ビジネス": "new",
-    "新規": "new",
-    "existingbusiness": "upsell",
-    "existing business": "upsell",
-    "既存ビジネス": "upsell",
-    "upsell": "upsell",
-    "アップセル": "upsell",
-    "cross-sell": "cross_sell",
-    "クロスセル": "cross_sell",
-    "renewal": "renewal",
-    "更新": "renewal",
-}
-
-
-def stage_columns(header: list[str]) -> list[FieldSpec]:
-    """A datetime field per lifecycle stage-date column, named ``stage:<internal value>``."""
-    found: list[FieldSpec] = []
-    for label in header:
-        key = normalise_header(label)
-        for pattern in _STAGE_PATTERNS:
-            match = pattern.match(key)
-            if match:
-                raw = match.group(1).strip()
-                internal = LIFECYCLE_LABELS.get(raw, raw.replace(" ", ""))
-                found.append(FieldSpec(f"stage:{internal}:{label}", Kind.DATETIME, (label,)))
-                break
-    return found
-
-
-def _first_id(text: str | None) -> str | None:
-    if not text:
-        return None
-    first = text.split(";")[0].strip()
-    return first or None
+__all__ = ["SOURCE", "HubspotContactsReader", "HubspotDealsReader", "stage_columns"]
 
 
 class HubspotContactsReader:
@@ -151,8 +53,6 @@ class HubspotContactsReader:
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
         """The vectorised path for clean CSV files, else row by row (same result)."""
-        from ikkan.ingest.sources.hubspot_fast import read_contacts_fast
-
         fast = read_contacts_fast(path, context, self.name)
         return fast if fast is not None else self.read_rows(path, context)
 
@@ -173,7 +73,7 @@ class HubspotContactsReader:
                 "channel": [channels(r) for r in raw_channels],
                 "lifecycle_stage": [stages(v) for v in pick(conv.get("lifecycle"), keep)],
                 "account_key": [
-                    None if c is None else f"{SOURCE}:{_first_id(c)}"
+                    None if c is None else f"{SOURCE}:{first_id(c)}"
                     for c in pick(conv.get("company_id"), keep)
                 ],
                 "attributes": pick(conv.attributes, keep),
@@ -253,28 +153,19 @@ class HubspotDealsReader:
         return _sniff(head, DEAL_FIELDS, ("record_id",), ("name", "stage"))
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
-        stage_targets = {normalise_header(k): v for k, v in context.stage_map.items()}
+        """The vectorised path for clean CSV files, else row by row (same result)."""
+        words = _DealWords(context)
+        fast = read_deals_fast(path, context, self.name, words.outcome, words.deal_type)
+        if fast is None:
+            return self.read_rows(path, context)
+        _warn_types(fast.warnings, words.unknown_types)
+        return fast
+
+    def read_rows(self, path: Path, context: ReaderContext) -> ReadResult:
+        """Row by row: every file, every quirk (the reference for the vectorised path)."""
+        words = _DealWords(context)
+        outcome, deal_type, unknown_types = words.outcome, words.deal_type, words.unknown_types
         channels = ChannelMapper(context.channels)
-        unknown_types: set[str] = set()
-
-        def outcome(stage: str | None) -> tuple[bool | None, bool | None]:
-            if stage is None:
-                return None, None
-            key = normalise_header(stage)
-            target = stage_targets.get(key)
-            if key in _WON or target == "won":
-                return True, True
-            if key in _LOST or target == "lost":
-                return True, False
-            return False, False
-
-        def deal_type(raw: str | None) -> str | None:
-            if raw is None:
-                return None
-            found = _DEAL_TYPES.get(normalise_header(raw))
-            if found is None:
-                unknown_types.add(raw)
-            return found
 
         def handle(state: ReadState, conv: Converted) -> None:
             keep = require(state, conv, "record_id")
@@ -316,16 +207,47 @@ class HubspotDealsReader:
             handle=handle,
         )
         state.builders["deals"].reject_duplicates(state.log, state.plan.label("record_id"))
-        if unknown_types:
-            state.log.warn(
-                "deal type value(s) not recognised (left empty): "
-                + ", ".join(sorted(unknown_types))
-            )
+        _warn_types(state.log.warnings, unknown_types)
         return finish(result, state)
 
 
+class _DealWords:
+    """What a deal's stage and type values mean, for one read (unknown types collected)."""
+
+    def __init__(self, context: ReaderContext) -> None:
+        self.stage_targets = {normalise_header(k): v for k, v in context.stage_map.items()}
+        self.unknown_types: set[str] = set()
+
+    def outcome(self, stage: str | None) -> tuple[bool | None, bool | None]:
+        """(is_closed, is_won)."""
+        if stage is None:
+            return None, None
+        key = normalise_header(stage)
+        target = self.stage_targets.get(key)
+        if key in WON or target == "won":
+            return True, True
+        if key in LOST or target == "lost":
+            return True, False
+        return False, False
+
+    def deal_type(self, raw: str | None) -> str | None:
+        if raw is None:
+            return None
+        found = DEAL_TYPES.get(normalise_header(raw))
+        if found is None:
+            self.unknown_types.add(raw)
+        return found
+
+
+def _warn_types(warnings: list[str], unknown_types: set[str]) -> None:
+    if unknown_types:
+        warnings.append(
+            "deal type value(s) not recognised (left empty): " + ", ".join(sorted(unknown_types))
+        )
+
+
 def _key(ids: Any) -> str | None:
-    first = _first_id(ids)
+    first = first_id(ids)
     return None if first is None else f"{SOURCE}:{first}"
 
 

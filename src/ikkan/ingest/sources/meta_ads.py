@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.engine.builder import TableBuilder
+from ikkan.ingest.engine.fields import Converted, FieldSpec, Kind, spec
+from ikkan.ingest.engine.runner import ReadState, finish, header_test, read_tabular
 from ikkan.ingest.parsing.values import normalise_header
-from ikkan.ingest.sources.builder import TableBuilder
-from ikkan.ingest.sources.fields import Converted, FieldSpec, Kind, spec
-from ikkan.ingest.sources.runner import ReadState, finish, header_test, read_tabular
 from ikkan.ingest.sources.spend_common import add_spend, finish_spend, resolve_days
 from ikkan.model.canonical import SPEND
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ikkan.errors import Location, SourceError
 from ikkan.ingest.base import Reader
+from ikkan.ingest.engine.tabular import head_text
 from ikkan.ingest.sources.ga4 import Ga4Reader
 from ikkan.ingest.sources.generic import GenericReader
 from ikkan.ingest.sources.google_ads import GoogleAdsReader
@@ -15,7 +16,6 @@ from ikkan.ingest.sources.salesforce import (
     SalesforceLeadsReader,
     SalesforceOpportunitiesReader,
 )
-from ikkan.ingest.sources.tabular import head_text
 from ikkan.ingest.sources.yahoo_ads import YahooAdsReader
 from ikkan.ingest.sources.zoom import ZoomWebinarReader
 

@@ -18,11 +18,10 @@ from typing import Any
 
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
-from ikkan.ingest.parsing.values import normalise_header
-from ikkan.ingest.sources.builder import TableBuilder, stable_key
-from ikkan.ingest.sources.fields import Converted, Kind, spec
-from ikkan.ingest.sources.log import ReadLog
-from ikkan.ingest.sources.runner import (
+from ikkan.ingest.engine.builder import TableBuilder, stable_key
+from ikkan.ingest.engine.fields import Converted, Kind, spec
+from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.runner import (
     ReadState,
     finish,
     header_test,
@@ -30,8 +29,9 @@ from ikkan.ingest.sources.runner import (
     pick,
     read_tabular,
 )
+from ikkan.ingest.parsing.values import normalise_header
 from ikkan.ingest.sources.salesforce_layout import fill_groups
-from ikkan.ingest.sources.stages import StageMapper
+from ikkan.ingest.stages import StageMapper
 from ikkan.model.canonical import DEALS, LEAD_STAGES, LEADS
 
 SOURCE = "salesforce"

@@ -11,14 +11,14 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.tabular import Cells, LocatedTable, NumberedRow
 from ikkan.ingest.parsing.layout import (
     first_text,
     is_blank_row,
     is_footer_row,
     is_trailer_start,
 )
-from ikkan.ingest.sources.log import ReadLog
-from ikkan.ingest.sources.tabular import Cells, LocatedTable, NumberedRow
 
 # The label alone, or followed by a colon, a number, a bracket or "of" ("Sum of Amount",
 # "Count: 5", "小計 (3)"): "Total Solutions株式会社 - 新規導入" is a name, not a subtotal.

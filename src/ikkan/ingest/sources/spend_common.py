@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from ikkan.ingest.engine.builder import TableBuilder, stable_key
+from ikkan.ingest.engine.fields import Converted
+from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.runner import ReadState, pick
+from ikkan.ingest.engine.tabular import NumberedRow
 from ikkan.ingest.parsing.dates import parse_date_range
-from ikkan.ingest.sources.builder import TableBuilder, stable_key
-from ikkan.ingest.sources.fields import Converted
-from ikkan.ingest.sources.log import ReadLog
-from ikkan.ingest.sources.runner import ReadState, pick
-from ikkan.ingest.sources.tabular import NumberedRow
 
 SPEND_MEASURES = ("cost", "impressions", "clicks", "conversions")
 RANGE_HINT = "re-export with a daily breakdown (a Day / 日 column)"

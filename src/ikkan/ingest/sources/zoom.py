@@ -22,6 +22,9 @@ from zoneinfo import ZoneInfo
 
 from ikkan.errors import Location, SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.engine.builder import TableBuilder, stable_key
+from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.tabular import Cells, NumberedRow, open_rows
 from ikkan.ingest.parsing.dates import parse_datetime
 from ikkan.ingest.parsing.values import (
     ParseError,
@@ -32,9 +35,6 @@ from ikkan.ingest.parsing.values import (
     parse_email,
     parse_number,
 )
-from ikkan.ingest.sources.builder import TableBuilder, stable_key
-from ikkan.ingest.sources.log import ReadLog
-from ikkan.ingest.sources.tabular import Cells, NumberedRow, open_rows
 from ikkan.model.canonical import ACTIVITIES
 
 SOURCE = "zoom"

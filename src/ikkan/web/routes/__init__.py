@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from ikkan.web.render import Renderer
 from ikkan.web.routes.admin import register_admin
+from ikkan.web.routes.alerts import register_alerts
 from ikkan.web.routes.export import register_export
 from ikkan.web.routes.pages import PAGE_ROUTES, register_page
 from ikkan.web.routes.pdca import register_pdca
@@ -28,3 +29,4 @@ def register_routes(app: FastAPI, renderer: Renderer) -> None:
     register_service(app)
     register_signin(app)
     register_admin(app)
+    register_alerts(app, renderer)

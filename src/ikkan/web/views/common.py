@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from ikkan.model.periods import GRAIN_ORDER, Grain, Period
 from ikkan.model.tree import KpiTree, Node
 from ikkan.model.units import UnitKind
 from ikkan.monitor.pacing import PaceStatus
@@ -15,6 +16,7 @@ from ikkan.services.status import NodeStatus, StatusReport
 from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
+from ikkan.workspace import Workspace
 
 STALE_DAYS = 7  # a source not imported for longer marks its nodes "stale data"
 SPARK_PERIODS = 12
@@ -27,11 +29,35 @@ _PACE_RAG = {
 }
 
 
+def reader(snap: Snapshot, f: Filters) -> Workspace:
+    """The workspace a page's status, drill-down and explain read: the snapshot's copy of
+    the stored calendar periods, or for a custom range or ALL the project's warehouse
+    with the snapshot's dates pinned (ranges are measured from the imported rows, as
+    ``ikkan status --period`` does; once per snapshot and range, then cached)."""
+    if f.ranged and snap.live is not None:
+        return snap.live
+    return snap.ws
+
+
 def status_of(snap: Snapshot, f: Filters) -> StatusReport:
     return snap.cached(  # type: ignore[no-any-return]
         ("status", f.period, f.where),
-        lambda: snap.ws.status(period=f.period, where=f.where),
+        lambda: reader(snap, f).status(period=f.period, where=f.where),
     )
+
+
+def history_grain(snap: Snapshot, period: Period) -> str:
+    """The stored grain a period's sparkline and history are drawn at: its own, or for a
+    range or ALL the month (else the finest grain refresh computes)."""
+    if period.grain is not Grain.RANGE:
+        return str(period.grain)
+    grains = list(snap.ws.spec.measure.grains)
+    return "month" if "month" in grains else next(str(g) for g in GRAIN_ORDER if str(g) in grains)
+
+
+def history_upto(period: Period) -> date:
+    """History runs up to the period itself; for a range, to the one holding its end."""
+    return period.end if period.grain is Grain.RANGE else period.start
 
 
 def _judgement(s: NodeStatus, lang: str) -> tuple[str, str]:
@@ -188,8 +214,8 @@ def sparks(snap: Snapshot, report: StatusReport, f: Filters) -> dict[str, list[d
         ("spark", report.period.key, f.where),
         lambda: reading.history(
             snap.ws,
-            str(report.period.grain),
-            upto=report.period.start,
+            history_grain(snap, report.period),
+            upto=history_upto(report.period),
             last=SPARK_PERIODS,
             where=f.where,
         ),
@@ -215,5 +241,5 @@ def header(snap: Snapshot, report: StatusReport, f: Filters, fmt: Formatter) -> 
 def drill(snap: Snapshot, f: Filters, node_id: str, dimension: str) -> NodeDrillDown:
     return snap.cached(  # type: ignore[no-any-return]
         ("drill", f.period, node_id, dimension),
-        lambda: reading.drill_down(snap.ws, node_id, dimension, period=f.period),
+        lambda: reading.drill_down(reader(snap, f), node_id, dimension, period=f.period),
     )

@@ -62,7 +62,26 @@ def health_view(snap: Snapshot, f: Filters, fmt: Formatter, busy: bool) -> dict[
                 }
             )
     report = status_of(snap, f)
+    runs = (
+        ws.warehouse()
+        .query(
+            "SELECT slot, step, status, started_at, finished_at, message FROM schedule_runs"
+            " ORDER BY started_at DESC LIMIT 40"
+        )
+        .to_pylist()
+    )
     return {
+        "runs": [
+            {
+                "slot": fmt.datetime(r["slot"]),
+                "step": r["step"],
+                "status": r["status"],
+                "started": fmt.datetime(r["started_at"]),
+                "finished": fmt.datetime(r["finished_at"]),
+                "message": r["message"] or "",
+            }
+            for r in runs
+        ],
         "header": header(snap, report, f, fmt),
         "sources": sources,
         "imports": len(imports),

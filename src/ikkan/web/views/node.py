@@ -11,8 +11,11 @@ from ikkan.web.store import Snapshot
 from ikkan.web.views.common import (
     drill,
     header,
+    history_grain,
+    history_upto,
     is_stale,
     node_card,
+    reader,
     sparks,
     status_of,
 )
@@ -23,14 +26,18 @@ def node_view(snap: Snapshot, f: Filters, fmt: Formatter, node_id: str) -> dict[
     tree = ws.tree
     assert tree is not None
     report = status_of(snap, f)
-    explanation = ws.explain(node_id, grain=str(report.period.grain))  # unknown → UserError
+    # the SQL that produced the value shown: the stored grain's, or the range's own
+    if f.ranged:
+        explanation = reader(snap, f).explain(node_id, period=f.period)
+    else:
+        explanation = ws.explain(node_id, grain=str(report.period.grain))  # unknown → 4xx
     node = tree.nodes[node_id]
     spark = sparks(snap, report, f)
     card = node_card(snap, report, node_id, f, fmt, spark.get(node_id), is_stale(snap, ws.today()))
     history = reading.history(
         ws,
-        str(report.period.grain),
-        upto=report.period.start,
+        history_grain(snap, report.period),
+        upto=history_upto(report.period),
         last=24,
         nodes=[node_id],
         where=f.where,

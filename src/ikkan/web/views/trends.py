@@ -6,7 +6,7 @@ from typing import Any
 
 from ikkan.model.periods import Grain, PeriodError, parse_period
 from ikkan.model.units import UnitKind
-from ikkan.services import reading
+from ikkan.services.series import Series, SeriesPoint
 from ikkan.services.status import StatusReport
 from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
@@ -15,6 +15,9 @@ from ikkan.web.views.common import (
     header,
     status_of,
 )
+from ikkan.workspace import Workspace
+
+TREND_PERIODS = 24
 
 
 def trend_view(
@@ -35,33 +38,31 @@ def trend_view(
     if use not in grains:
         raise UserError(f"grain '{use}' is not computed", hint=valid_values(grains))
     node = tree.nodes[chosen]
-    rows = reading.history(ws, use, upto=report.as_of, last=24, nodes=[chosen], where=f.where).get(
-        chosen, []
-    )
     plan = ws.plan()
-    points = []
-    for r in rows:
+    points: list[dict[str, Any]] = []
+    for r in trend_points(ws, chosen, use, f, report):
         target = None
         if f.where is None and plan.period is not None and use != str(Grain.WEEK):
             try:
-                value = plan.for_period("commit", r["period"]).values.get(chosen)
+                value = plan.for_period("commit", r.period).values.get(chosen)
                 target = value.value if value else None
             except PeriodError:  # a period outside the plan has no target
                 target = None
         points.append(
             {
-                "period": r["period"],
-                "label": parse_period(r["period"], ws.spec.company.fiscal_year_start).label(f.lang),
-                "actual": r["value"],
+                "period": r.period,
+                "label": parse_period(r.period, ws.spec.company.fiscal_year_start).label(f.lang),
+                "actual": r.value,
                 "target": target,
-                "actual_text": fmt.value(r["value"], node.unit),
+                "actual_text": fmt.value(r.value, node.unit),
                 "target_text": fmt.value(target, node.unit),
+                "maturing": r.maturing,
             }
         )
     t = TEXT[f.lang]
     from ikkan.web.views.pdca import action_markers
 
-    labels = {r["period"]: p["label"] for r, p in zip(rows, points, strict=True)}
+    labels = {p["period"]: p["label"] for p in points}
     markers = action_markers(snap, chosen, use, labels, f.lang) if ws.state_exists() else []
     return {
         "header": header(snap, report, f, fmt),
@@ -90,6 +91,27 @@ def trend_view(
     }
 
 
+def trend_points(
+    ws: Workspace, node_id: str, grain: str, f: Filters, report: StatusReport
+) -> list[SeriesPoint]:
+    """``node_id`` at ``grain`` as ``Workspace.series`` gives it (what ``ikkan status
+    --series`` prints, so both show the same numbers): the periods overlapping the page's
+    period when it holds two or more of them (a year by month, a range, ALL), else the
+    last ``TREND_PERIODS`` up to the page's period. A ``where`` slice keeps its value's
+    points of the series split by that dimension."""
+    by = f.where[0] if f.where else None
+
+    def kept(series: Series) -> list[SeriesPoint]:
+        return [p for p in series.points if f.where is None or p.dimension_value == f.where[1]]
+
+    inside = kept(ws.series(node_id, grain=grain, by=by, period=f.period))
+    if len(inside) >= 2:
+        return inside
+    end = min(report.period.end, report.as_of)
+    every = kept(ws.series(node_id, grain=grain, by=by))
+    return [p for p in every if p.start <= end][-TREND_PERIODS:]
+
+
 def _pacing_chart(
     snap: Snapshot, f: Filters, fmt: Formatter, node_id: str, report: StatusReport
 ) -> dict[str, Any] | None:
@@ -115,10 +137,12 @@ def _pacing_chart(
         return None
     line = dict(pacing_line(target, period, ws.calendar()))
     months = [m for m in months_of(period) if m.start <= report.as_of]
-    values = reading.history(
-        ws, "month", upto=period.end, last=len(months_of(period)), nodes=[node_id], where=f.where
-    ).get(node_id, [])
-    by_month = {r["period"]: r["value"] for r in values}
+    by = f.where[0] if f.where else None
+    by_month = {
+        p.period: p.value
+        for p in ws.series(node_id, grain="month", by=by, period=period.key).points
+        if f.where is None or p.dimension_value == f.where[1]
+    }
     labels, actual, expected = [], [], []
     total = 0.0
     for m in months:

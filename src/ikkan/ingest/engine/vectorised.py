@@ -2,8 +2,8 @@
 reader; 1M rows in about 2.5-3x the time of DuckDB's own ``read_csv`` of the same file
 (``benchmarks/bench_import.py``).
 
-DuckDB parses the file (``fast_csv``) while a thread counts its lines; cells are converted
-column by column, once per distinct value where values repeat (``fast_convert``). Rows with a
+DuckDB parses the file (``arrow_csv``) while a thread counts its lines; cells are converted
+column by column, once per distinct value where values repeat (``arrow_convert``). Rows with a
 rejected cell go through ``convert_batch`` itself, batch by batch, so their RejectedRows,
 the order of all rejections, the stage rows, duplicate handling, warnings and progress
 calls match the row-by-row reader exactly. Returns None for any file this path cannot
@@ -26,11 +26,8 @@ import pyarrow.compute as pc
 
 from ikkan.errors import SourceError
 from ikkan.ingest.base import ReaderContext
-from ikkan.ingest.parsing.encoding import bom_encoding, read_head, sniff_encoding
-from ikkan.ingest.parsing.layout import is_blank_row, is_footer_row, sniff_delimiter
-from ikkan.ingest.sources import fast_convert as fc
-from ikkan.ingest.sources.builder import arrow_schema
-from ikkan.ingest.sources.fast_csv import (
+from ikkan.ingest.engine import arrow_convert as fc
+from ikkan.ingest.engine.arrow_csv import (
     Background,
     ScannedFile,
     column_names,
@@ -38,10 +35,10 @@ from ikkan.ingest.sources.fast_csv import (
     scan_csv,
     utf8_copy,
 )
-from ikkan.ingest.sources.fields import ColumnPlan, convert_batch
-from ikkan.ingest.sources.log import ReadLog
-from ikkan.ingest.sources.stages import StageMapper
-from ikkan.ingest.sources.tabular import (
+from ikkan.ingest.engine.builder import arrow_schema
+from ikkan.ingest.engine.fields import ColumnPlan, convert_batch
+from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.tabular import (
     BATCH_ROWS,
     Cells,
     FileRows,
@@ -50,6 +47,9 @@ from ikkan.ingest.sources.tabular import (
     is_xlsx,
     locate_header,
 )
+from ikkan.ingest.parsing.encoding import bom_encoding, read_head, sniff_encoding
+from ikkan.ingest.parsing.layout import is_blank_row, is_footer_row, sniff_delimiter
+from ikkan.ingest.stages import StageMapper
 from ikkan.model.canonical import LEAD_STAGES
 
 _HEAD = 64 * 1024
@@ -118,7 +118,7 @@ class NotUtf8(Exception):
 def scan(
     path: Path, encoding: str, delimiter: str, plan: ColumnPlan
 ) -> tuple[ScannedFile, list[str], list[str]] | None:
-    """The file's cells (as text, converted later by ``fast_convert``) and whether each
+    """The file's cells (as text, converted later by ``arrow_convert``) and whether each
     row is surely data (``plain``); with the field names and extra column labels. The byte
     pass (line count, quirks) runs in a thread beside DuckDB's scan. Raises NotUtf8 when a
     file taken for UTF-8 is not (DuckDB refuses it; ``sniff_encoding`` then decides)."""
@@ -196,6 +196,8 @@ class Columns:
             converted_columns = list(pool.map(convert, fields))  # Arrow releases the GIL
         for name, converted in zip(fields, converted_columns, strict=True):
             self.values[name] = converted.values
+            if converted.currency is not None:
+                self.values[f"{name}:currency"] = converted.currency
             if converted.bad is not None:
                 bad = converted.bad if bad is None else pc.or_(bad, converted.bad)
         self.bad = bad

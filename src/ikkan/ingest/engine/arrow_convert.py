@@ -23,8 +23,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ikkan.ingest.engine.fields import FieldSpec, Kind, _is_null, _parser
 from ikkan.ingest.parsing.values import ParseError
-from ikkan.ingest.sources.fields import FieldSpec, Kind, _is_null, _parser
 
 _TOKENS = pa.array(["--", "-", "(not set)", "(none)"])  # the ASCII null tokens (NULL_TOKENS)
 _PRINTABLE = "^[!-~]([ -~]*[!-~])?$"  # trimmed printable ASCII
@@ -54,11 +54,12 @@ _ARROW_TYPES: dict[Kind, pa.DataType] = {
     Kind.DATE: pa.date32(),
     Kind.DATETIME: pa.timestamp("us"),
     Kind.BOOL: pa.bool_(),
+    Kind.AMOUNT: pa.float64(),  # the currency code goes to ConvertedColumn.currency
 }
 
 
 def supported(spec: FieldSpec) -> bool:
-    """Kinds this module converts (amounts carry a second value and stay row-by-row)."""
+    """Kinds this module converts."""
     return spec.kind in _ARROW_TYPES
 
 
@@ -84,7 +85,7 @@ def fast_values(values: Any, spec: FieldSpec) -> Any:
         return _where(_plain(values, _ID), values, pa.string())
     if kind is Kind.EMAIL:
         return _where(_matches(values, _EMAIL), pc.ascii_lower(values), pa.string())
-    if kind in (Kind.INT, Kind.FLOAT):
+    if kind in (Kind.INT, Kind.FLOAT, Kind.AMOUNT):  # plain digits: an amount without currency
         target = pa.int64() if kind is Kind.INT else pa.float64()
         digits = _matches(values, _DIGITS)
         return pc.cast(_where(digits, values, pa.string()), target)
@@ -119,6 +120,7 @@ def attribute_prefix(label: str) -> str:
 class ConvertedColumn:
     values: pa.ChunkedArray | pa.Array
     bad: pa.ChunkedArray | pa.Array | None  # True where the parser rejected the cell
+    currency: pa.ChunkedArray | pa.Array | None = None  # Kind.AMOUNT: the code, if named
 
 
 def _leftovers(raw: Any, fast: Any) -> pa.Array:
@@ -167,8 +169,11 @@ def convert_column(raw: Any, spec: FieldSpec, tz: tzinfo | None) -> ConvertedCol
     converted, indices = found
     values = pc.take(converted.values, indices)
     bad = converted.bad
+    currency = converted.currency
     return ConvertedColumn(
-        values, None if bad is None else pc.fill_null(pc.take(bad, indices), False)
+        values,
+        None if bad is None else pc.fill_null(pc.take(bad, indices), False),
+        None if currency is None else pc.take(currency, indices),
     )
 
 
@@ -178,10 +183,11 @@ def _convert(
     if fast is not None and fast.type != target:
         fast = pc.cast(fast, target)
     distinct = _leftovers(raw, fast)
+    amount = spec.kind is Kind.AMOUNT
     if len(distinct) == 0:
         if fast is None:
             fast = pa.nulls(len(raw), target)
-        return ConvertedColumn(fast, None)
+        return ConvertedColumn(fast, None, pa.nulls(len(raw), pa.string()) if amount else None)
     parse = _parser(spec, tz)
     values: list[Any] = []
     bad: list[bool] = []
@@ -197,10 +203,15 @@ def _convert(
             values.append(None)
             bad.append(True)
     index = pc.index_in(raw, value_set=distinct)
+    currency = None
+    if amount:  # (value, currency) pairs, as convert_batch splits them
+        codes = [None if v is None else v[1] for v in values]
+        currency = pc.take(pa.array(codes, pa.string()), index)
+        values = [None if v is None else v[0] for v in values]
     mapped = pc.take(pa.array(values, target), index)
     merged = mapped if fast is None else pc.coalesce(fast, mapped)
     flags = pc.fill_null(pc.take(pa.array(bad, pa.bool_()), index), False) if any(bad) else None
-    return ConvertedColumn(merged, flags)
+    return ConvertedColumn(merged, flags, currency)
 
 
 def attribute_members(raw: Any, label: str) -> Any:
@@ -276,8 +287,10 @@ def _per_combination(members: list[Any], rows: int) -> Any:
     return pc.take(pa.array(texts, pa.string()), pa.array(slot[code]))
 
 
-def mapped_by_distinct(values: Any, func: Any) -> Any:
-    """``func`` applied to each distinct non-null string of ``values`` (None stays None)."""
+def mapped_by_distinct(values: Any, func: Any, target: pa.DataType | None = None) -> Any:
+    """``func`` applied to each distinct non-null string of ``values`` (None stays None);
+    ``target``: the result type (text unless given)."""
     distinct = pc.unique(pc.drop_null(values))
     results = [func(v) for v in distinct.to_pylist()]
-    return pc.take(pa.array(results, pa.string()), pc.index_in(values, value_set=distinct))
+    kind = pa.string() if target is None else target
+    return pc.take(pa.array(results, kind), pc.index_in(values, value_set=distinct))

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ikkan.ingest.sources.log import ReadLog
+from ikkan.ingest.engine.log import ReadLog
 from ikkan.model.canonical import BOOKKEEPING, ColumnType, Table
 
 

@@ -15,6 +15,8 @@ from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
+from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.tabular import RawBatch
 from ikkan.ingest.parsing.dates import parse_date, parse_datetime
 from ikkan.ingest.parsing.values import (
     NULL_TOKENS,
@@ -29,8 +31,6 @@ from ikkan.ingest.parsing.values import (
     parse_number,
     parse_percent,
 )
-from ikkan.ingest.sources.log import ReadLog
-from ikkan.ingest.sources.tabular import RawBatch
 
 _CACHE_LIMIT = 200_000
 _MISSING = object()

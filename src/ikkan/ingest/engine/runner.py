@@ -9,9 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ikkan.ingest.base import ReaderContext, ReadResult
-from ikkan.ingest.parsing.layout import header_matches, is_comment_row
-from ikkan.ingest.sources.builder import TableBuilder
-from ikkan.ingest.sources.fields import (
+from ikkan.ingest.engine.builder import TableBuilder
+from ikkan.ingest.engine.fields import (
     ColumnPlan,
     Converted,
     FieldSpec,
@@ -19,8 +18,8 @@ from ikkan.ingest.sources.fields import (
     plan_columns,
     warn_extra,
 )
-from ikkan.ingest.sources.log import ReadLog
-from ikkan.ingest.sources.tabular import (
+from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.tabular import (
     Cells,
     FileRows,
     LocatedTable,
@@ -30,6 +29,7 @@ from ikkan.ingest.sources.tabular import (
     locate_header,
     open_rows,
 )
+from ikkan.ingest.parsing.layout import header_matches, is_comment_row
 
 
 @dataclass

@@ -1,0 +1,158 @@
+"""Generated N-row export files for ``bench_import.py``, one writer per reader.
+
+Deterministic (row i gives the same cells every time); shapes mix the plain values the
+vectorised path converts in bulk with a share of Japanese and hostile ones (¥/△ amounts,
+full-width digits, 令和 dates) that go through the row-wise parsers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+_START = date(2000, 1, 1)
+_CHANNELS = ("Organic Search", "Paid Search", "Direct", "Referral", "Email", "Paid Social")
+
+
+def _day(i: int) -> date:
+    return _START + timedelta(days=i % 36_500)
+
+
+def _write(path: Path, header: str, rows: Iterator[str], encoding: str) -> None:
+    with path.open("w", encoding=encoding, newline="") as out:
+        out.write(header + "\n")
+        batch: list[str] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 10_000:
+                out.write("\n".join(batch) + "\n")
+                batch.clear()
+        if batch:
+            out.write("\n".join(batch) + "\n")
+
+
+def _amount(i: int) -> str:
+    """A CSV cell (quoted where it holds a comma)."""
+    if i % 97 == 0:
+        return '"△1,200"'
+    if i % 89 == 0:
+        return "１２万円"
+    if i % 83 == 0:
+        return '"￥300,000"'
+    return str(1000 * (i % 500))
+
+
+def hubspot_contacts(path: Path, rows: int, encoding: str) -> None:
+    script = str(HERE / "make_leads.py")
+    command = [sys.executable, script, "--leads", str(rows), "--encoding", encoding, str(path)]
+    subprocess.run(command, check=True)
+
+
+def hubspot_deals(path: Path, rows: int, encoding: str) -> None:
+    header = (
+        "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Pipeline,Deal Type,"
+        "Associated Contact IDs,Associated Company IDs"
+    )
+    stages = ("closedwon", "closedlost", "appointmentscheduled", "受注", "Closed Won")
+    types = ("newbusiness", "existingbusiness", "更新", "")
+
+    def lines() -> Iterator[str]:
+        for i in range(rows):
+            closed = "令和8年3月31日" if i % 101 == 0 else f"{_day(i)} 00:00"
+            yield (
+                f"{900000 + i},Deal {i % 5000},{stages[i % 5]},{_amount(i)},{closed},"
+                f"{_day(i + 3)} 10:00,Sales,{types[i % 4]},{i};{i + 1},{i % 9000}"
+            )
+
+    _write(path, header, lines(), encoding)
+
+
+def salesforce_leads(path: Path, rows: int, encoding: str) -> None:
+    header = (
+        "Lead ID,First Name,Last Name,Company / Account,Email,Lead Source,Lead Status,"
+        "Created Date,Converted,Converted Date"
+    )
+
+    def lines() -> Iterator[str]:
+        for i in range(rows):
+            d = _day(i)
+            created = f"{d.month}/{d.day}/{d.year} 9:05 AM"
+            converted = f"{d.month}/{d.day}/{d.year}" if i % 7 == 0 else ""
+            yield (
+                f"00Q{i:012d},名{i % 300},姓{i % 700},Company {i % 20000},u{i}@example.com,"
+                f"{_CHANNELS[i % 6]},Open - Not Contacted,{created},{int(i % 7 == 0)},{converted}"
+            )
+
+    _write(path, header, lines(), encoding)
+
+
+def google_ads(path: Path, rows: int, encoding: str) -> None:
+    header = "Day,Campaign,Impr.,Clicks,Cost,Conversions,Currency code"
+
+    def lines() -> Iterator[str]:
+        for i in range(rows):
+            yield (
+                f'{_day(i)},Campaign {i // 36_500},"1,{i % 1000:03d}",{i % 90},'
+                f'"{i % 9000}.00",{i % 4}.00,JPY'
+            )
+
+    _write(path, header, lines(), encoding)
+
+
+def meta_ads(path: Path, rows: int, encoding: str) -> None:
+    header = (
+        "Day,Campaign name,Ad set name,Ad name,Results,Amount spent (JPY),Impressions,Link clicks"
+    )
+
+    def lines() -> Iterator[str]:
+        for i in range(rows):
+            yield (
+                f"{_day(i)},Lead gen {i // 36_500},Set A,Ad A,{i % 5},"
+                f'"{i % 12000:,}",{i % 5000},{i % 80}'
+            )
+
+    _write(path, header, lines(), encoding)
+
+
+def yahoo_ads(path: Path, rows: int, encoding: str) -> None:
+    header = (
+        "日,アカウント名,キャンペーン名,広告グループ名,インプレッション数,クリック数,コスト,"
+        "コンバージョン数"
+    )
+
+    def lines() -> Iterator[str]:
+        for i in range(rows):
+            d = _day(i)
+            yield (
+                f"{d.year}/{d.month:02d}/{d.day:02d},サンプル株式会社,検索_{i // 36_500},"
+                f'グループA,"1,000",{i % 50},"{i % 5000:,}",{i % 3}.00'
+            )
+
+    _write(path, header, lines(), encoding)
+
+
+def ga4(path: Path, rows: int, encoding: str) -> None:
+    header = (
+        "Date,Session default channel group,Sessions,Engaged sessions,Engagement rate,Key events"
+    )
+
+    def lines() -> Iterator[str]:
+        for i in range(rows):
+            yield f"{_day(i):%Y%m%d},Channel {i // 36_500},{i % 1200},{i % 800},0.6667,{i % 18}"
+
+    _write(path, header, lines(), encoding)
+
+
+# reader name -> (writer, encodings measured)
+FILES: dict[str, tuple[Callable[[Path, int, str], None], tuple[str, ...]]] = {
+    "hubspot_contacts": (hubspot_contacts, ("utf-8", "cp932")),
+    "hubspot_deals": (hubspot_deals, ("utf-8", "cp932")),
+    "salesforce_leads": (salesforce_leads, ("utf-8",)),
+    "google_ads": (google_ads, ("utf-8",)),
+    "meta_ads": (meta_ads, ("utf-8",)),
+    "yahoo_ads": (yahoo_ads, ("cp932",)),
+    "ga4": (ga4, ("utf-8",)),
+}

@@ -1,0 +1,215 @@
+"""One scheduled run: take the lease for the slot, then import (the ``sources:``, i.e. the
+watched folders), refresh, evaluate alerts and deliver, logging every step in
+``schedule_runs``. A failing step is recorded and the run goes on (alerts still run after a
+failed refresh, so that ``refresh_failed`` fires and inhibits the KPI rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ikkan.alerts.observe import wall_clock
+from ikkan.clock import Clock, SystemClock
+from ikkan.errors import UserError
+from ikkan.scheduler import lease
+from ikkan.scheduler.slots import latest_slot
+
+if TYPE_CHECKING:
+    from ikkan.scheduler.spec import ScheduleSpec
+    from ikkan.warehouse.base import SqlWarehouse
+    from ikkan.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    step: str
+    status: str  # ok, failed, skipped
+    message: str = ""
+
+
+@dataclass
+class RunOutcome:
+    slot: datetime
+    holder: str
+    ran: bool
+    reason: str = ""  # why it did not run
+    steps: list[StepOutcome] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if not self.ran:
+            return "skipped"
+        return "failed" if any(s.status == "failed" for s in self.steps) else "ok"
+
+
+def schedule_of(ws: Workspace) -> ScheduleSpec:
+    schedule = ws.spec.schedule
+    if schedule is None:
+        raise UserError(
+            "ikkan.yml has no schedule:",
+            hint="add e.g. schedule: {cron: '0 7 * * 1-5'} (see docs/alerts.md)",
+        )
+    return schedule
+
+
+def run_once(root: Path, *, clock: Clock | None = None, slot: datetime | None = None) -> RunOutcome:
+    """Run the pipeline for ``slot`` (default: the latest scheduled time up to now) unless
+    another runner holds the lease or the slot is done."""
+    from ikkan.workspace import Workspace
+
+    clock = clock or SystemClock()
+    ws = Workspace.open(root, clock=clock)
+    schedule = schedule_of(ws)
+    now = wall_clock(ws)
+    slot = slot or latest_slot(schedule.cron, now, ws.spec.company.timezone)
+    holder = lease.new_holder()
+    warehouse = ws.warehouse()
+    outcome = RunOutcome(slot, holder, ran=False)
+    if not lease.acquire(warehouse, holder, slot, now, schedule.lease):
+        outcome.reason = _why_not(warehouse, slot)
+        return outcome
+    outcome.ran = True
+    run_id = f"{slot:%Y-%m-%dT%H:%M}|{holder}"
+    _abandon_stale_runs(warehouse, now)
+    _log_start(warehouse, run_id, "run", slot, holder, now)
+    try:
+        for step in schedule.steps:
+            started = wall_clock(ws)
+            _log_start(warehouse, run_id, step, slot, holder, started)
+            result = _run_step(root, clock, step)
+            outcome.steps.append(result)
+            done = wall_clock(ws)
+            _log_end(warehouse, run_id, step, done, result.status, result.message)
+            if not lease.renew(warehouse, holder, done, schedule.lease):
+                outcome.steps.append(
+                    StepOutcome("lease", "failed", "the lease expired and another runner took it")
+                )
+                break
+    finally:
+        summary = "; ".join(f"{s.step}: {s.status}" for s in outcome.steps)
+        _log_end(warehouse, run_id, "run", wall_clock(ws), outcome.status, summary)
+        lease.finish(warehouse, holder, slot)
+    return outcome
+
+
+STEPS: dict[str, Callable[[Workspace], StepOutcome]] = {}
+
+
+def _run_step(root: Path, clock: Clock, step: str) -> StepOutcome:
+    from ikkan.workspace import Workspace
+
+    try:
+        ws = Workspace.open(root, clock=clock)  # fresh: a step sees the previous one's data
+        return STEPS[step](ws)
+    except Exception as exc:  # recorded as the step's outcome: the scheduler goes on
+        return StepOutcome(step, "failed", f"{type(exc).__name__}: {exc}")
+
+
+def _import(ws: Workspace) -> StepOutcome:
+    if not ws.spec.sources:
+        return StepOutcome("import", "skipped", "no sources: in ikkan.yml")
+    outcomes = ws.ingest()
+    bad = [o for o in outcomes if not o.ok]
+    loaded = sum(1 for o in outcomes if o.report is not None and o.report.status == "ok")
+    if bad:
+        from ikkan.warehouse.paths import stored_path
+
+        detail = "; ".join(f"{stored_path(o.path, ws.root)}: {o.error}" for o in bad[:5])
+        return StepOutcome(
+            "import", "failed", f"{len(bad)} of {len(outcomes)} file(s) failed: {detail}"
+        )
+    return StepOutcome("import", "ok", f"{len(outcomes)} file(s), {loaded} loaded")
+
+
+def _refresh(ws: Workspace) -> StepOutcome:
+    report = ws.refresh()
+    if report.up_to_date:
+        return StepOutcome("refresh", "ok", "up to date")
+    return StepOutcome(
+        "refresh", "ok", f"{report.rows} value(s), {report.nodes_measured} node(s) measured"
+    )
+
+
+def _alerts(ws: Workspace) -> StepOutcome:
+    from ikkan.alerts.delivery import queue_alerts, send_due
+    from ikkan.alerts.engine import run_alerts
+
+    result = run_alerts(ws)
+    queued = queue_alerts(ws, result.alerts, result.at)
+    sent = send_due(ws, result.at)
+    message = (
+        f"{len(result.evaluated)} evaluated, {len(result.alerts)} notification(s), "
+        f"{queued} queued, {len(sent.sent)} sent, {len(sent.failed)} failed"
+    )
+    return StepOutcome("alerts", "failed" if sent.failed else "ok", message)
+
+
+STEPS.update({"import": _import, "refresh": _refresh, "alerts": _alerts})
+
+
+def _why_not(warehouse: SqlWarehouse, slot: datetime) -> str:
+    state = lease.read_lease(warehouse)
+    if state is not None and state.done_slot is not None and state.done_slot >= slot:
+        return f"the run of {slot:%Y-%m-%d %H:%M} is done already"
+    if state is not None and state.holder:
+        until = f"{state.expires_at:%Y-%m-%d %H:%M:%S}" if state.expires_at else "?"
+        return f"another runner holds the lease ({state.holder}, until {until})"
+    return "the lease was taken by another runner"
+
+
+def _abandon_stale_runs(warehouse: SqlWarehouse, now: datetime) -> None:
+    """Steps left 'running' by a runner that died: it lost its lease, so they failed."""
+    with warehouse.transaction() as session:
+        session.execute(
+            "UPDATE schedule_runs SET status = 'failed', finished_at = ?, "
+            "message = 'the runner stopped before this step finished (its lease expired)' "
+            "WHERE status = 'running'",
+            [now],
+        )
+
+
+def _log_start(
+    warehouse: SqlWarehouse, run_id: str, step: str, slot: datetime, holder: str, at: datetime
+) -> None:
+    with warehouse.transaction() as session:
+        session.execute(
+            "INSERT INTO schedule_runs (run_id, step, slot, holder, started_at, status) "
+            "VALUES (?, ?, ?, ?, ?, 'running')",
+            [run_id, step, slot, holder, at],
+        )
+
+
+def _log_end(
+    warehouse: SqlWarehouse, run_id: str, step: str, at: datetime, status: str, message: str
+) -> None:
+    with warehouse.transaction() as session:
+        session.execute(
+            "UPDATE schedule_runs SET finished_at = ?, status = ?, message = ? "
+            "WHERE run_id = ? AND step = ?",
+            [at, status, message, run_id, step],
+        )
+
+
+def recent_runs(warehouse: SqlWarehouse, limit: int = 20) -> list[dict[str, object]]:
+    """The latest runs with their steps, newest first (Data health, ``schedule status``)."""
+    rows: list[dict[str, object]] = warehouse.query(
+        "SELECT run_id, step, slot, holder, started_at, finished_at, status, message "
+        "FROM schedule_runs WHERE run_id IN (SELECT run_id FROM schedule_runs "
+        "WHERE step = 'run' ORDER BY started_at DESC LIMIT ?) "
+        "ORDER BY started_at DESC, step",
+        [limit],
+    ).to_pylist()
+    return rows
+
+
+def last_step(warehouse: SqlWarehouse, step: str) -> dict[str, object] | None:
+    """The latest finished (ok or failed) run of ``step``, for import_failed/refresh_failed."""
+    rows = warehouse.query(
+        "SELECT status, message, finished_at FROM schedule_runs "
+        "WHERE step = ? AND status IN ('ok', 'failed') ORDER BY finished_at DESC LIMIT 1",
+        [step],
+    ).to_pylist()
+    return rows[0] if rows else None

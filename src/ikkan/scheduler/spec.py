@@ -1,0 +1,86 @@
+"""The ``schedule:`` section of ``ikkan.yml``.
+
+```yaml
+schedule:
+  cron: "0 7 * * 1-5"      # 07:00 on weekdays, in company.timezone
+  steps: [import, refresh, alerts]
+  lease: 30m               # a runner that stops renewing loses the lease after this
+  stale_days: 7            # data-stale alert per source without a stale rule (0: none)
+  failure_alerts: true     # import_failed and refresh_failed alerts
+```
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ikkan.alerts.rules import AlertRuleSpec, Duration, RuleKind
+
+Step = Literal["import", "refresh", "alerts"]
+
+
+def _all_steps() -> list[Step]:
+    return ["import", "refresh", "alerts"]
+
+
+class ScheduleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cron: str = Field("0 7 * * *", description="when to run, cron syntax, company.timezone")
+    steps: list[Step] = Field(
+        default_factory=_all_steps,
+        description="what a run does, in this order (alerts include delivery)",
+    )
+    lease: Duration = Field(
+        timedelta(minutes=30),
+        description="how long a runner holds the lease without renewing it",
+    )
+    stale_days: int = Field(
+        7, ge=0, description="a data-stale alert per source with no stale rule (0: none)"
+    )
+    failure_alerts: bool = Field(True, description="alert when a scheduled import or refresh fails")
+    enabled: bool = True
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from croniter import croniter
+
+        if not croniter.is_valid(value):
+            raise ValueError(
+                f"'{value}' is not a cron expression; write e.g. '0 7 * * 1-5' "
+                "(minute hour day month weekday)"
+            )
+        return value
+
+    @field_validator("lease")
+    @classmethod
+    def _lease(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("lease must be positive, e.g. 30m")
+        return value
+
+
+def implied_rules(
+    schedule: ScheduleSpec, sources: list[str], alerts: dict[str, AlertRuleSpec]
+) -> dict[str, AlertRuleSpec]:
+    """Rules a schedule adds unless ikkan.yml already has them: a stale rule per source with
+    none, and import_failed / refresh_failed rules (ids ``<kind>`` / ``stale_<source>``)."""
+    out: dict[str, AlertRuleSpec] = {}
+    kinds = {r.kind for r in alerts.values()}
+    watched = {r.source for r in alerts.values() if r.kind is RuleKind.STALE}
+    if schedule.failure_alerts:
+        for kind in (RuleKind.IMPORT_FAILED, RuleKind.REFRESH_FAILED):
+            if kind not in kinds and str(kind) not in alerts:
+                out[str(kind)] = AlertRuleSpec(kind=kind)
+    if schedule.stale_days and "import" in schedule.steps:
+        for source in sources:
+            rule_id = f"stale_{source}"
+            if source not in watched and rule_id not in alerts:
+                out[rule_id] = AlertRuleSpec(
+                    kind=RuleKind.STALE, source=source, days=schedule.stale_days
+                )
+    return out

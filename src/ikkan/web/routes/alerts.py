@@ -1,0 +1,115 @@
+"""The Alerts page (firing alerts, history, acknowledge and mute buttons) and its JSON twin.
+
+Read live from the project's warehouse, not the snapshot: an acknowledgement must show at
+once, without a refresh. The two POSTs go through the dashboard's sign-in guard: they need
+the session's CSRF token (``csrf_token`` field) and the ``ack_alert`` permission on the
+department of the rule's node (pipeline and SLA rules have no node: ``ack_alert`` on any
+department is not enough, the decision is taken without one).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ikkan.errors import UserError
+from ikkan.state.policy import Action, Actor
+from ikkan.web.auth.rules import require
+from ikkan.web.context import CtxDep, store_of
+from ikkan.web.render import Renderer
+from ikkan.web.views.alerts import alerts_view
+from ikkan.web.views.common import header, status_of
+
+
+def _workspace(request: Request) -> Any:
+    from ikkan.workspace import Workspace
+
+    store = store_of(request)
+    return Workspace.open(store.root, clock=store.clock)
+
+
+async def rule_department(request: Request) -> str | None:
+    """The department of the node the posted rule watches (None for a rule without one)."""
+    value = (await request.form()).get("rule")
+    ws = store_of(request).current().ws
+    rule = ws.spec.alerts.get(value) if isinstance(value, str) else None
+    tree = ws.tree
+    if rule is None or rule.node is None or tree is None or rule.node not in tree.nodes:
+        return None
+    department: str | None = tree.nodes[rule.node].department
+    return department
+
+
+def _audit(request: Request, actor: Actor, action: str, rule: str, detail: dict[str, Any]) -> None:
+    """The acknowledgement or mute in the dashboard's audit log (the state database)."""
+    from sqlalchemy.orm import Session
+
+    from ikkan.auth.audit import record
+    from ikkan.web.auth.config import auth_of
+    from ikkan.web.auth.identity import origin_of
+
+    auth = auth_of(request)
+    with Session(auth.engine) as session, session.begin():
+        record(
+            session,
+            actor=actor.username,
+            action=action,
+            target=f"alert:{rule}",
+            origin=origin_of(request),
+            clock=auth.clock,
+            detail=detail,
+        )
+
+
+AckAlert = Annotated[Actor, require(Action.ACK_ALERT, department_of=rule_department)]
+
+
+def register_alerts(app: FastAPI, renderer: Renderer) -> None:
+    @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False, name="alerts_page")
+    def alerts_page(request: Request, c: CtxDep) -> Response:
+        ws = _workspace(request)
+        view = alerts_view(ws, c.fmt, c.lang)
+        view["header"] = header(c.snap, status_of(c.snap, c.filters), c.filters, c.fmt)
+        return renderer.live_page(request, c, "alerts", view)
+
+    @app.get("/api/alerts", tags=["pages"], name="alerts_api", response_class=JSONResponse)
+    def alerts_api(request: Request, c: CtxDep) -> dict[str, Any]:
+        """Alert instances that are not ok (firing first), the rules and the latest
+        history rows (transitions, notifications, acknowledgements, mutes)."""
+        return alerts_view(_workspace(request), c.fmt, c.lang)
+
+    @app.post("/alerts/ack", include_in_schema=False)
+    def ack(
+        request: Request,
+        actor: AckAlert,
+        rule: Annotated[str, Form()],
+        instance: Annotated[str, Form()] = "",
+    ) -> Response:
+        from ikkan.alerts.actions import act
+
+        act(_workspace(request), rule, instance, "acknowledge", who=actor.username)
+        _audit(request, actor, "alert_acknowledge", rule, {"instance": instance})
+        return RedirectResponse("/alerts", status_code=303)
+
+    @app.post("/alerts/mute", include_in_schema=False)
+    def mute(
+        request: Request,
+        actor: AckAlert,
+        rule: Annotated[str, Form()],
+        until: Annotated[str, Form()],
+        instance: Annotated[str, Form()] = "",
+    ) -> Response:
+        from ikkan.alerts.actions import act
+
+        try:
+            end = datetime.fromisoformat(until)
+        except ValueError:
+            raise UserError(
+                f"'{until}' is not a date and time", hint="e.g. 2027-01-04T09:00"
+            ) from None
+        act(_workspace(request), rule, instance, "mute", until=end, who=actor.username)
+        _audit(request, actor, "alert_mute", rule, {"instance": instance, "until": until})
+        return RedirectResponse("/alerts", status_code=303)
