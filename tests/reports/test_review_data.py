@@ -64,7 +64,9 @@ def test_xlsx_tree_sheet_equals_status_json(report_project: ReportProject, tmp_p
         ).stdout
     )
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Summary", "KPI tree", "Funnel", "Channels", "Alerts", "Next period"]
+    assert wb.sheetnames == [
+        "Summary", "KPI tree", "Funnel", "Channels", "Alerts", "Actions", "Next period"
+    ]  # fmt: skip
     sheet = wb["KPI tree"]
     head = [c.value for c in sheet[1]]
     rows = {
@@ -151,8 +153,9 @@ def test_sections_use_status_figures(report_project: ReportProject) -> None:
     decisions = review["summary"]["decisions"]
     worst = ws.tree.nodes[status.bottleneck.bottleneck.node]  # type: ignore[union-attr]
     assert 1 <= len(decisions) <= 3 and decisions[0].startswith(worst.name("ja"))
-    # no PDCA log yet: the section is left out, not shown empty
-    assert review["actions"] is None
+    # the fixture's two leads actions overlap October (test_review_actions.py checks them)
+    assert review["actions"] is not None
+    assert {r["node_id"] for r in review["actions"]["rows"]} == {"leads"}
 
 
 def test_html_escapes_a_hostile_label(report_project: ReportProject) -> None:
@@ -160,7 +163,7 @@ def test_html_escapes_a_hostile_label(report_project: ReportProject) -> None:
     html = render_review(ws, PERIOD, "html", "ja").decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert" in html
-    assert "前回レビュー以降の施策と効果" not in html  # left out cleanly
+    assert "前回レビュー以降の施策と効果" in html  # the fixture logged actions
     english = render_review(ws, PERIOD, "html", "en").decode()
     assert "<img src=x" not in english and "Monthly review Oct 2026" in english
 

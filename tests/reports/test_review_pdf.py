@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import in_ci
-from tests.reports.conftest import ARTIFACTS, PERIOD, ReportProject
+from tests.reports.conftest import ACTION_TITLE, ARTIFACTS, PERIOD, ReportProject
 
 from ikkan.web.i18n import Formatter
 
@@ -104,6 +104,8 @@ def test_japanese_labels_are_text_with_the_status_figures(
         "次期の目標と担当",
         "商談化率",
         "許容CPA（MQL単価）",
+        "前回レビュー以降の施策と効果",  # the PDCA section (the fixture logs an action)
+        ACTION_TITLE,
     ):
         assert label in text, label
     assert "\ufffd" not in text  # no replacement characters

@@ -103,7 +103,7 @@ def test_another_departments_target_is_refused(pdca_server: str, page: object) -
 def test_log_an_action_see_its_marker_and_its_effect(
     pdca_server: str, page: object, lang: str
 ) -> None:
-    sign_in(page, pdca_server, "aiko")  # leads has no department: admins write it
+    sign_in(page, pdca_server, "aiko")  # an admin (leads is marketing's; admins write any node)
     page.goto(f"{pdca_server}/node/leads?lang={lang}")  # type: ignore[attr-defined]
     page.fill("#action-title", TITLE[lang])  # type: ignore[attr-defined]
     page.fill("#action-hypothesis", "more webinars, more leads")  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ikkan.model.formatting import format_value
 from ikkan.model.spec import Direction
 from ikkan.model.tree import Node
@@ -36,4 +38,17 @@ def describe_effect(result: EffectResult, node: Node | None, lang: str = "en") -
     if result.change is not None:
         change = f"{result.change:+.0%}"
         text += f"。施策前比 {change}" if ja else f"; {change} vs before"
+    return text
+
+
+def expected_text(
+    low: float | None, high: float | None, percent: Callable[[float], str]
+) -> str | None:
+    """An action's expected effect: ``+10.0%`` or ``+10.0% … +20.0%`` (``percent`` formats
+    a signed fraction); ``None`` when none was given."""
+    if low is None:
+        return None
+    text = percent(low)
+    if high is not None and high != low:
+        text += " … " + percent(high)
     return text

@@ -9,6 +9,7 @@ from typing import Any
 
 from ikkan.model.periods import Grain, period_containing
 from ikkan.model.tree import KpiTree
+from ikkan.monitor.effect_text import describe_effect, expected_text
 from ikkan.reports.review import cards as tree_cards
 from ikkan.reports.review.figures import pacing_figure, trend_figure
 from ikkan.reports.review.inputs import ReviewInputs
@@ -285,25 +286,59 @@ def _alerts(inputs: ReviewInputs, fmt: Formatter) -> list[dict[str, Any]]:
 
 
 def _actions(inputs: ReviewInputs, fmt: Formatter) -> dict[str, Any] | None:
+    """The PDCA log's actions and notes of the period; the effect sentence is the node
+    page's (``describe_effect`` of the same ``EffectResult``)."""
     log = inputs.actions
     if log is None:
-        return None  # no PDCA log yet: the section is left out (see actions.py)
+        return None  # nothing logged for the period: the section is left out
+    t = REVIEW_TEXT[fmt.lang]
     rows = []
     for a in log.entries:
         node = inputs.tree.nodes.get(a.node)
         unit = node.unit if node else None
+        effect = a.effect
         rows.append(
             {
-                "day_text": fmt.date(a.day),
+                "id": a.id,
+                "node_id": a.node,
                 "node": node.name(fmt.lang) if node else a.node,
                 "title": a.title,
                 "owner": a.owner,
-                "before_text": fmt.value(a.before, unit),
-                "after_text": fmt.value(a.after, unit),
-                "note": a.note,
+                "status": a.status,
+                "status_text": t["action_" + a.status],
+                "start": a.start.isoformat(),
+                "end": a.end.isoformat(),
+                "start_text": fmt.date(a.start),
+                "end_text": fmt.date(a.end),
+                "expected_text": expected_text(
+                    a.expected_low, a.expected_high, lambda v: fmt.percent(v, signed=True)
+                ),
+                "before": a.before,
+                "after": a.after,
+                "before_text": fmt.value(a.before, unit) if effect else "",
+                "after_text": fmt.value(a.after, unit) if effect else "",
+                "verdict": effect.verdict.value if effect else None,
+                "verdict_text": effect.sentence(fmt.lang) if effect else None,
+                "effect_text": describe_effect(effect, node, fmt.lang) if effect else None,
             }
         )
-    return {"since_text": fmt.date(log.since) if log.since else None, "rows": rows}
+    notes = [
+        {
+            "node": inputs.tree.nodes[n.node].name(fmt.lang)
+            if n.node in inputs.tree.nodes
+            else n.node,
+            "kind_text": t.get("note_" + n.kind, n.kind),
+            "body": n.body,
+            "actor": n.actor,
+            "at_text": fmt.datetime(n.at),
+        }
+        for n in log.notes
+    ]
+    return {
+        "since_text": fmt.date(log.since) if log.since else None,
+        "rows": rows,
+        "notes": notes,
+    }
 
 
 def _next(inputs: ReviewInputs, fmt: Formatter) -> dict[str, Any]:

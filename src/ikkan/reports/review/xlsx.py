@@ -14,10 +14,12 @@ from ikkan.reports.review.text import REVIEW_TEXT
 
 SHEETS = {
     "ja": {"summary": "サマリー", "tree": "KPIツリー", "funnel": "ファネル", "channels": "チャネル",
-           "alerts": "アラート", "next": "次期の目標", "id": "ID", "kind": "種別", "unit": "単位",
+           "alerts": "アラート", "actions": "施策", "next": "次期の目標", "id": "ID",
+           "kind": "種別", "unit": "単位",
            "rag": "判定", "year_ago": "前年同期", "implied": "逆算"},
     "en": {"summary": "Summary", "tree": "KPI tree", "funnel": "Funnel", "channels": "Channels",
-           "alerts": "Alerts", "next": "Next period", "id": "ID", "kind": "Kind", "unit": "Unit",
+           "alerts": "Alerts", "actions": "Actions", "next": "Next period", "id": "ID",
+           "kind": "Kind", "unit": "Unit",
            "rag": "RAG", "year_ago": "Year ago", "implied": "Implied"},
 }  # fmt: skip
 
@@ -87,6 +89,8 @@ def review_xlsx(inputs: ReviewInputs, review: dict[str, Any]) -> bytes:
     for a in review["alerts"]:
         ws.append(safe_row([a["at_text"], a["rule"], a["node"], a["instance"], a["event"],
                             a["observed_text"], a["line_text"], a["state_now"]]))  # fmt: skip
+    if review["actions"] is not None:
+        _actions_sheet(wb.create_sheet(s["actions"]), inputs, review["actions"], lang, header)
     ws = wb.create_sheet(s["next"])
     header(ws, [t["node"], t["target"], t["owner"]])
     for n in review["next"]["rows"]:
@@ -125,3 +129,29 @@ def _tree_sheet(ws: Any, inputs: ReviewInputs, lang: str, header: Any) -> None:
             ws.cell(ws.max_row, col).number_format = f
         ws.cell(ws.max_row, 8).number_format = "0.0%"
     ws.column_dimensions["B"].width = 28
+
+
+def _actions_sheet(
+    ws: Any, inputs: ReviewInputs, actions: dict[str, Any], lang: str, header: Any
+) -> None:
+    """The PDCA log's actions of the period (before / during as numbers in the node's
+    format, the verdict code and the node page's effect sentence) and the notes."""
+    t = REVIEW_TEXT[lang]
+    header(ws, ["#", t["node"], t["action_title"], t["owner"], t["action_status"],
+                t["action_period"], t["action_expected"], t["action_before"],
+                t["action_after"], t["action_verdict"], t["action_effect"]])  # fmt: skip
+    for a in actions["rows"]:
+        ws.append(safe_row([a["id"], a["node"], a["title"], a["owner"], a["status_text"],
+                            f"{a['start']} … {a['end']}", a["expected_text"], a["before"],
+                            a["after"], a["verdict"], a["effect_text"]]))  # fmt: skip
+        node = inputs.tree.nodes.get(a["node_id"])
+        f = number_format(node.unit if node else None)
+        for col in (8, 9):
+            ws.cell(ws.max_row, col).number_format = f
+    if actions["notes"]:
+        ws.append([])
+        header(ws, [t["note_at"], t["node"], t["note_kind"], t["notes"], t["note_by"]])
+        for n in actions["notes"]:
+            ws.append(safe_row([n["at_text"], n["node"], n["kind_text"], n["body"], n["actor"]]))
+    ws.column_dimensions["C"].width = 36
+    ws.column_dimensions["K"].width = 60

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ikkan.model.periods import period_containing
-from ikkan.monitor.effect_text import describe_effect
+from ikkan.monitor.effect_text import describe_effect, expected_text
 from ikkan.services.pdca import ActionView, Entry
 from ikkan.state.policy import Action, Actor, decide
 from ikkan.web import pdca_text  # noqa: F401  (the PDCA strings join TEXT)
@@ -23,11 +23,9 @@ def action_dict(view: ActionView, snap: Snapshot, fmt: Formatter, lang: str) -> 
     assert tree is not None
     node = tree.nodes.get(view.node_id)
     t = TEXT[lang]
-    expected = None
-    if view.expected_low is not None:
-        expected = fmt.percent(view.expected_low, signed=True)
-        if view.expected_high is not None and view.expected_high != view.expected_low:
-            expected += " … " + fmt.percent(view.expected_high, signed=True)
+    expected = expected_text(
+        view.expected_low, view.expected_high, lambda v: fmt.percent(v, signed=True)
+    )
     return {
         **view.to_dict(),
         "node_label": node.name(lang) if node else view.node_id,
