@@ -125,3 +125,20 @@ def test_a_sparse_early_tail_does_not_widen_the_range() -> None:
     assert noisy.windows < clean.windows  # the run now starts after the gap
     assert noisy.spread is not None and clean.spread is not None
     assert noisy.spread < 0.2
+
+
+def test_not_enough_history_reads_in_japanese_without_english() -> None:
+    from ikkan.monitor.effect import EffectResult, Verdict
+    from ikkan.monitor.effect_text import describe_effect
+
+    short = EffectResult(
+        Verdict.NOT_ENOUGH_HISTORY, ("2026-10",), ("2026-09",), windows=2, reason="needs 6; found 2"
+    )
+    ja = describe_effect(short, None, "ja")
+    assert ja.startswith("判定に必要な履歴が不足（") and "6つ必要、2つのみ" in ja
+    assert "needs" not in ja
+    gap = EffectResult(
+        Verdict.NOT_ENOUGH_HISTORY, ("2026-10",), ("2026-09",), reason="no value for 2026-09"
+    )
+    assert "値のない月: 2026-09" in describe_effect(gap, None, "ja")
+    assert "needs 6; found 2" in describe_effect(short, None, "en")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ikkan.model.formatting import format_value
 from ikkan.model.spec import Direction
 from ikkan.model.tree import Node
-from ikkan.monitor.effect import EffectResult, Verdict
+from ikkan.monitor.effect import MIN_WINDOWS, EffectResult, Verdict
 
 
 def describe_effect(result: EffectResult, node: Node | None, lang: str = "en") -> str:
@@ -34,7 +34,16 @@ def describe_effect(result: EffectResult, node: Node | None, lang: str = "en") -
                     else ("; favourable" if favourable else "; unfavourable")
                 )
     elif result.verdict is Verdict.NOT_ENOUGH_HISTORY and result.reason:
-        text += f"（{result.reason}）" if ja else f" ({result.reason})"
+        if ja and result.reason.startswith("no value for "):
+            text += f"（値のない月: {result.reason.removeprefix('no value for ')}）"
+        elif ja:
+            months = len(result.months_after)
+            text += (
+                f"（前年同期と比べられる{months}か月の期間が過去に{MIN_WINDOWS}つ必要、"
+                f"{result.windows}つのみ）"
+            )
+        else:
+            text += f" ({result.reason})"
     if result.change is not None:
         change = f"{result.change:+.0%}"
         text += f"。施策前比 {change}" if ja else f"; {change} vs before"
