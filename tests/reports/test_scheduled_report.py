@@ -97,3 +97,23 @@ def test_a_closed_month_is_mailed_once(report_project: ReportProject, tmp_path: 
         .to_pylist()
     )
     assert sent == [{"step": "report:2026-10:html:en:cmo@example.jp", "status": "ok"}]
+
+
+def test_report_schedule_errors_name_the_yaml_line(tmp_path: Path) -> None:
+    from tests.web.conftest import write_demo
+
+    write_demo(tmp_path)
+    spec = tmp_path / "ikkan.yml"
+    text = spec.read_text(encoding="utf-8")
+    line = text.count("\n") + 4
+    spec.write_text(
+        text + "\nschedule:\n  reports:\n    - {every: weekly, to: [cmo]}\n", encoding="utf-8"
+    )
+    issues = [str(i) for i in Workspace.open(tmp_path).issues]
+    assert any(
+        f"ikkan.yml:{line}:" in i and "schedule.reports.0.every" in i and "'monthly'" in i
+        for i in issues
+    ), issues
+    assert any(f"ikkan.yml:{line}:" in i and "not an e-mail address: cmo" in i for i in issues), (
+        issues
+    )
