@@ -175,18 +175,3 @@ def _next_targets(inputs: ReviewInputs, fy_start: int) -> None:
         return
     inputs.next_commit = {k: v.value for k, v in commit.values.items()}
     inputs.next_stretch = {k: v.value for k, v in stretch.values.items()}
-
-
-def funnel_nodes(inputs: ReviewInputs) -> dict[str, str]:
-    """stage → the node counting it (a stage_count without filters; the visit stage from a
-    web sessions node), as the funnel page picks them."""
-    by_stage: dict[str, str] = {}
-    for node_id in inputs.tree.order:
-        metric = inputs.tree.nodes[node_id].metric
-        if metric is None or getattr(metric, "filters", None):
-            continue
-        if metric.type == "stage_count" and getattr(metric, "stage", None):
-            by_stage.setdefault(metric.stage, node_id)
-        elif metric.type == "web" and getattr(metric, "measure", None) == "sessions":
-            by_stage.setdefault("visit", node_id)
-    return by_stage

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ikkan.reports.review.inputs import ReviewInputs, funnel_nodes
+from ikkan.reports.review.inputs import ReviewInputs
 from ikkan.web.i18n import Formatter
+from ikkan.web.view_model import funnel_stage_nodes
 
 COST_TYPES = ("spend", "cost_per", "romi")
 VOLUME_STAGES = ("lead", "mql", "opportunity", "won")
 
 
 def _stage_nodes(inputs: ReviewInputs) -> list[str]:
-    by_stage = funnel_nodes(inputs)
+    by_stage = funnel_stage_nodes(inputs.tree)
     return [by_stage[s] for s in VOLUME_STAGES if s in by_stage]
 
 

@@ -11,11 +11,12 @@ from ikkan.model.periods import Grain, period_containing
 from ikkan.model.tree import KpiTree
 from ikkan.reports.review import cards as tree_cards
 from ikkan.reports.review.figures import pacing_figure, trend_figure
-from ikkan.reports.review.inputs import ReviewInputs, funnel_nodes
+from ikkan.reports.review.inputs import ReviewInputs
 from ikkan.reports.review.money import channel_label, channels_section, spend_section
 from ikkan.reports.review.text import REVIEW_TEXT
 from ikkan.services.status import StatusReport
 from ikkan.web.i18n import Formatter
+from ikkan.web.view_model import funnel_steps, judgement, owner_of
 
 WELL_BADLY = 3
 MAX_DECISIONS = 3
@@ -106,8 +107,8 @@ def _summary(inputs: ReviewInputs, fmt: Formatter, cards: dict[str, Any]) -> dic
             "target": s.commit,
             "target_text": fmt.value(s.commit, unit),
             "achievement_text": fmt.percent(s.status.achievement),
-            "rag": tree_cards.judgement(s, lang)[0],
-            "rag_word": tree_cards.judgement(s, lang)[1],
+            "rag": judgement(s, lang)[0],
+            "rag_word": judgement(s, lang)[1],
             "expected_text": fmt.value(p.expected_to_date, unit) if p else None,
             "projected": p.projected if p else None,
             "projected_text": fmt.value(p.projected, unit) if p else None,
@@ -127,7 +128,7 @@ def _summary(inputs: ReviewInputs, fmt: Formatter, cards: dict[str, Any]) -> dic
         out["bottleneck"] = {
             "node": worst.node,
             "label": node.name(lang),
-            "owner": tree_cards.owner_of(node),
+            "owner": owner_of(node),
             "actual_text": fmt.value(worst.actual, node.unit),
             "target_text": fmt.value(worst.target, node.unit),
             "effect": worst.contribution,
@@ -228,24 +229,15 @@ def _decisions(
 
 def _funnel(inputs: ReviewInputs, fmt: Formatter) -> list[dict[str, Any]]:
     tree, status = inputs.tree, inputs.status
-    by_stage = funnel_nodes(inputs)
     rows = []
-    first: float | None = None
-    previous: float | None = None
-    for stage in tree.spec.funnel.stages:
-        label = stage.label
-        name = (label.ja if fmt.lang == "ja" else label.en) if label else stage.id
-        node_id = by_stage.get(stage.id)
-        s = status.nodes[node_id] if node_id else None
+    for row in funnel_steps(tree, status, fmt.lang):
+        s, node_id, count = row.status, row.node, row.count
         unit = tree.nodes[node_id].unit if node_id else None
-        count = s.actual if s else None
-        step = count / previous if count is not None and previous else None
-        cumulative = count / first if count is not None and first else None
         mom = s.comparison.mom if s else None
         rows.append(
             {
-                "stage": stage.id,
-                "label": name or stage.id,
+                "stage": row.stage,
+                "label": row.label,
                 "node": node_id,
                 "count": count,
                 "count_text": fmt.value(count, unit),
@@ -254,17 +246,14 @@ def _funnel(inputs: ReviewInputs, fmt: Formatter) -> list[dict[str, Any]]:
                 "previous": mom.previous if mom else None,
                 "previous_text": fmt.value(mom.previous if mom else None, unit),
                 "change_text": fmt.percent(mom.percent, signed=True) if mom else "--",
-                "step_rate": step,
-                "step_text": fmt.percent(step),
-                "cumulative_rate": cumulative,
-                "cumulative_text": fmt.percent(cumulative),
-                "rag": tree_cards.judgement(s, fmt.lang)[0] if s else "unknown",
+                "step_rate": row.step_rate,
+                "step_text": fmt.percent(row.step_rate),
+                "cumulative_rate": row.cumulative_rate,
+                "cumulative_text": fmt.percent(row.cumulative_rate),
+                "rag": judgement(s, fmt.lang)[0] if s else "unknown",
                 "benchmarks": [b.message(fmt.lang) for b in s.benchmarks] if s else [],
             }
         )
-        if count is not None:
-            first = count if first is None else first
-            previous = count
     return rows
 
 
@@ -324,7 +313,7 @@ def _next(inputs: ReviewInputs, fmt: Formatter) -> dict[str, Any]:
     for node_id, _, first in tree.walk():
         node = tree.nodes[node_id]
         commit = inputs.next_commit.get(node_id)
-        owner = tree_cards.owner_of(node)
+        owner = owner_of(node)
         if not first or commit is None or (owner is None and str(node.kind) == "KPI"):
             continue
         rows.append(

@@ -8,25 +8,17 @@ from typing import Any
 
 from ikkan.model.periods import GRAIN_ORDER, Grain, Period
 from ikkan.model.tree import KpiTree, Node
-from ikkan.model.units import UnitKind
-from ikkan.monitor.pacing import PaceStatus
 from ikkan.services import reading
 from ikkan.services.drilldown import NodeDrillDown
-from ikkan.services.status import NodeStatus, StatusReport
+from ikkan.services.status import StatusReport
 from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
+from ikkan.web.view_model import card_fields
 from ikkan.workspace import Workspace
 
 STALE_DAYS = 7  # a source not imported for longer marks its nodes "stale data"
 SPARK_PERIODS = 12
-
-RAG_ICON = {"green": "✔", "amber": "▲", "red": "✖", "unknown": "?"}
-_PACE_RAG = {
-    PaceStatus.ON_TRACK: "green",
-    PaceStatus.AT_RISK: "amber",
-    PaceStatus.BEHIND: "red",
-}
 
 
 def reader(snap: Snapshot, f: Filters) -> Workspace:
@@ -60,14 +52,6 @@ def history_upto(period: Period) -> date:
     return period.end if period.grain is Grain.RANGE else period.start
 
 
-def _judgement(s: NodeStatus, lang: str) -> tuple[str, str]:
-    """(rag key, word): pacing while the period runs, else achievement."""
-    if s.pacing is not None and s.pacing.status in _PACE_RAG:
-        return _PACE_RAG[s.pacing.status], s.pacing.status.label(lang)
-    rag = s.status.rag
-    return rag.value, rag.label(lang)
-
-
 def _reason(tree: KpiTree, node: Node, report: StatusReport, f: Filters) -> str:
     t = TEXT[f.lang]
     if node.metric is None and node.formula is None:
@@ -79,24 +63,6 @@ def _reason(tree: KpiTree, node: Node, report: StatusReport, f: Filters) -> str:
         if missing:
             return t["reason_inputs"] + ", ".join(tree.nodes[n].name(f.lang) for n in missing)
     return t["reason_not_computed"]
-
-
-def _delta(d: Any, node: Node, fmt: Formatter) -> dict[str, Any]:
-    is_ratio = node.unit is not None and node.unit.kind is UnitKind.RATIO
-    if d.absolute is None:
-        text = fmt.percent(None)
-    elif is_ratio or d.percent is None:
-        text = fmt.change(d.absolute, node.unit)
-    else:
-        text = fmt.percent(d.percent, signed=True)
-    arrow = "" if not d.absolute else ("▲" if d.absolute > 0 else "▼")
-    return {
-        "previous": d.previous,
-        "change": d.absolute,
-        "percent": d.percent,
-        "favourable": d.improved,
-        "text": f"{arrow}{text}",
-    }
 
 
 def node_card(
@@ -112,34 +78,17 @@ def node_card(
     assert tree is not None
     node = tree.nodes[node_id]
     s = report.nodes[node_id]
-    rag, word = _judgement(s, f.lang)
-    card: dict[str, Any] = {
-        "id": node_id,
-        "label": node.name(f.lang),
-        "kind": str(node.kind),
-        "unit": node.unit.id if node.unit else None,
-        "direction": str(node.direction),
-        "owner": " / ".join(p for p in (node.department, node.person) if p) or None,
-        "actual": s.actual,
-        "actual_text": fmt.value(s.actual, node.unit),
-        "actual_short": fmt.value(s.actual, node.unit, compact=True),
-        "target": s.commit,
-        "target_text": fmt.value(s.commit, node.unit),
-        "target_short": fmt.value(s.commit, node.unit, compact=True),
-        "achievement": s.status.achievement,
-        "achievement_text": fmt.percent(s.status.achievement),
-        "rag": rag,
-        "rag_icon": RAG_ICON[rag],
-        "rag_word": word,
-        "pacing": None,
-        "vs_previous": _delta(s.comparison.mom, node, fmt),
-        "vs_year": _delta(s.comparison.yoy, node, fmt),
-        "maturing": s.maturing,
-        "stale": stale and s.actual is not None and node.metric is not None,
-        "reason": None,
-        "benchmarks": [b.message(f.lang) for b in s.benchmarks if b.needs_attention],
-        "spark": [r["value"] for r in spark or []],
-    }
+    card = card_fields(tree, report, node_id, fmt, [r["value"] for r in spark or []])
+    card.update(
+        {
+            "unit": node.unit.id if node.unit else None,
+            "direction": str(node.direction),
+            "pacing": None,
+            "stale": stale and s.actual is not None and node.metric is not None,
+            "reason": None,
+            "benchmarks": [b.message(f.lang) for b in s.benchmarks if b.needs_attention],
+        }
+    )
     if s.actual is None:
         card["reason"] = _reason(tree, node, report, f)
     elif s.commit is None and f.where is not None:

@@ -21,7 +21,7 @@ from ikkan.model.tree import KpiTree
 from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
-from ikkan.web.views.common import RAG_ICON, _judgement
+from ikkan.web.view_model import RAG_ICON, judgement
 from ikkan.web.views.pdca import action_dict
 
 CADENCES = {"weekly": ("month", 7), "quarterly": ("quarter", 92)}
@@ -67,7 +67,7 @@ def review_view(snap: Snapshot, f: Filters, fmt: Formatter, cadence: str) -> dic
             status = report.nodes.get(node_id)
             if status is None:
                 continue
-            rag, word = _judgement(status, f.lang)
+            rag, word = judgement(status, f.lang)
             if rag in ("red", "amber"):
                 node = tree.nodes[node_id]
                 off.append(
@@ -168,7 +168,7 @@ def departments_view(
         for node_id in members:
             node = tree.nodes[node_id]
             status = report.nodes.get(node_id)
-            rag, word = _judgement(status, f.lang) if status else ("unknown", "--")
+            rag, word = judgement(status, f.lang) if status else ("unknown", "--")
             nodes.append(
                 {
                     "id": node_id,

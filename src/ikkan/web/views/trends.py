@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ikkan.model.periods import Grain, PeriodError, parse_period
-from ikkan.model.units import UnitKind
+from ikkan.model.periods import Grain, parse_period
 from ikkan.services.series import Series, SeriesPoint
 from ikkan.services.status import StatusReport
 from ikkan.web.filters import Filters
-from ikkan.web.i18n import TEXT, Formatter
+from ikkan.web.i18n import Formatter
 from ikkan.web.store import Snapshot
+from ikkan.web.view_model import commit_target, pacing_figure, trend_figure
 from ikkan.web.views.common import (
     header,
     status_of,
@@ -24,7 +24,6 @@ def trend_view(
     snap: Snapshot, f: Filters, fmt: Formatter, node_id: str | None, grain: str | None
 ) -> dict[str, Any]:
     from ikkan.errors import UserError, did_you_mean, valid_values
-    from ikkan.web.charts import trend_chart
 
     ws = snap.ws
     tree = ws.tree
@@ -42,12 +41,8 @@ def trend_view(
     points: list[dict[str, Any]] = []
     for r in trend_points(ws, chosen, use, f, report):
         target = None
-        if f.where is None and plan.period is not None and use != str(Grain.WEEK):
-            try:
-                value = plan.for_period("commit", r.period).values.get(chosen)
-                target = value.value if value else None
-            except PeriodError:  # a period outside the plan has no target
-                target = None
+        if f.where is None and use != str(Grain.WEEK):
+            target = commit_target(plan, r.period, chosen)
         points.append(
             {
                 "period": r.period,
@@ -59,7 +54,6 @@ def trend_view(
                 "maturing": r.maturing,
             }
         )
-    t = TEXT[f.lang]
     from ikkan.web.views.pdca import action_markers
 
     labels = {p["period"]: p["label"] for p in points}
@@ -75,16 +69,12 @@ def trend_view(
             {"id": n, "label": tree.nodes[n].name(f.lang)} for n, _, first in tree.walk() if first
         ],
         "points": points,
-        "chart": trend_chart(
-            node.name(f.lang),
+        "chart": trend_figure(
+            node,
             [p["label"] for p in points],
             [p["actual"] for p in points],
             [p["target"] for p in points],
-            actual_name=t["actual"],
-            target_name=t["target"],
-            percent=node.unit is not None and node.unit.kind is UnitKind.RATIO,
-            green=node.green,
-            amber=node.amber,
+            f.lang,
             markers=markers,
         ),
         "pacing": _pacing_chart(snap, f, fmt, chosen, report),
@@ -120,7 +110,6 @@ def _pacing_chart(
     from ikkan.model.periods import months_of
     from ikkan.model.spec import Aggregate
     from ikkan.monitor.pacing import pacing_line
-    from ikkan.web.charts import pacing_chart
 
     ws = snap.ws
     tree = ws.tree
@@ -136,30 +125,12 @@ def _pacing_chart(
     ):
         return None
     line = dict(pacing_line(target, period, ws.calendar()))
-    months = [m for m in months_of(period) if m.start <= report.as_of]
     by = f.where[0] if f.where else None
     by_month = {
         p.period: p.value
         for p in ws.series(node_id, grain="month", by=by, period=period.key).points
         if f.where is None or p.dimension_value == f.where[1]
     }
-    labels, actual, expected = [], [], []
-    total = 0.0
-    for m in months:
-        value = by_month.get(m.key)
-        total += value or 0.0
-        end = min(m.end, report.as_of)
-        labels.append(m.label(f.lang))
-        actual.append(total)
-        expected.append(line.get(end))
-    t = TEXT[f.lang]
-    return pacing_chart(
-        f"{node.name(f.lang)} — {period.label(f.lang)}",
-        labels,
-        actual,
-        expected,
-        target,
-        actual_name=t["cumulative"],
-        expected_name=t["expected"],
-        target_name=t["target"],
+    return pacing_figure(
+        node, period, months_of(period), by_month, line, target, report.as_of, f.lang
     )

@@ -1,0 +1,262 @@
+"""The view-model pieces the dashboard pages (``web.views``) and the monthly review report
+(``reports.review``) both show, so the two cannot disagree: a node's RAG judgement, the
+change texts, the fields of a node card, the tree's edges, the funnel's stages and the
+trend and pacing chart specs.
+
+Pure functions of the status report, the tree and the plan: no snapshot, filters or web
+framework here (the CLI report path imports this module; it must stay free of
+FastAPI/Starlette, like ``web.i18n``, ``web.charts`` and ``web.tree_svg``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ikkan.model.formulas import BinOp, Call, Expr, Neg, Ref
+from ikkan.model.periods import Period, PeriodError
+from ikkan.model.planning import Plan
+from ikkan.model.tree import KpiTree, Node
+from ikkan.model.units import UnitKind
+from ikkan.monitor.pacing import PaceStatus
+from ikkan.services.status import NodeStatus, StatusReport
+from ikkan.web.charts import pacing_chart, trend_chart
+from ikkan.web.i18n import TEXT, Formatter
+
+RAG_ICON = {"green": "✔", "amber": "▲", "red": "✖", "unknown": "?"}
+_PACE_RAG = {
+    PaceStatus.ON_TRACK: "green",
+    PaceStatus.AT_RISK: "amber",
+    PaceStatus.BEHIND: "red",
+}
+
+
+def judgement(s: NodeStatus, lang: str) -> tuple[str, str]:
+    """(rag key, word): pacing while the period runs, else achievement."""
+    if s.pacing is not None and s.pacing.status in _PACE_RAG:
+        return _PACE_RAG[s.pacing.status], s.pacing.status.label(lang)
+    rag = s.status.rag
+    return rag.value, rag.label(lang)
+
+
+def delta(d: Any, node: Node, fmt: Formatter) -> dict[str, Any]:
+    """A comparison (against the previous period or last year) as card data: the change
+    in points/units for a ratio or when there is no percentage, else in percent, with an
+    arrow for its sign."""
+    is_ratio = node.unit is not None and node.unit.kind is UnitKind.RATIO
+    if d.absolute is None:
+        text = fmt.percent(None)
+    elif is_ratio or d.percent is None:
+        text = fmt.change(d.absolute, node.unit)
+    else:
+        text = fmt.percent(d.percent, signed=True)
+    arrow = "" if not d.absolute else ("▲" if d.absolute > 0 else "▼")
+    return {
+        "previous": d.previous,
+        "previous_text": fmt.value(d.previous, node.unit),
+        "change": d.absolute,
+        "percent": d.percent,
+        "favourable": d.improved,
+        "text": f"{arrow}{text}",
+    }
+
+
+def owner_of(node: Node) -> str | None:
+    return " / ".join(p for p in (node.department, node.person) if p) or None
+
+
+def card_fields(
+    tree: KpiTree, report: StatusReport, node_id: str, fmt: Formatter, spark: list[Any]
+) -> dict[str, Any]:
+    """The fields every node card has, on the tree page, the overview and in the report;
+    each caller adds what only it shows (pacing, the comparison line, the reason)."""
+    node = tree.nodes[node_id]
+    s = report.nodes[node_id]
+    rag, word = judgement(s, fmt.lang)
+    return {
+        "id": node_id,
+        "label": node.name(fmt.lang),
+        "kind": str(node.kind),
+        "owner": owner_of(node),
+        "actual": s.actual,
+        "actual_text": fmt.value(s.actual, node.unit),
+        "actual_short": fmt.value(s.actual, node.unit, compact=True),
+        "target": s.commit,
+        "target_text": fmt.value(s.commit, node.unit),
+        "target_short": fmt.value(s.commit, node.unit, compact=True),
+        "achievement": s.status.achievement,
+        "achievement_text": fmt.percent(s.status.achievement),
+        "rag": rag,
+        "rag_icon": RAG_ICON[rag],
+        "rag_word": word,
+        "vs_previous": delta(s.comparison.mom, node, fmt),
+        "vs_year": delta(s.comparison.yoy, node, fmt),
+        "maturing": s.maturing,
+        "spark": spark,
+    }
+
+
+def edge_operators(node: Node) -> dict[str, str]:
+    """child → the operator joining it in the parent's formula (× ÷ + −), '' for a plain
+    reference and '…' for an explicit parent link."""
+    out: dict[str, str] = {}
+    if node.formula is None:
+        return out
+
+    def visit(e: Expr, op: str) -> None:
+        if isinstance(e, Ref):
+            out.setdefault(e.name, op)
+        elif isinstance(e, BinOp):
+            symbol = {"*": "×", "/": "×", "+": "+", "-": "+"}[e.op]
+            visit(e.left, symbol if op == "" else op)
+            visit(e.right, {"*": "×", "/": "÷", "+": "+", "-": "−"}[e.op])
+        elif isinstance(e, Neg):
+            visit(e.operand, "−")
+        elif isinstance(e, Call):
+            for arg in e.args:
+                visit(arg, "+" if e.func == "sum" else "ƒ")
+
+    visit(node.formula.expr, "")
+    return out
+
+
+def tree_edges(tree: KpiTree, fmt: Formatter) -> list[dict[str, Any]]:
+    """Every parent → child edge with its operator and, on sum edges only, the child's
+    share of its parent."""
+    out = []
+    for node_id in tree.order:
+        ops = edge_operators(tree.nodes[node_id])
+        for child in tree.children.get(node_id, ()):
+            operator = ops.get(child, "…")
+            share = tree.nodes[child].share if operator == "+" else None
+            out.append(
+                {
+                    "parent": node_id,
+                    "child": child,
+                    "operator": operator,
+                    "share": share,
+                    "share_text": fmt.percent(share) if share is not None else None,
+                }
+            )
+    return out
+
+
+def funnel_stage_nodes(tree: KpiTree) -> dict[str, str]:
+    """stage → the node counting it: the first stage_count without filters for the stage;
+    the visit stage from a web sessions node without filters."""
+    by_stage: dict[str, str] = {}
+    for node_id in tree.order:
+        metric = tree.nodes[node_id].metric
+        if metric is None or getattr(metric, "filters", None):
+            continue
+        stage = getattr(metric, "stage", None)
+        if metric.type == "stage_count" and stage:
+            by_stage.setdefault(stage, node_id)
+        elif metric.type == "web" and getattr(metric, "measure", None) == "sessions":
+            by_stage.setdefault("visit", node_id)  # site sessions stand for the visit stage
+    return by_stage
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    stage: str
+    label: str
+    node: str | None
+    status: NodeStatus | None
+    count: float | None
+    step_rate: float | None  # of the previous measured stage
+    cumulative_rate: float | None  # of the first measured stage
+
+
+def funnel_steps(tree: KpiTree, report: StatusReport, lang: str) -> list[FunnelStep]:
+    """Each configured funnel stage with its count and its step and cumulative
+    conversion (unmeasured stages are passed over when rating the next one)."""
+    by_stage = funnel_stage_nodes(tree)
+    out = []
+    first: float | None = None
+    previous: float | None = None
+    for stage in tree.spec.funnel.stages:
+        label = stage.label
+        name = (label.ja if lang == "ja" else label.en) if label else stage.id
+        node_id = by_stage.get(stage.id)
+        s = report.nodes[node_id] if node_id else None
+        count = s.actual if s else None
+        step = count / previous if count is not None and previous else None
+        cumulative = count / first if count is not None and first else None
+        out.append(FunnelStep(stage.id, name or stage.id, node_id, s, count, step, cumulative))
+        if count is not None:
+            first = count if first is None else first
+            previous = count
+    return out
+
+
+def commit_target(plan: Plan, period_key: str, node_id: str) -> float | None:
+    """The plan's commit target for the node in a period; None outside the plan."""
+    if plan.period is None:
+        return None
+    try:
+        value = plan.for_period("commit", period_key).values.get(node_id)
+    except PeriodError:  # a period outside the plan has no target
+        return None
+    return value.value if value else None
+
+
+def trend_figure(
+    node: Node,
+    labels: list[str],
+    actual: list[float | None],
+    target: list[float | None],
+    lang: str,
+    markers: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The trend chart of a node: actual against target per period."""
+    t = TEXT[lang]
+    return trend_chart(
+        node.name(lang),
+        labels,
+        actual,
+        target,
+        actual_name=t["actual"],
+        target_name=t["target"],
+        percent=node.unit is not None and node.unit.kind is UnitKind.RATIO,
+        green=node.green,
+        amber=node.amber,
+        markers=markers,
+    )
+
+
+def pacing_figure(
+    node: Node,
+    period: Period,
+    months: Iterable[Period],
+    by_month: Mapping[str, float | None],
+    line: Mapping[date, float],
+    target: float,
+    as_of: date,
+    lang: str,
+) -> dict[str, Any]:
+    """The cumulative pacing chart: the months of ``period`` up to ``as_of`` summed
+    (a month without a value adds nothing) against the target phased on business days
+    (``line``: date → expected to date), read at each month's end or ``as_of``."""
+    labels, cumulative, expected = [], [], []
+    total = 0.0
+    for m in months:
+        if m.start > as_of:
+            break
+        total += by_month.get(m.key) or 0.0
+        labels.append(m.label(lang))
+        cumulative.append(total)
+        expected.append(line.get(min(m.end, as_of)))
+    t = TEXT[lang]
+    return pacing_chart(
+        f"{node.name(lang)} — {period.label(lang)}",
+        labels,
+        cumulative,
+        expected,
+        target,
+        actual_name=t["cumulative"],
+        expected_name=t["expected"],
+        target_name=t["target"],
+    )
