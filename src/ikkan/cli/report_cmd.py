@@ -41,7 +41,6 @@ def report(
     """The review report, conclusion first: summary (KGI pacing and landing, the bottleneck
     in yen, decisions), the tree, funnel, channels, spend, alerts, next period's targets."""
     from ikkan.errors import UserError
-    from ikkan.model.periods import Grain, period_containing, shift
     from ikkan.reports.review import file_name, render_with_data
     from ikkan.workspace import Workspace
 
@@ -54,10 +53,9 @@ def report(
         except ValueError:
             raise UserError(f"--as-of: not a date: '{as_of}'", hint="e.g. 2026-11-15") from None
     if period is None:  # the last closed month (or fiscal quarter)
-        fy_start = ws.spec.company.fiscal_year_start
-        grain = Grain.QUARTER if quarterly else Grain.MONTH
-        current = period_containing(day or ws.data_as_of(), grain, fy_start)
-        period = shift(current, -1, fy_start).key
+        from ikkan.reports.review.mail import last_closed_period
+
+        period = last_closed_period(ws, day or ws.data_as_of(), quarterly=quarterly)
     if email and not smtp_from_env:
         raise UserError(
             "--email needs --smtp-from-env", hint="set IKKAN_SMTP_HOST and IKKAN_SMTP_FROM"
@@ -69,9 +67,9 @@ def report(
     target.write_bytes(data)
     typer.echo(f"{target}  ({len(data):,} bytes)")
     if email:
-        from ikkan.reports.review.mail import review_message, send
+        from ikkan.reports.review.mail import send_review
         from ikkan.reports.review.mail import smtp_from_env as settings_of
 
         settings = settings_of()
-        send(settings, review_message(review, data, fmt, name, settings.sender, list(email)))
+        send_review(settings, review, data, fmt, list(email))
         typer.echo(f"sent to {', '.join(email)} via {settings.host}:{settings.port}")

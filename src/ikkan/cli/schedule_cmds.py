@@ -15,6 +15,7 @@ schedule_app = typer.Typer(help="Run import → refresh → alerts on the schedu
 
 def register(app: typer.Typer) -> None:
     app.add_typer(schedule_app, name="schedule")
+    app.command("run")(run_now)
 
 
 def _clock(now: str | None) -> Any:
@@ -87,6 +88,17 @@ def run(
         serve_forever(STATE.project, stop, clock=clock, on_run=_print)
     except KeyboardInterrupt:
         stop.set()
+
+
+def run_now(
+    now: Annotated[
+        str | None, typer.Option("--now", help="act as if it were this time (project zone)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Run the latest due slot of the schedule now and exit: the same as
+    ``ikkan schedule run --once`` (import, refresh, alerts, scheduled reports)."""
+    run(once=True, now=now, as_json=as_json)
 
 
 def _print(outcome: Any) -> None:

@@ -1,5 +1,6 @@
 """One scheduled run: take the lease for the slot, then import (the ``sources:``, i.e. the
-watched folders), refresh, evaluate alerts and deliver, logging every step in
+watched folders), refresh, evaluate alerts and deliver, e-mail scheduled review reports
+(``reports:``), logging every step in
 ``schedule_runs``. A failing step is recorded and the run goes on (alerts still run after a
 failed refresh, so that ``refresh_failed`` fires and inhibits the KPI rules)."""
 
@@ -76,10 +77,11 @@ def run_once(root: Path, *, clock: Clock | None = None, slot: datetime | None = 
     _abandon_stale_runs(warehouse, now)
     _log_start(warehouse, run_id, "run", slot, holder, now)
     try:
-        for step in schedule.steps:
+        steps: list[str] = [*schedule.steps, *(["reports"] if schedule.reports else [])]
+        for step in steps:
             started = wall_clock(ws)
             _log_start(warehouse, run_id, step, slot, holder, started)
-            result = _run_step(root, clock, step)
+            result = _run_step(root, clock, step, (run_id, slot, holder))
             outcome.steps.append(result)
             done = wall_clock(ws)
             _log_end(warehouse, run_id, step, done, result.status, result.message)
@@ -98,11 +100,15 @@ def run_once(root: Path, *, clock: Clock | None = None, slot: datetime | None = 
 STEPS: dict[str, Callable[[Workspace], StepOutcome]] = {}
 
 
-def _run_step(root: Path, clock: Clock, step: str) -> StepOutcome:
+def _run_step(root: Path, clock: Clock, step: str, run: tuple[str, datetime, str]) -> StepOutcome:
     from ikkan.workspace import Workspace
 
     try:
         ws = Workspace.open(root, clock=clock)  # fresh: a step sees the previous one's data
+        if step == "reports":  # after alerts: e-mail the review of a period that closed
+            from ikkan.scheduler.reports import send_reports
+
+            return send_reports(ws, *run, wall_clock(ws))
         return STEPS[step](ws)
     except Exception as exc:  # recorded as the step's outcome: the scheduler goes on
         return StepOutcome(step, "failed", f"{type(exc).__name__}: {exc}")

@@ -7,6 +7,8 @@ schedule:
   lease: 30m               # a runner that stops renewing loses the lease after this
   stale_days: 7            # data-stale alert per source without a stale rule (0: none)
   failure_alerts: true     # import_failed and refresh_failed alerts
+  reports:                 # e-mailed once per closed period, after alerts
+    - {every: monthly, format: pdf, lang: ja, to: [cmo@example.jp], day: 3}
 ```
 """
 
@@ -20,6 +22,29 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ikkan.alerts.rules import AlertRuleSpec, Duration, RuleKind
 
 Step = Literal["import", "refresh", "alerts"]
+
+
+class ReportScheduleSpec(BaseModel):
+    """A review report mailed by the scheduler: the first run on or after ``day`` of the
+    month after a month (or fiscal quarter) closes sends it, once."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    every: Literal["monthly", "quarterly"] = Field(description="monthly or quarterly")
+    format: Literal["pdf", "xlsx", "html"] = "pdf"
+    lang: Literal["ja", "en"] | None = Field(None, description="default: the project's")
+    to: list[str] = Field(min_length=1, description="recipients")
+    day: int = Field(
+        1, ge=1, le=28, description="send on the first run on or after this day of the month"
+    )
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, value: list[str]) -> list[str]:
+        bad = [a for a in value if "@" not in a.strip("@")]
+        if bad:
+            raise ValueError(f"not an e-mail address: {', '.join(bad)}; write e.g. cmo@example.jp")
+        return value
 
 
 def _all_steps() -> list[Step]:
@@ -42,6 +67,9 @@ class ScheduleSpec(BaseModel):
         7, ge=0, description="a data-stale alert per source with no stale rule (0: none)"
     )
     failure_alerts: bool = Field(True, description="alert when a scheduled import or refresh fails")
+    reports: list[ReportScheduleSpec] = Field(
+        default_factory=list, description="review reports e-mailed after alerts"
+    )
     enabled: bool = True
 
     @field_validator("cron")

@@ -8,11 +8,15 @@ import os
 import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ikkan.errors import UserError
 from ikkan.reports.review import MEDIA_TYPES
+
+if TYPE_CHECKING:
+    from ikkan.workspace import Workspace
 
 ENV_PREFIX = "IKKAN_SMTP_"
 
@@ -86,8 +90,30 @@ def review_message(
     mail["To"] = ", ".join(to)
     mail.set_content(summary_text(review))
     maintype, subtype = MEDIA_TYPES[fmt].split(";")[0].split("/")
-    mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    params = {"charset": "utf-8"} if maintype == "text" else {}  # HTML reads right in mailers
+    mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename, params=params)
     return mail
+
+
+def last_closed_period(ws: Workspace, day: date, *, quarterly: bool = False) -> str:
+    """The key of the month (or fiscal quarter) before the one containing ``day``."""
+    from ikkan.model.periods import Grain, period_containing, shift
+
+    fy_start = ws.spec.company.fiscal_year_start
+    grain = Grain.QUARTER if quarterly else Grain.MONTH
+    return shift(period_containing(day, grain, fy_start), -1, fy_start).key
+
+
+def send_review(
+    settings: SmtpSettings, review: dict[str, Any], data: bytes, fmt: str, to: list[str]
+) -> str:
+    """Mail a rendered review (``ikkan report --email`` and scheduled reports); returns the
+    attachment's file name."""
+    from ikkan.reports.review import file_name
+
+    name = file_name(review["header"]["period"], fmt, review["lang"])
+    send(settings, review_message(review, data, fmt, name, settings.sender, to))
+    return name
 
 
 def send(settings: SmtpSettings, mail: EmailMessage) -> None:
