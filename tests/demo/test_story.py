@@ -195,3 +195,24 @@ def test_display_is_the_channel_below_the_five_percent_line(demo_ws: Workspace) 
     assert below == {"display"}, rates
     flags = report.by.flags.get(("lead_opportunity_rate", "display"), [])
     assert any(f.level is BenchmarkLevel.REVIEW for f in flags)
+
+
+def test_the_gap_table_never_folds_a_part_larger_than_one_it_shows(
+    demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The status table shows the eight largest parts of the gap either way: a large help
+    (the demo's MQL化率 and 受注率 this month) must not hide in "others" behind small misses."""
+    from ikkan.cli.status_render import print_status
+
+    report = demo_ws.status()
+    assert report.bottleneck is not None and demo_ws.tree is not None
+    print_status(demo_ws.tree, report, "en")
+    out = capsys.readouterr().out.split("Contributions to the KGI gap", 1)[1]
+    parts = [c for c in report.bottleneck.ranked() if not c.unexplained]
+    assert len(parts) > 8  # something is folded, so the choice matters
+    by_size = sorted(parts, key=lambda c: -abs(c.contribution or 0.0))
+    for shown in by_size[:8]:
+        assert demo_ws.tree.nodes[shown.node].name("en") in out
+    helps = max(parts, key=lambda c: c.contribution or 0.0)
+    assert (helps.contribution or 0.0) > 1_000_000
+    assert demo_ws.tree.nodes[helps.node].name("en") in out

@@ -236,7 +236,10 @@ def _print_bottleneck(tree: KpiTree, report: StatusReport, lang: str) -> None:
     table.add_column(t["target"], justify="right")
     table.add_column(kgi.unit.id if kgi.unit else "", justify="right")
     ranked = d.ranked()
-    shown = ranked[:8] + [c for c in ranked[8:] if c.unexplained]
+    # the eight largest parts either way (a large help must not hide in "others"), shown
+    # most harmful first; measured-vs-inputs lines always
+    largest = sorted(ranked, key=lambda c: -abs(c.contribution or 0.0))[:8]
+    shown = [c for c in ranked if c in largest or c.unexplained]
     for c in shown:
         if c.unexplained:  # measured vs its inputs: not an actual against a target
             table.add_row(
