@@ -117,6 +117,18 @@ def test_every_command_shows_hostile_strings_literally(hostile: Path) -> None:
         ("tokens", "list"),
         ("tokens", "revoke", "1"),
         ("audit",),
+        ("actions", "add", "revenue", HOSTILE, "--start", "2026-01-05", "--end", "2026-01-30"),
+        ("actions", "list"),
+        ("notes", "add", "revenue", HOSTILE),
+        ("notes", "list"),
+        ("checkins", "list"),
+        ("targets", "revise", "revenue", "1000", "--reason", HOSTILE),
+        ("targets", "history"),
+        ("leads", "score"),
+        ("scoring", "log"),
+        ("schedule", "status"),
+        ("report", "--period", "2026-01", "--format", "html", "-o", "review.html"),
+        ("run", "--help"),  # a real run would import again under the other tests' feet
     ]
     registered = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     # a new command must be added here; 'serve' answers in HTML, escaped by the web layer

@@ -213,6 +213,7 @@ def test_10_cli_rejects_lists_skipped_rows_apart_and_a_skip_says_why(tmp_path):
 
     root = tmp_path / "project"
     (root / "exports").mkdir(parents=True)
+    (root / "calls").mkdir()  # the template's call-log source (no calls here)
     (root / "ikkan.yml").write_text(template_text("en"), encoding="utf-8")
     deals_file(root / "exports" / "deals.csv")  # its TBD amount: rejected
     with (root / "exports" / "ads.csv").open("w", encoding="utf-8", newline="") as handle:

@@ -36,8 +36,10 @@ def relativize_paths(session: Session, root: Path) -> None:
     prefix = str(root.resolve()).rstrip("/") + "/"
     start = len(prefix) + 1  # an int computed here, not user text
     for table in PATH_TABLES:
+        where = f'WHERE substr("file_path", 1, {len(prefix)}) = ?'
+        if not session.scalar(f'SELECT count(*) FROM "{table}" {where}', [prefix]):
+            continue  # nothing to rewrite (a new warehouse; Spark, which imports nothing)
         session.execute(
-            f'UPDATE "{table}" SET "file_path" = substr("file_path", {start}) '
-            f'WHERE substr("file_path", 1, {len(prefix)}) = ?',
+            f'UPDATE "{table}" SET "file_path" = substr("file_path", {start}) {where}',
             [prefix],
         )
