@@ -126,9 +126,10 @@ def web_project(tmp_path_factory: pytest.TempPathFactory) -> WebProject:
     return WebProject(root)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def client(web_project: WebProject) -> Iterator[httpx.Client]:
-    """The app in-process, signed in as the admin."""
+    """The app in-process, signed in as the admin (once per module: sign-in tests in the
+    same worker end the admin's earlier sessions)."""
     yield from new_client(web_project.root, ROLE_USER["admin"])
 
 
