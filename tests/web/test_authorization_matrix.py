@@ -75,7 +75,7 @@ ACTION = {"title": "matrix action", "start": "2026-10-01", "end": "2026-10-31"}
 
 
 def _action_example(**body: Any) -> Example:
-    """An action on a node without a department (``leads``), made before the request."""
+    """An action on a node without a department (``web_leads``), made before the request."""
     path: dict[str, str] = {}
 
     def prepare(engine: Engine, _victim: str) -> None:
@@ -87,7 +87,7 @@ def _action_example(**body: Any) -> Example:
 
         with Session(engine) as session, session.begin():
             row = PdcaAction(
-                node_id="leads",
+                node_id="web_leads",
                 title="matrix",
                 hypothesis="",
                 owner="",
