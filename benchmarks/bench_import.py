@@ -96,7 +96,7 @@ def child(reader_name: str, path: Path, utf8: Path, folder: Path) -> dict[str, A
 
     def read_and_load(force: bool) -> Any:
         result = reader.read(path, context)
-        found["path"] = "row" if isinstance(result.loaded_rows, set) else "vectorised"
+        found["path"] = "vectorised" if result.vectorised else "row"
         found["rows_read"] = result.rows_read
         found["rejected"] = len(result.rejected)
         return load(warehouse, result, sha, force=force)

@@ -169,9 +169,9 @@ def reader_context(
 def pick_reader(path: Path, name: str | None) -> Reader:
     """The reader called ``name``; a family (``hubspot``) detects among its readers;
     None detects among all."""
+    from ikkan.ingest.engine.tabular import head_text
     from ikkan.ingest.manual import ManualValuesReader
     from ikkan.ingest.sources.registry import all_readers, detect_reader, reader_by_name
-    from ikkan.ingest.sources.tabular import head_text
 
     manual = ManualValuesReader()
     if name == manual.name:

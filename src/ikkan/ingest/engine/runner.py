@@ -191,6 +191,7 @@ def _read_columnar(
         warnings=log.warnings,
         rows_read=log.rows_seen,
         encoding=columnar.encoding,
+        vectorised=True,
     )
     return result, state
 
