@@ -174,7 +174,22 @@ def _card(box: Box, href: str, toggle: str | None, labels: dict[str, str]) -> st
         ty += 16
     if len(label_lines) == 1:
         ty += 2
-    if c.get("actual") is None:
+    if c.get("actual") is None and c.get("implied") is not None:  # marked, not measured
+        parts.append(_text(x + 14, ty + 6, c.get("implied_short", ""), size=15, fill="#444444"))
+        parts.append(
+            _text(
+                x + CARD_W - 10,
+                ty + 6,
+                f"/ {c.get('target_short', '--')}",
+                size=12,
+                fill="#444444",
+                anchor="end",
+            )
+        )
+        ty += 26
+        note = wrap(c.get("reason") or "", 44, 1)
+        parts.append(_text(x + 14, ty, note[0] if note else "", size=11, fill="#444444"))
+    elif c.get("actual") is None:
         parts.append(_text(x + 14, ty + 8, "--", size=18, weight="bold"))
         reason = c.get("reason") or labels["no_value"]
         for i, line in enumerate(wrap(reason, 34, 2)):

@@ -54,6 +54,13 @@ def history_upto(period: Period) -> date:
 
 def _reason(tree: KpiTree, node: Node, report: StatusReport, f: Filters) -> str:
     t = TEXT[f.lang]
+    if report.nodes[node.id].implied is not None:
+        parents = sorted(
+            tree.nodes[p].name(f.lang)
+            for p in tree.parents.get(node.id, ())
+            if (formula := tree.nodes[p].formula) is not None and node.id in formula.names
+        )
+        return t["reason_implied"].format(parents=", ".join(parents))
     if node.metric is None and node.formula is None:
         return t["reason_no_binding"]
     if node.metric is not None and node.metric.type == "manual":
