@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from ikkan.alerts.calendars import MuteEntry
+from ikkan.model.metrics import MAX_SLA_HOURS
 from ikkan.model.numbers import parse_number
 
 
@@ -103,7 +104,15 @@ class AlertRuleSpec(BaseModel):
     days: int | None = Field(None, ge=1, description="stale: days without an import")
     from_stage: str | None = Field(None, description="sla: the stage whose entry starts the clock")
     within: float | None = Field(
-        None, gt=0, description="sla: business hours allowed until the first contact"
+        None,
+        gt=0,
+        le=MAX_SLA_HOURS,
+        description="sla: business hours allowed until the first contact (or to_stage)",
+    )
+    to_stage: str | None = Field(
+        None,
+        description="sla: the stage the lead must reach (it or a later stage) instead of a "
+        "contact, e.g. sql → opportunity",
     )
     contact: list[str] = Field(
         default_factory=lambda: ["call", "connect", "meeting"],
@@ -158,6 +167,10 @@ class AlertRuleSpec(BaseModel):
                 raise ValueError("an sla rule watches leads, not a node or source")
             if self.dimension not in (None, "owner"):
                 raise ValueError("an sla rule runs per owner (dimension: owner or none)")
+            if self.to_stage is not None and "contact" in self.model_fields_set:
+                raise ValueError("give to_stage: (a stage) or contact: (activity types), not both")
+            if self.to_stage == self.from_stage:
+                raise ValueError(f"from_stage and to_stage are both '{self.from_stage}'")
             return self
         if kind in RUN_KINDS:
             if self.node is not None or self.source is not None or self.dimension is not None:
