@@ -213,7 +213,7 @@ def system_observation(ws: Workspace, rule: AlertRuleSpec, now: datetime) -> Obs
     the outcome of the scheduler's latest import or refresh step."""
     if rule.kind is RuleKind.STALE:
         return stale_observation(ws, rule, now)
-    from ikkan.scheduler.pipeline import last_step
+    from ikkan.scheduler.runs import last_step
 
     step = "import" if rule.kind is RuleKind.IMPORT_FAILED else "refresh"
     row = last_step(ws.warehouse(), step)
