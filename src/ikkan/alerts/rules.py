@@ -217,6 +217,11 @@ class ChannelSpec(BaseModel):
     port: int = Field(587, description="email: SMTP port")
     sender: str | None = Field(None, alias="from", description="email: From address")
     to: list[str] = Field(default_factory=list, description="email: recipients")
+    owners: Literal["instead", "also", "ignore"] = Field(
+        "instead",
+        description="email: a message whose owner has an address in notify.owners goes to "
+        "that address instead of to:, also to it, or ignores it",
+    )
     starttls: bool = True
     username: str | None = None
     password: str | None = None
@@ -251,6 +256,30 @@ class NotifySpec(BaseModel):
         default_factory=list,
         description="mute calendars: weekends, holidays, closed, after_hours, {name, from, to}",
     )
+    owners: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="owner name → e-mail address(es): per-owner alerts are mailed there",
+    )
+
+    @field_validator("owners", mode="before")
+    @classmethod
+    def _owner_lists(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("owners")
+    @classmethod
+    def _owner_addresses(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, addresses in value.items():
+            if not addresses:
+                raise ValueError(f"owner '{name}' has no e-mail address")
+            bad = [a for a in addresses if "@" not in a and not a.startswith("$")]
+            if bad:
+                raise ValueError(
+                    f"owner '{name}': {bad[0]!r} is not an e-mail address (e.g. sato@example.jp)"
+                )
+        return value
 
     @field_validator("digest")
     @classmethod
