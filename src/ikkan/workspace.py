@@ -404,8 +404,12 @@ class Workspace:
         if self.tree is not None and not self.has_errors:
             issues += lint_tree(self.tree, self.loaded.source_map)
             plan = make_plan(self.tree)
-            issues += [i for i in plan.issues if i.severity is Severity.ERROR]
-            issues += achievability_issues(self.tree, plan, locator=self.loaded.source_map)
+            errors = [i for i in plan.issues if i.severity is Severity.ERROR]
+            issues += errors
+            tree = self.tree
+            if not errors and self.state_exists():  # targets as revised count, as on screens
+                tree, plan = self.effective_targets().tree, self.plan()
+            issues += achievability_issues(tree, plan, locator=self.loaded.source_map)
         return _sorted(issues)
 
     @property

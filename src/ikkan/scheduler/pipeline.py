@@ -121,7 +121,11 @@ def _import(ws: Workspace) -> StepOutcome:
         return StepOutcome(
             "import", "failed", f"{len(bad)} of {len(outcomes)} file(s) failed: {detail}"
         )
-    return StepOutcome("import", "ok", f"{len(outcomes)} file(s), {loaded} loaded")
+    missing = [o for o in outcomes if o.missing]
+    message = f"{len(outcomes) - len(missing)} file(s), {loaded} loaded"
+    if missing:
+        message += f"; {len(missing)} source path(s) not found"
+    return StepOutcome("import", "ok", message)
 
 
 def _refresh(ws: Workspace) -> StepOutcome:

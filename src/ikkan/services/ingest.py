@@ -49,6 +49,7 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     account: RowAccount | None = None  # rows read = loaded + rejected + skipped
+    missing: bool = False  # a configured source whose file or folder does not exist yet
 
     @property
     def ok(self) -> bool:
@@ -66,6 +67,7 @@ class IngestTarget:
     reader: str | None = None  # None: detect
     options: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the ikkan.yml source name (None: files named on the line)
+    optional: bool = False  # every-source mode: a missing path is reported, not an error
 
 
 def files_of(path: Path) -> list[Path]:
@@ -145,8 +147,23 @@ def targets_from_sources(
     out = []
     for source_name, source in spec.sources.items():
         name = reader or (None if source.reader in ("auto", "") else source.reader)
-        out.append(IngestTarget(root / source.path, name, dict(source.options), source_name))
+        out.append(
+            IngestTarget(root / source.path, name, dict(source.options), source_name, optional=True)
+        )
     return out
+
+
+def missing_source(target: IngestTarget, root: Path | None) -> FileOutcome:
+    """The outcome of a configured source whose file or folder is not there (yet)."""
+    return FileOutcome(
+        target.path,
+        warnings=[
+            f"source '{target.source}': {stored_path(target.path, root)} does not exist, "
+            "nothing imported from it; put its exports there, or remove the source from "
+            "ikkan.yml"
+        ],
+        missing=True,
+    )
 
 
 def reader_context(
@@ -216,7 +233,12 @@ def ingest(
     """Import every file of ``targets``; files under ``root`` (the project folder) are
     logged with a path relative to it."""
     outcomes: list[FileOutcome] = []
-    work = [(target, path) for target in targets for path in files_of(target.path)]
+    work: list[tuple[IngestTarget, Path]] = []
+    for target in targets:
+        if target.optional and not target.path.exists():
+            outcomes.append(missing_source(target, root))
+            continue
+        work.extend((target, path) for path in files_of(target.path))
     for index, (target, path) in enumerate(work, start=1):
         if progress:
             progress(path.name, 0, index, len(work))

@@ -129,6 +129,9 @@ TEXT: dict[str, dict[str, str]] = {
         "reason_inputs": "入力が不足: ",
         "reason_not_computed": "この期間の値がありません",
         "reason_slice": "目標は全体に対して立てられています（内訳ごとの目標はありません）",
+        "implied": "推定",
+        "reason_implied": "未計測のため、実測の上位ノード（{parents}）から計算式で逆算した推定値"
+        "（ボトルネックの計算に使用）",
         "stage": "段階",
         "count": "件数",
         "step_rate": "前段階比",
@@ -283,6 +286,9 @@ TEXT: dict[str, dict[str, str]] = {
         "reason_inputs": "missing inputs: ",
         "reason_not_computed": "no value for this period",
         "reason_slice": "targets are planned for the whole, not per dimension value",
+        "implied": "implied",
+        "reason_implied": "not measured: the value that the measured {parents} imply through "
+        "the formula (the bottleneck counts it)",
         "stage": "Stage",
         "count": "Count",
         "step_rate": "% of previous",

@@ -75,6 +75,8 @@ def card_fields(
     node = tree.nodes[node_id]
     s = report.nodes[node_id]
     rag, word = judgement(s, fmt.lang)
+    if s.actual is None and s.implied is not None:  # marked, not judged (as the CLI does)
+        word = TEXT[fmt.lang]["implied"]
     return {
         "id": node_id,
         "label": node.name(fmt.lang),
@@ -83,6 +85,7 @@ def card_fields(
         "actual": s.actual,
         "actual_text": fmt.value(s.actual, node.unit),
         "actual_short": fmt.value(s.actual, node.unit, compact=True),
+        **implied_fields(s, node, fmt),
         "target": s.commit,
         "target_text": fmt.value(s.commit, node.unit),
         "target_short": fmt.value(s.commit, node.unit, compact=True),
@@ -95,6 +98,22 @@ def card_fields(
         "vs_year": delta(s.comparison.yoy, node, fmt),
         "maturing": s.maturing,
         "spark": spark,
+    }
+
+
+def implied_fields(s: NodeStatus, node: Node, fmt: Formatter) -> dict[str, Any]:
+    """The value a node without measured data takes from its measured parent and siblings
+    (``NodeStatus.implied``, the value ``ikkan status`` prints marked "implied"), as card
+    data: ``implied`` stays None for a measured node, and ``actual`` stays None for an
+    implied one, so nothing reads it as measured."""
+    value = s.implied if s.actual is None else None
+    label = TEXT[fmt.lang]["implied"]
+    return {
+        "implied": value,
+        "implied_text": None if value is None else f"{fmt.value(value, node.unit)} ({label})",
+        "implied_short": None
+        if value is None
+        else f"{fmt.value(value, node.unit, compact=True)} ({label})",
     }
 
 
