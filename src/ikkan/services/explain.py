@@ -11,11 +11,11 @@ from ikkan.errors import UserError
 from ikkan.model.metrics import effective_definition
 
 if TYPE_CHECKING:
-    from ikkan.workspace import Workspace
+    from ikkan.services.project_view import ProjectView
 
 
 def explain(
-    ws: Workspace,
+    ws: ProjectView,
     node_id: str,
     grain: str,
     by: str | None,
