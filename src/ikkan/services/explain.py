@@ -11,11 +11,11 @@ from ikkan.errors import UserError
 from ikkan.model.metrics import effective_definition
 
 if TYPE_CHECKING:
-    from ikkan.workspace import Workspace
+    from ikkan.services.project_view import ProjectView
 
 
 def explain(
-    ws: Workspace,
+    ws: ProjectView,
     node_id: str,
     grain: str,
     by: str | None,
@@ -73,21 +73,21 @@ def explain(
 
     out["row_dates"] = default_date_notes(ws.spec, node.metric)
     if node.metric is not None:
-        from ikkan.compute import compile_metric, to_sql
+        from ikkan.services.explain_sql import metric_sql
 
         name = dialect or ws.warehouse_dialect()
         out["as_of"] = as_of.isoformat()
-        expr = compile_metric(
+        out["sql"] = metric_sql(
             node.metric,
+            node_id=node_id,
             grain=grain,
             dimension=by,
             stages=tuple(s.id for s in ws.spec.funnel.stages),
             fiscal_year_start=ws.spec.company.fiscal_year_start,
             as_of=as_of,
-            node_id=node_id,
             span=span,
+            dialect=name,
         )
-        out["sql"] = to_sql(expr, name)
         out["dialect"] = name
         from ikkan.ingest.attribution import attribution_note
 
@@ -97,6 +97,20 @@ def explain(
             from ikkan.compute.manual import rollup_note
 
             out["notes"].append(rollup_note(node.metric, lang))
+        if node.metric.type == "sla_attainment":
+            from ikkan.compute.sla import rule_note
+
+            metric = node.metric
+            out["notes"].append(
+                rule_note(
+                    stage=metric.stage,
+                    within=metric.within,
+                    contact=tuple(metric.contact),
+                    to_stage=metric.to_stage,
+                    calendar=ws.calendar(),
+                    lang=lang,
+                )
+            )
     if period is not None and span is not None:
         from ikkan.services.range_values import measure_ranges
 

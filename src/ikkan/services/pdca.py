@@ -53,7 +53,7 @@ from ikkan.state.pdca import CheckIn, PdcaAction, PdcaNote, TargetRevision
 from ikkan.state.policy import Action, Actor
 
 if TYPE_CHECKING:
-    from ikkan.workspace import Workspace
+    from ikkan.services.project_view import ProjectView
 
 __all__ = ["ActionView", "Entry", "PdcaLog"]
 
@@ -62,7 +62,7 @@ Out = TypeVar("Out")
 
 
 class PdcaLog:
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: ProjectView) -> None:
         self.ws = ws
         self.tree = ws.require_valid()
 
