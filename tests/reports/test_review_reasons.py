@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.reports.conftest import NOW, ReportProject
+from tests.web.conftest import add_users, new_client
 
 from ikkan.reports.review import review_data
 from ikkan.web.i18n import TEXT
 from ikkan.workspace import Workspace
-from tests.reports.conftest import NOW, ReportProject
-from tests.web.conftest import add_users, new_client
 
 EARLY = "2025-04"  # before the demo's data: nodes empty, formula nodes missing inputs
 
