@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ikkan.model.periods import Period
     from ikkan.monitor.calendar import BusinessCalendar
     from ikkan.services.pdca import PdcaLog
-    from ikkan.services.refresh import Progress, RefreshReport
+    from ikkan.services.refresh.run import Progress, RefreshReport
     from ikkan.services.scoring.facade import Scoring
     from ikkan.services.series import Series
     from ikkan.services.status import StatusReport
@@ -119,7 +119,7 @@ class Workspace:
 
     def data_as_of(self) -> date:
         """Today, or the last day with data when the data stops earlier (exports lag)."""
-        from ikkan.services.refresh import latest_data_day
+        from ikkan.services.refresh.run import latest_data_day
 
         if self._as_of is not None:
             return self._as_of
@@ -132,7 +132,7 @@ class Workspace:
         """The ``as_of`` the last refresh used (what kpi_values are measured to), else
         ``data_as_of()``: ``explain`` renders its SQL with it, so the SQL shown is the SQL
         that produced the values shown."""
-        from ikkan.services.refresh_changes import read_mark
+        from ikkan.services.refresh.changes import read_mark
 
         warehouse = self.warehouse()
         with warehouse.reading() as session:
@@ -251,7 +251,7 @@ class Workspace:
     def refresh(
         self, *, as_of: date | None = None, full: bool = False, progress: Progress | None = None
     ) -> RefreshReport:
-        from ikkan.services.refresh import refresh
+        from ikkan.services.refresh.run import refresh
 
         tree = self.require_valid()
         measure = self.spec.measure
@@ -404,8 +404,12 @@ class Workspace:
         if self.tree is not None and not self.has_errors:
             issues += lint_tree(self.tree, self.loaded.source_map)
             plan = make_plan(self.tree)
-            issues += [i for i in plan.issues if i.severity is Severity.ERROR]
-            issues += achievability_issues(self.tree, plan, locator=self.loaded.source_map)
+            errors = [i for i in plan.issues if i.severity is Severity.ERROR]
+            issues += errors
+            tree = self.tree
+            if not errors and self.state_exists():  # targets as revised count, as on screens
+                tree, plan = self.effective_targets().tree, self.plan()
+            issues += achievability_issues(tree, plan, locator=self.loaded.source_map)
         return _sorted(issues)
 
     @property

@@ -21,7 +21,6 @@ def _project(root: Path) -> Path:
     rows += [f"nps,2026-{i:02d},,,{value},,CS" for i, value in enumerate(DISTINCT, start=1)]
     folder = root / "exports" / "manual"
     folder.mkdir(parents=True)
-    (root / "calls").mkdir()  # the template's call-log source (no calls here)
     (folder / "nps.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return root
 

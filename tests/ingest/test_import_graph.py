@@ -4,12 +4,12 @@ interpreter (the way a circle shows up at run time)."""
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.import_graph import find_cycle, module_graph
 
 import ikkan.ingest
 
@@ -17,54 +17,11 @@ ROOT = Path(ikkan.ingest.__file__).parent
 PACKAGE = "ikkan.ingest"
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join((PACKAGE, *parts))
-
-
-MODULES = {_module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
-
-
-def _imports(path: Path) -> set[str]:
-    """Every ``ikkan.ingest`` module ``path`` imports, at any depth of the file."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-        for name in names:
-            if name in MODULES and name != PACKAGE:
-                found.add(name)
-    return found
-
-
-GRAPH = {name: _imports(path) - {name} for name, path in MODULES.items()}
+GRAPH = module_graph(ROOT, PACKAGE)
 
 
 def _cycle() -> list[str] | None:
-    state: dict[str, int] = {}  # 1 on the current path, 2 done
-    path: list[str] = []
-
-    def visit(name: str) -> list[str] | None:
-        state[name] = 1
-        path.append(name)
-        for target in sorted(GRAPH[name]):
-            if state.get(target) == 1:
-                return [*path[path.index(target) :], target]
-            if target not in state and (found := visit(target)):
-                return found
-        path.pop()
-        state[name] = 2
-        return None
-
-    for name in sorted(GRAPH):
-        if name not in state and (found := visit(name)):
-            return found
-    return None
+    return find_cycle(GRAPH)
 
 
 def test_graph_sees_the_modules_and_their_imports() -> None:

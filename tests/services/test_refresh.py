@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from ikkan.model.tree import KpiTree
-from ikkan.services import refresh_changes
-from ikkan.services.refresh import refresh
-from ikkan.services.refresh_sql import CACHE_FILE, KEEP_RUNS, CompiledSql, SqlCache
+from ikkan.services.refresh import changes as refresh_changes
+from ikkan.services.refresh.run import refresh
+from ikkan.services.refresh.sql import CACHE_FILE, KEEP_RUNS, CompiledSql, SqlCache
 from ikkan.warehouse.base import SqlWarehouse
 
 from .test_refresh_incremental import GRAINS, run, tree, values, warehouse  # noqa: F401

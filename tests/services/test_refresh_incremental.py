@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from ikkan.model.tree import KpiTree
-from ikkan.services import refresh_changes as changes
-from ikkan.services.refresh import RefreshReport, refresh
-from ikkan.services.refresh_rollup import DAILY
+from ikkan.services.refresh import changes
+from ikkan.services.refresh.rollup import DAILY
+from ikkan.services.refresh.run import RefreshReport, refresh
 from ikkan.warehouse.base import SqlWarehouse
 from ikkan.warehouse.testing import require_postgres, temporary_warehouse
 from ikkan.workspace import Workspace

@@ -187,3 +187,16 @@ def test_no_state_database_means_the_yaml_targets(
     ws = open_ws(tmp_path)
     assert ws.plan().scenarios["commit"].values["revenue"].value == 1_000_000_000
     assert not (tmp_path / ".ikkan" / "state.db").exists()  # reading creates nothing
+
+
+def test_lint_judges_achievability_on_the_revised_targets(project: Path) -> None:
+    """The SMART 'achievable' check reads the targets every screen shows: ikkan.yml with the
+    revisions that count (mql: baseline 180, YAML target 200 → revised to 300 is 1.7×)."""
+
+    def achievable(ws: Workspace) -> list[str]:
+        return [i.message for i in ws.lint() if i.code == "smart-achievable" and i.node == "mql"]
+
+    assert achievable(open_ws(project)) == []
+    open_ws(project).pdca().revise_target(ADMIN, "mql", "commit", 300, "sales wants more leads")
+    messages = achievable(open_ws(project))
+    assert len(messages) == 1 and "1.7×" in messages[0]

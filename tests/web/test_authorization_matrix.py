@@ -49,6 +49,8 @@ class Example:
     form: dict[str, str] | None = None
     json: dict[str, Any] | None = None
     prepare: Callable[[Engine, str], None] | None = None  # (engine, victim username)
+    # (engine, the acting username or the victim for nobody): for one's own things
+    prepare_own: Callable[[Engine, str], None] | None = None
     path: dict[str, str] = field(default_factory=dict)
 
 
@@ -125,12 +127,28 @@ def _scoring_example() -> Example:
     return example
 
 
+def _own_token_example() -> Example:
+    """A token of the acting user (revoking takes one's own token id; another's id is
+    answered 404 and changes nothing: tests/web/test_tokens_web.py)."""
+    path: dict[str, str] = {}
+
+    def prepare_own(engine: Engine, username: str) -> None:
+        from ikkan.auth.tokens import create_token
+
+        info, _ = create_token(engine, username, f"own{next(_counter)}", **CLI)  # type: ignore[arg-type]
+        path["token_id"] = str(info.id)
+
+    return Example(form={}, prepare_own=prepare_own, path=path)
+
+
 # One example per write route: the allowed cases must then really write.
 EXAMPLES: dict[tuple[str, str], Callable[[], Example]] = {
     ("POST", "/signout"): lambda: Example(form={}),
     ("POST", "/account/password"): lambda: Example(
         form={"current": PASSWORD, "new": "a brand new secret", "confirm": "a brand new secret"}
     ),
+    ("POST", "/account/tokens"): lambda: Example(form={"name": f"matrix{next(_counter)}"}),
+    ("POST", "/account/tokens/{token_id}/revoke"): _own_token_example,
     ("POST", "/admin/users"): lambda: Example(
         form={"username": f"new{next(_counter)}", "role": "editor", "departments": "sales"}
     ),
@@ -285,6 +303,8 @@ def _send(
     )
     if example and example.prepare:
         example.prepare(matrix.auth.engine, victim)
+    if example and example.prepare_own:
+        example.prepare_own(matrix.auth.engine, username or victim)
     node = node_of_department(matrix, department) if department else "kgi"
     values = {name: "1" for name in route.param_convertors}
     values |= {"username": victim} if "username" in values else {}

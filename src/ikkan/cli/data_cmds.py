@@ -85,6 +85,7 @@ def ingest(
                         "rejected": o.rejected,
                         "skipped": o.skipped,
                         "warnings": o.warnings,
+                        "missing": o.missing,
                         "error": o.error.render() if o.error else None,
                         "load": o.report.to_dict() if o.report else None,
                     }

@@ -20,12 +20,18 @@ STATUS = {
         "already_imported": "skipped",
         "failed": "FAILED",
         "error": "error",
+        "missing": "not found",
+        "nothing": "No export files found: put your exports in the sources' folders "
+        "(sources: in ikkan.yml) or name files: ikkan ingest exports/",
     },
     "ja": {
         "ok": "OK",
         "already_imported": "取込済",
         "failed": "失敗",
         "error": "エラー",
+        "missing": "見つかりません",
+        "nothing": "取り込むファイルがありません。ikkan.yml の sources: のフォルダに"
+        "エクスポートを置くか、ファイルを指定してください（ikkan ingest exports/）",
     },
 }
 
@@ -41,6 +47,18 @@ def print_ingest(outcomes: list[Any], lang: str) -> None:
     totals = [0, 0, 0, 0, 0]
     for o in outcomes:
         r = o.report
+        if o.missing:
+            table.add_row(
+                f"{o.path.name}/" if not o.path.suffix else o.path.name,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                Text(words["missing"], style="yellow"),
+            )
+            continue
         if o.error is not None or r is None:
             table.add_row(
                 o.path.name, o.reader or "?", "", "", "", "", "", Text(words["error"], style="red")
@@ -65,12 +83,16 @@ def print_ingest(outcomes: list[Any], lang: str) -> None:
         Text("total" if lang != "ja" else "合計", style="bold"), "", *[f"{t:,}" for t in totals], ""
     )
     console.print(table)
+    if all(o.missing for o in outcomes):
+        console.print(Text(words["nothing"], style="yellow"))
     for o in outcomes:
         if o.error is not None:
             console.print(Text(f"{one_line(o.path)}:", style="bold red"))
             print_error(o.error)
         for warning in o.warnings[:5]:
-            console.print(Text(clean(f"  {o.path.name}: {warning}"), style="dim"))
+            where = "" if o.missing else f"{o.path.name}: "
+            style = "yellow" if o.missing else "dim"
+            console.print(Text(clean(f"  {where}{warning}"), style=style))
         if len(o.warnings) > 5:
             console.print(
                 Text(

@@ -16,7 +16,7 @@ import typer
 from ikkan.cli.state import STATE
 
 if TYPE_CHECKING:
-    from ikkan.services.pdca import ActionView
+    from ikkan.services.pdca_records import ActionView
     from ikkan.workspace import Workspace
 
 PRECEDENCE = (

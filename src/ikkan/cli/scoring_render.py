@@ -11,7 +11,7 @@ from ikkan.cli.render import console
 from ikkan.cli.terminal import clean
 
 if TYPE_CHECKING:
-    from ikkan.services.scoring.advise import AdviceResult, Candidate
+    from ikkan.services.scoring.advise import AdviceResult
     from ikkan.services.scoring.lead import LeadScore
     from ikkan.services.scoring.quality import QualityResult, WhatIfResult
 
@@ -232,15 +232,6 @@ def print_what_if(result: WhatIfResult, lang: str) -> None:
     )
 
 
-def rule_text(candidate: Candidate) -> str:
-    """``min_score: 45`` or ``cells: [A1, B1]`` as written in ikkan.yml."""
-    if candidate.kind == "min_score":
-        return f"min_score: {candidate.min_score:g}"
-    if candidate.kind == "cells":
-        return "cells: [" + ", ".join(candidate.cells) + "]"
-    return ""
-
-
 def print_advice(result: AdviceResult, lang: str) -> None:
     t = _t(lang)
     table = _table(
@@ -255,7 +246,7 @@ def print_advice(result: AdviceResult, lang: str) -> None:
             continue
         table.add_row(
             t[key],
-            rule_text(c),
+            c.text(),
             f"{c.mql_per_month:,.1f}",
             f"{c.opportunities_per_month:,.1f}",
             pct(c.opportunity_rate),
@@ -265,4 +256,4 @@ def print_advice(result: AdviceResult, lang: str) -> None:
     if result.advice is None:
         console.print(t["no_advice"])
     else:
-        console.print(t["advice"].format(rule=rule_text(result.advice)))
+        console.print(t["advice"].format(rule=result.advice.text()))

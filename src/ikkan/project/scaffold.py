@@ -45,4 +45,20 @@ def create_project(
 
         generate_exports(directory / "exports", leads=DEMO_LEADS, progress=progress)
         written.append(directory / "exports")
+    written += source_folders(directory)
     return written
+
+
+def source_folders(directory: Path) -> list[Path]:
+    """Create the folders the new project's sources read (``exports/``, ``calls/``), so that
+    ``ikkan ingest`` finds them, empty, until exports are put there."""
+    from ikkan.project.loader import load_project
+
+    spec = load_project(directory).spec
+    made = []
+    for source in spec.sources.values() if spec is not None else ():
+        folder = directory / source.path
+        if not folder.suffix and not folder.exists():
+            folder.mkdir(parents=True)
+            made.append(folder)
+    return made

@@ -10,10 +10,10 @@ from ikkan.model.spec import Kind
 from ikkan.monitor.checklist_checks import ProjectFacts
 
 if TYPE_CHECKING:
-    from ikkan.workspace import Workspace
+    from ikkan.services.project_view import ProjectView
 
 
-def project_facts(ws: Workspace) -> ProjectFacts:
+def project_facts(ws: ProjectView) -> ProjectFacts:
     """Facts from the spec, the lint, and (when there is one) the warehouse."""
     tree = ws.tree
     if tree is None:
@@ -44,7 +44,7 @@ def project_facts(ws: Workspace) -> ProjectFacts:
     return ProjectFacts(**facts)  # type: ignore[arg-type]
 
 
-def _warehouse_facts(ws: Workspace) -> dict[str, object]:
+def _warehouse_facts(ws: ProjectView) -> dict[str, object]:
     from ikkan.errors import UserError
 
     try:

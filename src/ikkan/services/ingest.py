@@ -17,7 +17,7 @@ from typing import Any
 from ikkan.errors import Location, SourceError, UserError, did_you_mean
 from ikkan.ingest.attribution import attribute_deals
 from ikkan.ingest.base import Reader, ReaderContext, ReadResult, RowAccount, account_rows
-from ikkan.ingest.load import LoadReport, load, log_failure
+from ikkan.ingest.load import LoadReport, load, log_failure, skip_if_imported
 from ikkan.model.spec import ProjectSpec
 from ikkan.warehouse.base import SqlWarehouse
 from ikkan.warehouse.paths import stored_path
@@ -49,6 +49,7 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     account: RowAccount | None = None  # rows read = loaded + rejected + skipped
+    missing: bool = False  # a configured source whose file or folder does not exist yet
 
     @property
     def ok(self) -> bool:
@@ -66,6 +67,7 @@ class IngestTarget:
     reader: str | None = None  # None: detect
     options: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the ikkan.yml source name (None: files named on the line)
+    optional: bool = False  # every-source mode: a missing path is reported, not an error
 
 
 def files_of(path: Path) -> list[Path]:
@@ -145,8 +147,23 @@ def targets_from_sources(
     out = []
     for source_name, source in spec.sources.items():
         name = reader or (None if source.reader in ("auto", "") else source.reader)
-        out.append(IngestTarget(root / source.path, name, dict(source.options), source_name))
+        out.append(
+            IngestTarget(root / source.path, name, dict(source.options), source_name, optional=True)
+        )
     return out
+
+
+def missing_source(target: IngestTarget, root: Path | None) -> FileOutcome:
+    """The outcome of a configured source whose file or folder is not there (yet)."""
+    return FileOutcome(
+        target.path,
+        warnings=[
+            f"source '{target.source}': {stored_path(target.path, root)} does not exist, "
+            "nothing imported from it; put its exports there, or remove the source from "
+            "ikkan.yml"
+        ],
+        missing=True,
+    )
 
 
 def reader_context(
@@ -169,9 +186,9 @@ def reader_context(
 def pick_reader(path: Path, name: str | None) -> Reader:
     """The reader called ``name``; a family (``hubspot``) detects among its readers;
     None detects among all."""
+    from ikkan.ingest.engine.tabular import head_text
     from ikkan.ingest.manual import ManualValuesReader
     from ikkan.ingest.sources.registry import all_readers, detect_reader, reader_by_name
-    from ikkan.ingest.sources.tabular import head_text
 
     manual = ManualValuesReader()
     if name == manual.name:
@@ -216,7 +233,12 @@ def ingest(
     """Import every file of ``targets``; files under ``root`` (the project folder) are
     logged with a path relative to it."""
     outcomes: list[FileOutcome] = []
-    work = [(target, path) for target in targets for path in files_of(target.path)]
+    work: list[tuple[IngestTarget, Path]] = []
+    for target in targets:
+        if target.optional and not target.path.exists():
+            outcomes.append(missing_source(target, root))
+            continue
+        work.extend((target, path) for path in files_of(target.path))
     for index, (target, path) in enumerate(work, start=1):
         if progress:
             progress(path.name, 0, index, len(work))
@@ -252,6 +274,21 @@ def ingest_file(
     try:
         reader = pick_reader(path, target.reader)
         outcome.reader = reader.name
+        sha256 = sha256_of(path)
+        if not force:  # the same content, reader and options imported already: no read
+            outcome.report = skip_if_imported(
+                warehouse,
+                sha256,
+                reader=reader.name,
+                file_path=stored_path(path, root),
+                source=target.source,
+                options=target.options,
+                timezone=spec.company.timezone,
+            )
+            if outcome.report is not None:
+                outcome.rows_read = outcome.report.rows_read
+                outcome.seconds = time.perf_counter() - started
+                return outcome
         result = _stored_paths(
             reader.read(path, reader_context(spec, target.options, progress)),
             stored_path(path, root),
@@ -269,7 +306,7 @@ def ingest_file(
         outcome.report = load(
             warehouse,
             result,
-            sha256_of(path),
+            sha256,
             force=force,
             timezone=spec.company.timezone,
             source=target.source,

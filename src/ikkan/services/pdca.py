@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,6 @@ from ikkan.model.planning import SCENARIOS, make_plan
 from ikkan.model.revisions import (
     SCOPE_PERIOD,
     EffectiveTargets,
-    Moved,
     Revision,
     diff_plans,
     effective_targets,
@@ -33,99 +33,36 @@ from ikkan.model.revisions import (
 )
 from ikkan.monitor.effect import EffectResult, measure_effect
 from ikkan.services.pdca_access import authorize
+from ikkan.services.pdca_records import (
+    ActionView,
+    Entry,
+    action_view,
+    checkin_entry,
+    note_entry,
+    revision_from_row,
+)
+from ikkan.services.pdca_rules import (
+    ACTION_STATUSES,
+    CHECKIN_STATUSES,
+    NOTE_KINDS,
+    check_action,
+    last_complete_month,
+    target_in_force,
+)
 from ikkan.state.pdca import CheckIn, PdcaAction, PdcaNote, TargetRevision
 from ikkan.state.policy import Action, Actor
 
 if TYPE_CHECKING:
-    from ikkan.workspace import Workspace
+    from ikkan.services.project_view import ProjectView
 
-ACTION_STATUSES = ("planned", "doing", "done", "dropped")
-NOTE_KINDS = ("customer_voice", "minutes", "other")
-CHECKIN_STATUSES = ("on_track", "at_risk", "off_track")
+__all__ = ["ActionView", "Entry", "PdcaLog"]
 
-
-@dataclass(frozen=True)
-class ActionView:
-    id: int
-    node_id: str
-    title: str
-    hypothesis: str
-    owner: str
-    start: date
-    end: date
-    status: str
-    expected_low: float | None
-    expected_high: float | None
-    actor: str
-    created_at: datetime
-    updated_at: datetime
-    effect: EffectResult | None = None  # for done actions
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "node": self.node_id,
-            "title": self.title,
-            "hypothesis": self.hypothesis,
-            "owner": self.owner,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "status": self.status,
-            "expected_low": self.expected_low,
-            "expected_high": self.expected_high,
-            "actor": self.actor,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-            "effect": self.effect.to_dict() if self.effect else None,
-        }
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A note or a check-in."""
-
-    id: int
-    node_id: str
-    kind: str  # note kind, or 'checkin'
-    body: str
-    actor: str
-    created_at: datetime
-    status: str | None = None
-    value: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "node": self.node_id,
-            "kind": self.kind,
-            "body": self.body,
-            "actor": self.actor,
-            "created_at": self.created_at.isoformat(),
-            "status": self.status,
-            "value": self.value,
-        }
-
-
-def revision_from_row(row: TargetRevision) -> Revision:
-    moved = tuple(Moved(**m) for m in json.loads(row.moved or "[]"))
-    return Revision(
-        row.id,
-        row.node_id,
-        row.scenario,
-        row.period,
-        row.old_value,
-        row.new_value,
-        row.yaml_value,
-        row.reason,
-        row.actor,
-        row.created_at,
-        moved,
-    )
+Row = TypeVar("Row", TargetRevision, PdcaAction, PdcaNote, CheckIn)
+Out = TypeVar("Out")
 
 
 class PdcaLog:
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: ProjectView) -> None:
         self.ws = ws
         self.tree = ws.require_valid()
 
@@ -157,6 +94,23 @@ class PdcaLog:
             detail=detail,
         )
 
+    def _store(
+        self,
+        row: Row,
+        actor: Actor,
+        action: str,
+        origin: Origin | None,
+        detail: Callable[[Row], dict[str, Any]],
+        view: Callable[[Row], Out],
+    ) -> Out:
+        """Insert ``row`` and its audit entry in one transaction; ``detail`` and ``view`` read
+        the row once it has its id."""
+        with Session(self._engine()) as session, session.begin():
+            session.add(row)
+            session.flush()
+            self._audit(session, actor, action, row.node_id, origin, detail(row))
+            return view(row)
+
     def _node(self, node_id: str) -> None:
         if node_id not in self.tree.nodes:
             raise UserError(
@@ -166,8 +120,6 @@ class PdcaLog:
 
     def stamp(self) -> tuple[Any, ...]:
         """Changes whenever anything in the PDCA log is written (cheap: four aggregates)."""
-        from sqlalchemy import func
-
         with Session(self._engine()) as session:
             return tuple(
                 tuple(session.execute(select(func.count(), func.max(column))).one())
@@ -236,7 +188,7 @@ class PdcaLog:
         scope = self.check_period(period)
         before = self.effective()
         old_plan = make_plan(before.tree, before.pins)
-        old = _current(before, old_plan, node_id, scenario, scope)
+        old = target_in_force(before, old_plan, node_id, scenario, scope)
         node = self.tree.nodes[node_id]
         existing = self.revisions()
         provisional = Revision(
@@ -265,25 +217,21 @@ class PdcaLog:
             created_at=provisional.created_at,
             moved=json.dumps([m.to_dict() for m in moved], ensure_ascii=False),
         )
-        with Session(self._engine()) as session, session.begin():
-            session.add(row)
-            session.flush()
-            self._audit(
-                session,
-                actor,
-                "revise_target",
-                node_id,
-                origin,
-                {
-                    "scenario": scenario,
-                    "period": scope,
-                    "old": old,
-                    "new": row.new_value,
-                    "reason": row.reason,
-                    "revision": row.id,
-                },
-            )
-            return revision_from_row(row)
+        return self._store(
+            row,
+            actor,
+            "revise_target",
+            origin,
+            lambda r: {
+                "scenario": scenario,
+                "period": scope,
+                "old": old,
+                "new": r.new_value,
+                "reason": r.reason,
+                "revision": r.id,
+            },
+            revision_from_row,
+        )
 
     # -- actions -------------------------------------------------------------------------
     def add_action(
@@ -304,7 +252,7 @@ class PdcaLog:
         self._node(node_id)
         authorize(actor, Action.LOG_ACTION, self.tree, node_id)
         assert actor is not None
-        _check_action(title, start, end, status, expected_low, expected_high)
+        check_action(title, start, end, status, expected_low, expected_high)
         now = self._now()
         row = PdcaAction(
             node_id=node_id,
@@ -320,18 +268,14 @@ class PdcaLog:
             created_at=now,
             updated_at=now,
         )
-        with Session(self._engine()) as session, session.begin():
-            session.add(row)
-            session.flush()
-            self._audit(
-                session,
-                actor,
-                "log_action",
-                node_id,
-                origin,
-                {"action": row.id, "title": row.title, "status": status},
-            )
-            return self._view(row, measure=False)
+        return self._store(
+            row,
+            actor,
+            "log_action",
+            origin,
+            lambda r: {"action": r.id, "title": r.title, "status": status},
+            action_view,
+        )
 
     def set_action_status(
         self,
@@ -386,35 +330,19 @@ class PdcaLog:
         return [self._with_effect(v) for v in views] if measure else views
 
     def _view(self, row: PdcaAction, *, measure: bool) -> ActionView:
-        view = ActionView(
-            row.id,
-            row.node_id,
-            row.title,
-            row.hypothesis,
-            row.owner,
-            row.start_date,
-            row.end_date,
-            row.status,
-            row.expected_low,
-            row.expected_high,
-            row.actor,
-            row.created_at,
-            row.updated_at,
-        )
+        view = action_view(row)
         return self._with_effect(view) if measure else view
 
     def _with_effect(self, view: ActionView) -> ActionView:
         if view.status != "done" or view.node_id not in self.tree.nodes:
             return view
-        from dataclasses import replace
-
         return replace(view, effect=self.effect(view.node_id, view.start, view.end))
 
     def effect(self, node_id: str, start: date, end: date) -> EffectResult:
         """The measured effect of an action on ``node_id`` over ``start`` … ``end``."""
         values = self.monthly_values(node_id)
         as_of = self.ws.data_as_of()
-        last_complete = _last_complete_month(as_of)
+        last_complete = last_complete_month(as_of)
         return measure_effect(
             values,
             start.strftime("%Y-%m"),
@@ -451,13 +379,9 @@ class PdcaLog:
             actor=actor.username,
             created_at=self._now(),
         )
-        with Session(self._engine()) as session, session.begin():
-            session.add(row)
-            session.flush()
-            self._audit(
-                session, actor, "write_note", node_id, origin, {"note": row.id, "kind": kind}
-            )
-            return Entry(row.id, node_id, kind, row.body, row.actor, row.created_at)
+        return self._store(
+            row, actor, "write_note", origin, lambda r: {"note": r.id, "kind": kind}, note_entry
+        )
 
     def notes(self, node_id: str | None = None) -> list[Entry]:
         if not self.ws.state_exists():
@@ -466,10 +390,7 @@ class PdcaLog:
             query = select(PdcaNote).order_by(PdcaNote.created_at.desc(), PdcaNote.id.desc())
             if node_id:
                 query = query.where(PdcaNote.node_id == node_id)
-            return [
-                Entry(r.id, r.node_id, r.kind, r.body, r.actor, r.created_at)
-                for r in session.scalars(query)
-            ]
+            return [note_entry(r) for r in session.scalars(query)]
 
     def add_checkin(
         self,
@@ -495,18 +416,14 @@ class PdcaLog:
             actor=actor.username,
             created_at=self._now(),
         )
-        with Session(self._engine()) as session, session.begin():
-            session.add(row)
-            session.flush()
-            self._audit(
-                session,
-                actor,
-                "check_in",
-                node_id,
-                origin,
-                {"checkin": row.id, "status": status, "value": value},
-            )
-            return _checkin_entry(row)
+        return self._store(
+            row,
+            actor,
+            "check_in",
+            origin,
+            lambda r: {"checkin": r.id, "status": status, "value": value},
+            checkin_entry,
+        )
 
     def checkins(self, node_id: str | None = None) -> list[Entry]:
         if not self.ws.state_exists():
@@ -515,65 +432,4 @@ class PdcaLog:
             query = select(CheckIn).order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
             if node_id:
                 query = query.where(CheckIn.node_id == node_id)
-            return [_checkin_entry(r) for r in session.scalars(query)]
-
-
-def _checkin_entry(row: CheckIn) -> Entry:
-    return Entry(
-        row.id,
-        row.node_id,
-        "checkin",
-        row.comment,
-        row.actor,
-        row.created_at,
-        row.status,
-        row.value,
-    )
-
-
-def _current(
-    effective: EffectiveTargets, plan: Any, node_id: str, scenario: str, scope: str
-) -> float | None:
-    """The target in force before a revision: the month's planned value for a month, else
-    the node's target as written (YAML or revision), else its planned (derived) value."""
-    if scope != SCOPE_PERIOD:
-        for month in plan.months.get(scenario, []):
-            if month.period.key == scope and node_id in month.values:
-                return float(month.values[node_id].value)
-        return None
-    node = effective.tree.nodes[node_id]
-    if node.target is not None and node.target.get(scenario) is not None:
-        return node.target.get(scenario)
-    value = plan.scenarios[scenario].values.get(node_id) if scenario in plan.scenarios else None
-    return float(value.value) if value is not None else None
-
-
-def _check_action(
-    title: str,
-    start: date,
-    end: date,
-    status: str,
-    expected_low: float | None,
-    expected_high: float | None,
-) -> None:
-    if not title.strip():
-        raise UserError("the action needs a title", hint="say what will be done")
-    if end < start:
-        raise UserError(f"end {end} is before the start {start}", hint="swap them")
-    if status not in ACTION_STATUSES:
-        raise UserError(f"unknown status '{status}'", hint=valid_values(ACTION_STATUSES))
-    if expected_low is not None and expected_high is not None and expected_low > expected_high:
-        raise UserError(
-            "the expected effect's low end is above its high end",
-            hint="e.g. --expect 10%..20%",
-        )
-
-
-def _last_complete_month(as_of: date) -> str:
-    """The last month whose every day is on or before ``as_of``."""
-    from datetime import timedelta
-
-    if (as_of + timedelta(days=1)).month != as_of.month:
-        return as_of.strftime("%Y-%m")
-    first = as_of.replace(day=1)
-    return (first - timedelta(days=1)).strftime("%Y-%m")
+            return [checkin_entry(r) for r in session.scalars(query)]

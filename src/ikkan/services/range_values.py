@@ -16,7 +16,7 @@ from ikkan.compute import MetricCompileError, Span, business_days, compile_metri
 from ikkan.errors import UserError
 from ikkan.model.periods import Grain, Period
 from ikkan.model.tree import KpiTree
-from ikkan.services.refresh_derive import ValueBook, as_kpi_rows, derive
+from ikkan.services.refresh.derive import ValueBook, as_kpi_rows, derive
 from ikkan.warehouse.base import SqlWarehouse
 
 RowKey = tuple[str, str, str]  # node, period key, dimension value

@@ -2,21 +2,25 @@
 read-only snapshot of the measured state, its data version, node history and drill-down.
 
 They live here rather than on the façade because only the web layer calls them; each
-takes the ``Workspace`` (for its spec, tree, clock and warehouse) as its first argument.
+takes the ``Workspace`` (for its spec, tree, clock and warehouse) as its first argument,
+typed by ``ProjectView`` so this module never imports the façade.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ikkan.services.project_view import ProjectView
 
 if TYPE_CHECKING:
     from ikkan.services.drilldown import NodeDrillDown
-    from ikkan.workspace import Workspace
+
+View = TypeVar("View", bound=ProjectView)
 
 
-def read_snapshot(ws: Workspace) -> Workspace:
+def read_snapshot(ws: View) -> View:
     """A read-only copy of the measured state for readers such as the web pages.
 
     kpi_values (one statement, so one refresh's values, never a mix), import_log and the
@@ -28,7 +32,8 @@ def read_snapshot(ws: Workspace) -> Workspace:
     from ikkan.services.snapshot import copy_measured_state
 
     memory = copy_measured_state(ws.warehouse())
-    return replace(
+    # ``ws`` is the façade's dataclass; its private fields pin the snapshot's dates
+    copy: View = replace(  # type: ignore[type-var]
         ws,
         issues=list(ws.issues),
         _warehouse=memory,
@@ -36,16 +41,21 @@ def read_snapshot(ws: Workspace) -> Workspace:
         _as_of=ws.data_as_of(),
         _first_day=earliest_data_day(ws.warehouse()),  # ALL starts there (raw tables)
     )
+    return copy
 
 
-def pinned_like(ws: Workspace, snapshot: Workspace) -> Workspace:
+def pinned_like(ws: View, snapshot: View) -> View:
     """``ws`` (over the project's warehouse itself) with the dates ``snapshot`` pinned:
     what custom ranges and ``ALL`` are measured on, since refresh stores calendar periods
     only and the snapshot holds no raw rows. Its ranges end where the snapshot's data do."""
-    return replace(ws, _as_of=snapshot._as_of, _first_day=snapshot._first_day)
+    pinned: Any = snapshot
+    copy: View = replace(  # type: ignore[type-var]
+        ws, _as_of=pinned._as_of, _first_day=pinned._first_day
+    )
+    return copy
 
 
-def data_version(ws: Workspace) -> tuple[Any, ...]:
+def data_version(ws: ProjectView) -> tuple[Any, ...]:
     """A cheap stamp that changes whenever a refresh or an import lands."""
     from ikkan.services.snapshot import data_version as version_of
 
@@ -53,7 +63,7 @@ def data_version(ws: Workspace) -> tuple[Any, ...]:
 
 
 def drill_down(
-    ws: Workspace,
+    ws: ProjectView,
     node_id: str,
     dimension: str,
     *,
@@ -72,7 +82,7 @@ def drill_down(
 
 
 def history(
-    ws: Workspace,
+    ws: ProjectView,
     grain: str,
     *,
     upto: date,

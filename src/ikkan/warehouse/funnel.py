@@ -23,7 +23,7 @@ from ikkan.warehouse import ddl
 from ikkan.warehouse.sql import column_list, quote_ident
 
 if TYPE_CHECKING:
-    from ikkan.warehouse.base import SqlWarehouse
+    from ikkan.warehouse.protocols import TransactionalWarehouse
 
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 FunnelMode = Literal["strict", "inferred"]
@@ -119,7 +119,7 @@ def lead_funnel_select(stages: Sequence[str], mode: FunnelMode) -> tuple[str, li
 
 
 def rebuild_lead_funnel(
-    warehouse: SqlWarehouse, stages: Sequence[str], mode: FunnelMode = "strict"
+    warehouse: TransactionalWarehouse, stages: Sequence[str], mode: FunnelMode = "strict"
 ) -> int:
     """Drop and rebuild lead_funnel in one transaction; returns the number of leads."""
     definition = lead_funnel_table(stages)

@@ -16,7 +16,7 @@ from ikkan.warehouse.arrow_schema import arrow_schema
 from ikkan.warehouse.sql import quote_ident
 
 if TYPE_CHECKING:
-    from ikkan.warehouse.base import SqlWarehouse
+    from ikkan.warehouse.protocols import TransactionalWarehouse
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def _as_table(rows: pa.Table | Sequence[Mapping[str, Any]]) -> pa.Table:
 
 
 def replace_kpi_values(
-    warehouse: SqlWarehouse,
+    warehouse: TransactionalWarehouse,
     rows: pa.Table | Sequence[Mapping[str, Any]],
     scope: Mapping[str, Any],
 ) -> ReplaceCounts:

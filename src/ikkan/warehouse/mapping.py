@@ -29,7 +29,7 @@ from ikkan.warehouse.sql import quote_ident
 
 if TYPE_CHECKING:
     from ikkan.model.spec import CanonicalSourceSpec, MappableTable
-    from ikkan.warehouse.base import Session
+    from ikkan.warehouse.protocols import SessionLike
 
 _NAME_PART = r"[A-Za-z_][A-Za-z0-9_$]*"
 _TABLE_NAME = re.compile(rf"^{_NAME_PART}(\.{_NAME_PART}){{0,2}}$")
@@ -115,7 +115,7 @@ def build_mappings(
 _TABLE_HINT = "write the table as name, schema.name or catalog.schema.name (letters, digits, _)"
 
 
-def source_types(session: Session, mapping: TableMapping) -> dict[str, pa.DataType]:
+def source_types(session: SessionLike, mapping: TableMapping) -> dict[str, pa.DataType]:
     """The existing table's columns and their Arrow types (one query returning no rows)."""
     empty = session.query(f"SELECT * FROM {mapping.relation} WHERE 1 = 0")
     return {field.name: field.type for field in empty.schema}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ikkan.warehouse.base import Session
+    from ikkan.warehouse.protocols import SessionLike
 
 PATH_TABLES = ("import_log", "rejected_rows")
 
@@ -30,7 +30,7 @@ def resolve_stored(path: str, root: Path) -> Path:
     return stored if stored.is_absolute() else root / stored
 
 
-def relativize_paths(session: Session, root: Path) -> None:
+def relativize_paths(session: SessionLike, root: Path) -> None:
     """Rewrite absolute paths under ``root`` as relative ones (the schema-5 migration; safe
     to run again)."""
     prefix = str(root.resolve()).rstrip("/") + "/"

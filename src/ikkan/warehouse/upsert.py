@@ -21,7 +21,7 @@ from ikkan.model.canonical import Table
 from ikkan.warehouse.sql import column_list, quote_ident
 
 if TYPE_CHECKING:
-    from ikkan.warehouse.base import Session
+    from ikkan.warehouse.protocols import SessionLike
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def upsert_sql(definition: Table, stage: str, style: str) -> list[str]:
     raise ValueError(f"unknown upsert style {style!r}")
 
 
-def upsert_staged(session: Session, definition: Table, data: pa.Table) -> UpsertCounts:
+def upsert_staged(session: SessionLike, definition: Table, data: pa.Table) -> UpsertCounts:
     """Stage ``data`` (every column of ``definition``, keys unique) and upsert it.
 
     Only the statements the counts call for run: a load of new keys only is one plain
@@ -118,7 +118,7 @@ def upsert_staged(session: Session, definition: Table, data: pa.Table) -> Upsert
 
 
 @contextmanager
-def _staged(session: Session, stage: str, definition: Table, data: pa.Table) -> Iterator[None]:
+def _staged(session: SessionLike, stage: str, definition: Table, data: pa.Table) -> Iterator[None]:
     """``stage`` names ``data`` for SQL while the block runs."""
     con = getattr(session, "con", None)
     if session.warehouse.STAGING == "arrow_register" and hasattr(con, "register"):

@@ -25,6 +25,7 @@ PAD = 16
 LINE_UNITS = 30  # label width per line (a CJK character counts 2)
 
 RAG_STROKE = {"green": "#1b7f3b", "amber": "#a35f00", "red": "#b3261e", "unknown": "#6b6b6b"}
+GREY = "#444444"  # secondary text, and an implied (not measured) value
 FAVOURABLE = {True: "#1b7f3b", False: "#b3261e", None: "#555555"}
 
 
@@ -174,14 +175,18 @@ def _card(box: Box, href: str, toggle: str | None, labels: dict[str, str]) -> st
         ty += 16
     if len(label_lines) == 1:
         ty += 2
-    if c.get("actual") is None:
+    implied = c.get("actual") is None and c.get("implied") is not None  # marked, not measured
+    if c.get("actual") is None and not implied:
         parts.append(_text(x + 14, ty + 8, "--", size=18, weight="bold"))
         reason = c.get("reason") or labels["no_value"]
         for i, line in enumerate(wrap(reason, 34, 2)):
             parts.append(_text(x + 50, ty + 2 + i * 14, line, size=11, fill="#444444"))
         ty += 34
     else:
-        parts.append(_text(x + 14, ty + 6, c.get("actual_short", ""), size=17, weight="bold"))
+        if implied:
+            parts.append(_text(x + 14, ty + 6, c.get("implied_short", ""), size=15, fill=GREY))
+        else:
+            parts.append(_text(x + 14, ty + 6, c.get("actual_short", ""), size=17, weight="bold"))
         parts.append(
             _text(
                 x + CARD_W - 10,

@@ -75,6 +75,8 @@ def card_fields(
     node = tree.nodes[node_id]
     s = report.nodes[node_id]
     rag, word = judgement(s, fmt.lang)
+    if s.actual is None and s.implied is not None:  # marked, not judged (as the CLI does)
+        word = TEXT[fmt.lang]["implied"]
     return {
         "id": node_id,
         "label": node.name(fmt.lang),
@@ -83,6 +85,7 @@ def card_fields(
         "actual": s.actual,
         "actual_text": fmt.value(s.actual, node.unit),
         "actual_short": fmt.value(s.actual, node.unit, compact=True),
+        **implied_fields(s, node, fmt),
         "target": s.commit,
         "target_text": fmt.value(s.commit, node.unit),
         "target_short": fmt.value(s.commit, node.unit, compact=True),
@@ -95,6 +98,22 @@ def card_fields(
         "vs_year": delta(s.comparison.yoy, node, fmt),
         "maturing": s.maturing,
         "spark": spark,
+    }
+
+
+def implied_fields(s: NodeStatus, node: Node, fmt: Formatter) -> dict[str, Any]:
+    """The value a node without measured data takes from its measured parent and siblings
+    (``NodeStatus.implied``, the value ``ikkan status`` prints marked "implied"), as card
+    data: ``implied`` stays None for a measured node, and ``actual`` stays None for an
+    implied one, so nothing reads it as measured."""
+    value = s.implied if s.actual is None else None
+    label = TEXT[fmt.lang]["implied"]
+    return {
+        "implied": value,
+        "implied_text": None if value is None else f"{fmt.value(value, node.unit)} ({label})",
+        "implied_short": None
+        if value is None
+        else f"{fmt.value(value, node.unit, compact=True)} ({label})",
     }
 
 
@@ -266,6 +285,13 @@ def empty_reason(tree: KpiTree, node: Node, report: StatusReport, lang: str) -> 
     """Why a node's card is empty (no binding, manual input, which formula inputs are
     missing …): the dashboard's cards and the review report's say the same."""
     t = TEXT[lang]
+    if report.nodes[node.id].implied is not None:
+        parents = sorted(
+            tree.nodes[p].name(lang)
+            for p in tree.parents.get(node.id, ())
+            if (formula := tree.nodes[p].formula) is not None and node.id in formula.names
+        )
+        return t["reason_implied"].format(parents=", ".join(parents))
     if node.metric is None and node.formula is None:
         return t["reason_no_binding"]
     if node.metric is not None and node.metric.type == "manual":

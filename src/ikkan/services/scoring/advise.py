@@ -40,6 +40,14 @@ class Candidate:
     opportunity_rate: float | None
     wins_caught: float | None
 
+    def text(self) -> str:
+        """``min_score: 45`` or ``cells: [A1, B1]`` as written in ikkan.yml."""
+        if self.kind == "min_score":
+            return f"min_score: {self.min_score:g}"
+        if self.kind == "cells":
+            return "cells: [" + ", ".join(self.cells) + "]"
+        return ""
+
     def rule(self) -> dict[str, Any]:
         """The ``mql:`` section this candidate stands for."""
         if self.kind == "min_score":

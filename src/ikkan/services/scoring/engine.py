@@ -55,7 +55,7 @@ def scoring_sql(spec: ScoringSpec, dialect: str, cache_dir: Path | None = None) 
     """The reasons SQL and the totals SQL for ``dialect`` (cached)."""
     from ikkan.compute.scoring import reasons_expr, totals_expr
     from ikkan.compute.sql import to_sql
-    from ikkan.services.refresh_sql import SqlCache
+    from ikkan.services.refresh.sql import SqlCache
 
     key = hashlib.sha256(rules_json(spec).encode()).hexdigest()
     cache = SqlCache(cache_dir)

@@ -16,6 +16,7 @@ from ikkan.web.routes.report import register_report
 from ikkan.web.routes.scoring import register_scoring
 from ikkan.web.routes.service import register_service
 from ikkan.web.routes.signin import register_signin
+from ikkan.web.routes.tokens import register_tokens
 from ikkan.web.routes.tree import register_tree_svg
 
 
@@ -29,6 +30,7 @@ def register_routes(app: FastAPI, renderer: Renderer) -> None:
     register_report(app)
     register_service(app)
     register_signin(app)
+    register_tokens(app)
     register_admin(app)
     register_alerts(app, renderer)
     register_scoring(app, renderer)

@@ -8,7 +8,8 @@ from fastapi.responses import Response
 from ikkan.errors import UserError, valid_values
 from ikkan.web.context import CtxDep, GrainQ, NodeQ, NotFound
 from ikkan.web.export import tables_of, to_csv, to_xlsx
-from ikkan.web.routes.pages import ROUTES_BY_NAME, Params, view_of
+from ikkan.web.routes.page_route import Params, view_of
+from ikkan.web.routes.pages import ROUTES_BY_NAME
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from ikkan.web.actor import current_actor
 from ikkan.web.context import Ctx
 from ikkan.web.render import Renderer
-from ikkan.web.routes.pages import PageRoute, Params, View, register_page
+from ikkan.web.routes.page_route import PageRoute, Params, View, register_page
 from ikkan.web.views.pdca import node_pdca
 from ikkan.web.views.review import departments_view, review_view
 from ikkan.web.views.trends import trend_view

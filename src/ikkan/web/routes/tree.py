@@ -9,7 +9,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from ikkan.web.context import CollapseQ, Ctx, CtxDep, require_node
+from ikkan.web.routes.page_route import PageRoute, Params, View, view_of
 from ikkan.web.tree_svg import render_tree_svg
+from ikkan.web.views.tree import tree_view
+
+
+def build_tree(c: Ctx, _: Params) -> View:
+    """Every node as a card (actual, target, achievement, RAG, Δ, sparkline) and the
+    formula edges (operator, share)."""
+    return tree_view(c.snap, c.filters, c.fmt)
 
 
 def tree_page_extra(request: Request, c: Ctx, view: dict[str, Any]) -> dict[str, Any]:
@@ -22,15 +30,16 @@ def register_tree_svg(app: FastAPI) -> None:
     @app.get("/api/tree.svg", tags=["export"], response_class=Response)
     def tree_svg_api(c: CtxDep, collapse: CollapseQ = None) -> Response:
         """The tree as a standalone SVG file."""
-        from ikkan.web.routes.pages import ROUTES_BY_NAME, view_of  # it imports this module
-
-        view = view_of(ROUTES_BY_NAME["tree"], c, {})
+        view = view_of(TREE_ROUTE, c, {})
         svg = tree_svg(c, view, collapsed_of(c, collapse))
         return Response(
             svg,
             media_type="image/svg+xml",
             headers={"Content-Disposition": 'attachment; filename="ikkan-tree.svg"'},
         )
+
+
+TREE_ROUTE = PageRoute("tree", "/tree", "/api/tree", build_tree, page_extra=tree_page_extra)
 
 
 def collapsed_of(c: Ctx, collapse: str | None) -> set[str]:

@@ -97,36 +97,23 @@ def node_card(
 
 def _comparison(card: dict[str, Any], f: Filters) -> dict[str, Any]:
     """The comparison the filter asks for, as one line: pacing against the target phased on
-    business days (default), or the change against the previous period or last year."""
+    business days (default; achievement when the period has no pacing), or the change
+    against the previous period or last year."""
     t = TEXT[f.lang]
-    if f.compare == "previous":
-        d = card["vs_previous"]
+    if f.compare in ("previous", "year"):
+        key = f"vs_{f.compare}"  # the card's vs_previous / vs_year and their labels
+        d = card[key]
         return {
-            "mode": "previous",
-            "label": t["vs_previous"],
-            "text": d["text"],
-            "favourable": d["favourable"],
-        }
-    if f.compare == "year":
-        d = card["vs_year"]
-        return {
-            "mode": "year",
-            "label": t["vs_year"],
+            "mode": f.compare,
+            "label": t[key],
             "text": d["text"],
             "favourable": d["favourable"],
         }
     pacing = card["pacing"]
-    if pacing is None:
-        return {
-            "mode": "target",
-            "label": t["achievement"],
-            "text": card["achievement_text"],
-            "favourable": None if card["rag"] == "unknown" else card["rag"] == "green",
-        }
     return {
         "mode": "target",
-        "label": t["pacing"],
-        "text": pacing["pace_text"],
+        "label": t["achievement"] if pacing is None else t["pacing"],
+        "text": card["achievement_text"] if pacing is None else pacing["pace_text"],
         "favourable": None if card["rag"] == "unknown" else card["rag"] == "green",
     }
 

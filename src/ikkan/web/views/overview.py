@@ -67,7 +67,9 @@ def overview(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
             bottleneck = {
                 "node": worst.node,
                 "label": node.name(f.lang),
-                "actual_text": fmt.value(worst.actual, node.unit),
+                "actual_text": _actual_text(report, worst.node, worst.actual, fmt, node),
+                "implied": report.nodes[worst.node].actual is None
+                and report.nodes[worst.node].implied is not None,
                 "target_text": fmt.value(worst.target, node.unit),
                 "effect": worst.contribution,
                 "effect_text": fmt.change(worst.contribution, kgi_unit),
@@ -88,6 +90,17 @@ def overview(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
             for n in headline_ids(tree, report)
         ],
     }
+
+
+def _actual_text(
+    report: StatusReport, node_id: str, value: float | None, fmt: Formatter, node: Any
+) -> str:
+    """The bottleneck's actual, marked when the decomposition counted an implied value."""
+    text = fmt.value(value, node.unit)
+    s = report.nodes[node_id]
+    if s.actual is None and s.implied is not None:
+        return f"{text} ({TEXT[fmt.lang]['implied']})"
+    return text
 
 
 def _top_dimension(

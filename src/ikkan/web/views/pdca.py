@@ -8,7 +8,7 @@ from typing import Any
 
 from ikkan.model.periods import period_containing
 from ikkan.monitor.effect_text import describe_effect, expected_text
-from ikkan.services.pdca import ActionView, Entry
+from ikkan.services.pdca_records import ActionView, Entry
 from ikkan.state.policy import Action, Actor, decide
 from ikkan.web import pdca_text  # noqa: F401  (the PDCA strings join TEXT)
 from ikkan.web.filters import Filters

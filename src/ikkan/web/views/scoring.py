@@ -51,8 +51,6 @@ def scoring_view(
 ) -> dict[str, Any]:
     """The page's values; ``query`` may carry a draft (``draft=1`` and the fields) and a
     ``capacity``; ``draft`` is a publish form that came back with problems."""
-    from ikkan.cli.scoring_render import rule_text
-
     view: dict[str, Any] = {
         "header": header(c.snap, status_of(c.snap, c.filters), c.filters, c.fmt),
         "error": None,
@@ -93,7 +91,7 @@ def scoring_view(
             "rows": [
                 {
                     "key": key,
-                    "rule": rule_text(cand),
+                    "rule": cand.text(),
                     "mql_per_month": f"{cand.mql_per_month:,.1f}",
                     "opportunities_per_month": f"{cand.opportunities_per_month:,.1f}",
                     "rate": "–"
@@ -104,7 +102,7 @@ def scoring_view(
                 for key in ("current", "by_score", "by_cells")
                 if (cand := getattr(advised, key)) is not None
             ],
-            "advice": rule_text(advised.advice) if advised.advice else None,
+            "advice": advised.advice.text() if advised.advice else None,
         }
     view["log"] = [
         {

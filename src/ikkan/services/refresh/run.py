@@ -1,16 +1,16 @@
 """``ikkan refresh``: every node of the tree, every period and dimension, into kpi_values.
 
 1. Nodes with a ``metric:`` are compiled (compute/) to SQL in the warehouse's dialect and
-   the SQL is cached (``refresh_sql``); all of it runs in one read session. Additive
+   the SQL is cached (``sql``); all of it runs in one read session. Additive
    metrics (nearly all) are measured once per dimension as day parts and rolled up to
-   every grain (``refresh_rollup``); the others once per grain and dimension.
+   every grain (``rollup``); the others once per grain and dimension.
 2. Nodes with only a ``formula:`` are derived from their inputs' values, period by period
    and dimension value by dimension value (a ratio of two measured counts stays exact).
 3. The rows replace kpi_values in one transaction, together with the refresh's mark: a
    failed refresh leaves the previous values readable.
 
 Incremental: the mark holds the last import seen, the tree's fingerprint, ``as_of`` and a
-digest of the event days (``refresh_changes``). When only data changed, each node is
+digest of the event days (``changes``). When only data changed, each node is
 recomputed for the periods ending on or after the earliest touched day (cohort
 conversions from ``window_days`` earlier, since a late conversion changes an older cohort;
 formula nodes from their inputs' earliest day), and only those rows are replaced. Day
@@ -41,11 +41,14 @@ from ikkan.compute.parts import PARTS_VERSION
 from ikkan.model.canonical import KPI_VALUES
 from ikkan.model.tree import KpiTree
 from ikkan.monitor.calendar import BusinessCalendar, CalendarSettings
-from ikkan.services import refresh_changes as changes
-from ikkan.services import refresh_funnel, refresh_measure, refresh_rollup, refresh_window
-from ikkan.services.refresh_derive import ValueBook, derive, kpi_schema
-from ikkan.services.refresh_measure import reads_funnel
-from ikkan.services.refresh_sql import SqlCache, metric_reads_as_of
+from ikkan.services.refresh import changes
+from ikkan.services.refresh import funnel as refresh_funnel
+from ikkan.services.refresh import measure as refresh_measure
+from ikkan.services.refresh import rollup as refresh_rollup
+from ikkan.services.refresh import window as refresh_window
+from ikkan.services.refresh.derive import ValueBook, derive, kpi_schema
+from ikkan.services.refresh.measure import reads_funnel
+from ikkan.services.refresh.sql import SqlCache, metric_reads_as_of
 from ikkan.warehouse.base import Session, SqlWarehouse
 
 STATE_TABLE = changes.MARK.name

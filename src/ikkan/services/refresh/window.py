@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ikkan.compute.funnel import PREBUILT_FUNNEL
 from ikkan.model.canonical import TABLES_BY_NAME
 from ikkan.model.periods import period_containing
-from ikkan.services.refresh_funnel import TEMP_TABLE
+from ikkan.services.refresh.funnel import TEMP_TABLE
 from ikkan.warehouse.base import Session
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Measuring the nodes with a ``metric:``: day parts rolled up, or SQL per grain.
 
 Additive metrics (``compute.parts.is_additive``: nearly all) are measured once per
-dimension at the day grain and rolled up to every grain (``refresh_rollup``). The others
+dimension at the day grain and rolled up to every grain (``rollup``). The others
 (velocity medians, distinct-lead activity counts, manual values) are compiled and run once
 per grain and dimension. Incremental: only the nodes with a touched day, each from it.
 """
@@ -22,9 +22,10 @@ from ikkan.errors import UserError
 from ikkan.model.canonical import ColumnType
 from ikkan.model.metrics import AnyMetric
 from ikkan.model.tree import KpiTree
-from ikkan.services import refresh_rollup, refresh_window
-from ikkan.services.refresh_derive import ValueBook, as_kpi_rows
-from ikkan.services.refresh_sql import SqlCache
+from ikkan.services.refresh import rollup as refresh_rollup
+from ikkan.services.refresh import window as refresh_window
+from ikkan.services.refresh.derive import ValueBook, as_kpi_rows
+from ikkan.services.refresh.sql import SqlCache
 from ikkan.warehouse.base import Session
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)

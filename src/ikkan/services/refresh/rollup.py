@@ -32,8 +32,8 @@ from ikkan.errors import UserError
 from ikkan.model.canonical import Column, ColumnType, Table
 from ikkan.model.metrics import AnyMetric
 from ikkan.model.periods import period_containing
-from ikkan.services.refresh_derive import kpi_schema
-from ikkan.services.refresh_sql import SqlCache
+from ikkan.services.refresh.derive import kpi_schema
+from ikkan.services.refresh.sql import SqlCache
 from ikkan.warehouse import ddl
 from ikkan.warehouse.base import Session
 
