@@ -38,8 +38,6 @@ def condition(rule: AlertRuleSpec, lang: str) -> str:
 
 
 def rule_overview(ws: Workspace, lang: str, now: datetime) -> list[dict[str, Any]]:
-    from ikkan.alerts.backtest import backtest
-    from ikkan.alerts.backtest_summary import backtest_json
     from ikkan.alerts.history import load_instances
 
     notify = ws.spec.notify
@@ -75,7 +73,20 @@ def rule_overview(ws: Workspace, lang: str, now: datetime) -> list[dict[str, Any
                 "schedule": when,
                 "mute": [*calendars, *muted],
                 "enabled": rule.enabled,
-                "backtest": backtest_json(backtest(ws, rule_id), fy_start),
+                **_backtest(ws, rule_id, fy_start),
             }
         )
     return out
+
+
+def _backtest(ws: Workspace, rule_id: str, fy_start: int) -> dict[str, Any]:
+    """``backtest``: the figures; ``backtest_error``: why there are none (no data yet),
+    so one rule that cannot be replayed does not hide the page."""
+    from ikkan.alerts.backtest import backtest
+    from ikkan.alerts.backtest_summary import backtest_json
+    from ikkan.errors import UserError
+
+    try:
+        return {"backtest": backtest_json(backtest(ws, rule_id), fy_start), "backtest_error": None}
+    except UserError as exc:
+        return {"backtest": None, "backtest_error": str(exc)}
