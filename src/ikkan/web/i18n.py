@@ -19,6 +19,7 @@ from babel.numbers import (
 )
 
 from ikkan.model.units import Unit, UnitKind
+from ikkan.web.scoring_text import SCORING_TEXT
 
 LANGS = ("ja", "en")
 BABEL_LOCALE = {"ja": "ja_JP", "en": "en_US"}
@@ -344,6 +345,9 @@ TEXT: dict[str, dict[str, str]] = {
         "offset": "more than the whole gap (other drivers offset part of it)",
     },
 }
+
+for _lang, _strings in SCORING_TEXT.items():
+    TEXT[_lang].update(_strings)
 
 
 def pick_lang(query: str | None, cookie: str | None, default: str) -> str:
