@@ -72,7 +72,14 @@ def backtest(ws: Workspace, rule_id: str, *, as_of: date | None = None) -> Backt
             f"unknown alert rule '{rule_id}'",
             hint=did_you_mean(rule_id, rules) or "see 'ikkan alerts list'",
         )
-    rule = rules[rule_id]
+    return backtest_rule(ws, rule_id, rules[rule_id], as_of=as_of)
+
+
+def backtest_rule(
+    ws: Workspace, rule_id: str, rule: AlertRuleSpec, *, as_of: date | None = None
+) -> BacktestResult:
+    """The backtest of ``rule`` whether or not it is in ikkan.yml yet (a draft on the
+    Alerts page, ``ikkan alerts test --rule-yaml FILE``): the same replay as ``backtest``."""
     day = as_of or ws.data_as_of()
     since = day - timedelta(days=WINDOW_DAYS)
     result = BacktestResult(rule_id, rule, since, day)

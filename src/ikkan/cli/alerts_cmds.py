@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ikkan.cli.state import STATE
+from ikkan.errors import UserError
 
 if TYPE_CHECKING:
     from ikkan.alerts.backtest import BacktestResult
@@ -185,6 +187,14 @@ def test_rule(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="last day of data (YYYY-MM-DD)")
     ] = None,
+    rule_yaml: Annotated[
+        Path | None,
+        typer.Option(
+            "--rule-yaml",
+            help="backtest this rule (a YAML file: the rule's keys, as under alerts: RULE) "
+            "instead of the one in ikkan.yml; RULE names it",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="ja or en")] = None,
 ) -> None:
@@ -193,7 +203,18 @@ def test_rule(
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
-    result = backtest(ws, rule, as_of=_date(as_of, "--as-of"))
+    if rule_yaml is not None:
+        from ikkan.alerts.backtest import backtest_rule
+        from ikkan.alerts.draft import parse_rule_draft
+
+        text = rule_yaml.read_text(encoding="utf-8")
+        draft = parse_rule_draft(ws, rule, text, original=rule)
+        if draft.spec is None or draft.errors:
+            problems = "; ".join(m for ms in draft.errors.values() for m in ms)
+            raise UserError(f"{rule_yaml}: {problems}", hint="see docs/alerts.md for the keys")
+        result = backtest_rule(ws, rule, draft.spec, as_of=_date(as_of, "--as-of"))
+    else:
+        result = backtest(ws, rule, as_of=_date(as_of, "--as-of"))
     if as_json:
         from ikkan.alerts.backtest_summary import backtest_json
 
