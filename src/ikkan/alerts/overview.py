@@ -60,6 +60,8 @@ def rule_overview(
         when += f", digest {notify.digest}"
     calendars = [m if isinstance(m, str) else m.name for m in notify.mute]
     fy_start = ws.spec.company.fiscal_year_start
+    raw = ws.loaded.source_map.root.data.get("alerts")
+    written = set(raw) if isinstance(raw, dict) else set()  # not implied by schedule:
     out = []
     for rule_id, rule in ws.spec.alerts.items():
         muted = sorted(
@@ -82,6 +84,7 @@ def rule_overview(
                 "schedule": when,
                 "mute": [*calendars, *muted],
                 "enabled": rule.enabled,
+                "written": rule_id in written,
                 **(
                     backtest_of(rule_id, partial(_backtest, ws, rule_id, fy_start))
                     if backtest_of is not None

@@ -27,6 +27,7 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"  # read the audit log
     ACCOUNT = "account"  # one's own account: change one's password, sign out
     EDIT_SCORING = "edit_scoring"  # publish lead scoring rules (owned by scoring.department)
+    EDIT_ALERT_RULE = "edit_alert_rule"  # save, delete, disable an alert rule on a node
 
 
 # Actions on a node (or on what a department owns, such as the scoring rules): an editor
@@ -38,6 +39,7 @@ NODE_WRITES = frozenset(
         Action.WRITE_NOTE,
         Action.ACK_ALERT,
         Action.EDIT_SCORING,
+        Action.EDIT_ALERT_RULE,
     }
 )
 ADMIN_ONLY = frozenset({Action.MANAGE_USERS, Action.READ_AUDIT})

@@ -19,6 +19,7 @@ from babel.numbers import (
 )
 
 from ikkan.model.units import Unit, UnitKind
+from ikkan.web.alert_rule_text import ALERT_RULE_TEXT
 from ikkan.web.scoring_text import SCORING_TEXT
 
 LANGS = ("ja", "en")
@@ -347,6 +348,8 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 for _lang, _strings in SCORING_TEXT.items():
+    TEXT[_lang].update(_strings)
+for _lang, _strings in ALERT_RULE_TEXT.items():
     TEXT[_lang].update(_strings)
 
 

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from ikkan.web.render import Renderer
 from ikkan.web.routes.admin import register_admin
+from ikkan.web.routes.alert_rules import register_alert_rules
 from ikkan.web.routes.alerts import register_alerts
 from ikkan.web.routes.export import register_export
 from ikkan.web.routes.pages import PAGE_ROUTES, register_page
@@ -33,4 +34,5 @@ def register_routes(app: FastAPI, renderer: Renderer) -> None:
     register_tokens(app)
     register_admin(app)
     register_alerts(app, renderer)
+    register_alert_rules(app, renderer)
     register_scoring(app, renderer)

@@ -28,12 +28,15 @@ from ikkan.web.views.common import header, status_of
 
 
 def _kept(c: Ctx, ws: Any) -> BacktestOf:
-    """Each rule's backtest kept per snapshot (the data it replays) and project day (its
-    12-month window ends today): computed once, not on every visit."""
+    """Each rule's backtest kept per snapshot (the data it replays), project day (its
+    12-month window ends today) and the rule as written (the editor may change it between
+    snapshots): computed once, not on every visit."""
     day = wall_clock(ws).date()
 
     def backtest_of(rule_id: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        value: dict[str, Any] = c.snap.cached(("alert_backtest", rule_id, day), compute)
+        rule = ws.spec.alerts[rule_id].model_dump_json()
+        key = ("alert_backtest", rule_id, rule, day)
+        value: dict[str, Any] = c.snap.cached(key, compute)
         return value
 
     return backtest_of
