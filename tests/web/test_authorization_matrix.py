@@ -32,6 +32,7 @@ from ikkan.state.policy import Actor, Role, decide
 from ikkan.web.auth.config import AuthConfig
 from ikkan.web.auth.identity import SESSION_COOKIE, Identity, csrf_token, session_cookie_value
 from ikkan.web.auth.rules import PUBLIC, NodeInBody, NodeInPath, Rule, rule_of
+from ikkan.web.routes.alert_rules import draft_department, posted_rule_department
 from ikkan.web.routes.scoring import scoring_department
 from tests.web.conftest import NOW, PASSWORD, USERS, WebProject
 
@@ -52,6 +53,9 @@ class Example:
     # (engine, the acting username or the victim for nobody): for one's own things
     prepare_own: Callable[[Engine, str], None] | None = None
     path: dict[str, str] = field(default_factory=dict)
+    # (matrix, department or None, its node): for a body that names a node of the case's
+    # department in a way the guard reads itself (an alert rule's YAML, a rule id)
+    at_node: Callable[[Matrix, str | None, str], None] | None = None
 
 
 def _firing(engine: Engine, victim: str) -> None:
@@ -127,6 +131,43 @@ def _scoring_example() -> Example:
     return example
 
 
+def _rule_yaml(department: str | None, node: str) -> str:
+    """A valid alert rule on ``node`` (a rule without a node for no department)."""
+    if department is None:
+        return "kind: stale\nsource: exports\ndays: 9\n"
+    return f"node: {node}\nkind: target\nmargin: 7%\n"
+
+
+def _alert_rule_save_example() -> Example:
+    """A new alert rule on a node of the case's department (or without a node)."""
+    example = Example(form={})
+
+    def at_node(_matrix: Matrix, department: str | None, node: str) -> None:
+        assert example.form is not None
+        example.form |= {"rule": f"matrix{next(_counter)}", "original": ""}
+        example.form["yaml"] = _rule_yaml(department, node)
+
+    example.at_node = at_node
+    return example
+
+
+def _alert_rule_example(**form: str) -> Example:
+    """An alert rule on a node of the case's department, written before the request."""
+    example = Example(form=dict(form))
+
+    def at_node(matrix: Matrix, department: str | None, node: str) -> None:
+        from ikkan.alerts.rules_write import save_rule
+
+        rule = f"matrix{next(_counter)}"
+        save_rule(matrix.root, rule, _rule_yaml(department, node))
+        matrix.app.state.store.check()
+        assert example.form is not None
+        example.form["rule"] = rule
+
+    example.at_node = at_node
+    return example
+
+
 def _own_token_example() -> Example:
     """A token of the acting user (revoking takes one's own token id; another's id is
     answered 404 and changes nothing: tests/web/test_tokens_web.py)."""
@@ -176,6 +217,10 @@ EXAMPLES: dict[tuple[str, str], Callable[[], Example]] = {
     ("POST", "/actions/{action_id}/status"): lambda: _action_example(form={"status": "done"}),
     # the scoring rules belong to scoring.department (marketing in the template)
     ("POST", "/scoring/publish"): _scoring_example,
+    # alert rules: the department of the rule's node (a rule without one: admins only)
+    ("POST", "/alerts/rule/save"): _alert_rule_save_example,
+    ("POST", "/alerts/rule/enable"): lambda: _alert_rule_example(enabled="0"),
+    ("POST", "/alerts/rule/delete"): _alert_rule_example,
     ("POST", "/api/actions/{action_id}/status"): lambda: _action_example(
         json={"status": "dropped"}
     ),
@@ -279,6 +324,10 @@ def _cases(matrix: Matrix) -> list[tuple[str, APIRoute, str | None, str | None]]
         departments: list[str | None] = ["marketing", "sales"] if on_node else [None]
         if rule is not None and rule.department_of is scoring_department:
             departments = ["marketing"]  # the owner of the rules, scoring.department
+        if rule is not None and rule.department_of is draft_department:
+            departments = ["marketing", "sales", None]  # the draft's node, or none
+        if rule is not None and rule.department_of is posted_rule_department:
+            departments = ["marketing", None]  # the saved rule's node, or none
         for username in [None, *USERS]:
             for department in departments:
                 cases.append((method, route, username, department))
@@ -306,6 +355,8 @@ def _send(
     if example and example.prepare_own:
         example.prepare_own(matrix.auth.engine, username or victim)
     node = node_of_department(matrix, department) if department else "kgi"
+    if example and example.at_node:
+        example.at_node(matrix, department, node)
     values = {name: "1" for name in route.param_convertors}
     values |= {"username": victim} if "username" in values else {}
     if isinstance(rule.department_of, NodeInPath):

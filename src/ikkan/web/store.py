@@ -185,6 +185,11 @@ class SnapshotStore:
             snap.quality_error = str(exc)
         return snap
 
-    def _spec_mtime(self) -> float:
+    def _spec_mtime(self) -> tuple[int, int]:
+        """ikkan.yml's modification time and size: two page saves within one tick of the
+        file system's clock still differ in size (or content the next tick)."""
         path = self.root / "ikkan.yml"
-        return path.stat().st_mtime if path.exists() else 0.0
+        if not path.exists():
+            return (0, 0)
+        stat = path.stat()
+        return (stat.st_mtime_ns, stat.st_size)
