@@ -32,9 +32,10 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=1_000_000)
     n = parser.parse_args().leads
     spec = ScoringSpec.model_validate(yaml.safe_load(TEMPLATE.read_text("utf-8"))["scoring"])
-    with tempfile.TemporaryDirectory() as folder, temporary_warehouse(
-        "duckdb", Path(folder)
-    ) as warehouse:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        temporary_warehouse("duckdb", Path(folder)) as warehouse,
+    ):
         with warehouse.transaction() as session:
             session.execute(
                 "INSERT INTO leads (lead_key, source_system, source_id, created_at, email, "

@@ -89,6 +89,33 @@ def salesforce_leads(path: Path, rows: int, encoding: str) -> None:
     _write(path, header, lines(), encoding)
 
 
+def salesforce_opportunities(path: Path, rows: int, encoding: str) -> None:
+    """A details-only report export with Salesforce's footer block (blank lines, Grand
+    Totals, confidentiality, copyright)."""
+    header = (
+        "Opportunity ID,Opportunity Name,Account Name,Stage,Amount,Close Date,Created Date,"
+        "Lead Source,Type"
+    )
+    stages = ("Closed Won", "Closed Lost", "Negotiation/Review", "受注", "Prospecting")
+    types = ("New Business", "Existing Business", "更新", "")
+
+    def lines() -> Iterator[str]:
+        for i in range(rows):
+            d = _day(i)
+            closed = "令和8年3月31日" if i % 101 == 0 else f"{d:%Y/%m/%d}"
+            yield (
+                f"006{i:012d},Deal {i % 5000},Account {i % 9000},{stages[i % 5]},"
+                f"{_amount(i)},{closed},{_day(i + 3):%Y/%m/%d},{_CHANNELS[i % 6]},{types[i % 4]}"
+            )
+        yield ""
+        yield f'"Grand Totals ({rows} records)"'
+        yield ""
+        yield '"Confidential Information - Do Not Distribute"'
+        yield '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."'
+
+    _write(path, header, lines(), encoding)
+
+
 def google_ads(path: Path, rows: int, encoding: str) -> None:
     header = "Day,Campaign,Impr.,Clicks,Cost,Conversions,Currency code"
 
@@ -151,6 +178,7 @@ FILES: dict[str, tuple[Callable[[Path, int, str], None], tuple[str, ...]]] = {
     "hubspot_contacts": (hubspot_contacts, ("utf-8", "cp932")),
     "hubspot_deals": (hubspot_deals, ("utf-8", "cp932")),
     "salesforce_leads": (salesforce_leads, ("utf-8",)),
+    "salesforce_opportunities": (salesforce_opportunities, ("utf-8", "cp932")),
     "google_ads": (google_ads, ("utf-8",)),
     "meta_ads": (meta_ads, ("utf-8",)),
     "yahoo_ads": (yahoo_ads, ("cp932",)),

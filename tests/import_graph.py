@@ -40,7 +40,10 @@ def module_graph(root: Path, package: str) -> dict[str, set[str]]:
             elif isinstance(node, ast.ImportFrom) and (
                 module := resolve(root, package, path, node)
             ):
-                names = [module, *(f"{module}.{a.name}" for a in node.names)]
+                subs = [f"{module}.{a.name}" for a in node.names]
+                # `from pkg import mod` imports pkg/__init__ only for names that are no module
+                whole = any(sub not in modules for sub in subs)
+                names = [*([module] if whole else []), *subs]
             found.update(n for n in names if n in modules and n != package)
         graph[name] = found - {name}
     return graph

@@ -107,3 +107,41 @@ def test_alerts_page_ack_and_mute(served: tuple[str, Path]) -> None:
         assert csrf
         refused = viewer.post("/alerts/ack", data={**form, "csrf_token": csrf.group(1)})
         assert refused.status_code == 403
+
+
+def test_rules_and_backtests_on_the_page_are_the_cli_figures(served: tuple[str, Path]) -> None:
+    """Each rule is listed with its condition, channels, schedule and mutes, and the
+    backtest the page shows is what ``ikkan alerts test RULE --json`` prints (a real
+    subprocess), month by month."""
+    import json
+
+    base, root = served
+    with httpx.Client(base_url=base, follow_redirects=False, timeout=120) as http:
+        assert sign_in(http, "aiko").status_code == 303
+        api = http.get("/api/alerts?lang=en").json()
+        page = http.get("/alerts?lang=en").text
+    rules = {r["rule"]: r for r in api["rules"]}
+    assert set(rules) == set(Workspace.open(root).spec.alerts)
+    sla = rules["mql_first_contact"]
+    assert sla["condition"] == "mql → call/connect/meeting, 24 business hours"
+    assert rules["opportunities_target"]["condition"] == "margin 10%"
+    assert rules["exports_stale"]["condition"] == "7 days"
+    ikkan = Path(sys.executable).parent / "ikkan"
+    for rule_id, shown in rules.items():
+        done = subprocess.run(
+            [str(ikkan), "--project", str(root), "alerts", "test", rule_id, "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        cli = json.loads(done.stdout)
+        web = shown["backtest"]
+        for key in ("alerts", "breaches", "judged", "evaluations", "since", "until", "months"):
+            assert web[key] == cli[key], (rule_id, key)
+        assert len(cli["months"]) in (12, 13)
+        assert sum(m["alerts"] for m in cli["months"]) == cli["alerts"]
+        row = re.search(
+            rf'<tr data-rule="{rule_id}" data-alerts="(\d+)" data-breaches="(\d+)"', page
+        )
+        assert row and (int(row.group(1)), int(row.group(2))) == (cli["alerts"], cli["breaches"])
+    assert sla["backtest"]["alerts"] > 0  # the demo's SLA would have fired

@@ -103,3 +103,31 @@ def test_unmeasured_node_cannot_be_watched(write_project) -> None:  # type: igno
         issues(write_project, "  a: {node: note, kind: threshold, value: 3}\n"), "alert-unmeasured"
     )
     assert issue.location.line == 11
+
+
+def test_stage_to_stage_sla_rules_are_checked_at_their_lines(write_project) -> None:  # type: ignore[no-untyped-def]
+    ws = Workspace.open(
+        write_project(
+            HEAD + "  so: {kind: sla, from_stage: sql, to_stage: opportunity, within: 80}\n"
+        )
+    )
+    assert [str(i) for i in ws.validate() if i.severity == "error"] == []
+    assert ws.spec.alerts["so"].to_stage == "opportunity"
+    unknown = located(
+        issues(
+            write_project, "  so: {kind: sla, from_stage: sql, to_stage: oportunity, within: 8}\n"
+        ),
+        "alert-stage",
+    )
+    assert unknown.location is not None and unknown.location.line == 11
+    assert unknown.hint == "did you mean 'opportunity'?"
+    backwards = located(
+        issues(write_project, "  so: {kind: sla, from_stage: sql, to_stage: mql, within: 8}\n"),
+        "alert-stage",
+    )
+    assert "does not come after" in str(backwards)
+    both = issues(
+        write_project,
+        "  so: {kind: sla, from_stage: sql, to_stage: opportunity, contact: [call], within: 8}\n",
+    )
+    assert any("not both" in str(i) for i in both)

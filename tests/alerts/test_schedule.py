@@ -120,13 +120,13 @@ HOLD = """
 import sys, time
 from datetime import datetime, timedelta
 from ikkan.scheduler import lease
-from ikkan.scheduler.pipeline import _log_start
+from ikkan.scheduler.runs import log_start
 from ikkan.workspace import Workspace
 ws = Workspace.open(sys.argv[1])
 slot, now = datetime(2026, 11, 20, 7, 0), datetime(2026, 11, 20, 7, 5)
 holder = lease.new_holder()
 assert lease.acquire(ws.warehouse(), holder, slot, now, timedelta(minutes=30))
-_log_start(ws.warehouse(), "dead|" + holder, "refresh", slot, holder, now)
+log_start(ws.warehouse(), "dead|" + holder, "refresh", slot, holder, now)
 print("held", flush=True)
 time.sleep(600)
 """

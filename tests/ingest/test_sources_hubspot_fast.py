@@ -130,7 +130,7 @@ def test_project_maps_and_fixture_files(tmp_path):
     ("lines", "why"),
     [
         (['"Contacts export"', HEADER.replace('"', ""), *GOOD], "preamble before the header"),
-        ([*GOOD, "", *GOOD[:1]], "a blank line between rows"),
+        ([*GOOD, "", *GOOD[:1], *[GOOD[0]] * 60], "a blank line between rows, not near the end"),
         ([*GOOD, '"1010", "quoted after a blank"'], "csv keeps the quotes, DuckDB would not"),
         ([*GOOD, '"1011","a","b","c","d","e","f","g","h","i","j","k","l","m","n"'], "too wide"),
         ([*GOOD, "Total,,,,,,,,,,,,,"], "a footer row"),
@@ -142,6 +142,17 @@ def test_files_the_vectorised_path_declines_still_read_row_by_row(tmp_path, line
     fast, slow = both(path)
     assert fast is None, why
     assert HubspotContactsReader().read(path, ReaderContext()).rejected == slow.rejected
+
+
+def test_a_blank_line_near_the_end_keeps_the_fast_path_and_its_row_numbers(tmp_path):
+    """Blank lines in the last 4 KiB (a report footer block has them) are counted into
+    the row numbers of the records after them."""
+    path = tmp_path / "blank.csv"
+    path.write_text("\n".join([HEADER, *GOOD, "", "", *GOOD[:1]]) + "\n")
+    fast, slow = both(path)
+    assert fast is not None
+    assert_same(fast, slow)
+    assert slow.rejected and fast.rejected[0].row_number > len(GOOD) + 3
 
 
 def test_trailing_blank_lines_and_crlf_keep_the_fast_path(tmp_path):

@@ -46,6 +46,7 @@ def test_every_type_is_parseable():
         "web": {"measure": "sessions"},
         "activity_count": {"activity": "email_open"},
         "activity_rate": {"numerator": "connect", "denominator": "call"},
+        "sla_attainment": {"stage": "mql", "within": 24},
     }
     for kind in METRIC_TYPES:
         assert parse_metric({"type": kind, **minimal.get(kind, {})}).type == kind
@@ -88,3 +89,21 @@ def test_specs_are_frozen():
     assert isinstance(metric, CostPerMetric)
     with pytest.raises(ValidationError):
         metric.per = "lead"  # type: ignore[misc]
+
+
+def test_sla_attainment_takes_contact_or_a_stage_not_both():
+    metric = parse_metric(
+        {"type": "sla_attainment", "stage": "sql", "to": "opportunity", "within": 80}
+    )
+    assert metric.stages_used() == ("sql", "opportunity")
+    assert metric.contact == ("call", "connect", "meeting")
+    for bad in (
+        {"to": "opportunity", "contact": ["call"]},  # both
+        {"to": "sql"},  # the same stage
+        {"contact": ["phone"]},  # not an activity type
+        {"contact": []},
+    ):
+        with pytest.raises(ValueError):
+            parse_metric({"type": "sla_attainment", "stage": "sql", "within": 8, **bad})
+    with pytest.raises(ValueError):
+        parse_metric({"type": "sla_attainment", "stage": "sql", "within": 5000})

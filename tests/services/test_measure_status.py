@@ -64,7 +64,7 @@ def test_an_unmeasured_rate_shows_the_value_its_measured_parent_implies(tmp_path
         assert row["actual"] is None and row["implied"] == pytest.approx(rate.implied)
         out = printed("en")
         assert "42.3% (implied)" in out and "implied: not measured" in out, out
-        assert "42.3% (逆算)" in printed("ja")
+        assert "42.3% (推定)" in printed("ja")  # the web's word too
 
 
 @pytest.mark.parametrize("engine", ENGINES)

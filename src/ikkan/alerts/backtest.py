@@ -161,14 +161,12 @@ def _runs(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
 
 def _sla(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
     from ikkan.alerts.observe import wall_clock
-    from ikkan.alerts.sla import judge
-    from ikkan.alerts.sla_read import lead_clocks
+    from ikkan.alerts.sla_read import sla_cases
 
     assert rule.within is not None
     now = wall_clock(ws)
     start = datetime.combine(result.since, time())
-    wide = rule.model_copy(update={"window": now - start + timedelta(days=31)})
-    cases = judge(lead_clocks(ws, wide, now), rule.within, ws.calendar(), now)
+    cases = sla_cases(ws, rule, now, entered_from=start - timedelta(days=31))
     open_until: dict[str, datetime] = {}  # owner → end of the current merged breach
     for case in sorted(cases, key=lambda c: c.deadline):
         if case.deadline < start or case.status == "open":
@@ -183,9 +181,11 @@ def _sla(ws: Workspace, rule: AlertRuleSpec, result: BacktestResult) -> None:
         starts = owner not in open_until or case.deadline > open_until[owner]
         open_until[owner] = max(end, open_until.get(owner, end))
         late = case.status == "late"
+        done = f"reached {rule.to_stage}" if rule.to_stage else "first contact"
+        missed = f"not in {rule.to_stage}" if rule.to_stage else "not contacted"
         why = (
             f"{case.lead.name or case.lead.lead_key}: "
-            + (f"first contact {end:%Y-%m-%d %H:%M}" if late else "not contacted")
+            + (f"{done} {end:%Y-%m-%d %H:%M}" if late else missed)
             + f", due {case.deadline:%Y-%m-%d %H:%M}"
         )
         hours = case.hours_to_contact

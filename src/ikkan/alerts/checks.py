@@ -48,18 +48,32 @@ def alert_issues(spec: ProjectSpec, source_map: SourceMap) -> list[Issue]:
                     hint="add metric: to the node or watch another node",
                 )
             )
-        if rule.from_stage is not None:
-            stages = [stage.id for stage in spec.funnel.stages]
-            if rule.from_stage not in stages:
+        stages = [stage.id for stage in spec.funnel.stages]
+        for key in ("from_stage", "to_stage"):
+            named = getattr(rule, key)
+            if named is not None and named not in stages:
                 issues.append(
                     error(
                         "alert-stage",
-                        f"alert '{rule_id}': unknown funnel stage '{rule.from_stage}'",
-                        source_map.top("alerts", rule_id, "from_stage"),
-                        hint=did_you_mean(rule.from_stage, stages)
-                        or "stages: " + ", ".join(stages),
+                        f"alert '{rule_id}': unknown funnel stage '{named}'",
+                        source_map.top("alerts", rule_id, key),
+                        hint=did_you_mean(named, stages) or "stages: " + ", ".join(stages),
                     )
                 )
+        if (
+            rule.from_stage in stages
+            and rule.to_stage in stages
+            and stages.index(rule.to_stage) <= stages.index(str(rule.from_stage))
+        ):
+            issues.append(
+                error(
+                    "alert-stage",
+                    f"alert '{rule_id}': to_stage '{rule.to_stage}' does not come after "
+                    f"from_stage '{rule.from_stage}' in the funnel",
+                    source_map.top("alerts", rule_id, "to_stage"),
+                    hint="funnel order: " + " → ".join(stages),
+                )
+            )
         from ikkan.model.canonical import ACTIVITY_TYPES
 
         for index, kind in enumerate(rule.contact if rule.kind is RuleKind.SLA else []):

@@ -36,7 +36,9 @@ def _env(text: str | None, what: str) -> str:
     return value
 
 
-def notifier_for(name: str, channel: ChannelSpec) -> Notifier:
+def notifier_for(
+    name: str, channel: ChannelSpec, owners: dict[str, list[str]] | None = None
+) -> Notifier:
     if channel.type == "webhook":
         return WebhookNotifier(
             _env(channel.url, f"{name}.url"),
@@ -56,6 +58,11 @@ def notifier_for(name: str, channel: ChannelSpec) -> Notifier:
         username=_env(channel.username, f"{name}.username") or None,
         password=_env(channel.password, f"{name}.password") or None,
         timeout=channel.timeout,
+        owners={
+            owner: [_env(a, f"owners.{owner}") for a in addresses]
+            for owner, addresses in (owners or {}).items()
+        },
+        owner_mode=channel.owners,
     )
 
 
@@ -134,5 +141,6 @@ def send_due(ws: Workspace, now: datetime) -> DeliveryReport:
     """Flush a due digest, then deliver every due notification."""
     flush_digest(ws, now)
     channels = ws.spec.notify.channels
-    notifiers = {name: notifier_for(name, spec) for name, spec in channels.items()}
+    owners = ws.spec.notify.owners
+    notifiers = {name: notifier_for(name, spec, owners) for name, spec in channels.items()}
     return deliver(ws.warehouse(), notifiers, now)

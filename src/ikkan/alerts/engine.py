@@ -180,15 +180,14 @@ def _evaluate_sla(
 ) -> None:
     """One instance per lead owner: firing while the owner has leads past the deadline.
     Inhibited while stale or failed data alerts fire (uncontacted may mean not imported)."""
-    from ikkan.alerts.sla import judge, owner_finding, per_owner
-    from ikkan.alerts.sla_read import lead_clocks
+    from ikkan.alerts.sla import owner_finding, per_owner
+    from ikkan.alerts.sla_read import sla_cases
 
     assert rule.within is not None and rule.from_stage is not None
-    cases = judge(lead_clocks(ws, rule, result.at), rule.within, ws.calendar(), result.at)
-    owners = per_owner(cases)
+    owners = per_owner(sla_cases(ws, rule, result.at))
     known = load_instances(ws.warehouse(), rule_id)
     for owner, summary in owners.items():
-        breached, count, why = owner_finding(summary, rule.within, rule.from_stage)
+        breached, count, why = owner_finding(summary, rule.within, rule.from_stage, rule.to_stage)
         finding = Finding(breached, count, 0.0, count, why)
         _evaluate(
             ws,
@@ -214,7 +213,7 @@ def system_observation(ws: Workspace, rule: AlertRuleSpec, now: datetime) -> Obs
     the outcome of the scheduler's latest import or refresh step."""
     if rule.kind is RuleKind.STALE:
         return stale_observation(ws, rule, now)
-    from ikkan.scheduler.pipeline import last_step
+    from ikkan.scheduler.runs import last_step
 
     step = "import" if rule.kind is RuleKind.IMPORT_FAILED else "refresh"
     row = last_step(ws.warehouse(), step)

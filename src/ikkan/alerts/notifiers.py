@@ -16,6 +16,7 @@ import smtplib
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -214,6 +215,18 @@ class TeamsNotifier:
         _post(self.url, body, headers, self.timeout)
 
 
+def owner_addresses(owner: str | None, owners: Mapping[str, Sequence[str]]) -> list[str]:
+    """An owner's e-mail addresses: the ``notify.owners`` entry named exactly as the owner
+    (a lead owner, an owner dimension value, or a node's ``department / person``), else
+    the entry of the person part of ``department / person``; none without a match."""
+    if not owner:
+        return []
+    if owner in owners:
+        return list(owners[owner])
+    person = owner.rsplit(" / ", 1)[-1] if " / " in owner else None
+    return list(owners[person]) if person and person in owners else []
+
+
 def email_message(message: Message, sender: str, recipients: list[str]) -> EmailMessage:
     mail = EmailMessage()  # policy=default: RFC 2047 UTF-8 subject, UTF-8 parts
     mail["Subject"] = message.subject
@@ -238,9 +251,21 @@ class EmailNotifier:
     username: str | None = None
     password: str | None = None
     timeout: float = 10.0
+    owners: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    owner_mode: str = "instead"  # instead | also | ignore
+
+    def recipients_for(self, message: Message) -> list[str]:
+        """The owner's addresses (``notify.owners``) when the message has an owner found
+        there, instead of or besides the channel's ``to:``; else ``to:``."""
+        found = owner_addresses(message.owner, self.owners)
+        if not found or self.owner_mode == "ignore":
+            return list(self.recipients)
+        if self.owner_mode == "also":
+            return list(dict.fromkeys([*found, *self.recipients]))
+        return found
 
     def send(self, message: Message) -> None:
-        mail = email_message(message, self.sender, self.recipients)
+        mail = email_message(message, self.sender, self.recipients_for(message))
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:

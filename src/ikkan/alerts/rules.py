@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from ikkan.alerts.calendars import MuteEntry
+from ikkan.model.metrics import MAX_SLA_HOURS
 from ikkan.model.numbers import parse_number
 
 
@@ -103,7 +104,15 @@ class AlertRuleSpec(BaseModel):
     days: int | None = Field(None, ge=1, description="stale: days without an import")
     from_stage: str | None = Field(None, description="sla: the stage whose entry starts the clock")
     within: float | None = Field(
-        None, gt=0, description="sla: business hours allowed until the first contact"
+        None,
+        gt=0,
+        le=MAX_SLA_HOURS,
+        description="sla: business hours allowed until the first contact (or to_stage)",
+    )
+    to_stage: str | None = Field(
+        None,
+        description="sla: the stage the lead must reach (it or a later stage) instead of a "
+        "contact, e.g. sql → opportunity",
     )
     contact: list[str] = Field(
         default_factory=lambda: ["call", "connect", "meeting"],
@@ -158,6 +167,10 @@ class AlertRuleSpec(BaseModel):
                 raise ValueError("an sla rule watches leads, not a node or source")
             if self.dimension not in (None, "owner"):
                 raise ValueError("an sla rule runs per owner (dimension: owner or none)")
+            if self.to_stage is not None and "contact" in self.model_fields_set:
+                raise ValueError("give to_stage: (a stage) or contact: (activity types), not both")
+            if self.to_stage == self.from_stage:
+                raise ValueError(f"from_stage and to_stage are both '{self.from_stage}'")
             return self
         if kind in RUN_KINDS:
             if self.node is not None or self.source is not None or self.dimension is not None:
@@ -204,6 +217,11 @@ class ChannelSpec(BaseModel):
     port: int = Field(587, description="email: SMTP port")
     sender: str | None = Field(None, alias="from", description="email: From address")
     to: list[str] = Field(default_factory=list, description="email: recipients")
+    owners: Literal["instead", "also", "ignore"] = Field(
+        "instead",
+        description="email: a message whose owner has an address in notify.owners goes to "
+        "that address instead of to:, also to it, or ignores it",
+    )
     starttls: bool = True
     username: str | None = None
     password: str | None = None
@@ -238,6 +256,30 @@ class NotifySpec(BaseModel):
         default_factory=list,
         description="mute calendars: weekends, holidays, closed, after_hours, {name, from, to}",
     )
+    owners: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="owner name → e-mail address(es): per-owner alerts are mailed there",
+    )
+
+    @field_validator("owners", mode="before")
+    @classmethod
+    def _owner_lists(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("owners")
+    @classmethod
+    def _owner_addresses(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, addresses in value.items():
+            if not addresses:
+                raise ValueError(f"owner '{name}' has no e-mail address")
+            bad = [a for a in addresses if "@" not in a and not a.startswith("$")]
+            if bad:
+                raise ValueError(
+                    f"owner '{name}': {bad[0]!r} is not an e-mail address (e.g. sato@example.jp)"
+                )
+        return value
 
     @field_validator("digest")
     @classmethod

@@ -1,13 +1,12 @@
-# ruff: noqa: S608 - SQL text holds only "?" placeholders
-"""Read the leads an SLA rule judges: stage entries in the window with their first contact
-activity (by lead key, or by e-mail for activities without one)."""
+"""Read the leads an SLA rule judges, judged in SQL by ``compute.sla.sla_leads`` (the rule
+the ``sla_attainment`` metric uses too), with each lead's owner and name."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ikkan.alerts.sla import LeadClock
+from ikkan.alerts.sla import LeadClock, SlaCase
 
 if TYPE_CHECKING:
     from ikkan.alerts.rules import AlertRuleSpec
@@ -16,31 +15,49 @@ if TYPE_CHECKING:
 UNASSIGNED = "(unassigned)"
 
 
-def lead_clocks(ws: Workspace, rule: AlertRuleSpec, now: datetime) -> list[LeadClock]:
-    assert rule.from_stage is not None
-    marks = ", ".join("?" for _ in rule.contact)
-    sql = (
-        "SELECT s.lead_key, l.owner, s.entered_at, l.last_name, l.first_name, l.company, "
-        "(SELECT min(a.occurred_at) FROM activities a WHERE (a.lead_key = s.lead_key OR "
-        "(a.lead_key IS NULL AND a.email IS NOT NULL AND a.email = l.email)) "
-        f"AND a.activity_type IN ({marks}) AND a.occurred_at >= s.entered_at) AS first_contact "
-        "FROM lead_stages s LEFT JOIN leads l ON l.lead_key = s.lead_key "
-        "WHERE s.stage = ? AND s.entered_at >= ? AND s.entered_at <= ? "
-        "ORDER BY s.entered_at, s.lead_key"
+def sla_cases(
+    ws: Workspace, rule: AlertRuleSpec, now: datetime, *, entered_from: datetime | None = None
+) -> list[SlaCase]:
+    """Every lead whose first ``from_stage`` entry lies from ``entered_from`` (default:
+    ``now`` − the rule's window) to ``now``, judged at ``now``."""
+    from ikkan.compute import to_sql
+    from ikkan.compute.business_days import ensure
+    from ikkan.compute.sla import sla_leads
+    from ikkan.compute.tables import bind_tables
+
+    assert rule.from_stage is not None and rule.within is not None
+    warehouse = ws.warehouse()
+    ensure(warehouse, ws.calendar(), now.date())
+    to_stages = None
+    if rule.to_stage is not None:
+        stages = [s.id for s in ws.spec.funnel.stages]
+        to_stages = tuple(stages[stages.index(rule.to_stage) :])
+    tables = bind_tables()
+    expr = sla_leads(
+        from_stage=rule.from_stage,
+        within_hours=rule.within,
+        cutoff=now,
+        contact=tuple(rule.contact),
+        to_stages=to_stages,
+        entered_from=entered_from or now - rule.window,
+        tables=tables,
     )
-    params = [*rule.contact, rule.from_stage, now - rule.window, now]
-    rows = ws.warehouse().query(sql, params).to_pylist()
+    leads = tables["leads"]
+    named = expr.left_join(leads, expr.lead_key == leads.lead_key).select(
+        *expr.columns, "owner", "last_name", "first_name", "company"
+    )
+    named = named.order_by(["entered_at", "lead_key"])
+    rows = warehouse.query(to_sql(named, ws.warehouse_dialect(), pretty=False)).to_pylist()
     out = []
     for row in rows:
         person = " ".join(p for p in (row["last_name"], row["first_name"]) if p)
         name = " / ".join(p for p in (row["company"], person) if p)
-        out.append(
-            LeadClock(
-                lead_key=row["lead_key"],
-                owner=row["owner"] or UNASSIGNED,
-                entered_at=row["entered_at"],
-                first_contact=row["first_contact"],
-                name=name,
-            )
+        lead = LeadClock(
+            lead_key=row["lead_key"],
+            owner=row["owner"] or UNASSIGNED,
+            entered_at=row["entered_at"],
+            first_contact=row["done_at"],
+            name=name,
         )
+        out.append(SlaCase(lead, row["deadline"], row["status"], row["business_hours"]))
     return out

@@ -195,32 +195,12 @@ def test_rule(
     ws = Workspace.open(STATE.project)
     result = backtest(ws, rule, as_of=_date(as_of, "--as-of"))
     if as_json:
-        typer.echo(json.dumps(backtest_json(result), ensure_ascii=False, indent=2))
+        from ikkan.alerts.backtest_summary import backtest_json
+
+        fy_start = ws.spec.company.fiscal_year_start
+        typer.echo(json.dumps(backtest_json(result, fy_start), ensure_ascii=False, indent=2))
         return
     print_backtest(ws, result, _lang(ws, lang))
-
-
-def backtest_json(result: BacktestResult) -> dict[str, Any]:
-    return {
-        "rule": result.rule_id,
-        "kind": str(result.rule.kind),
-        "since": result.since.isoformat(),
-        "until": result.until.isoformat(),
-        "evaluations": result.evaluations,
-        "judged": result.judged,
-        "breaches": len(result.hits),
-        "alerts": result.alerts,
-        "not_judged": result.not_judged,
-        "hits": [
-            {
-                "when": h.when,
-                "instance": h.dimension_value,
-                "starts_alert": h.starts_alert,
-                **_finding_json(h.finding),
-            }
-            for h in result.hits
-        ],
-    }
 
 
 def print_backtest(ws: Workspace, result: BacktestResult, lang: str) -> None:

@@ -126,7 +126,8 @@ def status(
     from ikkan.alerts.observe import wall_clock
     from ikkan.cli.render import console
     from ikkan.scheduler.lease import read_lease
-    from ikkan.scheduler.pipeline import recent_runs, schedule_of
+    from ikkan.scheduler.pipeline import schedule_of
+    from ikkan.scheduler.runs import recent_runs
     from ikkan.scheduler.slots import next_slot
     from ikkan.workspace import Workspace
 

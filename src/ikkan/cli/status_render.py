@@ -76,8 +76,8 @@ TEXT = {
         "ranked": "（{n}件、{node}の順）",
         "period": "期間",
         "not_split": "{dimension}別に分けられないノード",
-        "implied": "逆算",
-        "implied_note": "逆算: 未計測のため、実測の上位ノード（{parents}）から逆算した値"
+        "implied": "推定",
+        "implied_note": "推定: 未計測のため、実測の上位ノード（{parents}）から計算式で逆算した値"
         "（ボトルネックの計算に使用）",
         "unexplained": "{node} の実測は {measured}、入力からの計算値は {tree}: "
         "この差はツリーで説明できない差です（実測ノードが計算式と一致しません）",

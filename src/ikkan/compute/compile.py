@@ -25,6 +25,7 @@ from ikkan.compute.deal_metrics import (
 from ikkan.compute.funnel_metrics import compile_conversion, compile_stage_count, compile_velocity
 from ikkan.compute.manual import compile_manual
 from ikkan.compute.scope import CompileContext, MetricCompileError, Span
+from ikkan.compute.sla import compile_sla_attainment
 from ikkan.compute.spend_metrics import compile_cost_per, compile_romi, compile_spend
 from ikkan.compute.tables import bind_tables
 from ikkan.compute.traffic_metrics import (
@@ -64,6 +65,7 @@ _COMPILERS: dict[str, Callable[[Any, CompileContext], ir.Table]] = {
     "web": compile_web,
     "activity_count": compile_activity_count,
     "activity_rate": compile_activity_rate,
+    "sla_attainment": compile_sla_attainment,
     "manual": compile_manual,
 }
 

@@ -67,7 +67,7 @@ PARTS_VERSION = 2  # 2: cost_per parts of a day without spend are NULL, not 0
 def is_additive(metric: AnyMetric) -> bool:
     """Whether ``metric`` is a function of day sums (and so can be rolled up)."""
     kind = metric.type
-    if kind in {"manual", "open_pipeline"}:  # entered per period / a snapshot
+    if kind in {"manual", "open_pipeline", "sla_attainment"}:  # per period / a snapshot
         return False
     if kind == "velocity":
         return getattr(metric, "stat", None) == "mean"

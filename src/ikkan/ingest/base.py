@@ -44,6 +44,7 @@ class ReadResult:
     rows_read: int = 0  # data rows seen (after the header; blank and layout lines aside)
     encoding: str | None = None
     loaded_rows: Any = None  # source row numbers that reached a table (None: not tracked)
+    vectorised: bool = False  # read by the engine's vectorised path (benchmarks print it)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,42 @@ def import_key(file_sha256: str, reader: str, options: Mapping[str, Any] | None 
     return digest.hexdigest()
 
 
+def skip_if_imported(
+    warehouse: SqlWarehouse,
+    file_sha256: str,
+    *,
+    reader: str,
+    file_path: str,
+    source: str | None = None,
+    options: Mapping[str, Any] | None = None,
+    clock: Clock | None = None,
+    timezone: str = "Asia/Tokyo",
+) -> LoadReport | None:
+    """Before reading: when this content went through this reader and options in an ``ok``
+    import already, log the run as skipped (``rows_read`` as that import counted them) and
+    return its report, without reading the file; else None (read and ``load`` it)."""
+    clock = clock or SystemClock()
+    zone = ZoneInfo(timezone)
+    started_at = _naive(clock.now(zone))
+    t0 = time.perf_counter()
+    key = import_key(file_sha256, reader, options)
+    warehouse.migrate()
+    with warehouse.reading() as session:
+        previous = _previous_import(session, key)
+        if previous is None:
+            return None
+        source_system = session.scalar(
+            'SELECT "source_system" FROM "import_log" WHERE "import_id" = ?', [previous]
+        )
+        rows_read = session.scalar(
+            'SELECT "rows_read" FROM "import_log" WHERE "import_id" = ?', [previous]
+        )
+    result = ReadResult(str(source_system), reader, file_path, rows_read=int(rows_read or 0))
+    report = LoadReport("ok", file_path, file_sha256, rows_read=result.rows_read)
+    origin = Origin(source or f"reader:{reader}", key)
+    return _skip(warehouse, result, report, origin, previous, started_at, clock, zone, t0)
+
+
 def load(
     warehouse: SqlWarehouse,
     result: ReadResult,

@@ -15,6 +15,7 @@ project's funnel when the metric is compiled (``stages_used()`` lets the tree ch
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal, Union
 
 from pydantic import (
@@ -369,6 +370,54 @@ class ActivityRateMetric(MetricBase):
     _check = field_validator("numerator", "denominator")(_check_activity)
 
 
+DEFAULT_CONTACT = ("call", "connect", "meeting")
+"""Activity types that count as a contact for a handoff SLA (a metric's or a rule's)."""
+
+MAX_SLA_HOURS = 2000.0
+"""The longest SLA (business hours): the business-day table runs three years ahead."""
+
+
+class SlaAttainmentMetric(MetricBase):
+    """Handoff SLA attainment: of the leads entering ``stage`` in the period (first
+    recorded entry), the share that got a first contact (an activity of the ``contact``
+    types; with ``to:``, an entry of that stage or a later one) within ``within`` business
+    hours on the project's business calendar. Numerator: leads met; denominator: leads
+    judged (met, late, or not reached and past the deadline); leads whose deadline is
+    after ``as_of`` and not reached yet are not judged, and their period is ``maturing``.
+    The same rule as an alert of ``kind: sla`` (``compute.sla``)."""
+
+    type: Literal["sla_attainment"]
+    stage: str
+    within: float = Field(gt=0, le=MAX_SLA_HOURS)
+    contact: tuple[str, ...] = DEFAULT_CONTACT
+    to_stage: str | None = Field(default=None, alias="to")
+
+    def stages_used(self) -> tuple[str, ...]:
+        return (self.stage,) if self.to_stage is None else (self.stage, self.to_stage)
+
+    @property
+    def window_days(self) -> int:
+        """Calendar days after an entry within which a contact can still change the
+        entry's period (incremental refresh): at least one business hour a day, weekends
+        (7/5) and three weeks of closures."""
+        return math.ceil(self.within * 7 / 5) + 21
+
+    @field_validator("contact")
+    @classmethod
+    def _check_contact(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("contact needs at least one activity type, e.g. [call]")
+        return tuple(_check_activity(v) for v in value)
+
+    @model_validator(mode="after")
+    def _to_or_contact(self) -> SlaAttainmentMetric:
+        if self.to_stage is not None and "contact" in self.model_fields_set:
+            raise ValueError("give to: (a stage) or contact: (activity types), not both")
+        if self.to_stage == self.stage:
+            raise ValueError(f"'stage' and 'to' are both '{self.stage}'; use two stages")
+        return self
+
+
 class RetentionMetric(MetricBase):
     """Contract continuation from renewal deals.
 
@@ -418,6 +467,7 @@ AnyMetric = Union[  # noqa: UP007 - a discriminated union reads better spelled o
     ActivityCountMetric,
     ActivityRateMetric,
     RetentionMetric,
+    SlaAttainmentMetric,
     ManualMetric,
 ]
 
@@ -438,6 +488,7 @@ METRIC_TYPES: tuple[str, ...] = (
     "activity_count",
     "activity_rate",
     "retention",
+    "sla_attainment",
     "manual",
 )
 

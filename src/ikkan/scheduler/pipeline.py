@@ -16,19 +16,13 @@ from ikkan.alerts.observe import wall_clock
 from ikkan.clock import Clock, SystemClock
 from ikkan.errors import UserError
 from ikkan.scheduler import lease
+from ikkan.scheduler.runs import StepOutcome, log_end, log_start
 from ikkan.scheduler.slots import latest_slot
 
 if TYPE_CHECKING:
     from ikkan.scheduler.spec import ScheduleSpec
     from ikkan.warehouse.base import SqlWarehouse
     from ikkan.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class StepOutcome:
-    step: str
-    status: str  # ok, failed, skipped
-    message: str = ""
 
 
 @dataclass
@@ -75,16 +69,16 @@ def run_once(root: Path, *, clock: Clock | None = None, slot: datetime | None = 
     outcome.ran = True
     run_id = f"{slot:%Y-%m-%dT%H:%M}|{holder}"
     _abandon_stale_runs(warehouse, now)
-    _log_start(warehouse, run_id, "run", slot, holder, now)
+    log_start(warehouse, run_id, "run", slot, holder, now)
     try:
         steps: list[str] = [*schedule.steps, *(["reports"] if schedule.reports else [])]
         for step in steps:
             started = wall_clock(ws)
-            _log_start(warehouse, run_id, step, slot, holder, started)
+            log_start(warehouse, run_id, step, slot, holder, started)
             result = _run_step(root, clock, step, (run_id, slot, holder))
             outcome.steps.append(result)
             done = wall_clock(ws)
-            _log_end(warehouse, run_id, step, done, result.status, result.message)
+            log_end(warehouse, run_id, step, done, result.status, result.message)
             if not lease.renew(warehouse, holder, done, schedule.lease):
                 outcome.steps.append(
                     StepOutcome("lease", "failed", "the lease expired and another runner took it")
@@ -92,7 +86,7 @@ def run_once(root: Path, *, clock: Clock | None = None, slot: datetime | None = 
                 break
     finally:
         summary = "; ".join(f"{s.step}: {s.status}" for s in outcome.steps)
-        _log_end(warehouse, run_id, "run", wall_clock(ws), outcome.status, summary)
+        log_end(warehouse, run_id, "run", wall_clock(ws), outcome.status, summary)
         lease.finish(warehouse, holder, slot)
     return outcome
 
@@ -179,47 +173,3 @@ def _abandon_stale_runs(warehouse: SqlWarehouse, now: datetime) -> None:
             "WHERE status = 'running'",
             [now],
         )
-
-
-def _log_start(
-    warehouse: SqlWarehouse, run_id: str, step: str, slot: datetime, holder: str, at: datetime
-) -> None:
-    with warehouse.transaction() as session:
-        session.execute(
-            "INSERT INTO schedule_runs (run_id, step, slot, holder, started_at, status) "
-            "VALUES (?, ?, ?, ?, ?, 'running')",
-            [run_id, step, slot, holder, at],
-        )
-
-
-def _log_end(
-    warehouse: SqlWarehouse, run_id: str, step: str, at: datetime, status: str, message: str
-) -> None:
-    with warehouse.transaction() as session:
-        session.execute(
-            "UPDATE schedule_runs SET finished_at = ?, status = ?, message = ? "
-            "WHERE run_id = ? AND step = ?",
-            [at, status, message, run_id, step],
-        )
-
-
-def recent_runs(warehouse: SqlWarehouse, limit: int = 20) -> list[dict[str, object]]:
-    """The latest runs with their steps, newest first (Data health, ``schedule status``)."""
-    rows: list[dict[str, object]] = warehouse.query(
-        "SELECT run_id, step, slot, holder, started_at, finished_at, status, message "
-        "FROM schedule_runs WHERE run_id IN (SELECT run_id FROM schedule_runs "
-        "WHERE step = 'run' ORDER BY started_at DESC LIMIT ?) "
-        "ORDER BY started_at DESC, step",
-        [limit],
-    ).to_pylist()
-    return rows
-
-
-def last_step(warehouse: SqlWarehouse, step: str) -> dict[str, object] | None:
-    """The latest finished (ok or failed) run of ``step``, for import_failed/refresh_failed."""
-    rows = warehouse.query(
-        "SELECT status, message, finished_at FROM schedule_runs "
-        "WHERE step = ? AND status IN ('ok', 'failed') ORDER BY finished_at DESC LIMIT 1",
-        [step],
-    ).to_pylist()
-    return rows[0] if rows else None

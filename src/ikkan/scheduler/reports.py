@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ikkan.scheduler.pipeline import StepOutcome, _log_end, _log_start
+from ikkan.scheduler.runs import StepOutcome, log_end, log_start
 
 if TYPE_CHECKING:
     from ikkan.scheduler.spec import ReportScheduleSpec
@@ -62,18 +62,18 @@ def send_reports(
         step = marker(spec, period, lang)
         if already_sent(warehouse, step):
             continue
-        _log_start(warehouse, run_id, step, slot, holder, now)
+        log_start(warehouse, run_id, step, slot, holder, now)
         try:
             settings = smtp_from_env()
             review, data = render_with_data(ws, period, spec.format, lang)
             name = send_review(settings, review, data, spec.format, list(spec.to))
         except Exception as exc:  # logged as this report's outcome; the next run retries
             message = f"{period}: {type(exc).__name__}: {exc}"
-            _log_end(warehouse, run_id, step, wall_clock(ws), "failed", message)
+            log_end(warehouse, run_id, step, wall_clock(ws), "failed", message)
             failed.append(message)
             continue
         message = f"{name} ({len(data):,} bytes) to {', '.join(spec.to)}"
-        _log_end(warehouse, run_id, step, wall_clock(ws), "ok", message)
+        log_end(warehouse, run_id, step, wall_clock(ws), "ok", message)
         sent.append(message)
     if not sent and not failed:
         return StepOutcome("reports", "ok", "nothing due")

@@ -97,6 +97,20 @@ def explain(
             from ikkan.compute.manual import rollup_note
 
             out["notes"].append(rollup_note(node.metric, lang))
+        if node.metric.type == "sla_attainment":
+            from ikkan.compute.sla import rule_note
+
+            metric = node.metric
+            out["notes"].append(
+                rule_note(
+                    stage=metric.stage,
+                    within=metric.within,
+                    contact=tuple(metric.contact),
+                    to_stage=metric.to_stage,
+                    calendar=ws.calendar(),
+                    lang=lang,
+                )
+            )
     if period is not None and span is not None:
         from ikkan.services.range_values import measure_ranges
 

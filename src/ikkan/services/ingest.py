@@ -17,7 +17,7 @@ from typing import Any
 from ikkan.errors import Location, SourceError, UserError, did_you_mean
 from ikkan.ingest.attribution import attribute_deals
 from ikkan.ingest.base import Reader, ReaderContext, ReadResult, RowAccount, account_rows
-from ikkan.ingest.load import LoadReport, load, log_failure
+from ikkan.ingest.load import LoadReport, load, log_failure, skip_if_imported
 from ikkan.model.spec import ProjectSpec
 from ikkan.warehouse.base import SqlWarehouse
 from ikkan.warehouse.paths import stored_path
@@ -186,9 +186,9 @@ def reader_context(
 def pick_reader(path: Path, name: str | None) -> Reader:
     """The reader called ``name``; a family (``hubspot``) detects among its readers;
     None detects among all."""
+    from ikkan.ingest.engine.tabular import head_text
     from ikkan.ingest.manual import ManualValuesReader
     from ikkan.ingest.sources.registry import all_readers, detect_reader, reader_by_name
-    from ikkan.ingest.sources.tabular import head_text
 
     manual = ManualValuesReader()
     if name == manual.name:
@@ -274,6 +274,21 @@ def ingest_file(
     try:
         reader = pick_reader(path, target.reader)
         outcome.reader = reader.name
+        sha256 = sha256_of(path)
+        if not force:  # the same content, reader and options imported already: no read
+            outcome.report = skip_if_imported(
+                warehouse,
+                sha256,
+                reader=reader.name,
+                file_path=stored_path(path, root),
+                source=target.source,
+                options=target.options,
+                timezone=spec.company.timezone,
+            )
+            if outcome.report is not None:
+                outcome.rows_read = outcome.report.rows_read
+                outcome.seconds = time.perf_counter() - started
+                return outcome
         result = _stored_paths(
             reader.read(path, reader_context(spec, target.options, progress)),
             stored_path(path, root),
@@ -291,7 +306,7 @@ def ingest_file(
         outcome.report = load(
             warehouse,
             result,
-            sha256_of(path),
+            sha256,
             force=force,
             timezone=spec.company.timezone,
             source=target.source,

@@ -4,6 +4,7 @@ the error page or JSON. Rendered bytes are cached per snapshot and URL."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,12 @@ class Renderer:
         view: dict[str, Any],
         *,
         live: bool = False,
+        lazy: Callable[[], dict[str, Any]] | None = None,
         **extra: Any,
     ) -> Response:
+        """The page, rendered once per snapshot, URL, language and visitor. ``lazy`` gives
+        more template context and is called only when the page is rendered, not on a
+        cache hit (the node page's PDCA part reads the state database)."""
         store = c.store
         me = getattr(request.state, "actor", None)
         # the page shows who is signed in (and pages may differ by role): one cached copy
@@ -89,6 +94,7 @@ class Renderer:
                 "at": AUTH_TEXT[c.lang],
                 "csrf_token": CSRF_PLACEHOLDER,
                 **extra,
+                **(lazy() if lazy is not None else {}),
             }
             return self.env.get_template(f"{name}.html").render(context).encode("utf-8")
 

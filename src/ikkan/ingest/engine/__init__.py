@@ -6,5 +6,8 @@ declare what their columns mean (``FieldSpec``s) and hand them to this engine.
 - ``fields``: field specs and the row-wise converter (the reference semantics)
 - ``arrow_csv`` / ``arrow_convert`` / ``vectorised``: the vectorised path for the same
   conversions; any value it cannot decide goes through the row-wise converter
-- ``builder``, ``runner``, ``log``: tables, the row-wise read loop, rejections and warnings
+- ``builder``, ``runner``, ``log``: tables, the read loop, rejections and warnings
+- ``columnar``: the vectorised path behind ``runner.read_tabular(vectorised=True)``: the
+  reader's own batch handler gets the batches the row path would give it
+- ``vector_read``: the fully columnar read used by HubSpot (``sources/hubspot_fast``)
 """

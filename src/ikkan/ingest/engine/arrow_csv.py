@@ -49,6 +49,7 @@ class LineStats:
     lines: int  # as Python's csv module counts them
     trailing_blank: int  # empty lines at the end of the file
     clean: bool  # no NUL, no lone CR, no quote opened after blanks
+    tail_blank: tuple[int, ...] = ()  # line numbers of the blank lines in the last 4 KiB
 
 
 def column_names(width: int) -> list[str]:
@@ -205,7 +206,9 @@ class _LineCounter:
             clean = False
         tail = self.tail
         lines = self.newlines + (1 if tail and not tail.endswith(b"\n") else 0)
-        return LineStats(lines, _trailing_blank_lines(tail), clean)
+        return LineStats(
+            lines, _trailing_blank_lines(tail), clean, _tail_blank_lines(tail, self.newlines)
+        )
 
 
 def _quotes_after_blanks(data: bytes, delimiter: bytes, before: bytes = b"") -> int | None:
@@ -243,6 +246,14 @@ def _opens_field(data: bytes, end: int, delimiter: bytes) -> bool:
     while back > 0 and data[back - 1] in _BLANKS:
         back -= 1
     return back == 0 or data[back - 1 : back] in (delimiter, b"\n", b"\r")
+
+
+def _tail_blank_lines(tail: bytes, newlines: int) -> tuple[int, ...]:
+    """The numbers of the blank lines among the whole lines of ``tail`` (the last bytes of
+    a file with ``newlines`` newlines): a report footer block has them."""
+    parts = tail.split(b"\n")
+    last = len(parts) - 1  # parts[last] follows the last newline: line newlines + 1
+    return tuple(newlines + 1 - (last - i) for i in range(1, last) if parts[i].strip(b"\r") == b"")
 
 
 def _trailing_blank_lines(tail: bytes) -> int:
@@ -343,7 +354,15 @@ def _line_numbers(table: pa.Table, names: Sequence[str], stats: LineStats) -> pa
     for name in names:
         counts = pc.fill_null(pc.count_substring(table.column(name), "\n"), 0)
         inside = pc.add(inside, pc.cast(counts, pa.int64()))
-    if 1 + rows + int(pc.sum(inside).as_py() or 0) + stats.trailing_blank != stats.lines:
+    in_cells = int(pc.sum(inside).as_py() or 0)
+    if 1 + rows + in_cells + stats.trailing_blank == stats.lines:
+        before = pc.subtract(pc.cumulative_sum(inside), inside)
+        return pc.add(start, before)
+    if in_cells or 1 + rows + len(stats.tail_blank) != stats.lines:
         return None  # a blank line between records was skipped: numbers would be wrong
-    before = pc.subtract(pc.cumulative_sum(inside), inside)
-    return pc.add(start, before)
+    # blank lines only near the end (a report footer block), none inside a cell: each
+    # moves the records after it one line down
+    numbers = np.arange(2, rows + 2, dtype=np.int64)
+    for blank in stats.tail_blank:
+        numbers[numbers >= blank] += 1
+    return pa.array(numbers)

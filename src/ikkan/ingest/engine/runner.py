@@ -103,9 +103,24 @@ def read_tabular(
     locate: Callable[[FileRows], LocatedTable] | None = None,
     transform: Callable[[LocatedTable], LocatedTable] | None = None,
     log: ReadLog | None = None,
+    vectorised: bool = False,
+    dense_rows_only: bool = False,
 ) -> tuple[ReadResult, ReadState]:
     """Read a one-table file; ``handle`` turns each converted batch into canonical rows.
-    The caller finishes the builders (dedupe) and fills ``result.tables``."""
+    The caller finishes the builders (dedupe) and fills ``result.tables``.
+
+    ``vectorised``: try the engine's vectorised read first (``columnar``; the same batches,
+    rejections and warnings), used only without ``sheet``, ``locate`` and ``setup``;
+    ``dense_rows_only``: ``transform`` changes nothing on a file whose every row fills
+    more than half its cells, so only such files take that path."""
+    if vectorised and sheet is None and locate is None and setup is None:
+        from ikkan.ingest.engine.columnar import open_columnar
+
+        columnar = open_columnar(path, specs, is_header, more_specs, dense_rows_only)
+        if columnar is not None:
+            return _read_columnar(
+                columnar, path, context, reader, source_system, tables, handle, log
+            )
     rows = open_rows(path, sheet)
     if locate is not None:
         located = locate(rows)
@@ -142,6 +157,41 @@ def read_tabular(
         warnings=log.warnings,
         rows_read=log.rows_seen,
         encoding=rows.encoding or "xlsx",
+    )
+    return result, state
+
+
+def _read_columnar(
+    columnar: Any,
+    path: Path,
+    context: ReaderContext,
+    reader: str,
+    source_system: str,
+    tables: Sequence[TableBuilder],
+    handle: BatchHandler,
+    log: ReadLog | None,
+) -> tuple[ReadResult, ReadState]:
+    from ikkan.ingest.engine.columnar import converted_batches, log_footer
+
+    log = log or ReadLog(str(path))
+    warn_extra(columnar.plan, log)
+    tz = ZoneInfo(context.timezone)
+    state = ReadState(path, context, log, tz, columnar.plan, [], {b.table.name: b for b in tables})
+    for converted in converted_batches(columnar, log, tz):
+        handle(state, converted)
+        if context.progress:
+            context.progress(log.rows_seen)
+    log_footer(columnar, log)
+    result = ReadResult(
+        source_system=source_system,
+        reader=reader,
+        file_path=str(path),
+        rejected=log.rejected,
+        skipped=log.skipped,
+        warnings=log.warnings,
+        rows_read=log.rows_seen,
+        encoding=columnar.encoding,
+        vectorised=True,
     )
     return result, state
 

@@ -143,4 +143,5 @@ def result_of(
         rows_read=read.rows_read,
         encoding=read.encoding,
         loaded_rows=loaded.to_numpy(zero_copy_only=False),
+        vectorised=True,
     )

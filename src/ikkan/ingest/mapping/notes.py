@@ -26,6 +26,7 @@ METRIC_TABLES: dict[str, tuple[str, ...]] = {
     "web": ("web_traffic",),
     "activity_count": ("activities",),
     "activity_rate": ("activities", "leads"),
+    "sla_attainment": _FUNNEL,
 }
 
 

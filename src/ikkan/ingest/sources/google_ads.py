@@ -78,6 +78,10 @@ class GoogleAdsReader:
         )
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
+        return self.read_rows(path, context, vectorised=True)
+
+    def read_rows(self, path: Path, context: ReaderContext, vectorised: bool = False) -> ReadResult:
+        """``vectorised``: try the engine's vectorised read first (same result)."""
         mapper = ChannelMapper(context.channels)
         fixed = context.options.get("channel")
 
@@ -115,6 +119,7 @@ class GoogleAdsReader:
             is_header=header_test(FIELDS, ("campaign",), minimum=3),
             tables=(TableBuilder(SPEND),),
             handle=handle,
+            vectorised=vectorised,
         )
         finish_spend(state.builders["spend"], state.log)
         return finish(result, state)

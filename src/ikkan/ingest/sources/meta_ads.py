@@ -60,6 +60,10 @@ class MetaAdsReader:
         )
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
+        return self.read_rows(path, context, vectorised=True)
+
+    def read_rows(self, path: Path, context: ReaderContext, vectorised: bool = False) -> ReadResult:
+        """``vectorised``: try the engine's vectorised read first (same result)."""
         channel = str(context.options.get("channel", "paid_social"))
 
         def handle(state: ReadState, conv: Converted) -> None:
@@ -108,6 +112,7 @@ class MetaAdsReader:
             tables=(TableBuilder(SPEND),),
             handle=handle,
             more_specs=currency_columns,
+            vectorised=vectorised,
         )
         finish_spend(state.builders["spend"], state.log)
         return finish(result, state)

@@ -100,6 +100,9 @@ class SalesforceLeadsReader:
         )
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
+        return self.read_rows(path, context, vectorised=True)
+
+    def read_rows(self, path: Path, context: ReaderContext, vectorised: bool = False) -> ReadResult:
         stages = StageMapper(context)
         channels = ChannelMapper(context.channels)
         converted_stage = stages("converted") or stages("opportunity")
@@ -175,6 +178,8 @@ class SalesforceLeadsReader:
             handle=handle,
             transform=lambda table: fill_groups(table, log),
             log=log,
+            vectorised=vectorised,
+            dense_rows_only=True,
         )
         _id_warning(state, "lead_id", "e-mail address", "Lead ID")
         state.builders["leads"].reject_duplicates(state.log, "lead key")
@@ -193,6 +198,9 @@ class SalesforceOpportunitiesReader:
         return looks_like(head, OPPORTUNITY_FIELDS, ("name", "stage"), scan=12)
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
+        return self.read_rows(path, context, vectorised=True)
+
+    def read_rows(self, path: Path, context: ReaderContext, vectorised: bool = False) -> ReadResult:
         channels = ChannelMapper(context.channels)
         targets = {normalise_header(k): v for k, v in context.stage_map.items()}
 
@@ -263,6 +271,8 @@ class SalesforceOpportunitiesReader:
             handle=handle,
             transform=lambda table: fill_groups(table, log),
             log=log,
+            vectorised=vectorised,
+            dense_rows_only=True,
         )
         _id_warning(state, "opp_id", "name + account + created date", "Opportunity ID")
         state.builders["deals"].reject_duplicates(state.log, "opportunity key")

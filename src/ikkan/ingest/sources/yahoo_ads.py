@@ -43,6 +43,10 @@ class YahooAdsReader:
         return looks_like(head, FIELDS, ("campaign", "impressions", "cost"), scan=5)
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
+        return self.read_rows(path, context, vectorised=True)
+
+    def read_rows(self, path: Path, context: ReaderContext, vectorised: bool = False) -> ReadResult:
+        """``vectorised``: try the engine's vectorised read first (same result)."""
         channel = str(context.options.get("channel", "paid_search"))
 
         def handle(state: ReadState, conv: Converted) -> None:
@@ -68,6 +72,7 @@ class YahooAdsReader:
             is_header=header_test(FIELDS, ("campaign",), minimum=3),
             tables=(TableBuilder(SPEND),),
             handle=handle,
+            vectorised=vectorised,
         )
         finish_spend(state.builders["spend"], state.log)
         return finish(result, state)

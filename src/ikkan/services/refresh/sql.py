@@ -43,8 +43,9 @@ class CompiledSql:
 
 def metric_reads_as_of(metric: AnyMetric) -> bool:
     """Whether the metric's SQL depends on ``as_of`` (cohort conversions; open-pipeline
-    snapshots, whose running period is as of that day)."""
-    if metric.type == "open_pipeline":
+    snapshots, whose running period is as of that day; SLA attainment, whose leads are
+    judged once their deadline passes that day)."""
+    if metric.type in ("open_pipeline", "sla_attainment"):
         return True
     return metric.type == "conversion" and getattr(metric, "basis", None) == "cohort"
 

@@ -28,7 +28,8 @@ class PageRoute:
     build: Callable[[Ctx, Params], View]  # its docstring documents the API
     # a FastAPI dependency returning the page's own parameters (path or query)
     params: Callable[..., Any] | None = None
-    # more template context for the page only (e.g. the tree's SVG)
+    # more template context for the page only (e.g. the tree's SVG), worked out only when
+    # the page is rendered (a cached page per snapshot, URL and visitor skips it)
     page_extra: Callable[[Request, Ctx, View], dict[str, Any]] | None = None
 
 
@@ -49,8 +50,9 @@ def register_page(app: FastAPI, renderer: Renderer, route: PageRoute) -> None:
 
     def page_endpoint(request: Request, c: CtxDep, params: page_params) -> Response:
         view = view_of(route, c, params)
-        extra = route.page_extra(request, c, view) if route.page_extra else {}
-        return renderer.page(request, c, route.name, view, **extra)
+        extra = route.page_extra
+        lazy = (lambda: extra(request, c, view)) if extra is not None else None
+        return renderer.page(request, c, route.name, view, lazy=lazy)
 
     def api_endpoint(request: Request, c: CtxDep, params: page_params) -> Response:
         return renderer.json(request, c, view_of(route, c, params))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ikkan.alerts.history import read_history
 from ikkan.alerts.lifecycle import AlertState
 from ikkan.alerts.observe import wall_clock
+from ikkan.alerts.overview import rule_overview
 
 if TYPE_CHECKING:
     from ikkan.web.i18n import Formatter
@@ -18,7 +19,8 @@ ORDER = {"firing": 0, "recovering": 1, "pending": 2, "resolved": 3, "ok": 4}
 
 def alerts_view(ws: Workspace, fmt: Formatter, lang: str, history: int = 100) -> dict[str, Any]:
     """Alert instances that are not ok (firing first) with their last observation, the
-    rules, and the latest history rows (transitions, notifications, ack, mute)."""
+    rules (condition, channels, schedule, mutes and the 12-month backtest, the figures of
+    ``ikkan alerts test --json``), and the latest history rows."""
     now = wall_clock(ws)
     rules = ws.spec.alerts
     states = ws.warehouse().query("SELECT * FROM alert_state").to_pylist()
@@ -75,8 +77,5 @@ def alerts_view(ws: Workspace, fmt: Formatter, lang: str, history: int = 100) ->
         "instances": instances,
         "firing": sum(1 for i in instances if i["state"] in ("firing", "recovering")),
         "history": events,
-        "rules": [
-            {"rule": k, "name": r.name(k, lang), "kind": str(r.kind), "enabled": r.enabled}
-            for k, r in rules.items()
-        ],
+        "rules": rule_overview(ws, lang, now),
     }

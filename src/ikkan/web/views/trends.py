@@ -39,7 +39,13 @@ def trend_view(
     node = tree.nodes[chosen]
     plan = ws.plan()
     points: list[dict[str, Any]] = []
-    for r in trend_points(ws, chosen, use, f, report):
+    # the series is the snapshot's (kept per snapshot: the node page asks for it on every
+    # request); targets and action markers come from the state database, read per request
+    series: list[SeriesPoint] = snap.cached(
+        ("trend_points", chosen, use, f.period, f.where),
+        lambda: trend_points(ws, chosen, use, f, report),
+    )
+    for r in series:
         target = None
         if f.where is None and use != str(Grain.WEEK):
             target = commit_target(plan, r.period, chosen)
@@ -126,11 +132,14 @@ def _pacing_chart(
         return None
     line = dict(pacing_line(target, period, ws.calendar()))
     by = f.where[0] if f.where else None
-    by_month = {
-        p.period: p.value
-        for p in ws.series(node_id, grain="month", by=by, period=period.key).points
-        if f.where is None or p.dimension_value == f.where[1]
-    }
+    by_month: dict[str, float | None] = snap.cached(
+        ("pacing_months", node_id, period.key, f.where),
+        lambda: {
+            p.period: p.value
+            for p in ws.series(node_id, grain="month", by=by, period=period.key).points
+            if f.where is None or p.dimension_value == f.where[1]
+        },
+    )
     return pacing_figure(
         node, period, months_of(period), by_month, line, target, report.as_of, f.lang
     )
