@@ -119,7 +119,9 @@ def test_rules_and_backtests_on_the_page_are_the_cli_figures(served: tuple[str, 
     with httpx.Client(base_url=base, follow_redirects=False, timeout=120) as http:
         assert sign_in(http, "aiko").status_code == 303
         api = http.get("/api/alerts?lang=en").json()
-        page = http.get("/alerts?lang=en").text
+        shell = http.get("/alerts?lang=en").text  # the rules come after the page (htmx)
+        page = http.get("/alerts/rules?lang=en").text
+    assert 'hx-get="/alerts/rules?lang=en"' in shell and 'id="alert-rules"' not in shell
     rules = {r["rule"]: r for r in api["rules"]}
     assert set(rules) == set(Workspace.open(root).spec.alerts)
     sla = rules["mql_first_contact"]

@@ -32,6 +32,7 @@ from ikkan.state.policy import Actor, Role, decide
 from ikkan.web.auth.config import AuthConfig
 from ikkan.web.auth.identity import SESSION_COOKIE, Identity, csrf_token, session_cookie_value
 from ikkan.web.auth.rules import PUBLIC, NodeInBody, NodeInPath, Rule, rule_of
+from ikkan.web.routes.scoring import scoring_department
 from tests.web.conftest import NOW, PASSWORD, USERS, WebProject
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -107,6 +108,25 @@ def _action_example(**body: Any) -> Example:
     return Example(prepare=prepare, path=path, **body)
 
 
+def _scoring_example() -> Example:
+    """A draft of the project's rules with a new minimum score each time (an unchanged rule
+    cannot be published twice), filled in once the project is known."""
+    example = Example(form={})
+
+    def prepare(engine: Engine, _victim: str) -> None:
+        from ikkan.services.scoring.draft import fields_of
+        from ikkan.workspace import Workspace
+
+        root = Path(str(engine.url.database)).parent.parent
+        spec = Workspace.open(root).spec.scoring
+        assert spec is not None and example.form is not None
+        example.form |= fields_of(spec)
+        example.form |= {"mql_min_score": str(50 + next(_counter)), "why": "matrix"}
+
+    example.prepare = prepare
+    return example
+
+
 def _own_token_example() -> Example:
     """A token of the acting user (revoking takes one's own token id; another's id is
     answered 404 and changes nothing: tests/web/test_tokens_web.py)."""
@@ -154,6 +174,8 @@ EXAMPLES: dict[tuple[str, str], Callable[[], Example]] = {
     ("POST", "/node/{node_id}/checkins"): lambda: Example(form={"status": "on_track"}),
     ("POST", "/api/nodes/{node_id}/checkins"): lambda: Example(json={"status": "at_risk"}),
     ("POST", "/actions/{action_id}/status"): lambda: _action_example(form={"status": "done"}),
+    # the scoring rules belong to scoring.department (marketing in the template)
+    ("POST", "/scoring/publish"): _scoring_example,
     ("POST", "/api/actions/{action_id}/status"): lambda: _action_example(
         json={"status": "dropped"}
     ),
@@ -255,6 +277,8 @@ def _cases(matrix: Matrix) -> list[tuple[str, APIRoute, str | None, str | None]]
             continue
         on_node = rule is not None and isinstance(rule.department_of, NodeInPath | NodeInBody)
         departments: list[str | None] = ["marketing", "sales"] if on_node else [None]
+        if rule is not None and rule.department_of is scoring_department:
+            departments = ["marketing"]  # the owner of the rules, scoring.department
         for username in [None, *USERS]:
             for department in departments:
                 cases.append((method, route, username, department))

@@ -4,7 +4,9 @@ when it is evaluated, what mutes it, and its backtest (``backtest_summary``, the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ikkan.alerts.rules import AlertRuleSpec, RuleKind
@@ -37,9 +39,14 @@ def condition(rule: AlertRuleSpec, lang: str) -> str:
     return "failed" if not ja else "失敗"
 
 
-def rule_overview(ws: Workspace, lang: str, now: datetime) -> list[dict[str, Any]]:
-    from ikkan.alerts.backtest import backtest
-    from ikkan.alerts.backtest_summary import backtest_json
+def rule_overview(
+    ws: Workspace,
+    lang: str,
+    now: datetime,
+    backtest_of: Callable[[str, Callable[[], dict[str, Any]]], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Every rule as the Alerts page lists it. ``backtest_of(rule_id, compute)`` may keep
+    each rule's backtest (seconds per rule) between requests; by default it is computed."""
     from ikkan.alerts.history import load_instances
 
     notify = ws.spec.notify
@@ -75,7 +82,24 @@ def rule_overview(ws: Workspace, lang: str, now: datetime) -> list[dict[str, Any
                 "schedule": when,
                 "mute": [*calendars, *muted],
                 "enabled": rule.enabled,
-                "backtest": backtest_json(backtest(ws, rule_id), fy_start),
+                **(
+                    backtest_of(rule_id, partial(_backtest, ws, rule_id, fy_start))
+                    if backtest_of is not None
+                    else _backtest(ws, rule_id, fy_start)
+                ),
             }
         )
     return out
+
+
+def _backtest(ws: Workspace, rule_id: str, fy_start: int) -> dict[str, Any]:
+    """``backtest``: the figures; ``backtest_error``: why there are none (no data yet),
+    so one rule that cannot be replayed does not hide the page."""
+    from ikkan.alerts.backtest import backtest
+    from ikkan.alerts.backtest_summary import backtest_json
+    from ikkan.errors import UserError
+
+    try:
+        return {"backtest": backtest_json(backtest(ws, rule_id), fy_start), "backtest_error": None}
+    except UserError as exc:
+        return {"backtest": None, "backtest_error": str(exc)}

@@ -1,4 +1,4 @@
-"""``ikkan leads score|show`` and ``ikkan scoring quality|whatif|publish|log``."""
+"""``ikkan leads score|show`` and ``ikkan scoring quality|whatif|advise|publish|log``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ikkan.services.scoring.facade import Scoring
 
 leads_app = typer.Typer(help="Lead scores: score every lead, show one lead's reasons.")
-scoring_app = typer.Typer(help="Scoring rules: quality, what-if, publish, log.")
+scoring_app = typer.Typer(help="Scoring rules: quality, what-if, advise, publish, log.")
 
 Months = Annotated[int, typer.Option("--months", help="back-test window length in months")]
 Mature = Annotated[
@@ -31,6 +31,7 @@ def register(app: typer.Typer) -> None:
     leads_app.command("show")(show)
     scoring_app.command("quality")(quality)
     scoring_app.command("whatif")(whatif)
+    scoring_app.command("advise")(advise)
     scoring_app.command("publish")(publish)
     scoring_app.command("log")(log)
     app.add_typer(leads_app, name="leads")
@@ -123,6 +124,28 @@ def whatif(
         _json(result.to_dict())
         return
     print_what_if(result, s.lang)
+
+
+def advise(
+    capacity: Annotated[
+        int | None,
+        typer.Option("--capacity", help="leads a month inside sales can work (scoring.capacity)"),
+    ] = None,
+    months: Months = 12,
+    mature_days: Mature = 90,
+    days_after: After = 0,
+    as_json: AsJson = False,
+) -> None:
+    """The MQL rule (minimum score or grid cells) that fills inside sales' capacity with the
+    most later opportunities, from the back-test (docs/scoring.md states the method)."""
+    from ikkan.cli.scoring_render import print_advice
+
+    s = _scoring()
+    result = s.advise(_window(s, months, mature_days, days_after), capacity)
+    if as_json:
+        _json(result.to_dict())
+        return
+    print_advice(result, s.lang)
 
 
 def publish(

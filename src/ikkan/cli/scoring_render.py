@@ -11,6 +11,7 @@ from ikkan.cli.render import console
 from ikkan.cli.terminal import clean
 
 if TYPE_CHECKING:
+    from ikkan.services.scoring.advise import AdviceResult
     from ikkan.services.scoring.lead import LeadScore
     from ikkan.services.scoring.quality import QualityResult, WhatIfResult
 
@@ -46,6 +47,15 @@ TEXT: dict[str, dict[str, str]] = {
         "mql_rate": "MQL → opportunity",
         "wins_caught": "wins caught",
         "moved": "{moved_in} leads would become MQL, {moved_out} would not be.",
+        "advise": "MQL rules for a capacity of {capacity} leads a month "
+        "({leads} leads over {months} months)",
+        "advise_cols": "|rule|MQL / month|opportunities / month|opp. rate|wins caught",
+        "current": "current",
+        "by_score": "by score",
+        "by_cells": "by cells",
+        "advice": "Advice: {rule}.",
+        "no_advice": "No rule fits the capacity: even the best single cell or the top score "
+        "gives more MQLs a month.",
     },
     "ja": {
         "created": "作成",
@@ -78,6 +88,14 @@ TEXT: dict[str, dict[str, str]] = {
         "mql_rate": "MQL→商談化率",
         "wins_caught": "受注の捕捉率",
         "moved": "新たにMQLになるリード {moved_in}件、MQLでなくなるリード {moved_out}件。",
+        "advise": "対応可能数 月{capacity}件に合うMQL判定（{months}か月・リード{leads}件）",
+        "advise_cols": "|判定|MQL/月|商談/月|商談化率|受注の捕捉率",
+        "current": "現行",
+        "by_score": "スコア基準",
+        "by_cells": "セル基準",
+        "advice": "推奨: {rule}",
+        "no_advice": "対応可能数に収まる判定がありません（最良のセル1つや最高スコアでも"
+        "月のMQLが多すぎます）。",
     },
 }
 
@@ -212,3 +230,30 @@ def print_what_if(result: WhatIfResult, lang: str) -> None:
     console.print(
         t["moved"].format(moved_in=f"{result.moved_in:,}", moved_out=f"{result.moved_out:,}")
     )
+
+
+def print_advice(result: AdviceResult, lang: str) -> None:
+    t = _t(lang)
+    table = _table(
+        t["advise"].format(
+            capacity=f"{result.capacity:,}", leads=f"{result.leads:,}", months=f"{result.months:g}"
+        ),
+        t["advise_cols"],
+    )
+    for key in ("current", "by_score", "by_cells"):
+        c = getattr(result, key)
+        if c is None:
+            continue
+        table.add_row(
+            t[key],
+            c.text(),
+            f"{c.mql_per_month:,.1f}",
+            f"{c.opportunities_per_month:,.1f}",
+            pct(c.opportunity_rate),
+            pct(c.wins_caught),
+        )
+    console.print(table)
+    if result.advice is None:
+        console.print(t["no_advice"])
+    else:
+        console.print(t["advice"].format(rule=result.advice.text()))

@@ -239,6 +239,13 @@ class ScoringSpec(Spec):
         default_factory=lambda: [20.0, 40.0, 60.0, 80.0],
         description="score band edges for `ikkan scoring quality`",
     )
+    # not rules (left out of the rules' hash): who edits them and whom they feed
+    department: str = Field(
+        "marketing", description="the department whose editors may edit and publish the rules"
+    )
+    capacity: int | None = Field(
+        None, ge=1, description="leads a month inside sales can work (`ikkan scoring advise`)"
+    )
 
     @model_validator(mode="after")
     def _rule_ids_apart(self) -> ScoringSpec:
@@ -251,6 +258,11 @@ class ScoringSpec(Spec):
         if list(self.bands) != sorted(set(self.bands)):
             raise ValueError("bands must be increasing numbers, e.g. [20, 40, 60, 80]")
         return self
+
+
+NOT_RULES = frozenset({"department", "capacity"})
+"""ScoringSpec fields that say who edits the rules and for whom, not how leads score: they
+are left out of the rules' hash (changing them changes no score)."""
 
 
 def grade_of(fit: float, grades: GradeSpec) -> str:

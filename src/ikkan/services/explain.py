@@ -73,21 +73,21 @@ def explain(
 
     out["row_dates"] = default_date_notes(ws.spec, node.metric)
     if node.metric is not None:
-        from ikkan.compute import compile_metric, to_sql
+        from ikkan.services.explain_sql import metric_sql
 
         name = dialect or ws.warehouse_dialect()
         out["as_of"] = as_of.isoformat()
-        expr = compile_metric(
+        out["sql"] = metric_sql(
             node.metric,
+            node_id=node_id,
             grain=grain,
             dimension=by,
             stages=tuple(s.id for s in ws.spec.funnel.stages),
             fiscal_year_start=ws.spec.company.fiscal_year_start,
             as_of=as_of,
-            node_id=node_id,
             span=span,
+            dialect=name,
         )
-        out["sql"] = to_sql(expr, name)
         out["dialect"] = name
         from ikkan.ingest.attribution import attribution_note
 

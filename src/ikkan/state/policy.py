@@ -26,11 +26,19 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"  # add, disable, reset, change roles, tokens of others
     READ_AUDIT = "read_audit"  # read the audit log
     ACCOUNT = "account"  # one's own account: change one's password, sign out
+    EDIT_SCORING = "edit_scoring"  # publish lead scoring rules (owned by scoring.department)
 
 
-# Actions on a node: an editor may take them on the nodes of the departments they edit.
+# Actions on a node (or on what a department owns, such as the scoring rules): an editor
+# may take them for the departments they edit.
 NODE_WRITES = frozenset(
-    {Action.REVISE_TARGET, Action.LOG_ACTION, Action.WRITE_NOTE, Action.ACK_ALERT}
+    {
+        Action.REVISE_TARGET,
+        Action.LOG_ACTION,
+        Action.WRITE_NOTE,
+        Action.ACK_ALERT,
+        Action.EDIT_SCORING,
+    }
 )
 ADMIN_ONLY = frozenset({Action.MANAGE_USERS, Action.READ_AUDIT})
 # Actions everyone signed in may take.

@@ -19,6 +19,7 @@ from babel.numbers import (
 )
 
 from ikkan.model.units import Unit, UnitKind
+from ikkan.web.scoring_text import SCORING_TEXT
 
 LANGS = ("ja", "en")
 BABEL_LOCALE = {"ja": "ja_JP", "en": "en_US"}
@@ -50,6 +51,8 @@ TEXT: dict[str, dict[str, str]] = {
         "alert_at": "日時",
         "alert_detail": "詳細",
         "alert_rules": "ルールと過去12か月の発報（バックテスト）",
+        "alert_rules_loading": "バックテストを計算しています…",
+        "alert_rules_open": "（表示されない場合はこちら）",
         "alert_kind": "種類",
         "alert_watches": "対象",
         "alert_condition": "条件",
@@ -207,6 +210,8 @@ TEXT: dict[str, dict[str, str]] = {
         "alert_at": "When",
         "alert_detail": "Detail",
         "alert_rules": "Rules and how often they would have fired in the last 12 months (backtest)",
+        "alert_rules_loading": "Replaying the rules over the last 12 months…",
+        "alert_rules_open": "(open it here if it does not appear)",
         "alert_kind": "Kind",
         "alert_watches": "Watches",
         "alert_condition": "Condition",
@@ -340,6 +345,9 @@ TEXT: dict[str, dict[str, str]] = {
         "offset": "more than the whole gap (other drivers offset part of it)",
     },
 }
+
+for _lang, _strings in SCORING_TEXT.items():
+    TEXT[_lang].update(_strings)
 
 
 def pick_lang(query: str | None, cookie: str | None, default: str) -> str:

@@ -35,7 +35,16 @@ def page_csrf_token(request: Request) -> bytes:
 
 HERE = Path(__file__).parent
 CSRF_PLACEHOLDER = "IKKANCSRFTOKENPLACEHOLDER"  # survives HTML escaping unchanged
-PAGES = ("overview", "tree", "funnel", "trends", "channels", "health", "alerts")  # navigation
+PAGES = (
+    "overview",
+    "tree",
+    "funnel",
+    "trends",
+    "channels",
+    "health",
+    "alerts",
+    "scoring",
+)  # navigation
 
 
 class Renderer:

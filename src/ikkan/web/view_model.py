@@ -279,3 +279,25 @@ def pacing_figure(
         expected_name=t["expected"],
         target_name=t["target"],
     )
+
+
+def empty_reason(tree: KpiTree, node: Node, report: StatusReport, lang: str) -> str:
+    """Why a node's card is empty (no binding, manual input, which formula inputs are
+    missing …): the dashboard's cards and the review report's say the same."""
+    t = TEXT[lang]
+    if report.nodes[node.id].implied is not None:
+        parents = sorted(
+            tree.nodes[p].name(lang)
+            for p in tree.parents.get(node.id, ())
+            if (formula := tree.nodes[p].formula) is not None and node.id in formula.names
+        )
+        return t["reason_implied"].format(parents=", ".join(parents))
+    if node.metric is None and node.formula is None:
+        return t["reason_no_binding"]
+    if node.metric is not None and node.metric.type == "manual":
+        return t["reason_manual"]
+    if node.formula is not None and node.metric is None:
+        missing = [n for n in node.formula.names if report.nodes[n].actual is None]
+        if missing:
+            return t["reason_inputs"] + ", ".join(tree.nodes[n].name(lang) for n in missing)
+    return t["reason_not_computed"]

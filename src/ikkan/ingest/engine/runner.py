@@ -10,6 +10,12 @@ from zoneinfo import ZoneInfo
 
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.engine.builder import TableBuilder
+from ikkan.ingest.engine.columnar import (
+    ColumnarFile,
+    converted_batches,
+    log_footer,
+    open_columnar,
+)
 from ikkan.ingest.engine.fields import (
     ColumnPlan,
     Converted,
@@ -114,8 +120,6 @@ def read_tabular(
     ``dense_rows_only``: ``transform`` changes nothing on a file whose every row fills
     more than half its cells, so only such files take that path."""
     if vectorised and sheet is None and locate is None and setup is None:
-        from ikkan.ingest.engine.columnar import open_columnar
-
         columnar = open_columnar(path, specs, is_header, more_specs, dense_rows_only)
         if columnar is not None:
             return _read_columnar(
@@ -162,7 +166,7 @@ def read_tabular(
 
 
 def _read_columnar(
-    columnar: Any,
+    columnar: ColumnarFile,
     path: Path,
     context: ReaderContext,
     reader: str,
@@ -171,8 +175,6 @@ def _read_columnar(
     handle: BatchHandler,
     log: ReadLog | None,
 ) -> tuple[ReadResult, ReadState]:
-    from ikkan.ingest.engine.columnar import converted_batches, log_footer
-
     log = log or ReadLog(str(path))
     warn_extra(columnar.plan, log)
     tz = ZoneInfo(context.timezone)

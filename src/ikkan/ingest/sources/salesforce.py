@@ -13,6 +13,7 @@ and created date, with a warning: add the ID column to the report for stable key
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +204,7 @@ class SalesforceOpportunitiesReader:
     def read_rows(self, path: Path, context: ReaderContext, vectorised: bool = False) -> ReadResult:
         channels = ChannelMapper(context.channels)
         targets = {normalise_header(k): v for k, v in context.stage_map.items()}
+        header_key = functools.lru_cache(maxsize=4096)(normalise_header)  # values repeat
 
         def handle(state: ReadState, conv: Converted) -> None:
             ids, keep = _ids(
@@ -221,7 +223,7 @@ class SalesforceOpportunitiesReader:
             won_col, closed_col = pick(conv.get("won"), keep), pick(conv.get("closed"), keep)
             is_won, is_closed = [], []
             for s, w, c in zip(stage, won_col, closed_col, strict=True):
-                key = normalise_header(s) if s else ""
+                key = header_key(s) if s else ""
                 won = w if w is not None else (key in _WON or targets.get(key) == "won")
                 lost = key in _LOST or targets.get(key) == "lost"
                 is_won.append(bool(won))
@@ -247,7 +249,7 @@ class SalesforceOpportunitiesReader:
                 "is_closed": is_closed,
                 "currency": currency,
                 "deal_type": [
-                    None if t is None else _TYPES.get(normalise_header(t))
+                    None if t is None else _TYPES.get(header_key(t))
                     for t in pick(conv.get("deal_type"), keep)
                 ],
                 "channel": [channels(r) for r in pick(conv.get("channel_raw"), keep)],

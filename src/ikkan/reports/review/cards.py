@@ -17,19 +17,21 @@ from ikkan.model.tree import KpiTree
 from ikkan.services.status import StatusReport
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.tree_svg import ROW_GAP, build_boxes, layout, render_tree_svg
-from ikkan.web.view_model import card_fields, tree_edges
+from ikkan.web.view_model import card_fields, empty_reason, tree_edges
 
 
 def card(
     tree: KpiTree, report: StatusReport, node_id: str, fmt: Formatter, spark: list[Any]
 ) -> dict[str, Any]:
-    """The dashboard's card fields; the report compares with the target and marks an
-    uncomputed node without the page's finer reason."""
+    """The dashboard's card fields; the report compares with the target and gives an
+    uncomputed node the dashboard's reason (``empty_reason``)."""
     out = card_fields(tree, report, node_id, fmt, spark)
     out["comparison"] = {"mode": "target"}
     out["stale"] = False
     out["reason"] = (
-        None if report.nodes[node_id].actual is not None else TEXT[fmt.lang]["reason_not_computed"]
+        None
+        if report.nodes[node_id].actual is not None
+        else empty_reason(tree, tree.nodes[node_id], report, fmt.lang)
     )
     return out
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from ikkan.model.scoring import ScoringSpec
+from ikkan.model.scoring import NOT_RULES, ScoringSpec
 
 if TYPE_CHECKING:
     from ikkan.monitor.calendar import BusinessCalendar
@@ -45,7 +45,9 @@ def rules_json(spec: ScoringSpec) -> str:
 
 def rules_hash(spec: ScoringSpec) -> str:
     """A short digest of the rules: scores made by the same rules carry the same hash."""
-    text = json.dumps(spec.model_dump(mode="json", by_alias=True), sort_keys=True)
+    text = json.dumps(
+        spec.model_dump(mode="json", by_alias=True, exclude=set(NOT_RULES)), sort_keys=True
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

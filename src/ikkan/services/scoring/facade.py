@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ikkan.model.scoring import ScoringSpec
 from ikkan.services.scoring import publish as publishing
+from ikkan.services.scoring.advise import AdviceResult
 from ikkan.services.scoring.current import ScoreRunResult, score_leads
 from ikkan.services.scoring.lead import LeadScore, lead_score
 from ikkan.services.scoring.quality import (
@@ -18,6 +19,7 @@ from ikkan.services.scoring.quality import (
     make_window,
     quality,
     what_if,
+    window_months,
 )
 
 if TYPE_CHECKING:
@@ -78,6 +80,34 @@ class Scoring:
 
             new = load_scoring_file(new)
         return what_if(self.warehouse, self.spec, new, self.calendar, window, self.cache_dir)
+
+    def advise(
+        self, window: Window, capacity: int | None = None, spec: ScoringSpec | None = None
+    ) -> AdviceResult:
+        """The MQL rule that fills ``capacity`` (default: ``scoring.capacity``) with the most
+        later opportunities, measured on the back-test window (``advise.py`` states how)."""
+        from ikkan.errors import UserError
+        from ikkan.services.scoring.advise import advise
+        from ikkan.services.scoring.quality import backtest_rows
+
+        rules = spec or self.spec
+        wanted = capacity if capacity is not None else rules.capacity
+        if wanted is None:
+            raise UserError(
+                "how many leads a month can inside sales work?",
+                hint="pass --capacity N, or set scoring: {capacity: N} in ikkan.yml",
+            )
+        rows = backtest_rows(self.warehouse, rules, self.calendar, window, self.cache_dir)
+        keep = ~rows["early"]
+        return advise(
+            wanted,
+            window_months(window),
+            rows["score"][keep],
+            rows["cell"][keep],
+            rows["mql"][keep],
+            rows["opp"][keep],
+            rows["won"][keep],
+        )
 
     def publish(self, *, by: str, why: str, window: Window) -> publishing.PublishedRules:
         """Record the rules in ikkan.yml as the next published version (with the what-if

@@ -54,6 +54,12 @@ class QualityResult:
         return out
 
 
+def window_months(window: Window) -> float:
+    """The window's length in months (whole months as made by ``make_window``)."""
+    months = (window.end.year - window.start.year) * 12 + window.end.month - window.start.month
+    return float(max(months, 1))
+
+
 def make_window(
     as_of: date,
     stages: list[str],
@@ -167,6 +173,7 @@ class WhatIfSide:
     auc_opportunity: float | None
     auc_won: float | None
     wins_caught: float | None
+    bands: list[dict[str, Any]]  # conversion by score band (the quality's ``bands``)
 
     @classmethod
     def of(cls, result: QualityResult) -> WhatIfSide:
@@ -179,6 +186,7 @@ class WhatIfSide:
             f.auc_opportunity,
             f.auc_won,
             f.mql.wins_caught,
+            [g.to_dict() for g in f.bands],
         )
 
 

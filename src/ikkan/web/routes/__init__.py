@@ -13,6 +13,7 @@ from ikkan.web.routes.pages import PAGE_ROUTES, register_page
 from ikkan.web.routes.pdca import register_pdca
 from ikkan.web.routes.pdca_pages import register_pdca_pages
 from ikkan.web.routes.report import register_report
+from ikkan.web.routes.scoring import register_scoring
 from ikkan.web.routes.service import register_service
 from ikkan.web.routes.signin import register_signin
 from ikkan.web.routes.tokens import register_tokens
@@ -32,3 +33,4 @@ def register_routes(app: FastAPI, renderer: Renderer) -> None:
     register_tokens(app)
     register_admin(app)
     register_alerts(app, renderer)
+    register_scoring(app, renderer)

@@ -9,19 +9,34 @@ department is not enough, the decision is taken without one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from ikkan.alerts.observe import wall_clock
+from ikkan.alerts.overview import rule_overview
 from ikkan.errors import UserError
 from ikkan.state.policy import Action, Actor
 from ikkan.web.auth.rules import require
-from ikkan.web.context import CtxDep, store_of
+from ikkan.web.context import Ctx, CtxDep, store_of
 from ikkan.web.render import Renderer
-from ikkan.web.views.alerts import alerts_view
+from ikkan.web.views.alerts import BacktestOf, alerts_view
 from ikkan.web.views.common import header, status_of
+
+
+def _kept(c: Ctx, ws: Any) -> BacktestOf:
+    """Each rule's backtest kept per snapshot (the data it replays) and project day (its
+    12-month window ends today): computed once, not on every visit."""
+    day = wall_clock(ws).date()
+
+    def backtest_of(rule_id: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        value: dict[str, Any] = c.snap.cached(("alert_backtest", rule_id, day), compute)
+        return value
+
+    return backtest_of
 
 
 def _workspace(request: Request) -> Any:
@@ -71,7 +86,7 @@ def register_alerts(app: FastAPI, renderer: Renderer) -> None:
     @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False, name="alerts_page")
     def alerts_page(request: Request, c: CtxDep) -> Response:
         ws = _workspace(request)
-        view = alerts_view(ws, c.fmt, c.lang)
+        view = alerts_view(ws, c.fmt, c.lang, with_rules=False)  # loaded apart: /alerts/rules
         view["header"] = header(c.snap, status_of(c.snap, c.filters), c.filters, c.fmt)
         return renderer.live_page(request, c, "alerts", view)
 
@@ -79,7 +94,18 @@ def register_alerts(app: FastAPI, renderer: Renderer) -> None:
     def alerts_api(request: Request, c: CtxDep) -> dict[str, Any]:
         """Alert instances that are not ok (firing first), the rules and the latest
         history rows (transitions, notifications, acknowledgements, mutes)."""
-        return alerts_view(_workspace(request), c.fmt, c.lang)
+        ws = _workspace(request)
+        return alerts_view(ws, c.fmt, c.lang, backtest_of=_kept(c, ws))
+
+    @app.get("/alerts/rules", response_class=HTMLResponse, include_in_schema=False)
+    def alerts_rules(request: Request, c: CtxDep) -> Response:
+        """The rules table with each rule's backtest (the page loads it after itself)."""
+        ws = _workspace(request)
+        view = {"rules": rule_overview(ws, c.lang, wall_clock(ws), _kept(c, ws))}
+        html = renderer.env.get_template("_alert_rules.html").render(
+            t=c.t, view=view, f=c.filters, lang=c.lang
+        )
+        return HTMLResponse(html)
 
     @app.post("/alerts/ack", include_in_schema=False)
     def ack(

@@ -3,6 +3,7 @@ history rows. Read live from the warehouse (alert state changes without a refres
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ikkan.alerts.history import read_history
@@ -17,10 +18,22 @@ if TYPE_CHECKING:
 ORDER = {"firing": 0, "recovering": 1, "pending": 2, "resolved": 3, "ok": 4}
 
 
-def alerts_view(ws: Workspace, fmt: Formatter, lang: str, history: int = 100) -> dict[str, Any]:
+BacktestOf = Callable[[str, Callable[[], dict[str, Any]]], dict[str, Any]]
+
+
+def alerts_view(
+    ws: Workspace,
+    fmt: Formatter,
+    lang: str,
+    history: int = 100,
+    *,
+    with_rules: bool = True,
+    backtest_of: BacktestOf | None = None,
+) -> dict[str, Any]:
     """Alert instances that are not ok (firing first) with their last observation, the
     rules (condition, channels, schedule, mutes and the 12-month backtest, the figures of
-    ``ikkan alerts test --json``), and the latest history rows."""
+    ``ikkan alerts test --json``), and the latest history rows. ``with_rules=False``: the page
+    loads the rules apart (their backtests take seconds per rule the first time)."""
     now = wall_clock(ws)
     rules = ws.spec.alerts
     states = ws.warehouse().query("SELECT * FROM alert_state").to_pylist()
@@ -77,5 +90,5 @@ def alerts_view(ws: Workspace, fmt: Formatter, lang: str, history: int = 100) ->
         "instances": instances,
         "firing": sum(1 for i in instances if i["state"] in ("firing", "recovering")),
         "history": events,
-        "rules": rule_overview(ws, lang, now),
+        "rules": rule_overview(ws, lang, now, backtest_of) if with_rules else None,
     }

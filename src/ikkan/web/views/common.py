@@ -7,14 +7,13 @@ from datetime import date, datetime
 from typing import Any
 
 from ikkan.model.periods import GRAIN_ORDER, Grain, Period
-from ikkan.model.tree import KpiTree, Node
 from ikkan.services import reading
 from ikkan.services.drilldown import NodeDrillDown
 from ikkan.services.status import StatusReport
 from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
-from ikkan.web.view_model import card_fields
+from ikkan.web.view_model import card_fields, empty_reason
 from ikkan.workspace import Workspace
 
 STALE_DAYS = 7  # a source not imported for longer marks its nodes "stale data"
@@ -52,26 +51,6 @@ def history_upto(period: Period) -> date:
     return period.end if period.grain is Grain.RANGE else period.start
 
 
-def _reason(tree: KpiTree, node: Node, report: StatusReport, f: Filters) -> str:
-    t = TEXT[f.lang]
-    if report.nodes[node.id].implied is not None:
-        parents = sorted(
-            tree.nodes[p].name(f.lang)
-            for p in tree.parents.get(node.id, ())
-            if (formula := tree.nodes[p].formula) is not None and node.id in formula.names
-        )
-        return t["reason_implied"].format(parents=", ".join(parents))
-    if node.metric is None and node.formula is None:
-        return t["reason_no_binding"]
-    if node.metric is not None and node.metric.type == "manual":
-        return t["reason_manual"]
-    if node.formula is not None and node.metric is None:
-        missing = [n for n in node.formula.names if report.nodes[n].actual is None]
-        if missing:
-            return t["reason_inputs"] + ", ".join(tree.nodes[n].name(f.lang) for n in missing)
-    return t["reason_not_computed"]
-
-
 def node_card(
     snap: Snapshot,
     report: StatusReport,
@@ -97,7 +76,7 @@ def node_card(
         }
     )
     if s.actual is None:
-        card["reason"] = _reason(tree, node, report, f)
+        card["reason"] = empty_reason(tree, node, report, f.lang)
     elif s.commit is None and f.where is not None:
         card["reason"] = TEXT[f.lang]["reason_slice"]
     if s.pacing is not None:
