@@ -131,6 +131,8 @@ def test_an_invalid_draft_shows_its_line_and_writes_nothing(
     page = parse(admin.get("/alerts/rule", params={"rule": "x", "yaml": bad, "draft": "1"}).text)
     assert page.find(id="error-yaml") is not None and page.find(id="draft-backtest") is None
     assert page.find(id="save") is None
+    ja = admin.get("/alerts/rule", params={"rule": "x", "yaml": bad, "draft": "1", "lang": "ja"})
+    assert "下書きに問題があります" in ja.text and "この下書きをバックテスト" in ja.text
 
 
 def test_a_sales_editor_cannot_save_a_marketing_rule(project: Path) -> None:
