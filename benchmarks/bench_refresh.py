@@ -1,21 +1,27 @@
 """Refresh speed of the demo KPI tree on N generated leads, against hand-written DuckDB SQL.
 
-    uv run python benchmarks/bench_refresh.py --leads 1000000 [--keep DIR]
+    uv run python benchmarks/bench_refresh.py --leads 1000000 [--repeat 3] [--keep DIR]
+    uv run python benchmarks/bench_refresh.py --leads 10000000 --repeat 1
 
 Builds a DuckDB warehouse with N leads over FY2025-FY2026 written straight as canonical
 rows (lead_stages with a realistic stage progression, deals, spend, web traffic, manual
-values), with the English template's KPI tree, then in one process measures:
+values), with the English template's KPI tree, then in one process measures, each the
+best of ``--repeat`` runs:
 
   full        ``ikkan refresh --full`` (the SQL cache warm, as on every run but the first)
   baseline    the same KPI values (every measured node × grain × dimension) by hand-written
               DuckDB SQL: the funnel grouped once, one GROUPING SETS query per node
-  ratio       full ÷ baseline (aim ≤ 1.5)
+  ratio       full ÷ baseline (aim ≤ 1.2)
   check       the baseline's values equal the refresh's (else the figure means nothing)
-  incremental refresh after appending 1% new leads (recent dates, a new import)
-              against a full refresh of the same data (aim ≤ 10%), and the equality of the
-              two results
+  incremental refresh after appending 1% new leads (recent dates, a new import; a new
+              1% before each run) against a full refresh of the same data (aim ≤ 5%),
+              and the equality of the two results (every kpi_value), each run
   peak RSS    of the process (aim ≤ 4 GB at 10M leads); the warehouse is generated in a
               child process whose peak is printed apart
+
+Refresh times are those of the KPI refresh (``RefreshReport.seconds``: what the baseline
+computes); ``ikkan refresh`` also rescores leads when ikkan.yml has ``scoring:`` (the
+template has), which is timed and printed apart ("with scoring").
 
 The warehouse lives in a temporary folder, deleted unless ``--keep DIR`` names one.
 """
@@ -225,7 +231,8 @@ def _children_peak_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--leads", type=int, default=100_000, help="leads generated (1M, 10M)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each timing (best of)")
     parser.add_argument("--keep", type=Path, default=None, help="build the project here, keep it")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="ikkan-bench-refresh-"))
@@ -233,7 +240,7 @@ def main() -> None:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        run(folder, args.leads)
+        run(folder, args.leads, max(1, args.repeat))
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -247,11 +254,17 @@ def kpi_rows(warehouse: Any) -> list[tuple[Any, ...]]:
     return [tuple(r.values()) for r in table.to_pylist()]
 
 
-def run(folder: Path, leads: int) -> None:
+def best(label: str, repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
+    """The fastest of ``repeat`` runs of ``action`` (and that run's result)."""
+    runs = [timed(f"{label} ({i + 1}/{repeat})", action) for i in range(repeat)]
+    return min(runs, key=lambda r: r[0])
+
+
+def run(folder: Path, leads: int, repeat: int) -> None:
     from ikkan.workspace import Workspace
 
     shutil.copy(HERE.parent / "src/ikkan/project/templates/ikkan.en.yml", folder / "ikkan.yml")
-    print(f"refresh benchmark: {leads:,} leads in {folder}")
+    print(f"refresh benchmark: {leads:,} leads in {folder}, best of {repeat}")
     timed("generate warehouse (child process)", lambda: _build_apart(folder, leads))
     print(f"  {'  its peak RSS':<34} {_children_peak_mb():,.0f} MB (not counted below)")
     from ikkan.warehouse import open_warehouse
@@ -260,45 +273,72 @@ def run(folder: Path, leads: int) -> None:
     ws = Workspace.open(folder)
     ws._warehouse = warehouse
     as_of = date(2026, 12, 31)
-    timed("first refresh (compiles SQL)", lambda: ws.refresh(as_of=as_of, full=True))
-    full, report = timed("full refresh", lambda: ws.refresh(as_of=as_of, full=True))
+
+    def refresh(full: bool) -> Any:
+        return ws.refresh(as_of=as_of, full=full)
+
+    timed("first refresh (compiles SQL)", lambda: refresh(True))
+    fulls = [
+        timed(f"full refresh ({i + 1}/{repeat})", lambda: refresh(True)) for i in range(repeat)
+    ]
+    full_wall, report = min(fulls, key=lambda r: r[1].seconds)
+    full = report.seconds
     tree, spec = ws.tree, ws.spec
     assert tree is not None
-    base, values = timed(
+    base, values = best(
         "hand-written SQL baseline",
+        repeat,
         lambda: baseline_values(
             warehouse, tree, list(spec.measure.grains), list(spec.measure.dimensions)
         ),
     )
     refreshed = {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in kpi_rows(warehouse)}
     mismatched = [k for k, v in values.items() if not _close(refreshed.get(k, "missing"), v)]
-    missing = [k for k in refreshed if k not in values]
+    skipped = {u.split(" ")[0] for u in UNCOVERED}
+    missing = [k for k in refreshed if k not in values and k[0] not in skipped]
     warm = append(warehouse, leads, max(1, leads // 10_000), 2)
-    timed(f"incremental after +{warm:,} (compiles SQL)", lambda: ws.refresh(as_of=as_of))
-    extra = append(warehouse, leads + warm, max(1, leads // 100), 3)
-    incremental, inc_report = timed(
-        f"incremental after +{extra:,} leads", lambda: ws.refresh(as_of=as_of)
-    )
-    after_incremental = kpi_rows(warehouse)
-    full_after, _ = timed(
-        "full refresh of the same data", lambda: ws.refresh(as_of=as_of, full=True)
-    )
-    same = after_incremental == kpi_rows(warehouse)
+    timed(f"incremental after +{warm:,} (compiles SQL)", lambda: refresh(False))
+    first, extra = leads + warm, max(1, leads // 100)
+    rounds: list[tuple[float, float, float, Any, bool]] = []
+    for i in range(repeat):
+        append(warehouse, first, extra, 3 + i)
+        first += extra
+        inc_wall, inc_report = timed(
+            f"incremental after +{extra:,} leads ({i + 1}/{repeat})", lambda: refresh(False)
+        )
+        after_incremental = kpi_rows(warehouse)
+        _, full_report = timed(
+            f"full refresh of the same data ({i + 1}/{repeat})", lambda: refresh(True)
+        )
+        same = after_incremental == kpi_rows(warehouse)
+        rounds.append((inc_report.seconds, full_report.seconds, inc_wall, inc_report, same))
+    incremental, full_after, inc_wall, inc_report, _ = min(rounds, key=lambda r: r[0] / r[1])
+    all_same = all(r[4] for r in rounds)
     print()
     print(f"  rows written          {report.rows:,} ({report.queries} queries)")
     print(
         f"  baseline equal        {not mismatched and not missing} "
         f"({len(values):,} values; {len(mismatched)} differ, {len(missing)} not computed)"
     )
-    print(f"  full / baseline       {full / base:.2f}x   (aim <= 1.5x)")
+    print(f"  full refresh          {full:.2f} s (with scoring {full_wall:.2f} s)")
+    print(f"  baseline              {base:.2f} s")
+    print(f"  full / baseline       {full / base:.2f}x   (aim <= 1.2x)")
+    if UNCOVERED:
+        print(f"  not in the baseline   {', '.join(sorted(set(UNCOVERED)))} (refreshed too)")
     print(
-        f"  incremental / full    {incremental / full_after:.1%}   (aim <= 10%; "
+        f"  incremental / full    {incremental / full_after:.1%}   (aim <= 5%; "
+        f"{incremental:.2f} s / {full_after:.2f} s; with scoring {inc_wall:.2f} s; "
         f"from {inc_report.recomputed_from}, {inc_report.rows:,} rows)"
     )
-    print(f"  incremental == full   {same}")
+    print(f"  incremental == full   {all_same} (every kpi_value, each of {repeat} runs)")
     print(f"  peak RSS              {peak_rss_mb():,.0f} MB   (aim <= 4096 MB at 10M)")
     if mismatched:
         print("  first differences:", [(k, refreshed.get(k), values[k]) for k in mismatched[:3]])
+
+
+UNCOVERED: list[str] = []
+"""Measured nodes the hand-written baseline has no SQL for (it then does less work than
+the refresh: full / baseline is an upper bound); printed with the figures."""
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -368,6 +408,11 @@ def _events(metric: Any, stages: list[str], columns: set[str]) -> tuple[str, str
             f"SELECT closed_at AS t, channel AS ch, amount AS num, {den} AS den FROM deals "
             f"WHERE {_won(metric.deal_type)}"
         ), ("ratio" if metric.average else "sum")
+    if kind == "web" and metric.measure == "cvr":  # conversions per session
+        return (
+            "SELECT day AS t, channel AS ch, coalesce(conversions, 0) AS num, "
+            "coalesce(sessions, 0) AS den FROM web_traffic"
+        ), "ratio"
     if kind == "web":
         table = "web_traffic"
         return f"SELECT day AS t, channel AS ch, {metric.measure} AS num, 0 AS den FROM {table}", (
@@ -446,7 +491,8 @@ def baseline_values(
                 if metric.type == "manual":
                     values.update(_manual(session, node_id, grains))
                     continue
-                raise SystemExit(f"the baseline does not cover {node_id}: {metric.type}")
+                UNCOVERED.append(f"{node_id} ({metric.type})")  # the refresh still computes it
+                continue
             events, how = plan
             sql = (
                 f"SELECT {picks}, GROUPING(ch) AS g_ch, {', '.join(grains)}, "

@@ -5,6 +5,7 @@ Under CI=true a missing piece fails the test instead of skipping it."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -137,3 +138,26 @@ def test_fonts_are_embedded_cjk_and_never_type3(pdf: Path) -> None:
         assert "Type 3" not in line, line
         emb = columns[-5]  # emb sub uni object ID
         assert emb == "yes", line
+
+
+def test_the_summary_is_a4_and_the_tree_pages_a3_landscape(pdf: Path) -> None:
+    """pdfinfo's page sizes: A4 portrait (595 × 842 pt) for the report, A3 landscape
+    (1191 × 842 pt) for the pages holding the tree (their text says so: the KGI's label)."""
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "99", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = [
+        (round(float(m[0])), round(float(m[1])))
+        for m in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
+    ]
+    assert sizes[0] == (595, 842)  # the summary page
+    a3 = [i for i, size in enumerate(sizes, start=1) if size == (1191, 842)]
+    assert a3, sizes
+    assert set(sizes) == {(595, 842), (1191, 842)}
+    first_tree = subprocess.run(
+        ["pdftotext", "-f", str(a3[0]), "-l", str(a3[0]), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "KPIツリー" in first_tree or "KPI tree" in first_tree
