@@ -61,3 +61,32 @@ def test_registration_report(tmp_path):
         ("j.tanaka@example.jp", "webinar_registration", datetime(2026, 1, 6, 23, 0)),
     }
     assert result.rejected == []
+
+
+def test_a_webinar_nobody_registered_for_is_an_empty_report_not_an_error(tmp_path):
+    """Zoom writes the registrant table's header even when nobody registered (seen in the
+    demo's generator with a small seed): zero activities and a warning, never a failed file."""
+    path = tmp_path / "81544289432_20250417_registration_report.csv"
+    path.write_text(
+        "\ufeffRegistration Report\nReport Generated:,11/16/2026 09:00:00 AM\n"
+        "Topic,Webinar ID,Scheduled Time,Duration (minutes),# Registered,# Cancelled\n"
+        "KPIツリーの作り方,815 4428 9432,04/17/2025 02:00:00 PM,60,0,0\n"
+        "Registrant Details\nFirst Name,Last Name,Email,Registration Time,Approval Status\n",
+        encoding="utf-8",
+    )
+    assert detect_reader(path).name == "zoom"
+    result = ZoomWebinarReader().read(path, ReaderContext())
+    assert result.tables["activities"].num_rows == 0 and result.rejected == []
+    assert any("lists nobody" in w for w in result.warnings)
+
+
+def test_a_file_without_a_people_table_is_still_refused(tmp_path):
+    from ikkan.errors import SourceError
+
+    path = tmp_path / "webinar.csv"
+    path.write_text(
+        "Attendee Report\nTopic,Webinar ID,Actual Start Time\nX,811 1111 2222,01/20/2026\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="no attendee or registrant table"):
+        ZoomWebinarReader().read(path, ReaderContext())

@@ -26,7 +26,8 @@ from ikkan.web.auth.handlers import install_auth_handlers
 from ikkan.web.middleware import install_middleware
 from ikkan.web.render import HERE, Renderer
 from ikkan.web.routes import register_routes
-from ikkan.web.store import SnapshotStore
+from ikkan.web.store import WARM_SECONDS, SnapshotStore
+from ikkan.web.warm import warm_snapshot
 
 
 def create_app(
@@ -35,10 +36,18 @@ def create_app(
     clock: Clock | None = None,
     poll_seconds: float = 2.0,
     watch: bool = True,
+    warm_seconds: float = WARM_SECONDS,
 ) -> FastAPI:
     """The dashboard of the project at ``project``. ``watch``: a background thread takes a
-    new snapshot when a refresh or an import lands (tests call ``store.check()``)."""
-    store = SnapshotStore(Path(project), clock=clock, poll_seconds=poll_seconds)
+    new snapshot when a refresh or an import lands (tests call ``store.check()``) and
+    warms it for up to ``warm_seconds`` before it is current (0: no warming)."""
+    store = SnapshotStore(
+        Path(project),
+        clock=clock,
+        poll_seconds=poll_seconds,
+        warm=warm_snapshot if warm_seconds > 0 else None,
+        warm_seconds=warm_seconds,
+    )
     store.current()  # fail at start-up, not on the first request
 
     @asynccontextmanager

@@ -56,15 +56,25 @@ def request_ctx(
     """The filters every page and API takes, checked against the current snapshot."""
     store = store_of(request)
     snap = store.current()
-    spec = snap.ws.spec
-    chosen = pick_lang(lang, request.cookies.get("ikkan_lang"), spec.company.locale)
+    chosen = pick_lang(lang, request.cookies.get("ikkan_lang"), snap.ws.spec.company.locale)
     if lang is not None and lang not in LANGS:
         raise UserError(f"unknown language '{lang}'", hint=valid_values(LANGS))
+    return Ctx(store, snap, filters_for(snap, period, where, compare, chosen))
+
+
+def filters_for(
+    snap: Snapshot, period: str | None, where: str | None, compare: str | None, lang: str
+) -> Filters:
+    """The URL's filters checked against ``snap``; no period means the default one. The
+    poller warms a new snapshot with ``filters_for(snap, None, None, None, lang)``: the
+    very ``Filters`` a request without filters gets, so the views it builds are the ones
+    such requests look up (the cache keys hold the ``Filters``)."""
+    spec = snap.ws.spec
     filters = parse_filters(
         period,
         where,
         compare,
-        chosen,
+        lang,
         dimensions=list(spec.measure.dimensions),
         grains=list(spec.measure.grains),
         resolve=snap.ws.resolve_period,
@@ -78,7 +88,7 @@ def request_ctx(
                 f"no values for {filters.where[0]} '{filters.where[1]}'",
                 hint=did_you_mean(filters.where[1], known) or valid_values(known),
             )
-    return Ctx(store, snap, filters)
+    return filters
 
 
 CtxDep = Annotated[Ctx, Depends(request_ctx)]

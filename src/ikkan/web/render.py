@@ -47,6 +47,15 @@ PAGES = (
 )  # navigation
 
 
+def json_body(c: Ctx, path: str, query: str, view: dict[str, Any]) -> bytes:
+    """A view's JSON, serialised once per snapshot, URL and language (the poller warms the
+    default URLs' with this too)."""
+    key = ("json", path, query, c.lang)
+    return c.snap.cached(  # type: ignore[no-any-return]
+        key, lambda: json.dumps(view, ensure_ascii=False, default=str).encode("utf-8")
+    )
+
+
 class Renderer:
     def __init__(self) -> None:
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True)
@@ -118,10 +127,7 @@ class Renderer:
 
     def json(self, request: Request, c: Ctx, view: dict[str, Any]) -> Response:
         """The view as JSON, serialised once per snapshot and URL."""
-        key = ("json", request.url.path, str(request.query_params), c.lang)
-        body = c.snap.cached(
-            key, lambda: json.dumps(view, ensure_ascii=False, default=str).encode("utf-8")
-        )
+        body = json_body(c, request.url.path, str(request.query_params), view)
         return Response(body, media_type="application/json")
 
     def error(self, request: Request, exc: UserError) -> Response:

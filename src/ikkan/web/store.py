@@ -4,13 +4,18 @@ A background thread checks ``services.reading.data_version`` every few seconds; 
 import or a refresh has landed it takes a new snapshot (``services.reading.read_snapshot``)
 and replaces the reference in one assignment. Requests only ever read the current reference, so a
 refresh running in another process gives no error and no half-written view: readers see
-the old values until the new ones are complete. While the warehouse is held by a writer
-the old snapshot stays and the pages say so.
+the old values until the new ones are complete. Before the swap the poller warms the new
+snapshot (``warm``, see warm.py: the views requests without filters ask for), so the first
+requests after it find them built; warming is bounded (``warm_seconds``) and a warming that
+fails or runs late is logged and the snapshot swapped anyway. While the warehouse is held
+by a writer the old snapshot stays and the pages say so.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +29,8 @@ from ikkan.services import reading
 from ikkan.workspace import Workspace
 
 CACHE_ENTRIES = 256
+WARM_SECONDS = 20.0  # the longest a new snapshot waits for its views before it is current
+log = logging.getLogger("ikkan.web")
 
 
 @dataclass
@@ -83,15 +90,28 @@ class Snapshot:
 
 class SnapshotStore:
     def __init__(
-        self, root: Path, *, clock: Clock | None = None, poll_seconds: float = 2.0
+        self,
+        root: Path,
+        *,
+        clock: Clock | None = None,
+        poll_seconds: float = 2.0,
+        warm: Callable[[SnapshotStore, Snapshot, float], Any] | None = None,
+        warm_seconds: float = WARM_SECONDS,
     ) -> None:
         self.root = root
         self.clock = clock
         self.poll_seconds = poll_seconds
+        # builds a new snapshot's common views before it is current: (store, snapshot,
+        # monotonic deadline); see warm.py
+        self.warm = warm
+        self.warm_seconds = warm_seconds
+        self.last_warm: Any = None  # what the last warming returned (None: none ran)
+        self._pending: Snapshot | None = None  # taken, being warmed, not yet current
         self.busy = False  # the last check found the warehouse held by a writer
         self.last_error: str | None = None
         self._source = Workspace.open(root, clock=clock)
         self._spec_stamp = self._spec_mtime()
+        self._snapshot_spec: float | None = None  # the ikkan.yml stamp the snapshot was taken on
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -105,6 +125,7 @@ class SnapshotStore:
             with self._lock:
                 if self._snapshot is None:
                     self._snapshot = self._take(reading.data_version(self._source))
+                    self._snapshot_spec = self._spec_stamp
                 snap = self._snapshot
         return snap
 
@@ -119,16 +140,24 @@ class SnapshotStore:
             try:
                 stamp = self._spec_mtime()
                 if stamp != self._spec_stamp:
+                    # the old snapshot (over the old spec, consistent in itself) keeps
+                    # answering until the new one is taken and warmed
                     self._source = Workspace.open(self.root, clock=self.clock)
                     self._spec_stamp = stamp
-                    self._snapshot = None
                 version = reading.data_version(self._source)
-                if self._snapshot is not None and version == self._snapshot.version:
+                if (
+                    self._snapshot is not None
+                    and version == self._snapshot.version
+                    and self._snapshot_spec == self._spec_stamp
+                ):
                     self.busy = False
                     self._check_state()
                     return False
-                self._snapshot = self._take(version)
+                fresh = self._take(version)
                 self.busy = False
+                self._warm(fresh)
+                self._snapshot = fresh  # the swap: one assignment
+                self._snapshot_spec = self._spec_stamp
                 self.last_error = None
                 return True
             except UserError as exc:  # WarehouseBusy, or a spec being edited
@@ -137,11 +166,41 @@ class SnapshotStore:
                 return False
 
     def state_changed(self) -> None:
-        """A PDCA write landed (targets, actions, notes): pages are built again."""
-        snap = self._snapshot
-        if snap is not None:
-            snap.forget_views()
+        """A PDCA write landed (targets, actions, notes): pages are built again (the
+        snapshot being warmed too: what it built before the write is not kept)."""
+        for snap in (self._snapshot, self._pending):
+            if snap is not None:
+                snap.forget_views()
         self._state_stamp = self._read_state_stamp()
+
+    def _warm(self, snap: Snapshot) -> None:
+        """Build ``snap``'s common views before it is current, in a thread of its own so the
+        wait is bounded: past ``warm_seconds`` the snapshot is swapped anyway (the warming
+        stops at its next step; a view it is still building is shared with the requests
+        that want it). A failure is logged, never kept from the swap."""
+        if self.warm is None:
+            return
+        warm = self.warm
+        deadline = time.monotonic() + self.warm_seconds
+        self._pending = snap
+        self.last_warm = None
+
+        def run() -> None:
+            try:
+                self.last_warm = warm(self, snap, deadline)
+            except Exception:  # never keep new data from the pages
+                log.exception("warming the new snapshot failed; it is swapped in unwarmed")
+
+        worker = threading.Thread(target=run, name="ikkan-warm", daemon=True)
+        worker.start()
+        worker.join(timeout=self.warm_seconds + 1.0)
+        if worker.is_alive():
+            log.warning(
+                "warming the new snapshot took over %.0f s; swapped in, the rest is built "
+                "on demand",
+                self.warm_seconds,
+            )
+        self._pending = None
 
     def _check_state(self) -> None:
         """Writes from another process (``ikkan targets revise``) show up within a poll."""

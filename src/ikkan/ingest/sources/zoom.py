@@ -93,10 +93,12 @@ class ZoomWebinarReader:
         header: Cells | None = None
         columns: dict[str, int] = {}
         loaded: set[int] = set()
+        tables_seen = 0  # people tables (a header with Email and a time column)
         body = [(n, c) for n, c in rows if any(not is_null(x) for x in c)]  # blanks: no data
         for at, (number, cells) in enumerate(body):
             if _is_header(cells):
                 header, columns = cells, _index(cells)
+                tables_seen += 1
                 continue
             if _is_section_title(cells, body[at + 1 : at + 2]):
                 section, header = normalise_header(str(_filled(cells)[0])), None
@@ -111,12 +113,14 @@ class ZoomWebinarReader:
                 loaded.add(number)
             if context.progress and number % 10_000 == 0:
                 context.progress(number)
-        if not people and not log.rejected and not log.skipped:
+        if not tables_seen:
             raise SourceError(
-                "no attendee or registrant rows with an Email column found",
+                "no attendee or registrant table with an Email column found",
                 location=Location(str(path)),
                 hint="download the webinar's Attendee or Registration report as CSV",
             )
+        if not people and not log.rejected and not log.skipped:
+            log.warn("the report lists nobody (no registrant or attendee rows): nothing to load")
         if log.skipped:
             log.warn(
                 f"{len(log.skipped)} host/panelist row(s) are staff, not leads, and were not "
