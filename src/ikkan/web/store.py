@@ -111,7 +111,7 @@ class SnapshotStore:
         self.last_error: str | None = None
         self._source = Workspace.open(root, clock=clock)
         self._spec_stamp = self._spec_mtime()
-        self._snapshot_spec: float | None = None  # the ikkan.yml stamp the snapshot was taken on
+        self._snapshot_spec: tuple[int, int] | None = None  # the ikkan.yml stamp of the snapshot
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
