@@ -87,3 +87,12 @@ def test_ordinary_aliases_still_work(write_project: Callable[..., Path]) -> None
     )
     result = ikkan("validate", cwd=folder, check=False)
     assert "alias" not in result.stderr and "Internal error" not in result.stderr
+
+
+def test_a_control_character_is_refused_at_its_place(
+    write_project: Callable[..., Path],
+) -> None:
+    """YAML forbids C0 controls (a pasted \\x1f): a located error, never a crash; the same
+    parser reads the web's drafts (the alert rule editor's YAML box)."""
+    err = _refused(write_project(HEAD + NODE.replace("unit: JPY", "unit: J\x1fPY")))
+    assert "ikkan.yml:4:31:" in err and "control character U+001F" in err and "hint:" in err

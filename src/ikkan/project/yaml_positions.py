@@ -173,6 +173,15 @@ def parse_yaml(text: str, file: str) -> PositionedYaml:
             location=Location(file, 1, 1),
             hint="a project needs only a few levels; look for unclosed brackets [ {",
         ) from None
+    except yaml.reader.ReaderError as exc:  # a control character: before any mark exists
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise SpecError(
+            f"YAML cannot hold the control character U+{exc.character:04X}",
+            location=Location(file, line, column),
+            hint="delete it (often pasted from another program), or write it as \\u escape "
+            "inside double quotes",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         location = _loc(file, mark) if mark else Location(file)
