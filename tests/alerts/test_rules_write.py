@@ -4,6 +4,7 @@ save that would make the project invalid restores the file."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,32 @@ def test_save_disable_delete_and_restore(tmp_path: Path) -> None:
     assert path.read_bytes().decode() == text
     with pytest.raises(UserError, match="not written"):
         delete_rule(tmp_path, "nope")
+
+
+def test_write_text_swaps_the_file_atomically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new text replaces the file in one rename: the mode is kept, no temporary file
+    is left, and a write that fails leaves the old file whole."""
+    from ikkan.project import yaml_blocks
+
+    path = tmp_path / "ikkan.yml"
+    path.write_bytes(b"company:\r\n  name: A\r\n")
+    path.chmod(0o640)
+    inode = path.stat().st_ino
+    before = yaml_blocks.write_text(path, "company:\n  name: B\n")
+    assert before == "company:\r\n  name: A\r\n"
+    assert path.read_bytes() == b"company:\n  name: B\n"
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert path.stat().st_ino != inode  # replaced, not rewritten in place
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ikkan.yml"]
+
+    def refuse(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)  # a failed rename (a full disk)
+    with pytest.raises(OSError, match="disk full"):
+        yaml_blocks.write_text(path, "company:\n  name: C\n")
+    monkeypatch.undo()
+    assert path.read_bytes() == b"company:\n  name: B\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ikkan.yml"]

@@ -74,10 +74,10 @@ def _write_checked(root: Path, before: str, after: str) -> None:
     try:
         new_errors = sorted(_errors(root) - errors_before)
     except BaseException:
-        path.write_bytes(before.encode("utf-8"))
+        write_text(path, before)
         raise
     if new_errors:
-        path.write_bytes(before.encode("utf-8"))
+        write_text(path, before)
         raise UserError(
             f"the change makes {PROJECT_FILE} invalid: " + "; ".join(new_errors),
             hint="nothing was written; fix the rule and save again",

@@ -9,7 +9,10 @@ comments just before the next key belong to that key and stay. Callers keep the 
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import tempfile
 from pathlib import Path
 
 from ikkan.errors import UserError
@@ -95,9 +98,23 @@ def _entry(key: str, body: str, indent: int) -> str:
 
 
 def write_text(path: Path, text: str) -> str:
-    """Write ``text`` to ``path``; returns the file's previous text (to restore)."""
+    """Write ``text`` to ``path`` atomically; returns the file's previous text (to restore).
+
+    The text goes to a temporary file beside ``path`` (same permissions), flushed to disk,
+    then ``os.replace`` swaps it in: a reader (``ikkan serve``, a refresh) sees the old file
+    or the new one, never half of it, and a crash mid-write leaves the old file whole."""
     before = path.read_bytes().decode("utf-8")  # bytes: CRLF files keep their line ends
-    path.write_bytes(text.encode("utf-8"))
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return before
 
 

@@ -91,6 +91,7 @@ def register_scoring(app: FastAPI, renderer: Renderer) -> None:
         from starlette.concurrency import run_in_threadpool
 
         from ikkan.project.scoring_write import write_scoring
+        from ikkan.project.yaml_blocks import write_text
         from ikkan.services.scoring.draft import parse_draft
 
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
@@ -113,7 +114,7 @@ def register_scoring(app: FastAPI, renderer: Renderer) -> None:
                 edited = dataclasses.replace(scoring, spec=draft.spec)
                 return edited.publish(by=actor.username, why=why, window=edited.window())
             except BaseException:
-                path.write_text(before, encoding="utf-8")
+                write_text(path, before)
                 raise
 
         try:
