@@ -185,6 +185,8 @@ TEXT: dict[str, dict[str, str]] = {
         "slice_note": "絞り込み中: ",
         "cumulative": "実績（累計）",
         "offset": "ギャップを上回る影響（他の要因が一部を相殺）",
+        "days_ago": "{days}日経過",
+        "projected_short": "見込",
     },
     "en": {
         "overview": "Overview",
@@ -344,6 +346,8 @@ TEXT: dict[str, dict[str, str]] = {
         "slice_note": "Filtered: ",
         "cumulative": "Actual (cumulative)",
         "offset": "more than the whole gap (other drivers offset part of it)",
+        "days_ago": "{days} d old",
+        "projected_short": "proj.",
     },
 }
 

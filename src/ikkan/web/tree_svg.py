@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 
 CARD_W = 250
-CARD_H = 108
+CARD_H = 124
 CHIP_H = 30
 COL_GAP = 70
 ROW_GAP = 16
@@ -155,6 +155,24 @@ def _text(
     )
 
 
+def _pacing(p: dict[str, Any] | None, x: float, y: float, labels: dict[str, str]) -> str:
+    """Pacing to date on the card: icon, the pace status in words (judged by the node's
+    direction), the pace and the projected period end; grey ``--`` when the period has
+    no pacing (closed, or no target)."""
+    if not p:
+        return _text(x, y, f"{labels['pacing']} --", size=11, fill=GREY)
+    text = (
+        f"{p.get('icon', '')} {labels['pacing']} {p.get('pace_text', '--')} "
+        f"{p.get('word', '')} · {labels['projected_short']} {p.get('projected_short', '--')}"
+    )
+    fill = RAG_STROKE.get(p.get("rag", "unknown"), GREY)
+    return (
+        f'<g class="pacing pace-{escape(str(p.get("status", "")))}">'
+        + _text(x, y, wrap(text, 40, 1)[0], size=11, weight="bold", fill=fill)
+        + "</g>"
+    )
+
+
 def _card(box: Box, href: str, toggle: str | None, labels: dict[str, str]) -> str:
     c = box.card or {}
     x, y = box.x, box.y
@@ -202,7 +220,9 @@ def _card(box: Box, href: str, toggle: str | None, labels: dict[str, str]) -> st
             f"{c.get('rag_icon', '')} {c.get('rag_word', '')}  {c.get('achievement_text', '')}"
         )
         parts.append(_text(x + 14, ty, rag_text, size=12, weight="bold", fill=stroke))
-    ty += 18
+    ty += 16
+    parts.append(_pacing(c.get("pacing"), x + 14, ty, labels))
+    ty += 16
     prev, year = c.get("vs_previous") or {}, c.get("vs_year") or {}
     mode = (c.get("comparison") or {}).get("mode")  # the comparison asked for is bold
     parts.append(
@@ -227,7 +247,9 @@ def _card(box: Box, href: str, toggle: str | None, labels: dict[str, str]) -> st
     )
     ty += 16
     owner = c.get("owner") or ""
-    badges = [labels[b] for b in ("maturing", "stale") if c.get(b)]
+    badges = [labels["maturing"]] if c.get("maturing") else []
+    if c.get("stale"):
+        badges.append(f"{labels['stale']} {labels['days_ago'].format(days=c.get('stale_days'))}")
     footer = "  ".join([*([owner] if owner else []), *(f"[{b}]" for b in badges)])
     parts.append(
         _text(x + 14, ty, wrap(footer, 22, 1)[0] if footer else "", size=10, fill="#444444")

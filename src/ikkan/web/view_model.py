@@ -26,7 +26,7 @@ from ikkan.web.charts import pacing_chart, trend_chart
 from ikkan.web.i18n import TEXT, Formatter
 
 RAG_ICON = {"green": "✔", "amber": "▲", "red": "✖", "unknown": "?"}
-_PACE_RAG = {
+PACE_RAG = {
     PaceStatus.ON_TRACK: "green",
     PaceStatus.AT_RISK: "amber",
     PaceStatus.BEHIND: "red",
@@ -35,8 +35,8 @@ _PACE_RAG = {
 
 def judgement(s: NodeStatus, lang: str) -> tuple[str, str]:
     """(rag key, word): pacing while the period runs, else achievement."""
-    if s.pacing is not None and s.pacing.status in _PACE_RAG:
-        return _PACE_RAG[s.pacing.status], s.pacing.status.label(lang)
+    if s.pacing is not None and s.pacing.status in PACE_RAG:
+        return PACE_RAG[s.pacing.status], s.pacing.status.label(lang)
     rag = s.status.rag
     return rag.value, rag.label(lang)
 

@@ -3,17 +3,18 @@ page header and the drill-down, each cached per snapshot."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from ikkan.model.periods import GRAIN_ORDER, Grain, Period
 from ikkan.services import reading
 from ikkan.services.drilldown import NodeDrillDown
 from ikkan.services.status import StatusReport
+from ikkan.web import freshness
 from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
-from ikkan.web.view_model import card_fields, empty_reason
+from ikkan.web.view_model import PACE_RAG, RAG_ICON, card_fields, empty_reason
 from ikkan.workspace import Workspace
 
 STALE_DAYS = 7  # a source not imported for longer marks its nodes "stale data"
@@ -58,8 +59,9 @@ def node_card(
     f: Filters,
     fmt: Formatter,
     spark: list[dict[str, Any]] | None = None,
-    stale: bool = False,
+    age: int | None = None,
 ) -> dict[str, Any]:
+    """``age``: days since the last import feeding the node's tables (``node_ages``)."""
     tree = snap.ws.tree
     assert tree is not None
     node = tree.nodes[node_id]
@@ -70,7 +72,8 @@ def node_card(
             "unit": node.unit.id if node.unit else None,
             "direction": str(node.direction),
             "pacing": None,
-            "stale": stale and s.actual is not None and node.metric is not None,
+            "stale": age is not None and age > STALE_DAYS,
+            "stale_days": age,
             "reason": None,
             "benchmarks": [b.message(f.lang) for b in s.benchmarks if b.needs_attention],
         }
@@ -86,9 +89,13 @@ def node_card(
             "expected_text": fmt.value(p.expected_to_date, node.unit),
             "projected": p.projected,
             "projected_text": fmt.value(p.projected, node.unit),
+            "projected_short": fmt.value(p.projected, node.unit, compact=True),
             "pace": p.pace,
             "pace_text": fmt.percent(p.pace),
             "status": p.status.value,
+            "rag": PACE_RAG.get(p.status, "unknown"),
+            "icon": RAG_ICON[PACE_RAG.get(p.status, "unknown")],
+            "word": p.status.label(f.lang),
             "business_days": f"{p.elapsed_days}/{p.total_days}",
         }
     card["comparison"] = _comparison(card, f)
@@ -118,17 +125,27 @@ def _comparison(card: dict[str, Any], f: Filters) -> dict[str, Any]:
     }
 
 
-def is_stale(snap: Snapshot, today: date) -> bool:
-    last = _last_import(snap)
-    return last is not None and (today - last.date()).days > STALE_DAYS
+def ages(snap: Snapshot, today: date) -> dict[str, int | None]:
+    """node → days since the last import of the sources feeding its tables (per
+    snapshot: the import log is in it; the tables a node reads follow from its metric)."""
 
+    def make() -> dict[str, int | None]:
+        tree = snap.ws.tree
+        assert tree is not None
+        rows = (
+            snap.ws.warehouse()
+            .query("SELECT source, reader, finished_at FROM import_log WHERE status = 'ok'")
+            .to_pylist()
+        )
+        tables = freshness.metric_tables(tree)
+        last = freshness.last_import_by_table(
+            freshness.import_rows(rows),
+            snap.ws.spec.sources,
+            {t for ts in tables.values() for t in ts},
+        )
+        return freshness.node_ages(tables, last, today)
 
-def _last_import(snap: Snapshot) -> datetime | None:
-    rows = snap.ws.warehouse().query(
-        "SELECT max(finished_at) AS t FROM import_log WHERE status = 'ok'"
-    )
-    value = rows.column("t")[0].as_py() if rows.num_rows else None
-    return value if isinstance(value, datetime) else None
+    return snap.cached(("ages", today), make)  # type: ignore[no-any-return]
 
 
 def sparks(snap: Snapshot, report: StatusReport, f: Filters) -> dict[str, list[dict[str, Any]]]:

@@ -9,11 +9,11 @@ from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
 from ikkan.web.views.common import (
+    ages,
     drill,
     header,
     history_grain,
     history_upto,
-    is_stale,
     node_card,
     reader,
     sparks,
@@ -33,7 +33,9 @@ def node_view(snap: Snapshot, f: Filters, fmt: Formatter, node_id: str) -> dict[
         explanation = ws.explain(node_id, grain=str(report.period.grain))  # unknown → 4xx
     node = tree.nodes[node_id]
     spark = sparks(snap, report, f)
-    card = node_card(snap, report, node_id, f, fmt, spark.get(node_id), is_stale(snap, ws.today()))
+    card = node_card(
+        snap, report, node_id, f, fmt, spark.get(node_id), ages(snap, ws.today()).get(node_id)
+    )
     history = reading.history(
         ws,
         history_grain(snap, report.period),

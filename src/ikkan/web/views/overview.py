@@ -11,9 +11,9 @@ from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
 from ikkan.web.views.common import (
+    ages,
     drill,
     header,
-    is_stale,
     node_card,
     sparks,
     status_of,
@@ -47,11 +47,11 @@ def overview(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
     tree = ws.tree
     assert tree is not None
     report = status_of(snap, f)
-    stale = is_stale(snap, ws.today())
+    age = ages(snap, ws.today())
     spark = sparks(snap, report, f)
     d = report.bottleneck
     kgi_id = d.root if d else (tree.kgis[0] if tree.kgis else tree.order[-1])
-    kgi = node_card(snap, report, kgi_id, f, fmt, spark.get(kgi_id), stale)
+    kgi = node_card(snap, report, kgi_id, f, fmt, spark.get(kgi_id), age.get(kgi_id))
     kgi_unit = tree.nodes[kgi_id].unit
     bottleneck: dict[str, Any] | None = None
     note = report.bottleneck_note_ja if f.lang == "ja" else report.bottleneck_note
@@ -86,7 +86,7 @@ def overview(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
         "bottleneck": bottleneck,
         "bottleneck_note": note,
         "headline": [
-            node_card(snap, report, n, f, fmt, spark.get(n), stale)
+            node_card(snap, report, n, f, fmt, spark.get(n), age.get(n))
             for n in headline_ids(tree, report)
         ],
     }

@@ -10,8 +10,8 @@ from ikkan.web.store import Snapshot
 from ikkan.web.view_model import edge_operators as edge_operators  # re-exported
 from ikkan.web.view_model import tree_edges
 from ikkan.web.views.common import (
+    ages,
     header,
-    is_stale,
     node_card,
     sparks,
     status_of,
@@ -24,12 +24,12 @@ def tree_view(snap: Snapshot, f: Filters, fmt: Formatter) -> dict[str, Any]:
     assert tree is not None
     report = status_of(snap, f)
     spark = sparks(snap, report, f)
-    stale = is_stale(snap, ws.today())
+    age = ages(snap, ws.today())
     nodes = []
     for node_id, depth, first in tree.walk():
         if not first:
             continue
-        card = node_card(snap, report, node_id, f, fmt, spark.get(node_id), stale)
+        card = node_card(snap, report, node_id, f, fmt, spark.get(node_id), age.get(node_id))
         card["depth"] = depth
         nodes.append(card)
     return {"header": header(snap, report, f, fmt), "nodes": nodes, "edges": tree_edges(tree, fmt)}
