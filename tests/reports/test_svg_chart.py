@@ -26,12 +26,13 @@ def test_trend_chart_lines_follow_the_values() -> None:
     )
     root = _parse(render_chart_svg(spec))
     lines = root.findall("s:polyline", NS)
-    # actual breaks at the gap (two runs), the target and the amber line are whole
-    assert len(lines) == 4
+    # actual breaks at the gap (two runs), the target line is whole (the amber zone is a
+    # shaded band now, tests/web/test_rag_bands.py)
+    assert len(lines) == 3
     first_run = [tuple(map(float, p.split(","))) for p in lines[0].get("points", "").split()]
     assert len(first_run) == 2 and first_run[0][1] > first_run[1][1]  # 20 is drawn higher
     dashed = [ln for ln in lines if ln.get("stroke-dasharray")]
-    assert len(dashed) == 2  # target dashed, amber dotted
+    assert len(dashed) == 1  # target dashed
     circles = root.findall("s:circle", NS)
     assert len(circles) == 4  # one marker per actual value
     ys = [float(c.get("cy", 0)) for c in circles]

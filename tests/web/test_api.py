@@ -239,7 +239,7 @@ def test_dimension_filter_reads_that_slice(client: httpx.Client) -> None:
         ("/api/tree?compare=sideways", 400, "comparison"),
         ("/api/tree?lang=fr", 400, "language"),
         ("/api/trends?node=nope", 404, "unknown node"),
-        ("/api/trends?grain=day", 400, "grain"),
+        ("/api/trends?grain=hour", 400, "grain"),
         ("/tree?collapse=nope", 404, "unknown node"),
         ("/export/tree/nodes.pdf", 400, "format"),
         ("/export/tree/nope.csv", 404, "no table"),

@@ -187,6 +187,27 @@ TEXT: dict[str, dict[str, str]] = {
         "offset": "ギャップを上回る影響（他の要因が一部を相殺）",
         "days_ago": "{days}日経過",
         "projected_short": "見込",
+        "band_green": "達成圏",
+        "band_amber": "注意圏",
+        "band_red": "未達圏",
+        "allowable": "許容値",
+        "allowable_over": "許容値超過",
+        "allowable_within": "許容値内",
+        "channel_kpis": "チャネルKPI",
+        "type_large": "大きな文字",
+        "type_normal": "標準の文字",
+        "phone_read_only": "スマートフォンでは閲覧のみです（編集はPCから）",
+        "basis": "集計基準",
+        "basis_period": "期間基準",
+        "basis_cohort": "コホート基準",
+        "basis_period_note": (
+            "期間基準: 期間中に各段階へ進んだ件数（リードの作成時期は問いません）"
+        ),
+        "basis_cohort_note": (
+            "コホート基準: 期間中に作成されたリードが、データの最終日までに各段階へ進んだ件数"
+        ),
+        "breakdown": "内訳",
+        "breakdown_none": "内訳なし",
     },
     "en": {
         "overview": "Overview",
@@ -348,6 +369,29 @@ TEXT: dict[str, dict[str, str]] = {
         "offset": "more than the whole gap (other drivers offset part of it)",
         "days_ago": "{days} d old",
         "projected_short": "proj.",
+        "band_green": "on target zone",
+        "band_amber": "at risk zone",
+        "band_red": "off target zone",
+        "allowable": "Allowable",
+        "allowable_over": "outside allowable",
+        "allowable_within": "within allowable",
+        "channel_kpis": "Channel KPIs",
+        "type_large": "Large type",
+        "type_normal": "Normal type",
+        "phone_read_only": "Read-only on a phone (edit on a computer)",
+        "basis": "Basis",
+        "basis_period": "Period basis",
+        "basis_cohort": "Cohort basis",
+        "basis_period_note": (
+            "Period basis: entries into each stage dated in the period, whenever the lead"
+            " was created"
+        ),
+        "basis_cohort_note": (
+            "Cohort basis: the leads created in the period, followed through the stages up"
+            " to the data's last day"
+        ),
+        "breakdown": "Breakdown",
+        "breakdown_none": "No breakdown",
     },
 }
 

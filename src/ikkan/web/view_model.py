@@ -162,6 +162,45 @@ def tree_edges(tree: KpiTree, fmt: Formatter) -> list[dict[str, Any]]:
     return out
 
 
+def is_cost_node(node: Node) -> bool:
+    """A node the plan gives an *allowable* value per channel: CPL / CPA / CAC / ROMI."""
+    return node.metric is not None and node.metric.type in ("cost_per", "romi")
+
+
+def over_allowable(direction: str, value: float | None, allowable: float | None) -> bool:
+    """Whether a cost value misses the plan's allowable value in the node's direction
+    (a CPL above it, a ROMI below it); False when either is missing. The channels page
+    and the monthly review report both judge with this."""
+    if value is None or allowable is None:
+        return False
+    return value > allowable if direction == "lower" else value < allowable
+
+
+def channel_name(channels: Mapping[str, Any], value: str, lang: str) -> str:
+    """A channel's label from ikkan.yml ``channels`` (its id when it has none)."""
+    spec = channels.get(value)
+    if spec is None or spec.label is None:
+        return value
+    return (spec.label.ja if lang == "ja" else spec.label.en) or value
+
+
+def channel_kpis(tree: KpiTree) -> list[str]:
+    """The channel KPI set of seeds 000 / 003 the tree measures, in that order: leads,
+    MQL, opportunity rate, CPL, CPA, CAC, ROMI (the first node of each kind; a kind the
+    tree lacks is left out)."""
+    stages = funnel_stage_nodes(tree)
+    wanted: list[str | None] = [stages.get("lead"), stages.get("mql")]
+
+    def first(match: Any) -> str | None:
+        return next((n for n in tree.order if (m := tree.nodes[n].metric) and match(m)), None)
+
+    wanted.append(first(lambda m: m.type == "conversion" and m.to_stage == "opportunity"))
+    for per in ("lead", "stage", "won"):
+        wanted.append(first(lambda m, per=per: m.type == "cost_per" and m.per == per))
+    wanted.append(first(lambda m: m.type == "romi"))
+    return list(dict.fromkeys(n for n in wanted if n is not None))
+
+
 def funnel_stage_nodes(tree: KpiTree) -> dict[str, str]:
     """stage → the node counting it: the first stage_count without filters for the stage;
     the visit stage from a web sessions node without filters."""
@@ -189,26 +228,44 @@ class FunnelStep:
     cumulative_rate: float | None  # of the first measured stage
 
 
-def funnel_steps(tree: KpiTree, report: StatusReport, lang: str) -> list[FunnelStep]:
-    """Each configured funnel stage with its count and its step and cumulative
-    conversion (unmeasured stages are passed over when rating the next one)."""
-    by_stage = funnel_stage_nodes(tree)
-    out = []
+def funnel_rates(
+    counts: list[float | None],
+) -> list[tuple[float | None, float | None]]:
+    """(step, cumulative) conversion of each stage count: of the previous measured stage
+    and of the first (unmeasured stages are passed over when rating the next one)."""
+    out: list[tuple[float | None, float | None]] = []
     first: float | None = None
     previous: float | None = None
-    for stage in tree.spec.funnel.stages:
-        label = stage.label
-        name = (label.ja if lang == "ja" else label.en) if label else stage.id
-        node_id = by_stage.get(stage.id)
-        s = report.nodes[node_id] if node_id else None
-        count = s.actual if s else None
+    for count in counts:
         step = count / previous if count is not None and previous else None
         cumulative = count / first if count is not None and first else None
-        out.append(FunnelStep(stage.id, name or stage.id, node_id, s, count, step, cumulative))
+        out.append((step, cumulative))
         if count is not None:
             first = count if first is None else first
             previous = count
     return out
+
+
+def stage_label(stage: Any, lang: str) -> str:
+    label = stage.label
+    name = (label.ja if lang == "ja" else label.en) if label else stage.id
+    return str(name or stage.id)
+
+
+def funnel_steps(tree: KpiTree, report: StatusReport, lang: str) -> list[FunnelStep]:
+    """Each configured funnel stage with its count and its step and cumulative
+    conversion (unmeasured stages are passed over when rating the next one)."""
+    by_stage = funnel_stage_nodes(tree)
+    stages = tree.spec.funnel.stages
+    nodes = [by_stage.get(stage.id) for stage in stages]
+    statuses = [report.nodes[n] if n else None for n in nodes]
+    counts = [s.actual if s else None for s in statuses]
+    return [
+        FunnelStep(stage.id, stage_label(stage, lang), n, s, count, step, cumulative)
+        for stage, n, s, count, (step, cumulative) in zip(
+            stages, nodes, statuses, counts, funnel_rates(counts), strict=True
+        )
+    ]
 
 
 def commit_target(plan: Plan, period_key: str, node_id: str) -> float | None:
@@ -243,7 +300,15 @@ def trend_figure(
         green=node.green,
         amber=node.amber,
         markers=markers,
+        direction=str(node.direction),
+        band_names=band_names(lang),
     )
+
+
+def band_names(lang: str) -> dict[str, str]:
+    """The RAG band legend: icon and word, never the colour alone."""
+    t = TEXT[lang]
+    return {rag: f"{RAG_ICON[rag]} {t[f'band_{rag}']}" for rag in ("green", "amber", "red")}
 
 
 def pacing_figure(
@@ -278,6 +343,9 @@ def pacing_figure(
         actual_name=t["cumulative"],
         expected_name=t["expected"],
         target_name=t["target"],
+        green=node.green if str(node.direction) == "higher" else 1.0,
+        amber=node.amber if str(node.direction) == "higher" else 0.9,
+        band_names=band_names(lang),
     )
 
 

@@ -54,9 +54,34 @@ def _text(x: float, y: float, text: str, size: int = 11, anchor: str = "start", 
     )
 
 
+def _stacked(series: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[Any], list[Any]]]:
+    """Stacked area series (the RAG bands) as (series, lower edge, upper edge) per point;
+    a None thickness leaves a gap."""
+    out = []
+    bases: dict[str, list[float]] = {}
+    for s in series:
+        stack = s.get("stack")
+        if not stack:
+            continue
+        data = list(s.get("data", []))
+        base = bases.setdefault(str(stack), [0.0] * len(data))
+        base += [0.0] * (len(data) - len(base))
+        low = [None if v is None else base[i] for i, v in enumerate(data)]
+        high = [None if v is None else base[i] + float(v) for i, v in enumerate(data)]
+        for i, v in enumerate(data):
+            if v is not None:
+                base[i] += float(v)
+        out.append((s, low, high))
+    return out
+
+
 def _series_values(spec: dict[str, Any]) -> list[float]:
     values: list[float] = []
+    for _, _, high in _stacked(spec.get("series", [])):
+        values += [float(v) for v in high if v is not None]
     for s in spec.get("series", []):
+        if s.get("stack"):
+            continue
         if s.get("type") not in ("line", "bar"):
             raise ChartSpecError(f"series type '{s.get('type')}' is not drawn in reports")
         values += [float(v) for v in s.get("data", []) if v is not None]
@@ -118,10 +143,23 @@ def render_chart_svg(spec: dict[str, Any], width: int = 720, height: int = 270) 
     for i, label in enumerate(labels):
         if i % every == 0:
             parts.append(_text(x_at(i), top + plot_h + 16, label, 10, "middle", fill="#444444"))
-    series = spec.get("series", [])
+    legend: list[tuple[str, str, str]] = []
+    for s, lower, upper in _stacked(spec.get("series", [])):  # shaded areas, behind the rest
+        colour = str(((s.get("areaStyle") or {}).get("color")) or _colour(s, 0))
+        opacity = float((s.get("areaStyle") or {}).get("opacity", 0.15))
+        legend.append((str(s.get("name", "")), colour, "band"))
+        for i in range(min(len(labels), len(upper))):
+            if lower[i] is None or upper[i] is None:
+                continue
+            x0, x1 = x_at(i) - band / 2, x_at(i) + band / 2
+            y0, y1 = y_at(float(upper[i])), y_at(float(lower[i]))
+            parts.append(
+                f'<rect class="band" x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
+                f'height="{max(y1 - y0, 0):.1f}" fill="{colour}" fill-opacity="{opacity}"/>'
+            )
+    series = [s for s in spec.get("series", []) if not s.get("stack")]
     bars = [s for s in series if s.get("type") == "bar"]
     bar_w = band * 0.7 / max(len(bars), 1)
-    legend: list[tuple[str, str, str]] = []
     for k, s in enumerate(series):
         colour = _colour(s, k)
         legend.append((str(s.get("name", "")), colour, s.get("type", "line")))
@@ -209,8 +247,9 @@ def _legend(items: list[tuple[str, str, str]], width: int) -> list[str]:
     x = float(width)
     for name, colour, kind in reversed(items):
         x -= _units(name) * 6 + 34
-        if kind == "bar":
-            out.append(f'<rect x="{x:.1f}" y="31" width="16" height="9" fill="{colour}"/>')
+        if kind in ("bar", "band"):
+            opacity = ' fill-opacity="0.35"' if kind == "band" else ""
+            out.append(f'<rect x="{x:.1f}" y="31" width="16" height="9" fill="{colour}"{opacity}/>')
         else:
             out.append(
                 f'<line x1="{x:.1f}" y1="36" x2="{x + 16:.1f}" y2="36" stroke="{colour}" '

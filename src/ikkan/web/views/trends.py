@@ -18,6 +18,7 @@ from ikkan.web.views.common import (
 from ikkan.workspace import Workspace
 
 TREND_PERIODS = 24
+DAY = str(Grain.DAY)
 
 
 def trend_view(
@@ -32,7 +33,9 @@ def trend_view(
     chosen = node_id or (report.bottleneck.root if report.bottleneck else tree.order[-1])
     if chosen not in tree.nodes:
         raise UserError(f"unknown node '{chosen}'", hint=did_you_mean(chosen, tree.nodes))
-    grains = list(ws.spec.measure.grains)
+    stored = list(ws.spec.measure.grains)
+    # day: computed on demand for the one node when refresh does not store it
+    grains = stored if DAY in stored else [DAY, *stored]
     use = grain or ("month" if "month" in grains else grains[0])
     if use not in grains:
         raise UserError(f"grain '{use}' is not computed", hint=valid_values(grains))
@@ -41,13 +44,18 @@ def trend_view(
     points: list[dict[str, Any]] = []
     # the series is the snapshot's (kept per snapshot: the node page asks for it on every
     # request); targets and action markers come from the state database, read per request
+    on_demand = use == DAY and DAY not in stored
     series: list[SeriesPoint] = snap.cached(
         ("trend_points", chosen, use, f.period, f.where),
-        lambda: trend_points(ws, chosen, use, f, report),
+        lambda: (
+            day_series(snap, chosen, f, report)
+            if on_demand
+            else trend_points(ws, chosen, use, f, report)
+        ),
     )
     for r in series:
         target = None
-        if f.where is None and use != str(Grain.WEEK):
+        if f.where is None and use not in (str(Grain.WEEK), DAY):
             target = commit_target(plan, r.period, chosen)
         points.append(
             {
@@ -71,6 +79,7 @@ def trend_view(
         "label": node.name(f.lang),
         "grain": use,
         "grains": grains,
+        "on_demand": on_demand,
         "nodes": [
             {"id": n, "label": tree.nodes[n].name(f.lang)} for n, _, first in tree.walk() if first
         ],
@@ -85,6 +94,20 @@ def trend_view(
         ),
         "pacing": _pacing_chart(snap, f, fmt, chosen, report),
     }
+
+
+def day_series(snap: Snapshot, node_id: str, f: Filters, report: StatusReport) -> list[SeriesPoint]:
+    """The node by day over the page's period (``services.day_series``), measured on the
+    project's warehouse with the snapshot's dates pinned."""
+    from ikkan.services.day_series import day_points
+
+    ws = snap.live or snap.ws
+    tree = snap.ws.tree
+    assert tree is not None
+    period = report.period
+    return day_points(
+        ws.warehouse(), tree, node_id, period.start, period.end, report.as_of, f.where
+    )
 
 
 def trend_points(
