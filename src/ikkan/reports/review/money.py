@@ -7,7 +7,12 @@ from typing import Any
 
 from ikkan.reports.review.inputs import ReviewInputs
 from ikkan.web.i18n import Formatter
-from ikkan.web.view_model import funnel_stage_nodes
+from ikkan.web.view_model import (
+    channel_name,
+    funnel_stage_nodes,
+    is_cost_node,
+    over_allowable,
+)
 
 COST_TYPES = ("spend", "cost_per", "romi")
 VOLUME_STAGES = ("lead", "mql", "opportunity", "won")
@@ -28,16 +33,7 @@ def cost_nodes(inputs: ReviewInputs) -> list[str]:
 
 
 def channel_label(inputs: ReviewInputs, value: str, lang: str) -> str:
-    spec = inputs.tree.spec.channels.get(value)
-    if spec is None or spec.label is None:
-        return value
-    return (spec.label.ja if lang == "ja" else spec.label.en) or value
-
-
-def _over(direction: str, value: float | None, allowable: float | None) -> bool:
-    if value is None or allowable is None:
-        return False
-    return value > allowable if direction == "lower" else value < allowable
+    return channel_name(inputs.tree.spec.channels, value, lang)
 
 
 def channels_section(inputs: ReviewInputs, fmt: Formatter) -> dict[str, Any]:
@@ -67,9 +63,9 @@ def channels_section(inputs: ReviewInputs, fmt: Formatter) -> dict[str, Any]:
             node = tree.nodes[n]
             value = values[n].get(name)
             previous = before.get(n, {}).get(name)
-            cost = node.metric is not None and node.metric.type in ("cost_per", "romi")
+            cost = is_cost_node(node)
             allowable = inputs.status.nodes[n].commit if cost else None
-            over = _over(str(node.direction), value, allowable)
+            over = over_allowable(str(node.direction), value, allowable)
             cells.append(
                 {
                     "node": n,
@@ -101,7 +97,7 @@ def channels_section(inputs: ReviewInputs, fmt: Formatter) -> dict[str, Any]:
     for n in columns:
         node = tree.nodes[n]
         s = inputs.status.nodes[n]
-        cost = node.metric is not None and node.metric.type in ("cost_per", "romi")
+        cost = is_cost_node(node)
         header.append(
             {
                 "id": n,
@@ -110,7 +106,7 @@ def channels_section(inputs: ReviewInputs, fmt: Formatter) -> dict[str, Any]:
                 "previous_total_text": fmt.value(s.comparison.mom.previous, node.unit),
                 "allowable": s.commit if cost else None,
                 "allowable_text": fmt.value(s.commit, node.unit) if cost else "",
-                "over": _over(str(node.direction), s.actual, s.commit) if cost else False,
+                "over": over_allowable(str(node.direction), s.actual, s.commit) if cost else False,
             }
         )
     return {
