@@ -22,6 +22,8 @@ CompareQ = Annotated[str | None, Query(description="target (default), previous o
 LangQ = Annotated[str | None, Query(description="ja or en")]
 NodeQ = Annotated[str | None, Query(description="node id (default: the KGI)")]
 GrainQ = Annotated[str | None, Query(description="week, month, quarter …")]
+BasisQ = Annotated[str | None, Query(description="funnel basis: period (default) or cohort")]
+ByQ = Annotated[str | None, Query(description="a dimension: one funnel row per value")]
 CollapseQ = Annotated[str | None, Query(description="node ids whose branches are collapsed")]
 
 

@@ -5,7 +5,7 @@ snapshot, filters and page parameters."""
 # No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations,
 # which name the per-page ``Depends`` built inside ``register_page``.
 
-from ikkan.web.context import Ctx, GrainQ, NodeQ, NotFound, require_node
+from ikkan.web.context import BasisQ, ByQ, Ctx, GrainQ, NodeQ, NotFound, require_node
 from ikkan.web.routes.page_route import PageRoute, Params, View
 from ikkan.web.routes.page_route import register_page as register_page  # re-exported
 from ikkan.web.routes.pdca_pages import node_page_extra
@@ -35,9 +35,14 @@ def build_node(c: Ctx, params: Params) -> View:
     return node_view(c.snap, c.filters, c.fmt, params["node_id"])
 
 
-def build_funnel(c: Ctx, _: Params) -> View:
-    """Stage counts, step and cumulative conversion, benchmark flags."""
-    return funnel_view(c.snap, c.filters, c.fmt)
+async def funnel_params(basis: BasisQ = None, by: ByQ = None) -> Params:
+    return {"basis": basis, "by": by or None}
+
+
+def build_funnel(c: Ctx, params: Params) -> View:
+    """Stage counts, step and cumulative conversion, benchmark flags; period or cohort
+    basis, and one funnel per value of a dimension (``by``)."""
+    return funnel_view(c.snap, c.filters, c.fmt, params["basis"], params["by"])
 
 
 async def trend_params(node: NodeQ = None, grain: GrainQ = None) -> Params:
@@ -85,7 +90,7 @@ PAGE_ROUTES = (
         node_params,
         page_extra=node_page_extra,
     ),
-    PageRoute("funnel", "/funnel", "/api/funnel", build_funnel),
+    PageRoute("funnel", "/funnel", "/api/funnel", build_funnel, funnel_params),
     PageRoute("trends", "/trends", "/api/trends", build_trends, trend_params),
     PageRoute("channels", "/channels", "/api/channels", build_channels),
     PageRoute("health", "/health", "/api/health", build_health),
