@@ -26,6 +26,9 @@ from tests.conftest import in_ci
 NOW = FixedClock(datetime(2026, 11, 20, 3, 0, tzinfo=UTC))  # 2026-11-20 12:00 JST
 HOSTILE_JA = "<script>alert('ja')</script>平均&受注単価"
 HOSTILE_EN = '"><img src=x onerror=alert(1)>=HYPERLINK("http://x")'
+# a channel id (its leads: the demo's referrals) and an imported file's name
+HOSTILE_CHANNEL = "<svg/onload=alert('ch')>&\"紹介"
+HOSTILE_FILE = "<iframe src=javascript:alert('f')>&'calls.csv"
 SERVE_OUTPUT: list[str] = []  # the first line ``ikkan serve`` printed
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
@@ -110,8 +113,18 @@ def write_demo(root: Path) -> None:
         "label: {ja: 平均受注単価, en: Average deal size}",
         f"label: {{ja: {HOSTILE_JA!r}, en: {HOSTILE_EN!r}}}".replace("\\'", "''"),
     )
+    referral = "  referral: {label: {ja: 紹介, en: Referral}}\n"
+    assert referral in text
+    quoted = "'" + HOSTILE_CHANNEL.replace("'", "''") + "'"
+    text = text.replace(
+        referral,
+        f"  {quoted}: {{label: {{ja: {quoted}, en: {quoted}}},"
+        " match: [Referrals, Referral, 参照元サイト, 紹介]}\n",
+    )
     (root / "ikkan.yml").write_text(text, encoding="utf-8")
     generate_exports(root / "exports", leads=2000, seed=7)
+    calls = sorted((root / "calls").iterdir())[0]
+    calls.rename(calls.with_name(HOSTILE_FILE))
 
 
 @pytest.fixture(scope="session")
