@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ikkan.web.display import COOKIE, TYPE_SIZES
 from ikkan.web.i18n import LANGS
 
 CSP = (
@@ -24,7 +25,8 @@ def install_middleware(app: FastAPI) -> None:
 
 
 class SecurityHeaders:
-    """CSP and friends on every response, and the ``?lang=`` choice kept in a cookie."""
+    """CSP and friends on every response, and the ``?lang=`` and ``?type=`` (large type)
+    choices kept in cookies."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -35,6 +37,7 @@ class SecurityHeaders:
             return
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         lang = (query.get("lang") or [None])[0]
+        kind = (query.get("type") or [None])[0]  # large type on or off, kept per browser
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -46,6 +49,11 @@ class SecurityHeaders:
                     headers.append(
                         "set-cookie",
                         f"ikkan_lang={lang}; Max-Age={365 * 86400}; Path=/; SameSite=Lax",
+                    )
+                if kind in TYPE_SIZES:
+                    headers.append(
+                        "set-cookie",
+                        f"{COOKIE}={kind}; Max-Age={365 * 86400}; Path=/; SameSite=Lax",
                     )
             await send(message)
 

@@ -19,6 +19,7 @@ from ikkan.warehouse.locks import WarehouseBusy
 from ikkan.web.assets import ASSETS
 from ikkan.web.auth.text import AUTH_TEXT
 from ikkan.web.context import Ctx, NotFound, dimension_values, store_of
+from ikkan.web.display import COOKIE, is_large
 from ikkan.web.filters import period_choices
 from ikkan.web.i18n import TEXT, pick_lang
 
@@ -81,7 +82,17 @@ class Renderer:
         # the page shows who is signed in (and pages may differ by role): one cached copy
         # per actor; the CSRF token differs per session and is put in after the cache
         who = (me.username, me.role, me.departments) if me else None
-        key = ("html", name, request.url.path, str(request.query_params), c.lang, store.busy, who)
+        large = is_large(request.query_params.get("type"), request.cookies.get(COOKIE))
+        key = (
+            "html",
+            name,
+            request.url.path,
+            str(request.query_params),
+            c.lang,
+            store.busy,
+            who,
+            large,
+        )
 
         def render() -> bytes:
             snap = c.snap
@@ -94,6 +105,7 @@ class Renderer:
                 "other_lang": "en" if c.lang == "ja" else "ja",
                 "page": name,
                 "pages": PAGES,
+                "large": large,
                 "view": view,
                 "f": c.filters,
                 "periods": [
