@@ -101,6 +101,30 @@ def card_fields(
     }
 
 
+def pacing_fields(s: NodeStatus, node: Node, fmt: Formatter) -> dict[str, Any] | None:
+    """Pacing to date as card data (None when the period has none): the pace against the
+    target phased on business days, the projection, and the pace status (judged in the
+    node's direction) as RAG, icon and word."""
+    p = s.pacing
+    if p is None:
+        return None
+    rag = PACE_RAG.get(p.status, "unknown")
+    return {
+        "expected_to_date": p.expected_to_date,
+        "expected_text": fmt.value(p.expected_to_date, node.unit),
+        "projected": p.projected,
+        "projected_text": fmt.value(p.projected, node.unit),
+        "projected_short": fmt.value(p.projected, node.unit, compact=True),
+        "pace": p.pace,
+        "pace_text": fmt.percent(p.pace),
+        "status": p.status.value,
+        "rag": rag,
+        "icon": RAG_ICON[rag],
+        "word": p.status.label(fmt.lang),
+        "business_days": f"{p.elapsed_days}/{p.total_days}",
+    }
+
+
 def implied_fields(s: NodeStatus, node: Node, fmt: Formatter) -> dict[str, Any]:
     """The value a node without measured data takes from its measured parent and siblings
     (``NodeStatus.implied``, the value ``ikkan status`` prints marked "implied"), as card

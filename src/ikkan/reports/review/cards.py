@@ -17,7 +17,7 @@ from ikkan.model.tree import KpiTree
 from ikkan.services.status import StatusReport
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.tree_svg import ROW_GAP, build_boxes, layout, render_tree_svg
-from ikkan.web.view_model import card_fields, empty_reason, tree_edges
+from ikkan.web.view_model import card_fields, empty_reason, pacing_fields, tree_edges
 
 
 def card(
@@ -28,6 +28,7 @@ def card(
     out = card_fields(tree, report, node_id, fmt, spark)
     out["comparison"] = {"mode": "target"}
     out["stale"] = False
+    out["pacing"] = pacing_fields(report.nodes[node_id], tree.nodes[node_id], fmt)
     out["reason"] = (
         None
         if report.nodes[node_id].actual is not None

@@ -14,7 +14,7 @@ from ikkan.web import freshness
 from ikkan.web.filters import Filters
 from ikkan.web.i18n import TEXT, Formatter
 from ikkan.web.store import Snapshot
-from ikkan.web.view_model import PACE_RAG, RAG_ICON, card_fields, empty_reason
+from ikkan.web.view_model import card_fields, empty_reason, pacing_fields
 from ikkan.workspace import Workspace
 
 STALE_DAYS = 7  # a source not imported for longer marks its nodes "stale data"
@@ -82,22 +82,7 @@ def node_card(
         card["reason"] = empty_reason(tree, node, report, f.lang)
     elif s.commit is None and f.where is not None:
         card["reason"] = TEXT[f.lang]["reason_slice"]
-    if s.pacing is not None:
-        p = s.pacing
-        card["pacing"] = {
-            "expected_to_date": p.expected_to_date,
-            "expected_text": fmt.value(p.expected_to_date, node.unit),
-            "projected": p.projected,
-            "projected_text": fmt.value(p.projected, node.unit),
-            "projected_short": fmt.value(p.projected, node.unit, compact=True),
-            "pace": p.pace,
-            "pace_text": fmt.percent(p.pace),
-            "status": p.status.value,
-            "rag": PACE_RAG.get(p.status, "unknown"),
-            "icon": RAG_ICON[PACE_RAG.get(p.status, "unknown")],
-            "word": p.status.label(f.lang),
-            "business_days": f"{p.elapsed_days}/{p.total_days}",
-        }
+    card["pacing"] = pacing_fields(s, node, fmt)
     card["comparison"] = _comparison(card, f)
     return card
 
