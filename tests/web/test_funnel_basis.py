@@ -93,3 +93,25 @@ def test_bad_basis_or_dimension_is_a_clear_4xx(
     response = client.get(f"/api/funnel?{query}")
     assert response.status_code == 400
     assert needle in response.json()["error"]
+
+
+def test_export_keeps_the_basis_and_the_breakdown(client: httpx.Client) -> None:
+    import csv
+    import io
+
+    def rows(url: str) -> list[list[str]]:
+        response = client.get(url)
+        assert response.status_code == 200, response.text
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+    query = f"period={PERIOD}&basis=cohort&by=channel&lang=en"
+    body = client.get(f"/api/funnel?{query}").json()
+    stages = rows(f"/export/funnel/stages.csv?{query}")
+    won = next(s for s in body["stages"] if s["stage"] == "won")
+    exported = next(r for r in stages if r[0] == won["label"])
+    assert float(exported[1]) == won["count"]  # the cohort's count, not the period's
+    breakdown = rows(f"/export/funnel/breakdown.csv?{query}")
+    assert breakdown[0] == ["channel", *body["stage_labels"]]
+    assert len(breakdown) == len(body["breakdown"]) + 1
+    html = client.get(f"/funnel?{query}").text
+    assert "/export/funnel/breakdown.csv?" in html and "&amp;basis=cohort&amp;by=channel" in html

@@ -108,6 +108,12 @@ def tables_of(page: str, view: dict[str, Any], lang: str) -> dict[str, ExportTab
                 for s in view["stages"]
             ],
         )
+        if view.get("breakdown"):  # one funnel row per value of ``by``: counts per stage
+            out["breakdown"] = ExportTable(
+                "breakdown",
+                [view["by"], *view["stage_labels"]],
+                [[r["value"], *(c["count"] for c in r["stages"])] for r in view["breakdown"]],
+            )
     elif page == "trends":
         out["points"] = ExportTable(
             "points",

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 
 from ikkan.errors import UserError, valid_values
-from ikkan.web.context import CtxDep, GrainQ, NodeQ, NotFound
+from ikkan.web.context import BasisQ, ByQ, CtxDep, GrainQ, NodeQ, NotFound
 from ikkan.web.export import tables_of, to_csv, to_xlsx
 from ikkan.web.routes.page_route import Params, view_of
 from ikkan.web.routes.pages import ROUTES_BY_NAME
@@ -23,6 +23,8 @@ def register_export(app: FastAPI) -> None:
         ext: str,
         node: NodeQ = None,
         grain: GrainQ = None,
+        basis: BasisQ = None,
+        by: ByQ = None,
     ) -> Response:
         """A page's table as CSV (UTF-8 with BOM) or XLSX, formula injection guarded."""
         if ext not in ("csv", "xlsx"):
@@ -37,6 +39,8 @@ def register_export(app: FastAPI) -> None:
             params = {"node_id": node}
         elif page_name == "trends":
             params = {"node": node, "grain": grain}
+        elif page_name == "funnel":
+            params = {"basis": basis, "by": by or None}
         view = view_of(route, c, params)
         tables = tables_of(page_name, view, c.lang)
         if table not in tables:
