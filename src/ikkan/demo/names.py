@@ -259,6 +259,18 @@ def spelling_for(rng: random.Random, company: Company, *, allow_cp932_only: bool
     return rng.choice(options)
 
 
+# Job titles as people type them; the template's role rule reads 部長, 課長, 取締役 ….
+JOB_TITLES = (
+    "マーケティング部 部長",
+    "営業企画",
+    "経営企画室",
+    "代表取締役",
+    "情報システム部",
+    "マーケティング担当",
+    "インサイドセールス",
+    "営業部 課長",
+)
+
 SALES_REPS: tuple[str, ...] = ("高橋 健太", "中村 美咲", "小林 直樹", "松本 彩", "井上 誠")
 INSIDE_SALES: tuple[str, ...] = ("山本 陽子", "伊藤 翔", "斎藤 由美")
 ENTERPRISE_REPS: tuple[str, ...] = ("木村 隆", "清水 千尋", "林 和也")

@@ -35,6 +35,7 @@ class Lead:
     duplicate_of: int | None = None  # record id of the person's first record (near duplicate)
     campaign: str = ""  # HubSpot "First touch converting campaign"
     legacy: bool = False  # a customer from before the window (renewals only)
+    title: str = ""  # job title as typed into the form (HubSpot "Job Title")
 
     @property
     def lifecycle(self) -> str:

@@ -15,6 +15,7 @@ from ikkan.demo.activity import (
     simulate_traffic,
 )
 from ikkan.demo.deals import DealFactory
+from ikkan.demo.fit import assign_identities
 from ikkan.demo.leads import LeadFactory
 from ikkan.demo.names import make_companies, spelling_for
 from ikkan.demo.records import ENTERPRISE, MAIN, Lead, World
@@ -90,6 +91,7 @@ def build_world(seed: int, leads: int, start: date, end: date, company: str) -> 
     legacy = [lead for lead in people if lead.legacy]
     deals = new_deals + deal_factory.existing_business(new_deals, legacy)
     deals.sort(key=lambda d: (d.created, d.record_id))
+    assign_identities(people, deals, seed)  # its own random stream: the draws above stay
 
     for lead in people:
         lead.company_spelling = spelling_for(rng, lead.company, allow_cp932_only=True)

@@ -12,10 +12,9 @@ import random
 from datetime import datetime, timedelta
 
 from ikkan.demo.manifest import WrittenFile
-from ikkan.demo.names import spelling_for
+from ikkan.demo.names import JOB_TITLES, spelling_for
 from ikkan.demo.output import FileSet, Sheet, zoom_datetime
 from ikkan.demo.records import Registration, Webinar, World
-from ikkan.demo.write_hubspot import JOB_TITLES
 
 ATTENDEE_HEADERS = (
     "Attended",

@@ -101,17 +101,6 @@ LEAD_STATUS_JA = {  # unverified JA labels of HubSpot's default lead statuses
     "bad_timing": "タイミングが悪い",
 }
 
-JOB_TITLES = (
-    "マーケティング部 部長",
-    "営業企画",
-    "経営企画室",
-    "代表取締役",
-    "情報システム部",
-    "マーケティング担当",
-    "インサイドセールス",
-    "営業部 課長",
-)
-
 DEAL_HEADERS = (
     "Record ID",
     "Deal Name",
@@ -149,7 +138,6 @@ def export_name(view: str, day: date) -> str:
 def _contact_row(lead: Lead, ja: bool) -> list[object]:
     channel = CHANNELS_BY_KEY[lead.channel]
     industry = INDUSTRY_JA[lead.company.industry] if ja else lead.company.industry
-    title = JOB_TITLES[lead.record_id % len(JOB_TITLES)]
     return [
         lead.record_id,
         lead.person.first,
@@ -158,7 +146,7 @@ def _contact_row(lead: Lead, ja: bool) -> list[object]:
         lead.company_spelling,
         industry,
         lead.company.employees,
-        title,
+        lead.title,
         hubspot_datetime(lead.created, ja),
         (LIFECYCLE_JA if ja else LIFECYCLE_EN)[lead.lifecycle],
         (LEAD_STATUS_JA if ja else LEAD_STATUS_EN)[lead.status],
