@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from ikkan.ingest.engine import vectorised as fast
 from ikkan.ingest.engine.arrow_convert import supported
 from ikkan.ingest.engine.arrow_csv import ScannedFile, column_names
+from ikkan.ingest.engine.arrow_rows import ArrowBatch, combined
 from ikkan.ingest.engine.fields import ColumnPlan, Converted, FieldSpec, convert_batch, plan_columns
 from ikkan.ingest.engine.log import ReadLog
 from ikkan.ingest.engine.tabular import BATCH_ROWS, Cells, RawBatch
@@ -153,8 +154,15 @@ def _dense(data: ScannedFile, width: int) -> bool:
 
 
 def converted_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[Converted]:
-    """The ``Converted`` batches ``convert_batch`` would give, each after its rejections
-    are logged; ``log.rows_seen`` counts the rows as ``iter_batches`` does."""
+    """The ``Converted`` batches ``convert_batch`` would give (``arrow_batches`` as Python
+    lists, for a row-wise batch handler)."""
+    for batch in arrow_batches(source, log, tz):
+        yield batch.to_converted()
+
+
+def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[ArrowBatch]:
+    """The batches ``convert_batch`` would give, as Arrow arrays, each after its
+    rejections are logged; ``log.rows_seen`` counts the rows as ``iter_batches`` does."""
     data, plan = source.data, source.plan
     width = len(plan.header)
     fields = list(plan.index)
@@ -180,17 +188,14 @@ def converted_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Itera
             keep = pa.array(np.flatnonzero(~bad[start:end]) + start)
         else:
             keep = None
-        values: dict[str, list[Any]] = {}
-        for name, column in columns.values.items():
-            piece = column.slice(start, end - start) if keep is None else column.take(keep)
-            values[name] = piece.to_pylist()
-        kept_numbers = (
-            numbers.slice(start, end - start) if keep is None else numbers.take(keep)
-        ).to_pylist()
-        kept_attributes = (
-            attributes.slice(start, end - start) if keep is None else attributes.take(keep)
-        ).to_pylist()
-        yield Converted(values, kept_numbers, kept_attributes, len(kept_numbers))
+
+        def piece(column: Any, keep: Any = keep, start: int = start, end: int = end) -> Any:
+            found = column.slice(start, end - start) if keep is None else column.take(keep)
+            return combined(found)
+
+        values = {name: piece(column) for name, column in columns.values.items()}
+        kept_numbers = piece(numbers)
+        yield ArrowBatch(values, kept_numbers, piece(attributes), len(kept_numbers))
 
 
 def log_footer(source: ColumnarFile, log: ReadLog) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.engine.arrow_rows import ArrowBatch
 from ikkan.ingest.engine.builder import TableBuilder
 from ikkan.ingest.engine.columnar import (
     ColumnarFile,
-    converted_batches,
+    arrow_batches,
     log_footer,
     open_columnar,
 )
@@ -52,6 +53,9 @@ class ReadState:
 
 
 BatchHandler = Callable[[ReadState, Converted], None]
+ArrowHandler = Callable[[ReadState, ArrowBatch], None]
+"""The same step as a ``BatchHandler`` on Arrow arrays (the vectorised path): it must add
+the same rows (``TableBuilder.add_arrow``) and log the same messages in the same order."""
 
 
 def header_test(
@@ -111,19 +115,21 @@ def read_tabular(
     log: ReadLog | None = None,
     vectorised: bool = False,
     dense_rows_only: bool = False,
+    handle_arrow: ArrowHandler | None = None,
 ) -> tuple[ReadResult, ReadState]:
     """Read a one-table file; ``handle`` turns each converted batch into canonical rows.
     The caller finishes the builders (dedupe) and fills ``result.tables``.
 
     ``vectorised``: try the engine's vectorised read first (``columnar``; the same batches,
-    rejections and warnings), used only without ``sheet``, ``locate`` and ``setup``;
+    rejections and warnings), used only without ``sheet``, ``locate`` and ``setup``; there
+    ``handle_arrow``, when given, replaces ``handle`` (rows stay Arrow up to the load);
     ``dense_rows_only``: ``transform`` changes nothing on a file whose every row fills
     more than half its cells, so only such files take that path."""
     if vectorised and sheet is None and locate is None and setup is None:
         columnar = open_columnar(path, specs, is_header, more_specs, dense_rows_only)
         if columnar is not None:
             return _read_columnar(
-                columnar, path, context, reader, source_system, tables, handle, log
+                columnar, path, context, reader, source_system, tables, handle, handle_arrow, log
             )
     rows = open_rows(path, sheet)
     if locate is not None:
@@ -173,14 +179,18 @@ def _read_columnar(
     source_system: str,
     tables: Sequence[TableBuilder],
     handle: BatchHandler,
+    handle_arrow: ArrowHandler | None,
     log: ReadLog | None,
 ) -> tuple[ReadResult, ReadState]:
     log = log or ReadLog(str(path))
     warn_extra(columnar.plan, log)
     tz = ZoneInfo(context.timezone)
     state = ReadState(path, context, log, tz, columnar.plan, [], {b.table.name: b for b in tables})
-    for converted in converted_batches(columnar, log, tz):
-        handle(state, converted)
+    for batch in arrow_batches(columnar, log, tz):
+        if handle_arrow is not None:
+            handle_arrow(state, batch)
+        else:
+            handle(state, batch.to_converted())
         if context.progress:
             context.progress(log.rows_seen)
     log_footer(columnar, log)
@@ -219,7 +229,7 @@ def finish(result: ReadResult, state: ReadState) -> ReadResult:
     loaded: set[int] = set()
     for name, builder in state.builders.items():
         result.tables[name] = builder.to_arrow()
-        loaded.update(builder.numbers)
+        loaded.update(builder.row_numbers())
     result.loaded_rows = loaded
     result.rows_read = state.log.rows_seen
     result.rejected = state.log.rejected
