@@ -142,14 +142,14 @@ def keep_earliest(
         return table, numbers
     import duckdb
 
-    staged = table.select(list(key_columns) + [order_column])
+    staged = table.select([*key_columns, order_column])
     staged = staged.append_column("seq", pa.array(np.arange(table.num_rows, dtype=np.int64)))
     partition = ", ".join(f'"{c}"' for c in key_columns)
     con = duckdb.connect(":memory:")
     try:
         con.register("staged_rows", staged)
         kept = con.sql(
-            f'SELECT seq FROM staged_rows QUALIFY row_number() OVER (PARTITION BY {partition} '
+            f"SELECT seq FROM staged_rows QUALIFY row_number() OVER (PARTITION BY {partition} "
             f'ORDER BY "{order_column}", seq) = 1 ORDER BY seq'
         ).to_arrow_table()
     finally:

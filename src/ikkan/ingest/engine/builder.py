@@ -91,8 +91,10 @@ class TableBuilder:
     def _arrow(self) -> tuple[Any, Any]:
         import pyarrow as pa
 
-        table = pa.concat_tables(self.chunks).combine_chunks()
-        return table, pa.concat_arrays(self.chunk_numbers)
+        if len(self.chunks) != 1:
+            table = pa.concat_tables(self.chunks).combine_chunks()
+            self._set_arrow(table, pa.concat_arrays(self.chunk_numbers))
+        return self.chunks[0], self.chunk_numbers[0]
 
     def _set_arrow(self, table: Any, numbers: Any) -> None:
         self.chunks, self.chunk_numbers = [table], [numbers]
@@ -165,9 +167,7 @@ class TableBuilder:
             def skip(number: int, held: int) -> None:
                 log.skip(number, self._merged_reason(held))
 
-            table, numbers, merged = arrow_rows.sum_duplicates(
-                *self._arrow(), key, measures, skip
-            )
+            table, numbers, merged = arrow_rows.sum_duplicates(*self._arrow(), key, measures, skip)
             self._set_arrow(table, numbers)
             self._warn_merged(log, merged)
             return
