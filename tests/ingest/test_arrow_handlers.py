@@ -213,3 +213,61 @@ def test_builder_arrow_steps_equal_row_steps(seed):
     fast.keep_earliest(("lead_key", "stage"), "entered_at")
     assert fast.to_arrow().to_pylist() == slow.to_arrow().to_pylist()
     assert fast.row_numbers() == slow.row_numbers() and len(slow) < len(rows)
+
+
+GA4 = [
+    "Date,Session default channel group,Session source / medium,Sessions,Total users,"
+    "Views,Key events,Bounce rate",
+    "20260107,Organic Search,google / organic,1200,900,3000,18,0.41",
+    "20260107,Paid Search,google / cpc,３００,200,700,3.5,0.3",
+    "20260107,Organic Search,google / organic,10,9,30,,0.4",  # same grain: summed
+    "",
+    "20260108,Direct,(direct) / (none),40,,90,0,",
+    "2026013x,Direct,(direct) / (none),1,1,1,0,0",  # bad date
+    "20260109,Unassigned,(not set),many,1,1,0,0",  # bad sessions
+    "20260109,Email,newsletter / email,5,5,5,1.25,0.1",
+    "20260107,Organic Search,google / organic,1,1,1,0.5,0.2",  # summed again
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp932"])
+@pytest.mark.parametrize("footer", [[], ["Grand total,,,1556,1115,3827,23.25,"]])
+def test_ga4_plain_table_reads_alike(tmp_path, small_batches, encoding, footer):
+    from ikkan.ingest.sources.ga4 import Ga4Reader
+
+    path = _write(tmp_path, [*GA4, *footer], encoding=encoding)
+    reader, context = Ga4Reader(), ReaderContext(channels={"Email": "email"})
+    fast, slow = reader.read(path, context), reader.read_rows(path, context)
+    assert fast.vectorised and not slow.vectorised
+    assert_same_ads(fast, slow)
+    assert len(fast.rejected) == 2 and len(fast.skipped) == 2 + len(footer)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["# Start date: 20260107", "# End date: 20260107", "", *GA4],  # preamble
+        [*GA4[:3], "# a comment line", *GA4[3:]],  # a comment inside the table
+        ["#Date,Sessions,Views", *GA4],  # a "#" line before the header
+        [GA4[0], "Grand total,,,1556,1115,3827,23.25,", *GA4[1:]],  # total first
+    ],
+    ids=["preamble", "comment", "comment-header", "total-first"],
+)
+def test_ga4_layouts_keep_the_row_path(tmp_path, lines):
+    from ikkan.ingest.sources.ga4 import Ga4Reader
+
+    path = _write(tmp_path, lines)
+    reader = Ga4Reader()
+    fast, slow = reader.read(path, ReaderContext()), reader.read_rows(path, ReaderContext())
+    assert not fast.vectorised
+    assert_same_ads(fast, slow)
+
+
+def test_ga4_fixture_reads_alike():
+    from pathlib import Path
+
+    from ikkan.ingest.sources.ga4 import Ga4Reader
+
+    path = Path(__file__).parent / "fixtures" / "ga4_traffic_en.csv"
+    reader = Ga4Reader()
+    assert_same_ads(reader.read(path, ReaderContext()), reader.read_rows(path, ReaderContext()))

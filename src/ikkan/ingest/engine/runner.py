@@ -116,6 +116,7 @@ def read_tabular(
     vectorised: bool = False,
     dense_rows_only: bool = False,
     handle_arrow: ArrowHandler | None = None,
+    columnar_header: Callable[[Cells], bool] | None = None,
 ) -> tuple[ReadResult, ReadState]:
     """Read a one-table file; ``handle`` turns each converted batch into canonical rows.
     The caller finishes the builders (dedupe) and fills ``result.tables``.
@@ -123,10 +124,21 @@ def read_tabular(
     ``vectorised``: try the engine's vectorised read first (``columnar``; the same batches,
     rejections and warnings), used only without ``sheet``, ``locate`` and ``setup``; there
     ``handle_arrow``, when given, replaces ``handle`` (rows stay Arrow up to the load);
+    ``columnar_header``: with ``locate`` (GA4), the header test of a file that ``locate``
+    reads as a plain table (header on line 1, no ``#`` comment rows): such files take the
+    vectorised path too;
     ``dense_rows_only``: ``transform`` changes nothing on a file whose every row fills
     more than half its cells, so only such files take that path."""
-    if vectorised and sheet is None and locate is None and setup is None:
-        columnar = open_columnar(path, specs, is_header, more_specs, dense_rows_only)
+    plain = locate is None or columnar_header is not None
+    if vectorised and sheet is None and plain and setup is None:
+        columnar = open_columnar(
+            path,
+            specs,
+            columnar_header or is_header,
+            more_specs,
+            dense_rows_only,
+            comment_rows=columnar_header is not None,
+        )
         if columnar is not None:
             return _read_columnar(
                 columnar, path, context, reader, source_system, tables, handle, handle_arrow, log
