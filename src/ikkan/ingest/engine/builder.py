@@ -58,6 +58,7 @@ class TableBuilder:
         self.numbers: list[int] = []
         self.chunks: list[Any] = []  # Arrow tables (add_arrow)
         self.chunk_numbers: list[Any] = []
+        self.keys_unique = False  # a step below left one row per primary key
 
     def __len__(self) -> int:
         return len(self.numbers) + sum(len(n) for n in self.chunk_numbers)
@@ -79,7 +80,7 @@ class TableBuilder:
         for f in schema:
             values = columns.get(f.name)
             if values is None or not isinstance(values, pa.Array | pa.ChunkedArray):
-                values = pa.array([values] * size, f.type)
+                values = pa.repeat(pa.scalar(values, f.type), size)
             elif len(values) != size:
                 raise ValueError(f"column {f.name} has {len(values)} values, expected {size}")
             elif values.type != f.type:
@@ -124,6 +125,7 @@ class TableBuilder:
     def reject_duplicates(self, log: ReadLog, label: str) -> None:
         """Keep the first row of each primary key; later ones become RejectedRows."""
         (key,) = self.table.primary_key
+        self.keys_unique = True
         if self.chunks:
             self._set_arrow(*arrow_rows.reject_duplicates(*self._arrow(), log, key, label))
             return
@@ -144,6 +146,7 @@ class TableBuilder:
 
     def keep_earliest(self, key_columns: Sequence[str], order_column: str) -> None:
         """One row per key: the one with the smallest ``order_column`` (first stage entry)."""
+        self.keys_unique = tuple(key_columns) == tuple(self.table.primary_key)
         if self.chunks:
             self._set_arrow(*arrow_rows.keep_earliest(*self._arrow(), key_columns, order_column))
             return
@@ -162,6 +165,7 @@ class TableBuilder:
         e.g. keywords under one ad group): each later row is listed as skipped (merged into
         the first, whose row number it names) and a warning says how many were merged."""
         (key,) = self.table.primary_key
+        self.keys_unique = True
         if self.chunks:
 
             def skip(number: int, held: int) -> None:

@@ -1,7 +1,9 @@
 """The vectorised read behind ``runner.read_tabular``: DuckDB scans the file, cells are
-converted column by column (``arrow_convert``), and the reader's own batch handler gets the
-same ``Converted`` batches the row path would give it. One path for every reader that
-declares its columns; nothing reader-specific lives here.
+converted column by column (``arrow_convert``), and the reader's batch handler gets the
+batches the row path would give it: as Arrow arrays (``arrow_batches``, for a reader's
+Arrow handler: rows stay Arrow up to the load) or as the same ``Converted`` lists
+(``converted_batches``). One path for every reader that declares its columns; nothing
+reader-specific lives here.
 
 Exactness: rows with a rejected cell go through ``convert_batch`` itself, batch by batch
 (``BATCH_ROWS``), before the batch's kept rows reach the handler, so the RejectedRows and

@@ -36,6 +36,7 @@ from ikkan.ingest.engine.tabular import (
     locate_header,
     open_rows,
 )
+from ikkan.ingest.load import mark_keys_unique
 from ikkan.ingest.parsing.layout import header_matches, is_comment_row
 
 
@@ -237,10 +238,12 @@ def pick(values: Sequence[Any], keep: Sequence[int]) -> list[Any]:
 
 
 def finish(result: ReadResult, state: ReadState) -> ReadResult:
-    """Attach the builders' tables (also empty ones) to the result."""
+    """Attach the builders' tables (also empty ones) to the result, marked for the loader
+    when a step left one row per key (``load.KEYS_UNIQUE``: no second check)."""
     loaded: set[int] = set()
     for name, builder in state.builders.items():
-        result.tables[name] = builder.to_arrow()
+        table = builder.to_arrow()
+        result.tables[name] = mark_keys_unique(table) if builder.keys_unique else table
         loaded.update(builder.row_numbers())
     result.loaded_rows = loaded
     result.rows_read = state.log.rows_seen
