@@ -42,6 +42,7 @@ from ikkan.ingest.sources.salesforce_arrow import (
     lead_stage_rows,
     outcome_columns,
     with_account,
+    with_account_rows,
 )
 from ikkan.ingest.sources.salesforce_layout import fill_groups
 from ikkan.ingest.stages import StageMapper
@@ -293,7 +294,7 @@ class SalesforceOpportunitiesReader:
                     for t in pick(conv.get("deal_type"), keep)
                 ],
                 "channel": [channels(r) for r in pick(conv.get("channel_raw"), keep)],
-                "attributes": _with_account(
+                "attributes": with_account_rows(
                     pick(conv.attributes, keep), pick(conv.get("account_name"), keep)
                 ),
             }
@@ -361,20 +362,6 @@ class SalesforceOpportunitiesReader:
         if message := channels.warning():
             state.log.warn(message)
         return finish(result, state)
-
-
-def _with_account(attributes: list[Any], accounts: list[Any]) -> list[str | None]:
-    import json
-
-    out: list[str | None] = []
-    for text, account in zip(attributes, accounts, strict=True):
-        if account is None:
-            out.append(text)
-            continue
-        data = json.loads(text) if text else {}
-        data["account_name"] = account
-        out.append(json.dumps(data, ensure_ascii=False))
-    return out
 
 
 def _header(specs: Any) -> Any:

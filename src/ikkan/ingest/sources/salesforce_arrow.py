@@ -59,7 +59,7 @@ def keyed(source: str, values: Any) -> Any:
 def with_account(attributes: Any, accounts: Any, extra_labels: list[str]) -> Any:
     """``salesforce._with_account``: the account name added to each row's attributes."""
     if "account_name" in extra_labels:  # the key exists already: the row-wise merge
-        merged = _with_account_rows(attributes.to_pylist(), accounts.to_pylist())
+        merged = with_account_rows(attributes.to_pylist(), accounts.to_pylist())
         return pa.array(merged, pa.string())
     member = mapped_by_distinct(
         accounts, lambda a: '"account_name": ' + json.dumps(a, ensure_ascii=False)
@@ -71,7 +71,8 @@ def with_account(attributes: Any, accounts: Any, extra_labels: list[str]) -> Any
     return pc.if_else(pc.is_null(member), attributes, merged)
 
 
-def _with_account_rows(attributes: list[Any], accounts: list[Any]) -> list[str | None]:
+def with_account_rows(attributes: list[Any], accounts: list[Any]) -> list[str | None]:
+    """The account name added to each row's attributes (JSON text), row by row."""
     out: list[str | None] = []
     for text, account in zip(attributes, accounts, strict=True):
         if account is None:
