@@ -1,4 +1,9 @@
-"""Canonical rows collected column by column and turned into a pyarrow table."""
+"""Canonical rows collected column by column and turned into a pyarrow table.
+
+Rows come either as Python lists (``add``: the row-by-row path) or as Arrow arrays
+(``add_arrow``: the vectorised path, kept as Arrow up to the load); the steps after the
+read (``reject_duplicates``, ``keep_earliest``, ``sum_duplicates``) give the same rows and
+messages either way (``arrow_rows``)."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ikkan.ingest.engine import arrow_rows
 from ikkan.ingest.engine.log import ReadLog
 from ikkan.model.canonical import BOOKKEEPING, ColumnType, Table
 
@@ -50,9 +56,55 @@ class TableBuilder:
         self.names = output_columns(table)
         self.data: dict[str, list[Any]] = {name: [] for name in self.names}
         self.numbers: list[int] = []
+        self.chunks: list[Any] = []  # Arrow tables (add_arrow)
+        self.chunk_numbers: list[Any] = []
+        self.keys_unique = False  # a step below left one row per primary key
 
     def __len__(self) -> int:
-        return len(self.numbers)
+        return len(self.numbers) + sum(len(n) for n in self.chunk_numbers)
+
+    def add_arrow(self, columns: Mapping[str, Any], numbers: Any) -> None:
+        """Append rows given as Arrow arrays (or one Python value for every row); missing
+        columns are null. A builder takes rows either this way or through ``add``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        unknown = set(columns) - set(self.names)
+        if unknown:
+            raise KeyError(f"{self.table.name} has no column(s) {sorted(unknown)}")
+        if self.numbers:
+            raise ValueError(f"{self.table.name}: rows were added as lists already")
+        schema = arrow_schema(self.table)
+        size = len(numbers)
+        arrays = []
+        for f in schema:
+            values = columns.get(f.name)
+            if values is None or not isinstance(values, pa.Array | pa.ChunkedArray):
+                values = pa.repeat(pa.scalar(values, f.type), size)
+            elif len(values) != size:
+                raise ValueError(f"column {f.name} has {len(values)} values, expected {size}")
+            elif values.type != f.type:
+                values = pc.cast(values, f.type)
+            arrays.append(arrow_rows.combined(values))
+        self.chunks.append(pa.Table.from_arrays(arrays, schema=schema))
+        self.chunk_numbers.append(arrow_rows.combined(pc.cast(numbers, pa.int64())))
+
+    def _arrow(self) -> tuple[Any, Any]:
+        import pyarrow as pa
+
+        if len(self.chunks) != 1:
+            table = pa.concat_tables(self.chunks).combine_chunks()
+            self._set_arrow(table, pa.concat_arrays(self.chunk_numbers))
+        return self.chunks[0], self.chunk_numbers[0]
+
+    def _set_arrow(self, table: Any, numbers: Any) -> None:
+        self.chunks, self.chunk_numbers = [table], [numbers]
+
+    def row_numbers(self) -> list[int]:
+        """The source row number of every row held."""
+        if not self.chunks:
+            return self.numbers
+        return self._arrow()[1].to_pylist()  # type: ignore[no-any-return]
 
     def add(self, columns: Mapping[str, Sequence[Any]], numbers: Sequence[int]) -> None:
         """Append rows given column-wise; missing columns are null."""
@@ -73,6 +125,10 @@ class TableBuilder:
     def reject_duplicates(self, log: ReadLog, label: str) -> None:
         """Keep the first row of each primary key; later ones become RejectedRows."""
         (key,) = self.table.primary_key
+        self.keys_unique = True
+        if self.chunks:
+            self._set_arrow(*arrow_rows.reject_duplicates(*self._arrow(), log, key, label))
+            return
         first: dict[Any, int] = {}
         drop: list[int] = []
         for i, value in enumerate(self.data[key]):
@@ -90,6 +146,10 @@ class TableBuilder:
 
     def keep_earliest(self, key_columns: Sequence[str], order_column: str) -> None:
         """One row per key: the one with the smallest ``order_column`` (first stage entry)."""
+        self.keys_unique = tuple(key_columns) == tuple(self.table.primary_key)
+        if self.chunks:
+            self._set_arrow(*arrow_rows.keep_earliest(*self._arrow(), key_columns, order_column))
+            return
         best: dict[tuple[Any, ...], int] = {}
         for i in range(len(self.numbers)):
             key = tuple(self.data[c][i] for c in key_columns)
@@ -105,6 +165,16 @@ class TableBuilder:
         e.g. keywords under one ad group): each later row is listed as skipped (merged into
         the first, whose row number it names) and a warning says how many were merged."""
         (key,) = self.table.primary_key
+        self.keys_unique = True
+        if self.chunks:
+
+            def skip(number: int, held: int) -> None:
+                log.skip(number, self._merged_reason(held))
+
+            table, numbers, merged = arrow_rows.sum_duplicates(*self._arrow(), key, measures, skip)
+            self._set_arrow(table, numbers)
+            self._warn_merged(log, merged)
+            return
         first: dict[Any, int] = {}
         drop: list[int] = []
         for i, value in enumerate(self.data[key]):
@@ -116,17 +186,22 @@ class TableBuilder:
             for m in measures:
                 a, b = self.data[m][held], self.data[m][i]
                 self.data[m][held] = b if a is None else a if b is None else a + b
-            log.skip(
-                self.numbers[i],
-                f"same day/channel/campaign/ad group as row {self.numbers[held]}: its figures "
-                f"were added to that row ({self.table.name} is kept at that grain)",
-            )
-        if drop:
+            log.skip(self.numbers[i], self._merged_reason(self.numbers[held]))
+        self._warn_merged(log, len(drop))
+        self._drop(drop)
+
+    def _merged_reason(self, held: int) -> str:
+        return (
+            f"same day/channel/campaign/ad group as row {held}: its figures "
+            f"were added to that row ({self.table.name} is kept at that grain)"
+        )
+
+    def _warn_merged(self, log: ReadLog, merged: int) -> None:
+        if merged:
             log.warn(
-                f"{len(drop)} row(s) repeat a day/channel/campaign/ad group already seen and "
+                f"{merged} row(s) repeat a day/channel/campaign/ad group already seen and "
                 f"were added to it ({self.table.name} is kept at that grain)"
             )
-            self._drop(drop)
 
     def _drop(self, indices: Sequence[int]) -> None:
         if not indices:
@@ -142,5 +217,7 @@ class TableBuilder:
         import pyarrow as pa
 
         schema = arrow_schema(self.table)
+        if self.chunks:
+            return self._arrow()[0]
         arrays = [pa.array(self.data[f.name], type=f.type) for f in schema]
         return pa.Table.from_arrays(arrays, schema=schema)

@@ -123,9 +123,15 @@ class Converted:
     numbers: list[int]  # row numbers of the kept rows
     attributes: list[str | None]
     size: int
+    _nulls: list[None] | None = field(default=None, repr=False, compare=False)
 
     def get(self, name: str) -> list[Any]:
-        return self.values.get(name) or [None] * self.size
+        found = self.values.get(name)
+        if found is not None:
+            return found
+        if self._nulls is None or len(self._nulls) != self.size:  # (one per batch: handlers
+            self._nulls = [None] * self.size  # index a missing field row by row)
+        return self._nulls
 
 
 def _parser(spec_: FieldSpec, tz: tzinfo | None) -> Callable[[object], Any]:

@@ -9,10 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.engine.arrow_rows import ArrowBatch
 from ikkan.ingest.engine.builder import TableBuilder
 from ikkan.ingest.engine.columnar import (
     ColumnarFile,
-    converted_batches,
+    arrow_batches,
     log_footer,
     open_columnar,
 )
@@ -35,6 +36,7 @@ from ikkan.ingest.engine.tabular import (
     locate_header,
     open_rows,
 )
+from ikkan.ingest.load import mark_keys_unique
 from ikkan.ingest.parsing.layout import header_matches, is_comment_row
 
 
@@ -52,6 +54,9 @@ class ReadState:
 
 
 BatchHandler = Callable[[ReadState, Converted], None]
+ArrowHandler = Callable[[ReadState, ArrowBatch], None]
+"""The same step as a ``BatchHandler`` on Arrow arrays (the vectorised path): it must add
+the same rows (``TableBuilder.add_arrow``) and log the same messages in the same order."""
 
 
 def header_test(
@@ -111,19 +116,33 @@ def read_tabular(
     log: ReadLog | None = None,
     vectorised: bool = False,
     dense_rows_only: bool = False,
+    handle_arrow: ArrowHandler | None = None,
+    columnar_header: Callable[[Cells], bool] | None = None,
 ) -> tuple[ReadResult, ReadState]:
     """Read a one-table file; ``handle`` turns each converted batch into canonical rows.
     The caller finishes the builders (dedupe) and fills ``result.tables``.
 
     ``vectorised``: try the engine's vectorised read first (``columnar``; the same batches,
-    rejections and warnings), used only without ``sheet``, ``locate`` and ``setup``;
+    rejections and warnings), used only without ``sheet``, ``locate`` and ``setup``; there
+    ``handle_arrow``, when given, replaces ``handle`` (rows stay Arrow up to the load);
+    ``columnar_header``: with ``locate`` (GA4), the header test of a file that ``locate``
+    reads as a plain table (header on line 1, no ``#`` comment rows): such files take the
+    vectorised path too;
     ``dense_rows_only``: ``transform`` changes nothing on a file whose every row fills
     more than half its cells, so only such files take that path."""
-    if vectorised and sheet is None and locate is None and setup is None:
-        columnar = open_columnar(path, specs, is_header, more_specs, dense_rows_only)
+    plain = locate is None or columnar_header is not None
+    if vectorised and sheet is None and plain and setup is None:
+        columnar = open_columnar(
+            path,
+            specs,
+            columnar_header or is_header,
+            more_specs,
+            dense_rows_only,
+            comment_rows=columnar_header is not None,
+        )
         if columnar is not None:
             return _read_columnar(
-                columnar, path, context, reader, source_system, tables, handle, log
+                columnar, path, context, reader, source_system, tables, handle, handle_arrow, log
             )
     rows = open_rows(path, sheet)
     if locate is not None:
@@ -173,14 +192,18 @@ def _read_columnar(
     source_system: str,
     tables: Sequence[TableBuilder],
     handle: BatchHandler,
+    handle_arrow: ArrowHandler | None,
     log: ReadLog | None,
 ) -> tuple[ReadResult, ReadState]:
     log = log or ReadLog(str(path))
     warn_extra(columnar.plan, log)
     tz = ZoneInfo(context.timezone)
     state = ReadState(path, context, log, tz, columnar.plan, [], {b.table.name: b for b in tables})
-    for converted in converted_batches(columnar, log, tz):
-        handle(state, converted)
+    for batch in arrow_batches(columnar, log, tz):
+        if handle_arrow is not None:
+            handle_arrow(state, batch)
+        else:
+            handle(state, batch.to_converted())
         if context.progress:
             context.progress(log.rows_seen)
     log_footer(columnar, log)
@@ -215,11 +238,13 @@ def pick(values: Sequence[Any], keep: Sequence[int]) -> list[Any]:
 
 
 def finish(result: ReadResult, state: ReadState) -> ReadResult:
-    """Attach the builders' tables (also empty ones) to the result."""
+    """Attach the builders' tables (also empty ones) to the result, marked for the loader
+    when a step left one row per key (``load.KEYS_UNIQUE``: no second check)."""
     loaded: set[int] = set()
     for name, builder in state.builders.items():
-        result.tables[name] = builder.to_arrow()
-        loaded.update(builder.numbers)
+        table = builder.to_arrow()
+        result.tables[name] = mark_keys_unique(table) if builder.keys_unique else table
+        loaded.update(builder.row_numbers())
     result.loaded_rows = loaded
     result.rows_read = state.log.rows_seen
     result.rejected = state.log.rejected

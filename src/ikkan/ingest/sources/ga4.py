@@ -16,9 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from ikkan.errors import Location, SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.engine.arrow_convert import mapped_by_distinct
+from ikkan.ingest.engine.arrow_rows import ArrowBatch, stable_keys
 from ikkan.ingest.engine.builder import TableBuilder, stable_key
 from ikkan.ingest.engine.fields import Converted, Kind, spec
 from ikkan.ingest.engine.runner import ReadState, finish, looks_like, pick, read_tabular
@@ -26,6 +30,7 @@ from ikkan.ingest.engine.tabular import FileRows, LocatedTable, NumberedRow
 from ikkan.ingest.parsing.dates import parse_date_range, parse_loose_date
 from ikkan.ingest.parsing.layout import header_matches, is_blank_row, is_comment_row
 from ikkan.ingest.parsing.values import ParseError, normalise
+from ikkan.ingest.sources.spend_arrow import resolve_days_arrow
 from ikkan.ingest.sources.spend_common import resolve_days
 from ikkan.model.canonical import WEB_TRAFFIC
 
@@ -128,6 +133,11 @@ def locate_main_table(rows: FileRows) -> tuple[LocatedTable, tuple[date, date] |
     return LocatedTable(header, header_number, [], body), report_range(comments)
 
 
+def _plain_header(cells: list[object]) -> bool:
+    """A header on line 1 that ``locate_main_table`` takes as such (not a ``#`` line)."""
+    return not is_comment_row(cells) and bool(header_matches(cells, _SESSIONS))
+
+
 def _filled(cells: list[object]) -> int:
     return sum(1 for c in cells if c is not None and str(c).strip() != "")
 
@@ -143,6 +153,12 @@ class Ga4Reader:
         )
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
+        """The vectorised path for a plain CSV table (header on line 1, no ``#`` lines),
+        else row by row (same result)."""
+        return self.read_rows(path, context, vectorised=True)
+
+    def read_rows(self, path: Path, context: ReaderContext, vectorised: bool = False) -> ReadResult:
+        """Row by row unless ``vectorised`` (the reference for the vectorised path)."""
         channels = ChannelMapper(context.channels)
         found_range: list[tuple[date, date] | None] = [None]
 
@@ -172,6 +188,23 @@ class Ga4Reader:
                 columns[name] = pick(conv.get(name), keep)
             state.builders["web_traffic"].add(columns, pick(conv.numbers, keep))
 
+        def handle_arrow(state: ReadState, batch: ArrowBatch) -> None:
+            kept, days = resolve_days_arrow(batch, state, found_range[0], "web traffic")
+            raw, sm = kept.get("channel_raw"), kept.get("source_medium")
+            lp = kept.get("landing_page")
+            columns: dict[str, Any] = {
+                "traffic_key": stable_keys([SOURCE, days, raw, sm, lp], kept.size),
+                "source_system": SOURCE,
+                "day": days,
+                "channel": mapped_by_distinct(raw, channels),
+                "source_medium": sm,
+                "landing_page": lp,
+                "attributes": kept.attributes,
+            }
+            for name in MEASURES:
+                columns[name] = kept.get(name, pa.float64())
+            state.builders["web_traffic"].add_arrow(columns, kept.numbers)
+
         result, state = read_tabular(
             path,
             context,
@@ -182,6 +215,9 @@ class Ga4Reader:
             tables=(TableBuilder(WEB_TRAFFIC),),
             handle=handle,
             locate=locate,
+            vectorised=vectorised,
+            handle_arrow=handle_arrow,
+            columnar_header=_plain_header,
         )
         state.builders["web_traffic"].sum_duplicates(state.log, MEASURES)
         if message := channels.warning():

@@ -12,12 +12,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
+
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.engine.arrow_convert import mapped_by_distinct
+from ikkan.ingest.engine.arrow_rows import ArrowBatch, text_or
 from ikkan.ingest.engine.builder import TableBuilder
 from ikkan.ingest.engine.fields import Converted, Kind, spec
-from ikkan.ingest.engine.runner import ReadState, finish, header_test, looks_like, read_tabular
+from ikkan.ingest.engine.runner import (
+    ReadState,
+    finish,
+    header_test,
+    looks_like,
+    pick,
+    read_tabular,
+)
 from ikkan.ingest.parsing.values import normalise_header
+from ikkan.ingest.sources.spend_arrow import add_spend_arrow, resolve_days_arrow
 from ikkan.ingest.sources.spend_common import (
     add_spend,
     finish_spend,
@@ -95,9 +107,14 @@ class GoogleAdsReader:
 
         def handle(state: ReadState, conv: Converted) -> None:
             keep, days = resolve_days(conv, state, preamble_range(state.preamble), "spend")
-            types = [conv.get("campaign_type")[i] for i in keep]
+            types = pick(conv.get("campaign_type"), keep)
             currency: list[Any] = [
-                conv.get("currency")[i] or conv.get("cost:currency")[i] for i in keep
+                a or b
+                for a, b in zip(
+                    pick(conv.get("currency"), keep),
+                    pick(conv.get("cost:currency"), keep),
+                    strict=True,
+                )
             ]
             add_spend(
                 state,
@@ -110,6 +127,24 @@ class GoogleAdsReader:
                 currency=currency,
             )
 
+        def handle_arrow(state: ReadState, batch: ArrowBatch) -> None:
+            kept, days = resolve_days_arrow(batch, state, preamble_range(state.preamble), "spend")
+            types = kept.get("campaign_type")
+            if fixed:
+                channels: Any = str(fixed)
+            else:
+                mapped = mapped_by_distinct(types, channel_of)
+                channels = pc.fill_null(mapped, channel_of(None))
+            add_spend_arrow(
+                state,
+                kept,
+                days,
+                source=SOURCE,
+                channels=channels,
+                key_channel=types,
+                currency=text_or(kept.get("currency"), kept.get("cost:currency")),
+            )
+
         result, state = read_tabular(
             path,
             context,
@@ -120,6 +155,7 @@ class GoogleAdsReader:
             tables=(TableBuilder(SPEND),),
             handle=handle,
             vectorised=vectorised,
+            handle_arrow=handle_arrow,
         )
         finish_spend(state.builders["spend"], state.log)
         return finish(result, state)

@@ -14,11 +14,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
+
 from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.engine.arrow_rows import ArrowBatch
 from ikkan.ingest.engine.builder import TableBuilder
 from ikkan.ingest.engine.fields import Converted, FieldSpec, Kind, spec
 from ikkan.ingest.engine.runner import ReadState, finish, header_test, read_tabular
 from ikkan.ingest.parsing.values import normalise_header
+from ikkan.ingest.sources.spend_arrow import add_spend_arrow, resolve_days_arrow
 from ikkan.ingest.sources.spend_common import add_spend, finish_spend, resolve_days
 from ikkan.model.canonical import SPEND
 
@@ -77,16 +81,10 @@ class MetaAdsReader:
                 if all(conv.get(n)[i] is None for n in ("campaign", "ad_group", "ad_name"))
             ]
             for i in summary:
-                state.log.skip(
-                    conv.numbers[i],
-                    "a summary row (no campaign, ad set or ad name): its figures are totals "
-                    "of the rows that are loaded",
-                )
+                state.log.skip(conv.numbers[i], _SUMMARY)
             if summary:
                 state.log.warn(
-                    f"{len(summary)} row(s) without campaign, ad set or ad name were taken as "
-                    f"summary rows and skipped (first at row {conv.numbers[summary[0]]})",
-                    key="meta-summary",
+                    _summary_warning(len(summary), conv.numbers[summary[0]]), key="meta-summary"
                 )
                 _drop_rows(conv, set(summary))
             keep, days = resolve_days(conv, state, None, "spend")
@@ -102,6 +100,31 @@ class MetaAdsReader:
                 currency=currency,
             )
 
+        def handle_arrow(state: ReadState, batch: ArrowBatch) -> None:
+            cost_field = next((n for n in state.plan.index if n.startswith("cost:")), None)
+            if cost_field:
+                batch.values["cost"] = batch.values[cost_field]
+            header_currency = cost_field.split(":")[1] if cost_field else None
+            names = [pc.is_null(batch.get(n)) for n in ("campaign", "ad_group", "ad_name")]
+            summary = pc.and_(pc.and_(names[0], names[1]), names[2])
+            if pc.any(summary).as_py():
+                numbers = pc.filter(batch.numbers, summary).to_pylist()
+                for number in numbers:
+                    state.log.skip(number, _SUMMARY)
+                state.log.warn(_summary_warning(len(numbers), numbers[0]), key="meta-summary")
+                batch = batch.filter(pc.invert(summary))
+            kept, days = resolve_days_arrow(batch, state, None, "spend")
+            currency = header_currency or kept.get("cost:currency")
+            add_spend_arrow(
+                state,
+                kept,
+                days,
+                source=SOURCE,
+                channels=channel,
+                key_channel=None,
+                currency=currency,
+            )
+
         result, state = read_tabular(
             path,
             context,
@@ -113,9 +136,23 @@ class MetaAdsReader:
             handle=handle,
             more_specs=currency_columns,
             vectorised=vectorised,
+            handle_arrow=handle_arrow,
         )
         finish_spend(state.builders["spend"], state.log)
         return finish(result, state)
+
+
+_SUMMARY = (
+    "a summary row (no campaign, ad set or ad name): its figures are totals "
+    "of the rows that are loaded"
+)
+
+
+def _summary_warning(count: int, first: int) -> str:
+    return (
+        f"{count} row(s) without campaign, ad set or ad name were taken as "
+        f"summary rows and skipped (first at row {first})"
+    )
 
 
 def _drop_rows(conv: Converted, drop: set[int]) -> None:

@@ -17,8 +17,13 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.channels import ChannelMapper
+from ikkan.ingest.engine.arrow_convert import mapped_by_distinct
+from ikkan.ingest.engine.arrow_rows import ArrowBatch, text_or
 from ikkan.ingest.engine.builder import TableBuilder, stable_key
 from ikkan.ingest.engine.fields import Converted, Kind, spec
 from ikkan.ingest.engine.log import ReadLog
@@ -31,6 +36,14 @@ from ikkan.ingest.engine.runner import (
     read_tabular,
 )
 from ikkan.ingest.parsing.values import normalise_header
+from ikkan.ingest.sources.salesforce_arrow import (
+    ids_arrow,
+    keyed,
+    lead_stage_rows,
+    outcome_columns,
+    with_account,
+    with_account_rows,
+)
 from ikkan.ingest.sources.salesforce_layout import fill_groups
 from ikkan.ingest.stages import StageMapper
 from ikkan.model.canonical import DEALS, LEAD_STAGES, LEADS
@@ -69,6 +82,19 @@ OPPORTUNITY_FIELDS = (
     spec("won", Kind.BOOL, "Won", "成立"),
     spec("closed", Kind.BOOL, "Closed", "完了"),
     spec("campaign", Kind.TEXT, "Primary Campaign Source", "主キャンペーンソース"),
+)
+_LEAD_COLUMNS = (
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+    "status",
+    "created_at",
+    "owner",
+    "industry",
+    "employees",
+    "country",
+    "campaign",
 )
 _WON = frozenset({"closed won", "closedwon", "成立", "受注", "成約"})
 _LOST = frozenset({"closed lost", "closedlost", "不成立", "失注"})
@@ -130,19 +156,7 @@ class SalesforceLeadsReader:
                 ],
                 "attributes": pick(conv.attributes, keep),
             }
-            for name in (
-                "first_name",
-                "last_name",
-                "company",
-                "email",
-                "status",
-                "created_at",
-                "owner",
-                "industry",
-                "employees",
-                "country",
-                "campaign",
-            ):
+            for name in _LEAD_COLUMNS:
                 columns[name] = pick(conv.get(name), keep)
             numbers = pick(conv.numbers, keep)
             state.builders["leads"].add(columns, numbers)
@@ -167,6 +181,32 @@ class SalesforceLeadsReader:
                         stage_numbers.append(numbers[j])
             state.builders["lead_stages"].add(stage_rows, stage_numbers)
 
+        def handle_arrow(state: ReadState, batch: ArrowBatch) -> None:
+            kept, ids = ids_arrow(state, batch, "lead_id", None, fallback_column="email")
+            keys = keyed(SOURCE, ids)
+            raw = kept.get("channel_raw")
+            converted_at = kept.get("converted_at", pa.timestamp("us"))
+            converted = pc.or_(
+                pc.fill_null(kept.get("converted", pa.bool_()), False), pc.is_valid(converted_at)
+            )
+            status_stage = text_or(mapped_by_distinct(kept.get("status"), stages), "lead")
+            columns: dict[str, Any] = {
+                "lead_key": keys,
+                "source_system": SOURCE,
+                "source_id": ids,
+                "channel_raw": raw,
+                "channel": mapped_by_distinct(raw, channels),
+                "lifecycle_stage": pc.if_else(
+                    converted, pa.scalar(converted_stage, pa.string()), status_stage
+                ),
+                "attributes": kept.attributes,
+            }
+            for name in _LEAD_COLUMNS:
+                columns[name] = kept.get(name)
+            state.builders["leads"].add_arrow(columns, kept.numbers)
+            created = kept.get("created_at", pa.timestamp("us"))
+            lead_stage_rows(state, keys, kept.numbers, created, converted_at, converted_stage)
+
         log = ReadLog(str(path))
         result, state = read_tabular(
             path,
@@ -177,6 +217,7 @@ class SalesforceLeadsReader:
             is_header=_header(LEAD_FIELDS),
             tables=(TableBuilder(LEADS), TableBuilder(LEAD_STAGES)),
             handle=handle,
+            handle_arrow=handle_arrow,
             transform=lambda table: fill_groups(table, log),
             log=log,
             vectorised=vectorised,
@@ -253,13 +294,52 @@ class SalesforceOpportunitiesReader:
                     for t in pick(conv.get("deal_type"), keep)
                 ],
                 "channel": [channels(r) for r in pick(conv.get("channel_raw"), keep)],
-                "attributes": _with_account(
+                "attributes": with_account_rows(
                     pick(conv.attributes, keep), pick(conv.get("account_name"), keep)
                 ),
             }
             for name in ("name", "amount", "closed_at", "created_at", "owner", "campaign"):
                 columns[name] = pick(conv.get(name), keep)
             state.builders["deals"].add(columns, pick(conv.numbers, keep))
+
+        def stage_won(s: str | None) -> bool:
+            key = header_key(s) if s else ""
+            return key in _WON or targets.get(key) == "won"
+
+        def stage_lost(s: str | None) -> bool:
+            key = header_key(s) if s else ""
+            return key in _LOST or targets.get(key) == "lost"
+
+        def handle_arrow(state: ReadState, batch: ArrowBatch) -> None:
+            def fallback(i: int) -> str | None:  # (only rows without an id)
+                name = batch.get("name")[i].as_py()
+                if name is None:
+                    return None
+                account = batch.get("account_name")[i].as_py()
+                return stable_key(name, account, batch.get("created_at")[i].as_py())
+
+            kept, ids = ids_arrow(state, batch, "opp_id", fallback)
+            is_won, is_closed = outcome_columns(kept, stage_won, stage_lost)
+            columns: dict[str, Any] = {
+                "deal_key": keyed(SOURCE, ids),
+                "source_system": SOURCE,
+                "source_id": ids,
+                "account_key": keyed(SOURCE, kept.get("account_id")),
+                "stage": kept.get("stage"),
+                "is_won": is_won,
+                "is_closed": is_closed,
+                "currency": text_or(kept.get("currency"), kept.get("amount:currency")),
+                "deal_type": mapped_by_distinct(
+                    kept.get("deal_type"), lambda t: _TYPES.get(header_key(t))
+                ),
+                "channel": mapped_by_distinct(kept.get("channel_raw"), channels),
+                "attributes": with_account(
+                    kept.attributes, kept.get("account_name"), state.plan.extra_labels()
+                ),
+            }
+            for name in ("name", "amount", "closed_at", "created_at", "owner", "campaign"):
+                columns[name] = kept.get(name)
+            state.builders["deals"].add_arrow(columns, kept.numbers)
 
         log = ReadLog(str(path))
         result, state = read_tabular(
@@ -271,6 +351,7 @@ class SalesforceOpportunitiesReader:
             is_header=_header(OPPORTUNITY_FIELDS),
             tables=(TableBuilder(DEALS),),
             handle=handle,
+            handle_arrow=handle_arrow,
             transform=lambda table: fill_groups(table, log),
             log=log,
             vectorised=vectorised,
@@ -281,20 +362,6 @@ class SalesforceOpportunitiesReader:
         if message := channels.warning():
             state.log.warn(message)
         return finish(result, state)
-
-
-def _with_account(attributes: list[Any], accounts: list[Any]) -> list[str | None]:
-    import json
-
-    out: list[str | None] = []
-    for text, account in zip(attributes, accounts, strict=True):
-        if account is None:
-            out.append(text)
-            continue
-        data = json.loads(text) if text else {}
-        data["account_name"] = account
-        out.append(json.dumps(data, ensure_ascii=False))
-    return out
 
 
 def _header(specs: Any) -> Any:

@@ -60,18 +60,28 @@ def resolve_days(
             keep.append(i)
             out.append(day)
             continue
-        span = (starts[i], ends[i]) if starts[i] is not None else report_range
-        where = (
-            f"{span[0]:%Y-%m-%d}..{span[1]:%Y-%m-%d}" if span and span[1] else "the report range"
-        )
-        state.log.reject(
-            conv.numbers[i],
-            state.plan.label("starts") if state.plan.has("starts") else None,
-            None,
-            f"the row covers {where}, not one day; {what} is stored per day, so the row is "
-            f"not loaded rather than spread over invented daily values; {RANGE_HINT}",
-        )
+        reject_range(state, conv.numbers[i], starts[i], ends[i], report_range, what)
     return keep, out
+
+
+def reject_range(
+    state: ReadState,
+    number: int,
+    start: date | None,
+    end: date | None,
+    report_range: tuple[date, date] | None,
+    what: str,
+) -> None:
+    """The RejectedRow of a row that spans several days (``resolve_days``)."""
+    span = (start, end) if start is not None else report_range
+    where = f"{span[0]:%Y-%m-%d}..{span[1]:%Y-%m-%d}" if span and span[1] else "the report range"
+    state.log.reject(
+        number,
+        state.plan.label("starts") if state.plan.has("starts") else None,
+        None,
+        f"the row covers {where}, not one day; {what} is stored per day, so the row is "
+        f"not loaded rather than spread over invented daily values; {RANGE_HINT}",
+    )
 
 
 def add_spend(

@@ -11,10 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from ikkan.ingest.base import ReaderContext, ReadResult
+from ikkan.ingest.engine.arrow_rows import ArrowBatch, text_or
 from ikkan.ingest.engine.builder import TableBuilder
 from ikkan.ingest.engine.fields import Converted, Kind, spec
 from ikkan.ingest.engine.runner import ReadState, finish, header_test, looks_like, read_tabular
+from ikkan.ingest.sources.spend_arrow import add_spend_arrow, resolve_days_arrow
 from ikkan.ingest.sources.spend_common import (
     add_spend,
     finish_spend,
@@ -63,6 +67,18 @@ class YahooAdsReader:
                 currency=currency,
             )
 
+        def handle_arrow(state: ReadState, batch: ArrowBatch) -> None:
+            kept, days = resolve_days_arrow(batch, state, preamble_range(state.preamble), "spend")
+            add_spend_arrow(
+                state,
+                kept,
+                days,
+                source=SOURCE,
+                channels=channel,
+                key_channel=None,
+                currency=text_or(kept.get("cost:currency"), pa.scalar("JPY")),
+            )
+
         result, state = read_tabular(
             path,
             context,
@@ -73,6 +89,7 @@ class YahooAdsReader:
             tables=(TableBuilder(SPEND),),
             handle=handle,
             vectorised=vectorised,
+            handle_arrow=handle_arrow,
         )
         finish_spend(state.builders["spend"], state.log)
         return finish(result, state)
