@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from ikkan.alerts.backtest import backtest
-from ikkan.alerts.engine import dependent_nodes, run_alerts
+from ikkan.alerts.engine import run_alerts
 from ikkan.alerts.history import read_history
+from ikkan.alerts.inhibit import dependent_nodes
 from ikkan.alerts.lifecycle import AlertState
 from ikkan.errors import UserError
 from ikkan.monitor.status import achievement
@@ -129,7 +130,7 @@ def test_stale_source_fires_and_inhibits_dependent_rules(alert_demo: AlertDemo) 
     assert [a.notice.kind for a in stale] == ["firing"]
     assert stale[0].finding.observed is not None and stale[0].finding.observed > 7
     assert ws.tree is not None
-    silenced = dependent_nodes(ws.tree, ws.spec.alerts["exports_stale"])
+    silenced = dependent_nodes(ws, ws.spec.alerts["exports_stale"])
     assert {"mql", "opportunities", "cpa"} <= silenced
     for e in result.evaluated:
         if e.rule_id != "exports_stale":

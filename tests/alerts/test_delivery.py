@@ -48,7 +48,7 @@ MESSAGE = Message(
     gap="-103",
     owner="marketing",
     why="achievement 48.5% < 85% <script>",
-    link="http://127.0.0.1:8000/nodes/mql",
+    link="http://127.0.0.1:8000/node/mql?period=2026-11",
     lang="ja",
 )
 
@@ -189,7 +189,7 @@ def test_slack_block_kit_payload(receiver: Receiver, warehouse) -> None:  # type
     fields = [f["text"] for f in data["blocks"][1]["fields"]]
     assert "*実績*\n97" in fields and "*基準*\n200" in fields
     assert any("&lt;script&gt;" in f for f in fields)  # mrkdwn control characters escaped
-    assert data["blocks"][2]["text"]["text"] == "<http://127.0.0.1:8000/nodes/mql>"
+    assert data["blocks"][2]["text"]["text"] == "<http://127.0.0.1:8000/node/mql?period=2026-11>"
 
 
 class Inbox:

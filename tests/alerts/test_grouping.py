@@ -185,3 +185,40 @@ def test_daily_digest_and_weekend_mute(
     assert sorted(i["key"] for b in bodies for i in b["items"]) == sorted(keys)
     _run(root, tuesday + timedelta(hours=1))  # the same digest slot: nothing more
     assert len(receiver.requests) == len(bodies)
+
+
+def test_weekly_digest_goes_out_on_monday_morning_only(
+    alert_demo: AlertDemo,
+    receiver: Receiver,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """``digest: weekly``: every notification of the week is held until Monday 09:00, then
+    goes out as one digest per channel (group_by none); what a run queues after 09:00 on
+    Monday waits for the next Monday."""
+    root = _project(alert_demo, tmp_path, receiver.url, "  digest: weekly\n")
+    tuesday = _day_after(alert_demo, 1, 10)
+    before: list[str] = []
+    for moment in (
+        tuesday,
+        tuesday + timedelta(days=1, hours=-0.5),  # Wednesday 09:30: not a digest day
+        tuesday + timedelta(days=5, hours=-0.5),  # Sunday 09:30
+        tuesday + timedelta(days=6, hours=-1.5),  # Monday 08:30: before the digest time
+    ):
+        keys, _ = _run(root, moment)
+        before += keys
+        assert receiver.requests == [], f"nothing goes out before Monday 09:00 ({moment})"
+    assert before, "the demo's rules fire during the week"
+    ws = Workspace.open(root)
+    held = "SELECT count(*) AS n FROM alert_outbox WHERE status = 'held'"
+    assert ws.warehouse().query(held).to_pylist()[0]["n"] == len(before)
+    monday = tuesday + timedelta(days=6, hours=-0.5)  # 09:30
+    assert monday.weekday() == 0
+    after, _ = _run(root, monday)
+    bodies = [json.loads(body) for _, body in receiver.requests]
+    assert len(bodies) == 1 and bodies[0]["kind"] == "digest"
+    assert bodies[0]["subject"].startswith(f"[Digest {monday:%Y-%m-%d} 09:00]")
+    assert sorted(i["key"] for i in bodies[0]["items"]) == sorted(before)  # each once
+    # queued at 09:30, after this week's digest time: held for next Monday
+    assert ws.warehouse().query(held).to_pylist()[0]["n"] == len(after)
+    _run(root, monday + timedelta(days=1))  # Tuesday: the weekly slot is spent
+    assert len(receiver.requests) == 1

@@ -7,13 +7,14 @@ import json
 import shutil
 import time
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from ikkan.alerts.notifiers import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from ikkan.workspace import Workspace
 from tests.alerts.conftest import AlertDemo
 from tests.alerts.test_delivery import Receiver, receiver  # noqa: F401 - the fixture
 from tests.cli.test_cli_plan import ikkan
+from tests.web.conftest import add_users, new_client
 
 NOTIFY = """
 notify:
@@ -53,6 +54,7 @@ def test_run_delivers_signed_notifications_once(
     assert sorted(s["key"] for s in out["sent"]) == sorted(n["key"] for n in fired)
     assert out["failed"] == []
     assert len(receiver.requests) == len(fired)
+    links: list[str] = []
     for headers, body in receiver.requests:
         assert verify(
             "k3y", headers[TIMESTAMP_HEADER], body, headers[SIGNATURE_HEADER], now=time.time()
@@ -61,8 +63,10 @@ def test_run_delivers_signed_notifications_once(
         assert data["key"] == unquote(headers[KEY_HEADER])  # percent-encoded if not ASCII
         assert data["subject"].startswith("[発報]")
         if data["node"]:
-            assert data["link"] == f"http://127.0.0.1:8000/nodes/{data['node']}"
+            link = f"http://127.0.0.1:8000/node/{data['node']}?period={data['period']}"
+            assert data["link"] == link
             assert data["observed"]
+            links.append(data["link"])
     later = moment.replace(microsecond=0).replace(hour=(moment.hour + 1) % 24).isoformat()
     again = json.loads(ikkan("alerts", "run", "--json", "--now", later, cwd=root).stdout)
     assert again["sent"] == [] and again["queued"] == 0
@@ -71,6 +75,24 @@ def test_run_delivers_signed_notifications_once(
     states = {r["rule"]: r["states"] for r in listed}
     for n in fired:
         assert states[n["rule"]][n["instance"]] == "firing"
+    assert links, "at least one delivered alert names a node"
+    _links_open_the_node_page(root, links)
+
+
+def _links_open_the_node_page(root: Path, links: list[str]) -> None:
+    """Every delivered link answers 200 from the real app, on the node page of the alert's
+    period (not a 404, not the default period)."""
+    add_users(root)
+    for client in new_client(root, "yui"):
+        for link in links:
+            url = urlsplit(link)
+            response = client.get(f"{url.path}?{url.query}")
+            assert response.status_code == 200, (link, response.text[:300])
+            node = url.path.rsplit("/", 1)[1]
+            period = parse_qs(url.query)["period"][0]
+            api = client.get(f"/api/nodes/{node}?{url.query}")
+            assert api.status_code == 200, (link, api.text[:300])
+            assert api.json()["header"]["period"] == period, link
 
 
 def test_missing_secret_is_a_clear_error(

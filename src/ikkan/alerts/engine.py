@@ -3,8 +3,8 @@ save state and history, and return the notifications to deliver.
 
 Order: stale-data, import-failed and refresh-failed rules first, so that a firing (or
 recovering) one inhibits the node rules that depend on the data in the same run
-(``inhibits:``, or by default every node measured from imported data and every node
-computed from those).
+(``inhibits:``, or by default the nodes reading the tables the stale source loads, every
+measured node for the run kinds: ``alerts.inhibit``).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from ikkan.alerts.calendars import quiet_reason
 from ikkan.alerts.conditions import Finding, Observation, evaluate
 from ikkan.alerts.history import Context, load_instances, save_step
+from ikkan.alerts.inhibit import dependent_nodes, silences_sla
 from ikkan.alerts.lifecycle import ACTIVE, Instance, Notice, Timers, step
 from ikkan.alerts.observe import Observer, period_for, stale_observation, wall_clock
 from ikkan.alerts.rules import SYSTEM_KINDS, AlertRuleSpec, RuleKind
 from ikkan.errors import UserError
 
 if TYPE_CHECKING:
-    from ikkan.model.tree import KpiTree
     from ikkan.workspace import Workspace
 
 
@@ -74,17 +74,14 @@ def run_alerts(
     warehouse = ws.warehouse()
     quiet = quiet_reason(moment, list(ws.spec.notify.mute), ws.calendar())
     inhibited: set[str] = set()
+    data_inhibited = False  # the SLA rules: leads, stages or activities not trustworthy
     system = {k: r for k, r in rules.items() if r.kind in SYSTEM_KINDS}
     for rule_id, rule in system.items():
         finding = evaluate(rule, "higher", system_observation(ws, rule, moment))
         inst = _evaluate(ws, result, rule_id, rule, "", None, finding, False, quiet=quiet)
         if inst.state in ACTIVE:
-            inhibited |= dependent_nodes(tree, rule)
-    data_inhibited = any(
-        e.state.state in ACTIVE and rules[e.rule_id].inhibits is None
-        for e in result.evaluated
-        if e.rule_id in system
-    )
+            inhibited |= dependent_nodes(ws, rule)
+            data_inhibited = data_inhibited or silences_sla(ws, rule)
     for rule_id, rule in rules.items():
         if rule.kind is RuleKind.SLA:
             _evaluate_sla(ws, result, rule_id, rule, data_inhibited, quiet)
@@ -220,20 +217,3 @@ def system_observation(ws: Workspace, rule: AlertRuleSpec, now: datetime) -> Obs
     if row is None:
         return Observation()
     return Observation(run_status=str(row["status"]), run_message=str(row["message"] or ""))
-
-
-def dependent_nodes(tree: KpiTree, rule: AlertRuleSpec) -> set[str]:
-    """Nodes a stale source silences: ``inhibits:``, or every node measured from imported
-    data (any metric but manual) and every node computed from those."""
-    if rule.inhibits is not None:
-        return set(rule.inhibits)
-    out = {
-        node_id
-        for node_id, node in tree.nodes.items()
-        if node.metric is not None and str(node.metric.type) != "manual"
-    }
-    for node_id in tree.order:  # inputs come first
-        formula = tree.nodes[node_id].formula
-        if formula is not None and any(name in out for name in formula.names):
-            out.add(node_id)
-    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
 
 if TYPE_CHECKING:
     from ikkan.alerts.engine import Alert
@@ -118,6 +119,13 @@ class Message:
         return cls(**fields)
 
 
+def node_link(base_url: str, node: str, period: str | None) -> str:
+    """The node page (``/node/{id}``, pages.py) showing the alert's period: the page reads
+    the period from its ``period`` filter query parameter (web/filters.py)."""
+    path = f"{base_url.rstrip('/')}/node/{quote(node, safe='')}"
+    return f"{path}?{urlencode({'period': period})}" if period else path
+
+
 def message_for(
     ws: Workspace, alert: Alert, *, lang: str | None = None, base_url: str | None = None
 ) -> Message:
@@ -137,7 +145,7 @@ def message_for(
     owner = " / ".join(p for p in (node.department, node.person) if p) if node else None
     if (rule.dimension == "owner" or str(rule.kind) == "sla") and alert.instance:
         owner = alert.instance  # a per-owner instance belongs to that owner
-    link = f"{base_url.rstrip('/')}/nodes/{alert.node}" if base_url and alert.node else None
+    link = node_link(base_url, alert.node, alert.period) if base_url and alert.node else None
     return Message(
         key=alert.key,
         kind=str(alert.notice.kind),

@@ -120,21 +120,23 @@ def _value(row: dict[str, Any] | None) -> float | None:
     return None if row is None or row["value"] is None else float(row["value"])
 
 
-def import_times(ws: Workspace, rule: AlertRuleSpec) -> list[datetime]:
-    """Finish times of the successful imports that count for a stale rule's source, oldest
-    first: files under a configured source's folder, or imports by a reader family."""
-    assert rule.source is not None
-    rows = (
-        ws.warehouse()
-        .query(
-            "SELECT file_path, reader, source_system, finished_at FROM import_log "
-            "WHERE status = 'ok' AND finished_at IS NOT NULL ORDER BY finished_at"
-        )
-        .to_pylist()
-    )
-    configured = ws.spec.sources.get(rule.source)
+_ALL_IMPORTS = (
+    "SELECT import_id, file_path, reader, source_system, status, finished_at FROM import_log "
+    "ORDER BY finished_at, import_id"
+)
+_OK_IMPORTS = _ALL_IMPORTS.replace(
+    "ORDER BY", "WHERE status = 'ok' AND finished_at IS NOT NULL ORDER BY"
+)
+
+
+def source_imports(ws: Workspace, source: str, *, ok_only: bool = True) -> list[dict[str, Any]]:
+    """The imports (``import_log`` rows: import_id, finished_at …) that count for a stale
+    rule's ``source``, oldest first: files under a configured source's folder, or imports
+    by a reader family (``ga4``, ``hubspot`` …)."""
+    rows = ws.warehouse().query(_OK_IMPORTS if ok_only else _ALL_IMPORTS).to_pylist()
+    configured = ws.spec.sources.get(source)
     folder = (ws.root / configured.path).resolve() if configured else None
-    out: list[datetime] = []
+    out: list[dict[str, Any]] = []
     for row in rows:
         if folder is not None:
             path = Path(row["file_path"] or "")
@@ -142,12 +144,19 @@ def import_times(ws: Workspace, rule: AlertRuleSpec) -> list[datetime]:
             if not path.resolve().is_relative_to(folder):
                 continue
         elif not (
-            str(row["reader"] or "").startswith(rule.source)
-            or str(row["source_system"] or "").startswith(rule.source)
+            str(row["reader"] or "").startswith(source)
+            or str(row["source_system"] or "").startswith(source)
         ):
             continue
-        out.append(row["finished_at"])
+        out.append(row)
     return out
+
+
+def import_times(ws: Workspace, rule: AlertRuleSpec) -> list[datetime]:
+    """Finish times of the successful imports that count for a stale rule's source, oldest
+    first (``source_imports``)."""
+    assert rule.source is not None
+    return [row["finished_at"] for row in source_imports(ws, rule.source)]
 
 
 def stale_observation(ws: Workspace, rule: AlertRuleSpec, now: datetime) -> Observation:

@@ -52,7 +52,7 @@ def rule_overview(
     notify = ws.spec.notify
     schedule = ws.spec.schedule
     when = (
-        f"cron {schedule.cron}"
+        f"cron {schedule.cron_of('alerts')}"
         if schedule is not None
         else ("ikkan alerts run" if lang != "ja" else "ikkan alerts run（手動）")
     )

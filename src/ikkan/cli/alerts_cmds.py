@@ -1,4 +1,4 @@
-"""``ikkan alerts list | test | run | history | ack | mute``."""
+"""``ikkan alerts list | test | run | history | ack | mute`` (``sla``: alerts_sla_cmd)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,9 @@ TEXT = {
 
 
 def register(app: typer.Typer) -> None:
+    from ikkan.cli import alerts_sla_cmd
+
+    alerts_sla_cmd.register(alerts_app)
     app.add_typer(alerts_app, name="alerts")
 
 

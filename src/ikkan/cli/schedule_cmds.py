@@ -128,18 +128,19 @@ def status(
     from ikkan.scheduler.lease import read_lease
     from ikkan.scheduler.pipeline import schedule_of
     from ikkan.scheduler.runs import recent_runs
-    from ikkan.scheduler.slots import next_slot
+    from ikkan.scheduler.slots import next_run
     from ikkan.workspace import Workspace
 
     ws = Workspace.open(STATE.project)
     schedule = schedule_of(ws)
     now = wall_clock(ws)
-    upcoming = next_slot(schedule.cron, now, ws.spec.company.timezone)
+    upcoming = next_run(schedule, now, ws.spec.company.timezone)
     state = read_lease(ws.warehouse())
     runs = recent_runs(ws.warehouse())
     if as_json:
         payload = {
             "cron": schedule.cron,
+            "step_cron": {step: schedule.cron_of(step) for step in schedule.all_steps()},
             "next": upcoming.isoformat(),
             "lease": None
             if state is None
@@ -154,6 +155,8 @@ def status(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     console.print(Text(f"cron {schedule.cron} ({ws.spec.company.timezone}); next {upcoming}"))
+    for step, cron in schedule.step_cron.items():
+        console.print(Text(f"  {step}: cron {cron}"))
     if state is not None and state.holder:
         console.print(Text(f"running: {state.holder} until {state.expires_at}"))
     table = Table("slot", "step", "status", "started", "finished", "message")

@@ -17,7 +17,7 @@ from ikkan.clock import Clock, SystemClock
 from ikkan.errors import UserError
 from ikkan.scheduler import lease
 from ikkan.scheduler.runs import StepOutcome, log_end, log_start
-from ikkan.scheduler.slots import latest_slot
+from ikkan.scheduler.slots import due_steps, latest_slot
 
 if TYPE_CHECKING:
     from ikkan.scheduler.spec import ScheduleSpec
@@ -51,17 +51,22 @@ def schedule_of(ws: Workspace) -> ScheduleSpec:
 
 
 def run_once(root: Path, *, clock: Clock | None = None, slot: datetime | None = None) -> RunOutcome:
-    """Run the pipeline for ``slot`` (default: the latest scheduled time up to now) unless
-    another runner holds the lease or the slot is done."""
+    """Run the steps due for ``slot`` (default: the latest scheduled time up to now of any
+    step, ``slots.due_steps``) unless another runner holds the lease or the slot is done.
+    A step with its own cron (``step_cron``) runs only in the slots of that cron."""
     from ikkan.workspace import Workspace
 
     clock = clock or SystemClock()
     ws = Workspace.open(root, clock=clock)
     schedule = schedule_of(ws)
     now = wall_clock(ws)
-    slot = slot or latest_slot(schedule.cron, now, ws.spec.company.timezone)
-    holder = lease.new_holder()
+    tz = ws.spec.company.timezone
     warehouse = ws.warehouse()
+    state = lease.read_lease(warehouse)
+    due, steps = due_steps(schedule, slot or now, tz, state.done_slot if state else None)
+    slot = slot or due or latest_slot(schedule.cron, now, tz)
+    steps = steps or schedule.all_steps()  # an explicit slot nothing was due in: all
+    holder = lease.new_holder()
     outcome = RunOutcome(slot, holder, ran=False)
     if not lease.acquire(warehouse, holder, slot, now, schedule.lease):
         outcome.reason = _why_not(warehouse, slot)
@@ -71,7 +76,6 @@ def run_once(root: Path, *, clock: Clock | None = None, slot: datetime | None = 
     _abandon_stale_runs(warehouse, now)
     log_start(warehouse, run_id, "run", slot, holder, now)
     try:
-        steps: list[str] = [*schedule.steps, *(["reports"] if schedule.reports else [])]
         for step in steps:
             started = wall_clock(ws)
             log_start(warehouse, run_id, step, slot, holder, started)

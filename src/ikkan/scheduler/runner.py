@@ -19,7 +19,7 @@ from ikkan.alerts.observe import wall_clock
 from ikkan.clock import Clock, SystemClock
 from ikkan.scheduler.lease import read_lease
 from ikkan.scheduler.pipeline import RunOutcome, run_once
-from ikkan.scheduler.slots import latest_slot, next_slot
+from ikkan.scheduler.slots import due_steps, next_run
 
 log = logging.getLogger("ikkan.scheduler")
 
@@ -46,17 +46,16 @@ def serve_forever(
             started = started or now
             if schedule is not None and schedule.enabled:
                 tz = ws.spec.company.timezone
-                due = latest_slot(schedule.cron, now, tz)
                 state = read_lease(ws.warehouse())
                 done_slot = state.done_slot if state is not None else None
-                done = done_slot is not None and done_slot >= due
-                if not done and (due >= started or done_slot is not None):
+                due, _ = due_steps(schedule, now, tz, done_slot)
+                if due is not None and (due >= started or done_slot is not None):
                     outcome = run_once(root, clock=clock, slot=due)
                     log.info("scheduled run %s: %s %s", due, outcome.status, outcome.reason)
                     if on_run is not None:
                         on_run(outcome)
                     now = wall_clock(ws)
-                wait = min(poll, max((next_slot(schedule.cron, now, tz) - now).total_seconds(), 1))
+                wait = min(poll, max((next_run(schedule, now, tz) - now).total_seconds(), 1))
         except Exception:  # the loop outlives a bad ikkan.yml or a busy warehouse
             log.exception("scheduler turn failed; retrying in %.0f s", poll)
         stop.wait(wait)

@@ -4,6 +4,8 @@
 schedule:
   cron: "0 7 * * 1-5"      # 07:00 on weekdays, in company.timezone
   steps: [import, refresh, alerts]
+  step_cron:               # optional: a step's own schedule (others follow cron:)
+    alerts: "0 9-18 * * 1-5"
   lease: 30m               # a runner that stops renewing loses the lease after this
   stale_days: 7            # data-stale alert per source without a stale rule (0: none)
   failure_alerts: true     # import_failed and refresh_failed alerts
@@ -17,11 +19,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ikkan.alerts.rules import AlertRuleSpec, Duration, RuleKind
 
 Step = Literal["import", "refresh", "alerts"]
+AnyStep = Literal["import", "refresh", "alerts", "reports"]
 
 
 class ReportScheduleSpec(BaseModel):
@@ -72,17 +75,42 @@ class ScheduleSpec(BaseModel):
     )
     enabled: bool = True
 
+    step_cron: dict[AnyStep, str] = Field(
+        default_factory=dict,
+        description="a step's own cron (import, refresh, alerts, reports); the steps not "
+        "named here run on cron:",
+    )
+
     @field_validator("cron")
     @classmethod
     def _cron(cls, value: str) -> str:
-        from croniter import croniter
+        return _valid_cron(value)
 
-        if not croniter.is_valid(value):
-            raise ValueError(
-                f"'{value}' is not a cron expression; write e.g. '0 7 * * 1-5' "
-                "(minute hour day month weekday)"
-            )
+    @field_validator("step_cron")
+    @classmethod
+    def _step_crons(cls, value: dict[AnyStep, str]) -> dict[AnyStep, str]:
+        for step, cron in value.items():
+            _valid_cron(cron, f"step_cron.{step}: ")
         return value
+
+    @model_validator(mode="after")
+    def _named_steps_run(self) -> ScheduleSpec:
+        for step in self.step_cron:
+            if step not in self.all_steps():
+                hint = "add reports:" if step == "reports" else f"add it to steps: {self.steps}"
+                raise ValueError(f"step_cron.{step}: the schedule does not run {step} ({hint})")
+        return self
+
+    def all_steps(self) -> list[str]:
+        """What the schedule runs, in order: ``steps`` then the reports, if any."""
+        return [*self.steps, *(["reports"] if self.reports else [])]
+
+    def cron_of(self, step: str) -> str:
+        return self.step_cron.get(step, self.cron)  # type: ignore[call-overload, no-any-return]
+
+    def crons(self) -> list[str]:
+        """Every cron in use (``cron:`` first), once each."""
+        return list(dict.fromkeys([self.cron, *(self.cron_of(s) for s in self.all_steps())]))
 
     @field_validator("lease")
     @classmethod
@@ -90,6 +118,17 @@ class ScheduleSpec(BaseModel):
         if value <= timedelta(0):
             raise ValueError("lease must be positive, e.g. 30m")
         return value
+
+
+def _valid_cron(value: str, prefix: str = "") -> str:
+    from croniter import croniter
+
+    if not croniter.is_valid(value):
+        raise ValueError(
+            f"{prefix}'{value}' is not a cron expression; write e.g. '0 7 * * 1-5' "
+            "(minute hour day month weekday)"
+        )
+    return value
 
 
 def implied_rules(

@@ -20,6 +20,7 @@ from babel.numbers import (
 
 from ikkan.model.units import Unit, UnitKind
 from ikkan.web.alert_rule_text import ALERT_RULE_TEXT
+from ikkan.web.alert_sla_text import ALERT_SLA_TEXT
 from ikkan.web.scoring_text import SCORING_TEXT
 
 LANGS = ("ja", "en")
@@ -398,6 +399,8 @@ TEXT: dict[str, dict[str, str]] = {
 for _lang, _strings in SCORING_TEXT.items():
     TEXT[_lang].update(_strings)
 for _lang, _strings in ALERT_RULE_TEXT.items():
+    TEXT[_lang].update(_strings)
+for _lang, _strings in ALERT_SLA_TEXT.items():
     TEXT[_lang].update(_strings)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ikkan.alerts.observe import wall_clock
@@ -82,6 +82,20 @@ def _audit(request: Request, actor: Actor, action: str, rule: str, detail: dict[
         )
 
 
+SlaRuleQ = Annotated[str | None, Query(description="one SLA rule id (default: every one)")]
+OwnerQ = Annotated[str | None, Query(description="one lead owner (default: every one)")]
+DaysQ = Annotated[int, Query(ge=1, le=3660, description="span of the historical attainment")]
+
+
+def sla_view(ws: Any, lang: str, rule: str | None, owner: str | None, days: int) -> dict[str, Any]:
+    from ikkan.alerts.sla_live import boards_json, sla_boards
+
+    boards = sla_boards(
+        ws, wall_clock(ws), rule_id=rule, owner=owner or None, history_days=days, lang=lang
+    )
+    return {**boards_json(boards), "owner": owner or None, "days": days}
+
+
 AckAlert = Annotated[Actor, require(Action.ACK_ALERT, department_of=rule_department)]
 
 
@@ -109,6 +123,25 @@ def register_alerts(app: FastAPI, renderer: Renderer) -> None:
             t=c.t, view=view, f=c.filters, lang=c.lang
         )
         return HTMLResponse(html)
+
+    @app.get("/alerts/sla", response_class=HTMLResponse, include_in_schema=False)
+    def alerts_sla_page(
+        request: Request, c: CtxDep, rule: SlaRuleQ = None, owner: OwnerQ = None, days: DaysQ = 90
+    ) -> Response:
+        """The handoff SLA live: leads breaching or at risk, per owner (``sla_live``)."""
+        ws = _workspace(request)
+        view = sla_view(ws, c.lang, rule, owner, days)
+        view["header"] = header(c.snap, status_of(c.snap, c.filters), c.filters, c.fmt)
+        return renderer.live_page(request, c, "alerts_sla", view, fmt=c.fmt)
+
+    @app.get("/api/alerts/sla", tags=["pages"], name="alerts_sla_api")
+    def alerts_sla_api(
+        request: Request, c: CtxDep, rule: SlaRuleQ = None, owner: OwnerQ = None, days: DaysQ = 90
+    ) -> dict[str, Any]:
+        """Every SLA rule's leads breaching or at risk now (owner, entry, business hours
+        elapsed / allowed, deadline) and per owner the counts and the attainment over the
+        rule's window and the last ``days`` days: ``ikkan alerts sla --json``."""
+        return sla_view(_workspace(request), c.lang, rule, owner, days)
 
     @app.post("/alerts/ack", include_in_schema=False)
     def ack(
