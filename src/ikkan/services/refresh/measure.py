@@ -80,21 +80,6 @@ def floors(tree: KpiTree, since: dict[str, date] | None, grains: list[str]) -> d
     return out
 
 
-def funnel_floor(tree: KpiTree, since: dict[str, date] | None, grains: list[str]) -> date | None:
-    """Incremental: the first day of stage entries the funnel metrics recomputed need
-    (their leads' funnels are built); None when full or when none is recomputed."""
-    fy_start = tree.spec.company.fiscal_year_start
-    days = []
-    for node_id, day in (since or {}).items():
-        metric = tree.nodes[node_id].metric
-        if metric is None or not reads_funnel(metric):
-            continue
-        if not is_additive(metric):
-            day = min(refresh_window.floors(day, grains, fy_start).values())
-        days.append(day)
-    return min(days, default=None)
-
-
 def tables_for(
     funnel: Funnel | None, floors: dict[str, date], views: str
 ) -> tuple[Callable[[], dict[str, Any]] | None, str]:
