@@ -1,13 +1,17 @@
 """``ikkan refresh``: every node of the tree, every period and dimension, into kpi_values.
 
+Everything runs on one connection, in one transaction (the kept funnel table, the day
+parts, the values and the mark change together, or not at all: a failed refresh leaves the
+previous values readable).
+
 1. Nodes with a ``metric:`` are compiled (compute/) to SQL in the warehouse's dialect and
-   the SQL is cached (``sql``); all of it runs in one read session. Additive
+   the SQL is cached (``sql``). Funnel metrics read the lead funnel table kept between
+   refreshes (``funnel_store``). Additive
    metrics (nearly all) are measured once per dimension as day parts and rolled up to
    every grain (``rollup``); the others once per grain and dimension.
 2. Nodes with only a ``formula:`` are derived from their inputs' values, period by period
    and dimension value by dimension value (a ratio of two measured counts stays exact).
-3. The rows replace kpi_values in one transaction, together with the refresh's mark: a
-   failed refresh leaves the previous values readable.
+3. The rows replace kpi_values, together with the refresh's mark.
 
 Incremental: the mark holds the last import seen, the tree's fingerprint, ``as_of`` and a
 digest of the event days (``changes``). When only data changed, each node is
@@ -15,8 +19,9 @@ recomputed for the periods ending on or after the earliest touched day (cohort
 conversions from ``window_days`` earlier, since a late conversion changes an older cohort;
 formula nodes from their inputs' earliest day), and only those rows are replaced. Day
 parts are queried only from the touched day on; the earlier days of those periods come
-from the parts the last refresh stored. When the
-tree, the grains or the dimensions changed, or with ``full=True``, everything is.
+from the parts the last refresh stored. The kept funnel table is rebuilt only for the
+touched leads (``funnel_store``). When the tree, the grains or the dimensions changed, or
+with ``full=True``, everything is.
 """
 
 # ruff: noqa: S608 - SQL text holds only constant identifiers; values are parameters
