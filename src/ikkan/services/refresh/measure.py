@@ -46,6 +46,7 @@ class Run:
     dimensions: list[str]
     funnel: Funnel | None
     floors: dict[str, date]  # incremental: per grain (and PARTS_VIEWS), first day read
+    inputs: frozenset[str] | None = None  # nodes formulas read (the book's); None: all
 
 
 @dataclass
@@ -129,7 +130,8 @@ def measure(session: Session, run: Run, progress: Progress | None) -> Measured:
         progress("day parts", 0, len(nodes))
     for node_id, table in refresh_rollup.measure(session, parts, additive).items():
         out.tables.append(table)
-        out.book.add(node_id, table)
+        if run.inputs is None or node_id in run.inputs:
+            out.book.add(node_id, table)
     done = len(additive)
     for node_id in nodes:
         metric = tree.nodes[node_id].metric
@@ -196,7 +198,8 @@ def _per_grain(
         result, node_id, result.column("grain"), result.column("dimension"), run.stamp
     )
     out.tables.append(table)
-    out.book.add(node_id, table)
+    if run.inputs is None or node_id in run.inputs:
+        out.book.add(node_id, table)
 
 
 def _typed(session: Session) -> str:

@@ -198,16 +198,17 @@ def refresh(
                 _funnel_columns(tree) if funnel else None,
                 frozenset({refresh_measure.PARTS_VIEWS}),
             )
+        derived = _derived_nodes(tree, since)
+        inputs = frozenset(name for n in derived for name in _formula_names(tree, n))
         run = refresh_measure.Run(
-            tree, cache, since, stamp, as_of, grains, dimensions, funnel, floors
+            tree, cache, since, stamp, as_of, grains, dimensions, funnel, floors, inputs
         )
         measured = refresh_measure.measure(session, run, progress)
         book, tables = measured.book, measured.tables
         report.queries, report.skipped = measured.queries, measured.skipped
         report.nodes_measured = measured.nodes
-        derived = _derived_nodes(tree, since)
         if since is not None and derived:
-            _load_previous(session, book, tree, since, derived)
+            _load_previous(session, book, tree, since, derived, inputs)
         derived_rows = derive(tree, derived, book, stamp, since)
         report.nodes_derived = len({r["node_id"] for r in derived_rows})
         if derived_rows:
@@ -319,24 +320,33 @@ def _derived_nodes(tree: KpiTree, since: dict[str, date] | None) -> list[str]:
     return derived if since is None else [n for n in derived if n in since]
 
 
+def _formula_names(tree: KpiTree, node_id: str) -> tuple[str, ...]:
+    formula = tree.nodes[node_id].formula
+    return tuple(formula.names) if formula is not None else ()
+
+
 def _load_previous(
     session: Session,
     book: ValueBook,
     tree: KpiTree,
     since: dict[str, date],
     derived: list[str],
+    inputs: frozenset[str],
 ) -> None:
-    """Stored values that formula nodes need where their inputs were not recomputed."""
+    """Stored values that the ``derived`` formula nodes need where their inputs were not
+    recomputed (of the formulas' ``inputs`` only, in the periods they recompute)."""
+    wanted = sorted(n for n in inputs if n in tree.nodes)
+    if not derived or not wanted:
+        return
     first = min(since[n] for n in derived)
+    marks = ", ".join("?" for _ in wanted)
     previous = session.query(
         "SELECT node_id, grain, period, period_start, period_end, dimension, "
-        "dimension_value, value FROM kpi_values WHERE period_end >= ?",
-        [first],
+        f"dimension_value, value FROM kpi_values WHERE period_end >= ? AND node_id IN ({marks})",
+        [first, *wanted],
     )
     fresh = dict(book.values)
     for node_id in {str(n) for n in previous.column("node_id").to_pylist()}:
-        if node_id not in tree.nodes:
-            continue
         mask = pc.equal(previous.column("node_id"), node_id)
         book.add(node_id, previous.filter(mask))
         if node_id in since:
