@@ -9,10 +9,13 @@ values), with the English template's KPI tree, then in one process measures, eac
 best of ``--repeat`` runs:
 
   full        ``ikkan refresh --full`` (the SQL cache warm, as on every run but the first)
-  baseline    the same KPI values (every measured node × grain × dimension) by hand-written
-              DuckDB SQL: the funnel grouped once, one GROUPING SETS query per node
+  baseline    the same KPI values (every node × grain × dimension) by hand-written DuckDB
+              SQL: the funnel grouped once, one GROUPING SETS query per measured node
+              (metric filters applied), manual values rolled up like the refresh does
+              and formula-only nodes evaluated from their inputs in Python
   ratio       full ÷ baseline (aim ≤ 1.2)
-  check       the baseline's values equal the refresh's (else the figure means nothing)
+  check       the baseline's values equal the refresh's, and the refresh has no value the
+              baseline lacks (else the figure means nothing)
   incremental refresh after appending 1% new leads (recent dates, a new import; a new
               1% before each run) against a full refresh of the same data (aim ≤ 5%),
               and the equality of the two results (every kpi_value), each run
