@@ -9,10 +9,13 @@ values), with the English template's KPI tree, then in one process measures, eac
 best of ``--repeat`` runs:
 
   full        ``ikkan refresh --full`` (the SQL cache warm, as on every run but the first)
-  baseline    the same KPI values (every measured node × grain × dimension) by hand-written
-              DuckDB SQL: the funnel grouped once, one GROUPING SETS query per node
+  baseline    the same KPI values (every node × grain × dimension) by hand-written DuckDB
+              SQL: the funnel grouped once, one GROUPING SETS query per measured node
+              (metric filters applied), manual values rolled up like the refresh does
+              and formula-only nodes evaluated from their inputs in Python
   ratio       full ÷ baseline (aim ≤ 1.2)
-  check       the baseline's values equal the refresh's (else the figure means nothing)
+  check       the baseline's values equal the refresh's, and the refresh has no value the
+              baseline lacks (else the figure means nothing)
   incremental refresh after appending 1% new leads (recent dates, a new import; a new
               1% before each run) against a full refresh of the same data (aim ≤ 5%),
               and the equality of the two results (every kpi_value), each run
@@ -423,15 +426,17 @@ def _events(metric: Any, stages: list[str], columns: set[str]) -> tuple[str, str
             "sum"
         )
     spend = "SELECT day AS t, channel AS ch, coalesce(cost, 0.0) AS num, 0.0 AS den FROM spend"
-    if kind == "cost_per":
+    if kind == "cost_per":  # results carry no cost: a period without spend has no value
         if metric.per == "lead":
-            results = "SELECT created_at, channel, 0.0, 1.0 FROM leads WHERE created_at IS NOT NULL"
+            results = (
+                "SELECT created_at, channel, NULL, 1.0 FROM leads WHERE created_at IS NOT NULL"
+            )
         elif metric.per == "stage":
             c = col(metric.stage, metric.mode)
-            results = f"SELECT {c}, ch, 0.0, 1.0 FROM bf WHERE {c} IS NOT NULL"
+            results = f"SELECT {c}, ch, NULL, 1.0 FROM bf WHERE {c} IS NOT NULL"
         else:
             results = (
-                f"SELECT closed_at, channel, 0.0, 1.0 FROM deals WHERE {_won(metric.deal_type)}"
+                f"SELECT closed_at, channel, NULL, 1.0 FROM deals WHERE {_won(metric.deal_type)}"
             )
         return f"{spend} UNION ALL {results}", "ratio"
     if kind == "romi":
@@ -450,21 +455,93 @@ def _events(metric: Any, stages: list[str], columns: set[str]) -> tuple[str, str
     return None
 
 
-def _manual(session: Any, node_id: str, grains: list[str]) -> dict[tuple[Any, ...], Any]:
+def _filtered(events: str, metric: Any) -> str | None:
+    """``events`` kept by the metric's ``filters`` (channel ones only; None: others)."""
+    conditions = metric.filter_values() if hasattr(metric, "filter_values") else {}
+    wheres = []
+    for column, condition in conditions.items():
+        if column != "channel":
+            return None
+        if condition.in_ is not None:
+            wheres.append(f"ch IN ({_in(condition.in_)})")
+        elif condition.not_in is not None:  # keeps rows without a channel
+            wheres.append(f"(ch IS NULL OR ch NOT IN ({_in(condition.not_in)}))")
+        elif condition.eq is not None:
+            wheres.append(f"ch = '{condition.eq}'")
+        else:
+            return None
+    return f"SELECT * FROM ({events}) f WHERE {' AND '.join(wheres)}" if wheres else events
+
+
+def _month_start(key: str) -> date | None:
+    if len(key) == 7 and not key.startswith("FY"):
+        return date(int(key[:4]), int(key[5:]), 1)
+    return None
+
+
+def _manual(
+    session: Any, node_id: str, rollup: str, grains: list[str]
+) -> dict[tuple[Any, ...], Any]:
+    """Months and fiscal years as entered; quarters, halves and years without a value of
+    their own rolled up from the months entered in them (``rollup``)."""
     out: dict[tuple[Any, ...], Any] = {}
     rows = session.query(
         "SELECT period, value FROM manual_values WHERE node_id = ? AND dimension = ''", [node_id]
     ).to_pylist()
+    months: dict[date, Any] = {}
     for row in rows:
         key = row["period"]
-        if len(key) == 7 and not key.startswith("FY") and "month" in grains:
-            grain, start = "month", date(int(key[:4]), int(key[5:]), 1)
+        month = _month_start(key)
+        if month is not None:
+            months[month] = row["value"]
+            if "month" in grains:
+                out[(node_id, "month", month, "", "")] = row["value"]
         elif len(key) == 6 and key.startswith("FY") and "fiscal_year" in grains:
-            grain, start = "fiscal_year", date(int(key[2:]), 4, 1)
-        else:
-            continue
-        out[(node_id, grain, start, "", "")] = row["value"]
+            out[(node_id, "fiscal_year", date(int(key[2:]), 4, 1), "", "")] = row["value"]
+    blocks = {"quarter": 3, "half": 6, "fiscal_year": 12}
+    for grain in (g for g in grains if g in blocks):
+        grouped: dict[date, list[tuple[date, Any]]] = {}
+        for month, value in sorted(months.items()):
+            since_fy = (month.month - 4) % 12  # fiscal year from April
+            first = since_fy - since_fy % blocks[grain]
+            year = month.year - (1 if month.month < 4 else 0) + (3 + first) // 12
+            start = date(year, (3 + first) % 12 + 1, 1)
+            grouped.setdefault(start, []).append((month, value))
+        for start, entries in grouped.items():
+            values = [v for _, v in entries]
+            if rollup == "sum":
+                rolled = sum(values)
+            elif rollup == "average":
+                rolled = sum(values) / len(values)
+            else:
+                rolled = max(entries)[1]
+            out.setdefault((node_id, grain, start, "", ""), rolled)
     return out
+
+
+def _derived(tree: Any, values: dict[tuple[Any, ...], Any]) -> None:
+    """Formula-only nodes from their inputs' values, wherever every input has one."""
+    from ikkan.model.formulas import FormulaError
+
+    slots = {k[1:] for k in values}
+    for node_id in tree.order:
+        node = tree.nodes[node_id]
+        if node.metric is not None or node.formula is None:
+            continue
+        if any(
+            name.split(" ")[0] in {u.split(" ")[0] for u in UNCOVERED}
+            for name in node.formula.names
+        ):
+            UNCOVERED.append(f"{node_id} (formula)")
+            continue
+        for slot in slots:
+            inputs = {n: values.get((n, *slot)) for n in node.formula.names}
+            if any(v is None for v in inputs.values()):
+                continue
+            try:
+                values[(node_id, *slot)] = node.formula.evaluate(inputs)
+            except FormulaError:
+                values[(node_id, *slot)] = None
 
 
 def baseline_values(
@@ -479,7 +556,11 @@ def baseline_values(
         metric = tree.nodes[node_id].metric
         if metric is None:
             continue
-        plans.append((node_id, metric, _events(metric, stages, columns)))
+        plan = _events(metric, stages, columns)
+        if plan is not None:
+            events = _filtered(plan[0], metric)
+            plan = None if events is None else (events, plan[1])
+        plans.append((node_id, metric, plan))
     buckets = ", ".join(f"{GRAIN_SQL[g]} AS {g}" for g in grains)
     sets = ", ".join(f"({g}), ({g}, ch)" for g in grains)
     picks = ", ".join(f"GROUPING({g}) AS g_{g}" for g in grains)
@@ -489,7 +570,7 @@ def baseline_values(
         for node_id, metric, plan in plans:
             if plan is None:
                 if metric.type == "manual":
-                    values.update(_manual(session, node_id, grains))
+                    values.update(_manual(session, node_id, metric.rollup or "sum", grains))
                     continue
                 UNCOVERED.append(f"{node_id} ({metric.type})")  # the refresh still computes it
                 continue
@@ -511,6 +592,7 @@ def baseline_values(
                     row["ch"] if split else "",
                 )
                 values[key] = row["value"]
+    _derived(tree, values)
     return values
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from ikkan.model.tree import KpiTree
 from ikkan.services.refresh import changes
+from ikkan.services.refresh.funnel import TABLE as FUNNEL_TABLE
 from ikkan.services.refresh.rollup import DAILY
 from ikkan.services.refresh.run import RefreshReport, refresh
 from ikkan.warehouse.base import SqlWarehouse
@@ -147,8 +148,44 @@ def deleted_lead(wh: SqlWarehouse) -> tuple[date, date]:
     return AS_OF, date(2026, 4, 28)
 
 
+def deleted_stage_row(wh: SqlWarehouse) -> tuple[date, date]:
+    """Lead 12's mql entry (2026-05-12) alone is deleted in the warehouse, then an
+    unrelated import lands: only the day digest shows it, and only lead 12's kept funnel
+    row may be rebuilt."""
+    with wh.transaction() as session:
+        session.execute("DELETE FROM lead_stages WHERE lead_key = ? AND stage = ?", ["t:12", "mql"])
+    load(wh, 2, manual_values=[manual("2026-09", 40.0)])
+    return AS_OF, date(2026, 5, 12)
+
+
+def deleted_lead_row(wh: SqlWarehouse) -> tuple[date, date]:
+    """Lead 13's ``leads`` row (2026-05-10, channel 'event') is deleted, its stage entries
+    stay: they lose their channel, which the kept funnel carried."""
+    with wh.transaction() as session:
+        session.execute("DELETE FROM leads WHERE lead_key = ?", ["t:13"])
+    load(wh, 2, manual_values=[manual("2026-09", 40.0)])
+    return AS_OF, date(2026, 5, 10)
+
+
+def new_fiscal_year(wh: SqlWarehouse) -> tuple[date, date]:
+    """Leads in April 2027: periods (a new fiscal year among them) no refresh had."""
+    load(wh, 2, **funnel_rows(70, 74, datetime(2027, 4, 5, 10), 2))
+    return date(2027, 4, 30), date(2027, 4, 5)
+
+
+def changed_old_stage(wh: SqlWarehouse) -> tuple[date, date]:
+    """Lead 2's lead entry (2026-04-07) is re-exported a day later, with a new lead
+    entry: a changed row of an old lead, by import."""
+    load(wh, 2, lead_stages=[stage(2, "lead", at(7, 15)), stage(2, "mql", at(9, 8))])
+    return AS_OF, date(2026, 4, 7)
+
+
 CHANGES = [
     new_leads,
+    deleted_stage_row,
+    deleted_lead_row,
+    new_fiscal_year,
+    changed_old_stage,
     late_stage,
     moved_close,
     channel_change,
@@ -171,9 +208,12 @@ def test_incremental_equals_full(change: Change, tree: KpiTree, warehouse: SqlWa
     incremental = values(warehouse)
     incremental_parts = day_parts(warehouse)
     incremental_digest = stored_digest(warehouse)
+    incremental_funnel = kept_funnel(warehouse)
     assert report.incremental and not report.up_to_date
     assert report.recomputed_from is not None and report.recomputed_from <= latest_start
     assert 0 < report.rows < first.rows  # only the touched periods were written
+    assert first.funnel_leads is None  # a full refresh builds the whole funnel table
+    assert report.funnel_leads is not None and report.funnel_leads <= TOUCHED_LEADS_AT_MOST
 
     full = run(tree, warehouse, as_of, full=True)
     assert not full.incremental
@@ -181,6 +221,35 @@ def test_incremental_equals_full(change: Change, tree: KpiTree, warehouse: SqlWa
     assert incremental != before  # the change mattered, so the equality means something
     assert incremental_parts == day_parts(warehouse)  # the stored parts too
     assert incremental_digest == stored_digest(warehouse)  # and the day digest
+    assert incremental_funnel == kept_funnel(warehouse)  # and the kept funnel table
+
+
+# Funnel rows an incremental refresh rebuilds: the changed leads (6 new ones at most),
+# never the 60 of the first import.
+TOUCHED_LEADS_AT_MOST = 6
+
+
+def kept_funnel(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
+    table = warehouse.query(f"SELECT * FROM {FUNNEL_TABLE}")
+    return sorted((tuple(row.values()) for row in table.to_pylist()), key=lambda r: r[0])
+
+
+@pytest.mark.parametrize(
+    ("change", "rebuilt"),
+    [(new_leads, 6), (deleted_stage_row, 1), (deleted_lead_row, 1), (channel_change, 1)],
+    ids=lambda c: getattr(c, "__name__", str(c)),
+)
+def test_incremental_rebuilds_only_the_touched_leads_funnel(
+    change: Change, rebuilt: int, tree: KpiTree, warehouse: SqlWarehouse
+) -> None:
+    run(tree, warehouse, AS_OF)
+    before = {row[0]: row for row in kept_funnel(warehouse)}
+    as_of, _ = change(warehouse)
+    report = run(tree, warehouse, as_of)
+    assert report.funnel_leads == rebuilt
+    after = {row[0]: row for row in kept_funnel(warehouse)}
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert 0 < len(changed) <= rebuilt
 
 
 def stored_digest(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:

@@ -24,7 +24,7 @@ from ikkan.model.canonical import Column, ColumnType, Table
 
 if TYPE_CHECKING:
     from ikkan.monitor.calendar import BusinessCalendar
-    from ikkan.warehouse.base import SqlWarehouse
+    from ikkan.warehouse.base import Session, SqlWarehouse
 
 BUSINESS_DAYS = Table(
     "ikkan_business_days",
@@ -84,7 +84,7 @@ def needed(metrics: list[object]) -> bool:
     )
 
 
-def _wanted(warehouse: SqlWarehouse, calendar: BusinessCalendar, as_of: date) -> pa.Table:
+def _wanted(warehouse: SqlWarehouse | Session, calendar: BusinessCalendar, as_of: date) -> pa.Table:
     span = warehouse.query(
         "SELECT CAST(min(entered_at) AS DATE) AS f, CAST(max(entered_at) AS DATE) AS l "
         "FROM lead_stages"
@@ -97,17 +97,27 @@ def _wanted(warehouse: SqlWarehouse, calendar: BusinessCalendar, as_of: date) ->
 def write(warehouse: SqlWarehouse, calendar: BusinessCalendar, as_of: date) -> int:
     """Replace the table: every day from the first stage entry (or 2000-01-01) to three
     years past the last one or ``as_of``. Returns the rows written."""
-    return _replace(warehouse, _wanted(warehouse, calendar, as_of))
+    with warehouse.transaction() as session:
+        return write_in(session, calendar, as_of)
+
+
+def write_in(session: Session, calendar: BusinessCalendar, as_of: date) -> int:
+    """``write`` inside the caller's transaction (the refresh's one connection)."""
+    return _replace_in(session, _wanted(session, calendar, as_of))
 
 
 def _replace(warehouse: SqlWarehouse, data: pa.Table) -> int:
+    with warehouse.transaction() as session:
+        return _replace_in(session, data)
+
+
+def _replace_in(session: Session, data: pa.Table) -> int:
     from ikkan.warehouse import ddl
 
-    with warehouse.transaction() as session:
-        # dropped, not emptied: a table written before the hours columns has fewer columns
-        session.execute(f"DROP TABLE IF EXISTS {BUSINESS_DAYS.name}")
-        session.execute(ddl.create_table_sql(BUSINESS_DAYS, session.warehouse.TYPE_NAMES))
-        session.insert_arrow(BUSINESS_DAYS, data)
+    # dropped, not emptied: a table written before the hours columns has fewer columns
+    session.execute(f"DROP TABLE IF EXISTS {BUSINESS_DAYS.name}")
+    session.execute(ddl.create_table_sql(BUSINESS_DAYS, session.warehouse.TYPE_NAMES))
+    session.insert_arrow(BUSINESS_DAYS, data)
     return int(data.num_rows)
 
 

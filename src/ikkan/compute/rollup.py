@@ -138,14 +138,20 @@ def rollup_nodes(
     at_day = pc.index_in(daily.column("day"), value_set=days)
     split_mask = pc.not_equal(daily.column("dimension"), NO_DIMENSION)
     whole_mask = pc.equal(daily.column("dimension"), totals_from)
+    recent = any(spec.since is not None for spec in specs.values())
     out = []
     for grain in grains:
         periods = [_period(d, grain, fiscal_year_start) for d in day_list]
         starts = pa.array([p.start for p in periods], pa.date32())
         table = daily.append_column("period_start", pc.take(starts, at_day))
+        splits, wholes = split_mask, whole_mask
+        if recent:  # only the days of periods kept (a period's days are kept or not, all)
+            ends = pc.take(pa.array([p.end for p in periods], pa.date32()), at_day)
+            kept_day = pc.fill_null(pc.greater_equal(ends, daily.column("since")), True)
+            splits, wholes = pc.and_(split_mask, kept_day), pc.and_(whole_mask, kept_day)
         keys = ["node_id", "since", "dimension", "dimension_value", "period_start"]
-        split = _sum(table.filter(split_mask), keys)
-        whole = _sum(table.filter(whole_mask), ["node_id", "since", "period_start"])
+        split = _sum(table.filter(splits), keys)
+        whole = _sum(table.filter(wholes), ["node_id", "since", "period_start"])
         n = whole.num_rows
         whole = whole.append_column("dimension", pa.array([NO_DIMENSION] * n, pa.string()))
         whole = whole.append_column("dimension_value", pa.array([NO_DIMENSION] * n, pa.string()))

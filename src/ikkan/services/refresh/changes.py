@@ -226,6 +226,17 @@ def digest_changed_day(old: pa.Table, new: pa.Table) -> date | None:
     return min((r[1] for r in changed), default=None)
 
 
+def changed_days(old: pa.Table, new: pa.Table, source: str) -> tuple[date, ...]:
+    """The days on which the two digests of ``source`` differ, in order."""
+
+    def rows(table: pa.Table) -> set[tuple[Any, ...]]:
+        return {
+            (r["day"], r["n"], r["seconds"]) for r in table.to_pylist() if r["source"] == source
+        }
+
+    return tuple(sorted({_as_date(r[0]) for r in rows(old) ^ rows(new)}))
+
+
 def imports_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:
     """The earliest day any import after ``mark`` wrote a fact or a manual value for."""
     return earliest(facts_touched_day(session, mark), manual_touched_day(session, mark, fy_start))

@@ -1,4 +1,5 @@
-"""The lead funnel built once per refresh, as a temporary table every funnel metric reads.
+"""The lead funnel, a table every funnel metric of a refresh reads (kept between refreshes
+by ``funnel_store``: an incremental refresh rebuilds only the touched leads' rows).
 
 Each funnel metric would otherwise group all of ``lead_stages`` by lead again (hundreds of
 times per refresh). The table holds, per lead, the entry time of every (stage, mode) the tree reads
@@ -18,7 +19,8 @@ from ikkan.model.tree import KpiTree
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-TEMP_TABLE = "ikkan_refresh_funnel"
+TABLE = "ikkan_refresh_funnel"
+"""Kept between refreshes (its shape follows the tree, which the refresh mark fingerprints)."""
 
 
 def lead_columns(tree: KpiTree, dimensions: list[str]) -> tuple[str, ...]:
@@ -54,7 +56,7 @@ def column(stage: str, mode: str, stages: tuple[str, ...]) -> str:
 
 def signature(stages: tuple[str, ...], wanted: tuple[Need, ...], columns: tuple[str, ...]) -> str:
     """Part of the SQL cache key: SQL compiled against this funnel table's shape."""
-    text = "|".join([TEMP_TABLE, *stages, "/", *(":".join(n) for n in wanted), "/", *columns])
+    text = "|".join([TABLE, *stages, "/", *(":".join(n) for n in wanted), "/", *columns])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -78,32 +80,41 @@ def bound_tables(
     schema = {"lead_key": "!string"}
     schema.update({column(stage, mode, stages): "timestamp" for stage, mode in wanted})
     schema.update({c: leads[c].lstrip("!") for c in columns})
-    tables[PREBUILT_FUNNEL] = ibis.table(schema, name=TEMP_TABLE)
+    tables[PREBUILT_FUNNEL] = ibis.table(schema, name=TABLE)
     return tables
 
 
-def create_sql(
+def column_names(
+    stages: tuple[str, ...], wanted: tuple[Need, ...], columns: tuple[str, ...]
+) -> list[str]:
+    """The funnel table's columns, in order."""
+    return ["lead_key", *(column(s, m, stages) for s, m in wanted), *columns]
+
+
+def select_sql(
     stages: tuple[str, ...],
     wanted: tuple[Need, ...],
     columns: tuple[str, ...],
-    source: str,
+    sources: tuple[str, str],
     dialect: str,
 ) -> str:
-    """``CREATE TEMPORARY TABLE`` of the funnel of the ``wanted`` stages, with lead columns,
-    from the stage entries in ``source`` (``lead_stages`` or a view of some of them)."""
+    """The ``SELECT`` of the funnel of the ``wanted`` stages, with lead columns, from the
+    stage entries and leads in ``sources`` (``lead_stages`` and ``leads``, or views of
+    some leads' rows)."""
     import ibis
 
     from ikkan.compute import bind_tables, ibis_schema, to_sql
     from ikkan.compute.funnel import lead_funnel
     from ikkan.model.canonical import LEAD_STAGES
 
+    stages_source, leads_source = sources
     tables = bind_tables()
-    tables["lead_stages"] = ibis.table(ibis_schema(LEAD_STAGES), name=source)
+    tables["lead_stages"] = ibis.table(ibis_schema(LEAD_STAGES), name=stages_source)
+    tables["leads"] = ibis.table(ibis_schema(LEADS), name=leads_source)
     funnel = lead_funnel(wanted, _ctx(tables, stages, 4))  # type: ignore[arg-type]
     if columns:
         leads = tables["leads"]
         right = leads.select(_lead_key=leads.lead_key, **{c: leads[c] for c in columns})
         funnel = funnel.left_join(right, funnel.lead_key == right._lead_key).drop("_lead_key")
-    order = ["lead_key", *(column(s, m, stages) for s, m in wanted), *columns]
-    select = to_sql(funnel.select(order), dialect, pretty=False)
-    return f"CREATE TEMPORARY TABLE {TEMP_TABLE} AS {select}"
+    order = column_names(stages, wanted, columns)
+    return to_sql(funnel.select(order), dialect, pretty=False)

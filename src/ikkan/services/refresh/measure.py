@@ -46,6 +46,7 @@ class Run:
     dimensions: list[str]
     funnel: Funnel | None
     floors: dict[str, date]  # incremental: per grain (and PARTS_VIEWS), first day read
+    inputs: frozenset[str] | None = None  # nodes formulas read (the book's); None: all
 
 
 @dataclass
@@ -78,21 +79,6 @@ def floors(tree: KpiTree, since: dict[str, date] | None, grains: list[str]) -> d
     if parts:
         out[PARTS_VIEWS] = min(parts)
     return out
-
-
-def funnel_floor(tree: KpiTree, since: dict[str, date] | None, grains: list[str]) -> date | None:
-    """Incremental: the first day of stage entries the funnel metrics recomputed need
-    (their leads' funnels are built); None when full or when none is recomputed."""
-    fy_start = tree.spec.company.fiscal_year_start
-    days = []
-    for node_id, day in (since or {}).items():
-        metric = tree.nodes[node_id].metric
-        if metric is None or not reads_funnel(metric):
-            continue
-        if not is_additive(metric):
-            day = min(refresh_window.floors(day, grains, fy_start).values())
-        days.append(day)
-    return min(days, default=None)
 
 
 def tables_for(
@@ -144,7 +130,8 @@ def measure(session: Session, run: Run, progress: Progress | None) -> Measured:
         progress("day parts", 0, len(nodes))
     for node_id, table in refresh_rollup.measure(session, parts, additive).items():
         out.tables.append(table)
-        out.book.add(node_id, table)
+        if run.inputs is None or node_id in run.inputs:
+            out.book.add(node_id, table)
     done = len(additive)
     for node_id in nodes:
         metric = tree.nodes[node_id].metric
@@ -211,7 +198,8 @@ def _per_grain(
         result, node_id, result.column("grain"), result.column("dimension"), run.stamp
     )
     out.tables.append(table)
-    out.book.add(node_id, table)
+    if run.inputs is None or node_id in run.inputs:
+        out.book.add(node_id, table)
 
 
 def _typed(session: Session) -> str:

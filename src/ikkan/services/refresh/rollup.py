@@ -215,11 +215,14 @@ def store(session: Session, run: PartsRun) -> None:
     session.execute(ddl.create_table_sql(DAILY, session.warehouse.TYPE_NAMES))
     if run.since is None:
         session.execute(f"DELETE FROM {DAILY.name}")
-    else:
+    else:  # one statement per touched day (usually one), not one per node
+        by_day: dict[date, list[str]] = {}
         for node_id in run.measured:
-            day = run.since[node_id]
+            by_day.setdefault(run.since[node_id], []).append(node_id)
+        for day, ids in sorted(by_day.items()):
+            marks = ", ".join("?" for _ in ids)
             session.execute(
-                f"DELETE FROM {DAILY.name} WHERE node_id = ? AND day >= ?", [node_id, day]
+                f"DELETE FROM {DAILY.name} WHERE node_id IN ({marks}) AND day >= ?", [*ids, day]
             )
     data = pa.concat_tables(run.fresh) if run.fresh else daily_schema().empty_table()
     if data.num_rows:

@@ -1,13 +1,17 @@
 """``ikkan refresh``: every node of the tree, every period and dimension, into kpi_values.
 
+Everything runs on one connection, in one transaction (the kept funnel table, the day
+parts, the values and the mark change together, or not at all: a failed refresh leaves the
+previous values readable).
+
 1. Nodes with a ``metric:`` are compiled (compute/) to SQL in the warehouse's dialect and
-   the SQL is cached (``sql``); all of it runs in one read session. Additive
+   the SQL is cached (``sql``). Funnel metrics read the lead funnel table kept between
+   refreshes (``funnel_store``). Additive
    metrics (nearly all) are measured once per dimension as day parts and rolled up to
    every grain (``rollup``); the others once per grain and dimension.
 2. Nodes with only a ``formula:`` are derived from their inputs' values, period by period
    and dimension value by dimension value (a ratio of two measured counts stays exact).
-3. The rows replace kpi_values in one transaction, together with the refresh's mark: a
-   failed refresh leaves the previous values readable.
+3. The rows replace kpi_values, together with the refresh's mark.
 
 Incremental: the mark holds the last import seen, the tree's fingerprint, ``as_of`` and a
 digest of the event days (``changes``). When only data changed, each node is
@@ -15,8 +19,9 @@ recomputed for the periods ending on or after the earliest touched day (cohort
 conversions from ``window_days`` earlier, since a late conversion changes an older cohort;
 formula nodes from their inputs' earliest day), and only those rows are replaced. Day
 parts are queried only from the touched day on; the earlier days of those periods come
-from the parts the last refresh stored. When the
-tree, the grains or the dimensions changed, or with ``full=True``, everything is.
+from the parts the last refresh stored. The kept funnel table is rebuilt only for the
+touched leads (``funnel_store``). When the tree, the grains or the dimensions changed, or
+with ``full=True``, everything is.
 """
 
 # ruff: noqa: S608 - SQL text holds only constant identifiers; values are parameters
@@ -41,7 +46,7 @@ from ikkan.compute.parts import PARTS_VERSION
 from ikkan.model.canonical import KPI_VALUES
 from ikkan.model.tree import KpiTree
 from ikkan.monitor.calendar import BusinessCalendar, CalendarSettings
-from ikkan.services.refresh import changes
+from ikkan.services.refresh import changes, funnel_store
 from ikkan.services.refresh import funnel as refresh_funnel
 from ikkan.services.refresh import measure as refresh_measure
 from ikkan.services.refresh import rollup as refresh_rollup
@@ -68,6 +73,7 @@ class RefreshReport:
     recomputed_from: date | None = None  # earliest period end recomputed (incremental)
     queries: int = 0
     sql_compiled: int = 0  # cache misses (the rest came from the SQL cache)
+    funnel_leads: int | None = None  # leads whose kept funnel rows were rebuilt (None: all)
 
 
 def tree_fingerprint(
@@ -145,27 +151,19 @@ def refresh(
     fingerprint = tree_fingerprint(
         tree, grains, dimensions, calendar_key if counts_business_days else ""
     )
-    if counts_business_days:  # the day numbers the business-day velocity joins
-        business_days.write(warehouse, calendar or CalendarSettings().calendar(), as_of)
     stamp = computed_at or datetime.now().replace(microsecond=0)
     cache = SqlCache(cache_dir if cache_dir is not None else _default_cache_dir(warehouse))
-    # DuckDB: read-only, so readers in other processes go on; PostgreSQL: a transaction
-    # that only reads, since a read-only one cannot create the temporary funnel table.
-    measuring = warehouse.reading() if warehouse.SINGLE_WRITER_FILE else warehouse.transaction()
-    with measuring as session:
+    # One connection and one transaction: the kept funnel table, the day parts, the values
+    # and the mark change together or not at all (a failed refresh leaves them as they were).
+    with warehouse.transaction() as session:
+        if counts_business_days:  # the day numbers the business-day velocity joins
+            business_days.write_in(session, calendar or CalendarSettings().calendar(), as_of)
         report.last_import_id = last_import_id(session)
         mark = changes.read_mark(session)
         newest = changes.import_mark(session)
         incremental = not full and mark is not None and mark.fingerprint == fingerprint
-        if (
-            incremental
-            and mark is not None
-            and (mark.last_import_id, mark.as_of)
-            == (
-                newest,
-                as_of,
-            )
-        ):
+        seen = (mark.last_import_id, mark.as_of) if mark is not None else None
+        if incremental and seen == (newest, as_of):
             report.up_to_date = True
             report.seconds = time.perf_counter() - started
             return report
@@ -174,6 +172,7 @@ def refresh(
         if stored is not None and mark is not None:
             new_rows_sql = cache.other("digest:new", warehouse.NAME, changes.new_rows_digest_sql)
             digest = changes.digest_by_new_rows(session, mark.last_import_id, stored, new_rows_sql)
+        by_new_rows = digest is not None  # no row older than the mark changed or went
         if digest is None:
             digest_sql = cache.other("digest", warehouse.NAME, changes.digest_sql)
             digest = changes.current_digest(session, digest_sql)
@@ -184,36 +183,45 @@ def refresh(
             report.incremental = True
             report.recomputed_from = min(since.values(), default=None)
         floors = refresh_measure.floors(tree, since, grains)
-        first_stage_day = refresh_measure.funnel_floor(tree, since, grains)
-        funnel = None  # incremental: built only when a funnel metric is recomputed
-        if since is None or first_stage_day is not None:
-            funnel = _prepare_funnel(session, tree, cache, dimensions, first_stage_day)
+        touched = None
+        if since is not None and mark is not None and mark.last_import_id is not None:
+            touched = funnel_store.Touched(
+                mark.last_import_id,
+                () if by_new_rows else _changed_stage_days(stored, digest),
+                leads_lost=not by_new_rows,
+            )
+        funnel, report.funnel_leads = _prepare_funnel(session, tree, cache, dimensions, touched)
         if floors:
-            refresh_window.create_views(session, floors, _funnel_columns(tree) if funnel else None)
+            refresh_window.create_views(
+                session,
+                floors,
+                _funnel_columns(tree) if funnel else None,
+                frozenset({refresh_measure.PARTS_VIEWS}),
+            )
+        derived = _derived_nodes(tree, since)
+        inputs = frozenset(name for n in derived for name in _formula_names(tree, n))
         run = refresh_measure.Run(
-            tree, cache, since, stamp, as_of, grains, dimensions, funnel, floors
+            tree, cache, since, stamp, as_of, grains, dimensions, funnel, floors, inputs
         )
         measured = refresh_measure.measure(session, run, progress)
         book, tables = measured.book, measured.tables
         report.queries, report.skipped = measured.queries, measured.skipped
         report.nodes_measured = measured.nodes
-        derived = _derived_nodes(tree, since)
         if since is not None and derived:
-            _load_previous(session, book, tree, since, derived)
-    cache.save()
-    derived_rows = derive(tree, derived, book, stamp, since)
-    report.nodes_derived = len({r["node_id"] for r in derived_rows})
-    if derived_rows:
-        tables.append(pa.Table.from_pylist(derived_rows, schema=kpi_schema()))
-    if progress:
-        progress("write", 1, 1)
-    data = pa.concat_tables(tables) if tables else kpi_schema().empty_table()
-    with warehouse.transaction() as session:
+            _load_previous(session, book, tree, since, derived, inputs)
+        derived_rows = derive(tree, derived, book, stamp, since)
+        report.nodes_derived = len({r["node_id"] for r in derived_rows})
+        if derived_rows:
+            tables.append(pa.Table.from_pylist(derived_rows, schema=kpi_schema()))
+        if progress:
+            progress("write", 1, 1)
+        data = pa.concat_tables(tables) if tables else kpi_schema().empty_table()
         _delete_replaced(session, since, [*tree.order])
         if data.num_rows:
             session.insert_arrow(KPI_VALUES, data)
         refresh_rollup.store(session, measured.parts)
         changes.save(session, changes.Mark(newest, fingerprint, as_of), digest, stamp)
+    cache.save()
     report.rows = data.num_rows
     report.sql_compiled = cache.compiled
     report.seconds = time.perf_counter() - started
@@ -266,28 +274,38 @@ def _prepare_funnel(
     tree: KpiTree,
     cache: SqlCache,
     dimensions: list[str],
-    floor: date | None,
-) -> tuple[Callable[[], dict[str, Any]], str] | None:
-    """Create the temporary funnel table when funnel metrics will read it (incremental:
-    only of the leads with a stage entry in the periods recomputed)."""
+    touched: funnel_store.Touched | None,
+) -> tuple[tuple[Callable[[], dict[str, Any]], str] | None, int | None]:
+    """Bring the kept funnel table up to date when funnel metrics read it: whole (full
+    refresh, or no usable table), else only the touched leads' rows (and how many)."""
     if not any(reads_funnel(n.metric) for n in tree.nodes.values() if n.metric is not None):
-        return None
+        return None, 0
     stages = tuple(s.id for s in tree.spec.funnel.stages)
     wanted = refresh_funnel.needs(tree)
     columns = refresh_funnel.lead_columns(tree, dimensions)
     key = refresh_funnel.signature(stages, wanted, columns)
-    source = "lead_stages"
-    if floor is not None:
-        source = refresh_window.RECENT_STAGES
-        refresh_window.create_recent_stages(session, floor)
-    create = cache.other(
-        f"funnel:{key}:{source}",
-        session.warehouse.NAME,
-        partial(refresh_funnel.create_sql, stages, wanted, columns, source),
-    )
-    session.execute(f"DROP TABLE IF EXISTS {refresh_funnel.TEMP_TABLE}")
-    session.execute(create)
-    return partial(refresh_funnel.bound_tables, stages, wanted, columns), key
+
+    def select(sources: tuple[str, str]) -> str:
+        return cache.other(
+            f"funnel:{key}:{':'.join(sources)}",
+            session.warehouse.NAME,
+            partial(refresh_funnel.select_sql, stages, wanted, columns, sources),
+        )
+
+    names = refresh_funnel.column_names(stages, wanted, columns)
+    rebuilt: int | None = None
+    if touched is None or not funnel_store.usable(session, names):
+        funnel_store.rebuild(session, select)
+    else:
+        rebuilt = funnel_store.update(session, select, names, _funnel_columns(tree), touched)
+    return (partial(refresh_funnel.bound_tables, stages, wanted, columns), key), rebuilt
+
+
+def _changed_stage_days(stored: pa.Table | None, digest: pa.Table) -> tuple[date, ...]:
+    """Days whose stage-entry digest differs from the last refresh's."""
+    if stored is None:
+        return ()
+    return changes.changed_days(stored, digest, "lead_stages.entered_at")
 
 
 def _funnel_columns(tree: KpiTree) -> list[str]:
@@ -302,24 +320,33 @@ def _derived_nodes(tree: KpiTree, since: dict[str, date] | None) -> list[str]:
     return derived if since is None else [n for n in derived if n in since]
 
 
+def _formula_names(tree: KpiTree, node_id: str) -> tuple[str, ...]:
+    formula = tree.nodes[node_id].formula
+    return tuple(formula.names) if formula is not None else ()
+
+
 def _load_previous(
     session: Session,
     book: ValueBook,
     tree: KpiTree,
     since: dict[str, date],
     derived: list[str],
+    inputs: frozenset[str],
 ) -> None:
-    """Stored values that formula nodes need where their inputs were not recomputed."""
+    """Stored values that the ``derived`` formula nodes need where their inputs were not
+    recomputed (of the formulas' ``inputs`` only, in the periods they recompute)."""
+    wanted = sorted(n for n in inputs if n in tree.nodes)
+    if not derived or not wanted:
+        return
     first = min(since[n] for n in derived)
+    marks = ", ".join("?" for _ in wanted)
     previous = session.query(
         "SELECT node_id, grain, period, period_start, period_end, dimension, "
-        "dimension_value, value FROM kpi_values WHERE period_end >= ?",
-        [first],
+        f"dimension_value, value FROM kpi_values WHERE period_end >= ? AND node_id IN ({marks})",
+        [first, *wanted],
     )
     fresh = dict(book.values)
     for node_id in {str(n) for n in previous.column("node_id").to_pylist()}:
-        if node_id not in tree.nodes:
-            continue
         mask = pc.equal(previous.column("node_id"), node_id)
         book.add(node_id, previous.filter(mask))
         if node_id in since:

@@ -3,9 +3,8 @@
 A period whose end is on or after day ``d`` starts on or after the start of the period
 containing ``d`` (``floor``, per grain): only facts dated from ``floor`` on can count in it.
 So, per grain, the fact tables are read through temporary views keeping those rows (a
-deal when it was created or closed from then on; a lead of the funnel when any of its
-stage entries is), and the funnel itself is built only for leads with an entry from the
-coarsest grain's floor on. ``leads`` and ``manual_values`` are read whole: leads carry the
+deal when it was created or closed from then on; a lead of the kept funnel table when any
+of its entry times is). ``leads`` and ``manual_values`` are read whole: leads carry the
 dimensions of older facts, manual values are few.
 """
 
@@ -19,13 +18,11 @@ from typing import TYPE_CHECKING
 from ikkan.compute.funnel import PREBUILT_FUNNEL
 from ikkan.model.canonical import TABLES_BY_NAME
 from ikkan.model.periods import period_containing
-from ikkan.services.refresh.funnel import TEMP_TABLE
+from ikkan.services.refresh.funnel import TABLE as FUNNEL_TABLE
 from ikkan.warehouse.base import Session
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-
-RECENT_STAGES = "ikkan_refresh_recent_stages"
 
 # table -> the columns dating its rows (a row is kept when any of them is >= the floor)
 DATED = {
@@ -49,18 +46,16 @@ def _literal(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def create_recent_stages(session: Session, floor: date) -> None:
-    """Stage entries of the leads with any entry from ``floor`` on (all their entries:
-    a lead's funnel times are minimums over them)."""
-    session.execute(
-        f"CREATE TEMPORARY VIEW {RECENT_STAGES} AS SELECT * FROM lead_stages WHERE lead_key IN "
-        f"(SELECT lead_key FROM lead_stages WHERE entered_at >= {_literal(floor)})"
-    )
-
-
-def create_views(session: Session, by_grain: dict[str, date], funnel: list[str] | None) -> None:
+def create_views(
+    session: Session,
+    by_grain: dict[str, date],
+    funnel: list[str] | None,
+    materialized: frozenset[str] = frozenset(),
+) -> None:
     """The per-grain views of the fact tables (and of the funnel table, whose time columns
-    are ``funnel``, when built)."""
+    are ``funnel``, when built). The funnel's narrowed rows of the ``materialized`` grains
+    are copied into a temporary table instead: read by every funnel metric's query, they
+    are then picked out of the whole kept table once, not once per metric."""
     for grain, floor in by_grain.items():
         for table, columns in DATED.items():
             keep = " OR ".join(f"{c} >= {_literal(floor)}" for c in columns)
@@ -70,9 +65,11 @@ def create_views(session: Session, by_grain: dict[str, date], funnel: list[str] 
             )
         if funnel:
             keep = " OR ".join(f"{c} >= {_literal(floor)}" for c in funnel) or "FALSE"
+            kind = "TABLE" if grain in materialized else "VIEW"
+            session.execute(f"DROP {kind} IF EXISTS {view_name('funnel', grain)}")
             session.execute(
-                f"CREATE TEMPORARY VIEW {view_name('funnel', grain)} AS "
-                f"SELECT * FROM {TEMP_TABLE} WHERE {keep}"
+                f"CREATE TEMPORARY {kind} {view_name('funnel', grain)} AS "
+                f"SELECT * FROM {FUNNEL_TABLE} WHERE {keep}"
             )
 
 

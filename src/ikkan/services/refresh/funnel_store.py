@@ -1,0 +1,150 @@
+"""The lead funnel table kept between refreshes, rebuilt only for the leads that changed.
+
+A full refresh builds ``ikkan_refresh_funnel`` from every stage entry. An incremental one
+deletes and rebuilds the rows of the *touched* leads only:
+
+- leads with a stage entry or a ``leads`` row written by an import after the mark (a new
+  lead, a new or changed stage entry, a changed channel: a changed row takes its import's
+  newer id);
+- when rows may have been deleted in the warehouse (the day digest could not be told from
+  the new rows alone, ``changes.digest_by_new_rows``): the leads whose funnel time falls on
+  a day whose stage-entry digest changed (a deleted entry that set a funnel time was on
+  such a day; one that set none changes no time), and the funnel rows whose lead row is
+  gone (their lead columns become empty).
+
+Every other lead's stage entries and lead row are those the table was built from, so its
+row is still what a rebuild would give. A missing table, or one of another shape, is
+rebuilt whole.
+"""
+
+# ruff: noqa: S608 - SQL text holds identifiers and dates formatted here, never input text
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ikkan.services.refresh.funnel import TABLE
+from ikkan.warehouse.base import Session
+
+TOUCHED = "ikkan_refresh_touched_leads"
+TOUCHED_STAGES = "ikkan_refresh_touched_stages"
+TOUCHED_LEADS = "ikkan_refresh_touched_lead_rows"
+SOURCES = ("lead_stages", "leads")  # what a whole rebuild reads
+TOUCHED_SOURCES = (TOUCHED_STAGES, TOUCHED_LEADS)  # what a partial one reads
+
+SelectSql = Callable[[tuple[str, str]], str]  # (stage source, leads source) -> SELECT
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What changed since the funnel table was built."""
+
+    mark: int  # rows of imports after this one are new or changed
+    stage_days: tuple[date, ...] = ()  # stage-entry days that may have lost rows
+    leads_lost: bool = False  # lead rows may have been deleted
+
+
+def rebuild(session: Session, select: SelectSql) -> None:
+    """The whole table from every stage entry."""
+    session.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    session.execute(f"CREATE TABLE {TABLE} AS {select(SOURCES)}")
+
+
+def usable(session: Session, columns: Sequence[str]) -> bool:
+    """Whether the kept table exists with exactly ``columns``."""
+    if not session.table_exists(TABLE):
+        return False
+    found = session.query(f"SELECT * FROM {TABLE} WHERE 1 = 0").column_names
+    return list(found) == list(columns)
+
+
+def update(
+    session: Session,
+    select: SelectSql,
+    columns: Sequence[str],
+    times: Sequence[str],
+    touched: Touched,
+) -> int:
+    """Rebuild the rows of the touched leads (``columns``: the table's, ``times``: its
+    entry-time columns); returns how many leads were touched.
+
+    Only rows imported after the mark are read, plus the older rows of the touched leads
+    that had some: stage entries of leads already in the table (an older relevant entry
+    was there when it was built), ``leads`` rows of touched leads without a newer one. New
+    leads alone (the usual import) thus read no older row at all.
+    """
+    mark = touched.mark
+    _temporary_table(
+        session,
+        TOUCHED,
+        f"SELECT lead_key FROM ({' UNION '.join(_touched_parts(times, touched))}) AS t",
+        [mark, mark],
+    )
+    count = int(session.scalar(f"SELECT count(*) FROM {TOUCHED}") or 0)
+    if count == 0:
+        return 0
+    _temporary_table(
+        session,
+        _KEPT,
+        f"SELECT lead_key FROM {TABLE} WHERE lead_key IN (SELECT lead_key FROM {TOUCHED})",
+    )
+    _temporary_table(
+        session,
+        _OLD_LEAD_ROW,
+        f"SELECT lead_key FROM {TOUCHED} EXCEPT SELECT lead_key FROM leads WHERE import_id > ?",
+        [mark],
+    )
+    kept = int(session.scalar(f"SELECT count(*) FROM {_KEPT}") or 0)
+    old_lead_rows = int(session.scalar(f"SELECT count(*) FROM {_OLD_LEAD_ROW}") or 0)
+    if kept:
+        session.execute(f"DELETE FROM {TABLE} WHERE lead_key IN (SELECT lead_key FROM {_KEPT})")
+    for view, table, older in (
+        (TOUCHED_STAGES, "lead_stages", _KEPT if kept else None),
+        (TOUCHED_LEADS, "leads", _OLD_LEAD_ROW if old_lead_rows else None),
+    ):
+        rows = (
+            f"SELECT * FROM {table} WHERE import_id > {int(mark)} "
+            f"AND lead_key IN (SELECT lead_key FROM {TOUCHED})"
+        )
+        if older is not None:
+            rows += (
+                f" UNION ALL SELECT * FROM {table} WHERE import_id <= {int(mark)} "
+                f"AND lead_key IN (SELECT lead_key FROM {older})"
+            )
+        session.execute(f"DROP VIEW IF EXISTS {view}")
+        session.execute(f"CREATE TEMPORARY VIEW {view} AS {rows}")
+    names = ", ".join(columns)
+    session.execute(
+        f"INSERT INTO {TABLE} ({names}) SELECT {names} FROM ({select(TOUCHED_SOURCES)}) AS f"
+    )
+    return count
+
+
+_KEPT = "ikkan_refresh_touched_kept"  # touched leads with a row in the table
+_OLD_LEAD_ROW = "ikkan_refresh_touched_old_lead"  # touched leads without a newer leads row
+
+
+def _temporary_table(
+    session: Session, name: str, select: str, params: list[int] | None = None
+) -> None:
+    session.execute(f"DROP TABLE IF EXISTS {name}")
+    session.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", params or [])
+
+
+def _touched_parts(times: Sequence[str], touched: Touched) -> list[str]:
+    parts = [
+        "SELECT lead_key FROM lead_stages WHERE import_id > ?",
+        "SELECT lead_key FROM leads WHERE import_id > ?",
+    ]
+    if touched.stage_days and times:
+        days = ", ".join(f"DATE '{d.isoformat()}'" for d in sorted(set(touched.stage_days)))
+        on_days = " OR ".join(f"CAST({c} AS DATE) IN ({days})" for c in times)
+        parts.append(f"SELECT lead_key FROM {TABLE} WHERE {on_days}")
+    if touched.leads_lost:
+        parts.append(
+            f"SELECT f.lead_key FROM {TABLE} f WHERE NOT EXISTS "
+            "(SELECT 1 FROM leads l WHERE l.lead_key = f.lead_key)"
+        )
+    return parts
