@@ -140,7 +140,7 @@ def test_filters_apply_to_the_page_and_live_in_the_url(server: str, page: object
     page.wait_for_url("**compare=year**")  # type: ignore[attr-defined]
     url = page.url  # type: ignore[attr-defined]
     assert "where=" in url and "period=FY2026-H1" in url
-    assert page.locator("p.notice").first.is_visible()  # type: ignore[attr-defined]
+    assert page.locator("p.slice-note").is_visible()  # type: ignore[attr-defined]
     shot(page, "en-tree-filtered")
     # the link holds the view: opening it afresh shows the same filters
     page.goto(url)  # type: ignore[attr-defined]

@@ -36,7 +36,7 @@ DEFAULT_VIEWS: tuple[tuple[str, Params], ...] = (
     ("overview", {}),
     ("tree", {}),
     ("health", {}),
-    ("funnel", {}),
+    ("funnel", {"basis": None, "by": None}),
     ("channels", {}),
     ("trends", {"node": None, "grain": None}),
 )
