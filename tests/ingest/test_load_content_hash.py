@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from ikkan.ingest.load import _keys_unique
+from ikkan.ingest.load_rows import _keys_unique
 from ikkan.warehouse.hashing import content_hashes
 
 
@@ -56,7 +56,8 @@ def test_keys_unique_sees_repeats_and_null_keys():
 
 def test_a_keys_unique_mark_is_trusted_only_for_the_rows_it_was_set_on(tmp_path):
     from ikkan.ingest.base import ReadResult
-    from ikkan.ingest.load import load, mark_keys_unique
+    from ikkan.ingest.load import load
+    from ikkan.ingest.load_rows import mark_keys_unique
     from ikkan.warehouse import open_warehouse
 
     def leads(ids: list[str], emails: list[str]) -> pa.Table:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ikkan.errors import Location, UserError, did_you_mean, valid_values
 from ikkan.model.canonical import LEADS, TABLES_BY_NAME, ColumnType
-from ikkan.model.metrics import FilterCondition, FilterScalar
+from ikkan.model.metric_filters import FilterCondition, FilterScalar
 from ikkan.model.periods import Grain
 
 if TYPE_CHECKING:

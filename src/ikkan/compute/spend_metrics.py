@@ -10,7 +10,8 @@ from ikkan.compute.funnel import lead_funnel, stage_column
 from ikkan.compute.measure import KEYS, bucket, measured, ratio, stack_sum
 from ikkan.compute.scope import CompileContext, scope, shared_columns
 from ikkan.model.canonical import SPEND
-from ikkan.model.metrics import CostPerMetric, FilterCondition, RomiMetric, SpendMetric
+from ikkan.model.metric_filters import FilterCondition
+from ikkan.model.metrics import CostPerMetric, RomiMetric, SpendMetric
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from ikkan.compute.measure import KEYS, bucket, measured, ratio
 from ikkan.compute.scope import CompileContext, scope
-from ikkan.model.metrics import ActivityCountMetric, ActivityRateMetric, FilterCondition, WebMetric
+from ikkan.model.metric_filters import FilterCondition
+from ikkan.model.metrics import ActivityCountMetric, ActivityRateMetric, WebMetric
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir

@@ -236,13 +236,13 @@ def check(spec: Any, warehouse: Any, seed: Seed, path: Path, may_lose: bool) -> 
 def _read_and_prepare(spec: Any, target: Any, path: Path) -> tuple[Any, Any]:
     from ikkan.errors import Location, UserError
     from ikkan.ingest.base import account_rows
-    from ikkan.ingest.load import LoadReport, prepare
+    from ikkan.ingest.load_rows import prepare
     from ikkan.services.ingest import FileFailed, pick_reader, reader_context
 
     try:
         reader = pick_reader(path, target.reader)
         result = reader.read(path, reader_context(spec, target.options, None))
-        prepare(result, LoadReport("ok", str(path), ""))
+        prepare(result, [])
         return account_rows(result), None
     except UserError as exc:
         return None, exc

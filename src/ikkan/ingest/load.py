@@ -20,38 +20,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ikkan.clock import Clock, SystemClock
 from ikkan.ingest.base import ReadResult, RejectedRow
-from ikkan.model.canonical import IMPORT_LOG, REJECTED_ROWS, TABLES_BY_NAME, Table
-from ikkan.warehouse.arrow_schema import arrow_schema, conform
+from ikkan.ingest.load_rows import prepare
+from ikkan.model.canonical import IMPORT_LOG, REJECTED_ROWS, TABLES_BY_NAME
+from ikkan.warehouse.arrow_schema import arrow_schema
 from ikkan.warehouse.base import Session, SqlWarehouse
-from ikkan.warehouse.hashing import content_hashes
-from ikkan.warehouse.sql import quote_ident
 from ikkan.warehouse.upsert import UpsertCounts
-
-KEYS_UNIQUE = b"ikkan.keys_unique"
-"""Arrow schema metadata key a reader sets (``mark_keys_unique``) on a table whose primary
-keys it has just made unique: the loader then skips its own check. The mark holds the row
-count, so a table concatenated or filtered afterwards is checked again."""
 
 AfterTableHook = Callable[[str, UpsertCounts], None]
 """Called inside the transaction after each table is written (progress, tests)."""
 
 # ruff: noqa: S608 - SQL text holds only identifiers quoted by quote_ident
-
-# Parents first, so that a reader of the warehouse never sees a stage without its lead.
-LOAD_ORDER = (
-    "accounts",
-    "leads",
-    "lead_stages",
-    "deals",
-    "activities",
-    "spend",
-    "web_traffic",
-    "manual_values",
-)
 
 
 @dataclass(frozen=True)
@@ -184,7 +165,7 @@ def load(
             return _skip(warehouse, result, report, origin, previous, started_at, clock, zone, t0)
 
     try:
-        prepared = prepare(result, report)
+        prepared = prepare(result, report.warnings)
         with warehouse.transaction() as session:
             warehouse.lock_imports(session)
             if not force:
@@ -302,74 +283,6 @@ def _skip(
 
 def _naive(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None)
-
-
-def _ordered(result: ReadResult) -> list[tuple[str, Any]]:
-    unknown = [n for n in result.tables if n not in LOAD_ORDER]
-    if unknown:
-        raise ValueError(
-            f"{result.file_path}: reader '{result.reader}' returned table(s) that imports "
-            f"cannot write: {', '.join(unknown)} (valid: {', '.join(LOAD_ORDER)})"
-        )
-    return [(n, result.tables[n]) for n in LOAD_ORDER if n in result.tables]
-
-
-def prepare(result: ReadResult, report: LoadReport) -> dict[str, tuple[pa.Table, int]]:
-    """Every table of ``result`` conformed to its canonical schema, with content hashes and
-    one row per key (the Arrow side of a load, no warehouse needed)."""
-    return {name: _prepare(name, data, result, report) for name, data in _ordered(result)}
-
-
-def _prepare(name: str, data: Any, result: ReadResult, report: LoadReport) -> tuple[pa.Table, int]:
-    """Conformed rows with content_hash, one per key (the file's last row for a key wins)."""
-    definition = TABLES_BY_NAME[name]
-    marked = (data.schema.metadata or {}).get(KEYS_UNIQUE) == str(data.num_rows).encode()
-    rows = conform(definition, data, origin=f"{result.file_path} ({result.reader})")
-    rows, duplicates = (rows, 0) if marked else _last_per_key(rows, definition)
-    if duplicates:
-        report.warnings.append(
-            f"{name}: {duplicates} row(s) repeat a key of a later row in the file; "
-            "the later row was kept"
-        )
-    hashes = content_hashes(rows, definition.payload_columns)
-    return rows.append_column(pa.field("content_hash", pa.string(), nullable=False), hashes), (
-        duplicates
-    )
-
-
-def mark_keys_unique(table: pa.Table) -> pa.Table:
-    """``table`` marked as holding each primary key once (see ``KEYS_UNIQUE``)."""
-    mark = str(table.num_rows).encode()
-    return table.replace_schema_metadata({**(table.schema.metadata or {}), KEYS_UNIQUE: mark})
-
-
-def _last_per_key(rows: pa.Table, definition: Table) -> tuple[pa.Table, int]:
-    keys = list(definition.primary_key)
-    if rows.num_rows == 0 or _keys_unique(rows, keys):
-        return rows, 0
-    indexed = rows.select(keys).append_column("_ikkan_row", pa.array(range(rows.num_rows)))
-    last = indexed.group_by(keys, use_threads=False).aggregate([("_ikkan_row", "max")])
-    duplicates = rows.num_rows - last.num_rows
-    if not duplicates:
-        return rows, 0
-    keep = pc.sort_indices(last.column("_ikkan_row_max"))
-    return rows.take(pc.take(last.column("_ikkan_row_max"), keep)), duplicates
-
-
-def _keys_unique(rows: pa.Table, keys: list[str]) -> bool:
-    """A cheap check that spares the group-by in the common case (no repeated key): a
-    parallel DISTINCT in an in-memory DuckDB (NULLs count as one value, as in the group-by)."""
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("ikkan_keys", rows.select(keys))
-        columns = ", ".join(quote_ident(k) for k in keys)
-        sql = f"SELECT count(*) FROM (SELECT DISTINCT {columns} FROM ikkan_keys)"
-        found = con.execute(sql).fetchone()
-    finally:
-        con.close()
-    return found is not None and int(found[0]) == rows.num_rows
 
 
 def _with_bookkeeping(data: pa.Table, import_id: int, loaded_at: datetime) -> pa.Table:

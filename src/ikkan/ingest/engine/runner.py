@@ -36,7 +36,7 @@ from ikkan.ingest.engine.tabular import (
     locate_header,
     open_rows,
 )
-from ikkan.ingest.load import mark_keys_unique
+from ikkan.ingest.load_rows import mark_keys_unique
 from ikkan.ingest.parsing.layout import header_matches, is_comment_row
 
 
@@ -239,7 +239,7 @@ def pick(values: Sequence[Any], keep: Sequence[int]) -> list[Any]:
 
 def finish(result: ReadResult, state: ReadState) -> ReadResult:
     """Attach the builders' tables (also empty ones) to the result, marked for the loader
-    when a step left one row per key (``load.KEYS_UNIQUE``: no second check)."""
+    when a step left one row per key (``load_rows.KEYS_UNIQUE``: no second check)."""
     loaded: set[int] = set()
     for name, builder in state.builders.items():
         table = builder.to_arrow()

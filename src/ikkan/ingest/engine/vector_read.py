@@ -21,7 +21,7 @@ from ikkan.ingest.engine.arrow_convert import supported
 from ikkan.ingest.engine.fields import ColumnPlan, FieldSpec, plan_columns, warn_extra
 from ikkan.ingest.engine.log import ReadLog
 from ikkan.ingest.engine.tabular import Cells
-from ikkan.ingest.load import mark_keys_unique
+from ikkan.ingest.load_rows import mark_keys_unique
 
 
 @dataclass
