@@ -200,3 +200,29 @@ def test_activities_keyed_by_their_content(tmp_path: Path) -> None:
     assert fast.vectorised and fast.rejected
     first = fast.tables["activities"].to_pylist()[0]
     assert first["occurred_at"] == datetime(2026, 1, 10, 10, 0, 0)
+
+
+@pytest.mark.parametrize("kind", ["date", "datetime"])
+def test_a_custom_date_format_never_takes_the_iso_fast_path(kind: str) -> None:
+    """The rule in ``arrow_convert.fast_values``: a field with ``formats`` gets no bulk ISO
+    parse, so ``%Y-%d-%m`` reads 2026-01-02 as 1 February (the ISO shape the fast path
+    would read as 2 January), in the dictionary and the nearly-distinct branches alike."""
+    import pyarrow as pa
+
+    from ikkan.ingest.engine.arrow_convert import convert_column
+    from ikkan.ingest.engine.fields import FieldSpec, Kind, _parser
+
+    formats = ("%Y-%d-%m",) if kind == "date" else ("%Y-%d-%m %H:%M",)
+    spec = FieldSpec("day", Kind(kind), ("day",), formats)
+    parse = _parser(spec, None)
+    for rows in (3_000, 45_000):  # few distinct values; nearly every value distinct
+        cells = [
+            f"{2000 + i % 26}-{1 + i * 7 % 28:02d}-{1 + i % 12:02d}"
+            + ("" if kind == "date" else f" {i % 24:02d}:{i // 24 % 60:02d}")
+            for i in range(rows)
+        ]
+        converted = convert_column(pa.array(cells, pa.string()), spec, None)
+        found = converted.values.to_pylist()
+        assert found == [parse(c) for c in cells]
+        assert cells[1].startswith("2001-08-02")  # ISO: 2 August
+        assert (found[1].month, found[1].day) == (2, 8)
