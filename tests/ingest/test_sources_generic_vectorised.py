@@ -226,3 +226,32 @@ def test_a_custom_date_format_never_takes_the_iso_fast_path(kind: str) -> None:
         assert found == [parse(c) for c in cells]
         assert cells[1].startswith("2001-08-02")  # ISO: 2 August
         assert (found[1].month, found[1].day) == (2, 8)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp932"])
+def test_empty_ids_bad_cells_and_unmapped_values_are_rejected_in_row_order(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "deals.csv"
+    lines = ["ID,状態,作成日,金額,担当"]
+    for i in range(60):
+        ident = "" if i % 11 == 3 else f"D{i % 50}"  # empty ids; D0..D9 repeat: duplicates
+        status = ("受注", "失注", "商談中", "保留")[i % 4]  # 保留: not in the typed map
+        created = "2026-02-30" if i % 13 == 5 else f"令和8年{1 + i % 12}月{1 + i % 28}日"
+        amount = "TBD" if i % 17 == 2 else f'"￥{i * 1000:,}"'
+        lines.append(f"{ident},{status},{created},{amount},担当{i % 3}")
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    mapping = {
+        "table": "deals",
+        "source_system": "crm",
+        "columns": {"source_id": "ID", "stage": "状態", "is_won": "状態", "created_at": "作成日",
+                    "amount": "金額", "owner": "担当"},
+        "value_maps": {"is_won": {"受注": True, "失注": False, "商談中": False}},
+        "constants": {"is_closed": False},
+    }  # fmt: skip
+    fast, _ = _both(path, mapping)
+    assert fast.vectorised
+    reasons = [r.reason for r in fast.rejected]
+    assert any("is empty" in r for r in reasons) and any("duplicate" in r for r in reasons)
+    assert any("value_maps.is_won" in r for r in reasons)
+    assert fast.tables["deals"].column("currency").to_pylist()[0] == "JPY"
