@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ikkan.errors import Location, SourceError
 from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.xlsx import xlsx_rows
 from ikkan.ingest.parsing.encoding import read_head, sniff_encoding
 from ikkan.ingest.parsing.layout import (
     is_blank_row,
@@ -61,7 +62,7 @@ def open_rows(path: Path, sheet: str | None = None) -> FileRows:
             hint="save the file as .xlsx or export CSV",
         )
     if is_xlsx(path):
-        return FileRows(path, "xlsx", None, None, _xlsx_rows(path, sheet))
+        return FileRows(path, "xlsx", None, None, xlsx_rows(path, sheet))
     encoding = sniff_encoding(path)
     delimiter = sniff_delimiter(read_head(path, encoding))
     return FileRows(path, "csv", encoding, delimiter, _csv_rows(path, encoding, delimiter))
@@ -96,30 +97,6 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[NumberedRow
                 row[0] = row[0][1:]
             yield start, list(row)
             start = reader.line_num + 1
-
-
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[NumberedRow]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise SourceError(f"cannot open the workbook: {exc}", location=Location(str(path))) from exc
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise SourceError(
-                f"no sheet named {sheet!r}",
-                location=Location(str(path)),
-                hint="sheets are: " + ", ".join(book.sheetnames),
-            )
-        worksheet = book[sheet] if sheet else book.worksheets[0]
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            cells: Cells = [v.strip() if isinstance(v, str) else v for v in values]
-            while cells and (cells[-1] is None or cells[-1] == ""):
-                cells.pop()
-            yield number, cells
-    finally:
-        book.close()
 
 
 @dataclass
