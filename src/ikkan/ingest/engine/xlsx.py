@@ -34,13 +34,14 @@ NumberedRow = tuple[int, Cells]
 _EXACT_FLOAT = 2**53
 _CHUNK = 1 << 22
 _OVERLAP = 256
-# Anything in a sheet or the shared strings that calamine would report differently.
-_SUSPECT = re.compile(
-    rb'\bt="e"'  # an error cell
-    rb"|<v>-?\d{16,}</v>"  # a long integer: exact in openpyxl, rounded in calamine
-    rb"|<v>-?\d+\.0*</v>"  # an integral number written with a point
-    rb"|<v>-?\d+(?:\.\d+)?[eE]\+?(?:0?\d|1[0-5])</v>"  # an exponent: maybe integral
-    rb"|_x[0-9A-Fa-f]{4}_"  # an escaped character in a string
+# What calamine would report differently. Each pattern starts with a literal, which ``re``
+# finds fast (one alternation of them all scans ~10x slower).
+_SUSPECTS = (
+    re.compile(rb'\bt="e"'),  # an error cell
+    # a long integer (exact in openpyxl, rounded in calamine), an integral number written
+    # with a point, an exponent that may make one (openpyxl: a float)
+    re.compile(rb"<v>-?\d+(?:\d{15,}|\.0*|(?:\.\d+)?[eE]\+?(?:0?\d|1[0-5]))</v>"),
+    re.compile(rb"_x[0-9A-Fa-f]{4}_"),  # an escaped character in a string
 )
 _DATE1904 = re.compile(rb'date1904="(?:1|true)"')
 
@@ -65,7 +66,8 @@ def _scan(archive: zipfile.ZipFile, name: str) -> bool:
     tail = b""
     with archive.open(name) as handle:
         while chunk := handle.read(_CHUNK):
-            if _SUSPECT.search(tail + chunk):
+            text = tail + chunk
+            if any(pattern.search(text) for pattern in _SUSPECTS):
                 return True
             tail = chunk[-_OVERLAP:]
     return False
