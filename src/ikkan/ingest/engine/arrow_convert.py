@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ikkan.ingest.engine.fields import FieldSpec, Kind, _is_null, _parser
+from ikkan.ingest.engine.scratch import registered, scratch_cursor
 from ikkan.ingest.parsing.values import ParseError
 
 _TOKENS = pa.array(["--", "-", "(not set)", "(none)"])  # the ASCII null tokens (NULL_TOKENS)
@@ -33,13 +34,20 @@ _ID = "^[!-*,-~]+$"  # no '+': "1.2E+11" is an Excel-mangled id the parser rejec
 _EMAIL = r"^[!-?A-~]+@[!-?A-~]*\.[!-?A-~]*$"
 _DIGITS = "^[0-9]{1,15}$"
 _DAY = "[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
-_STAMP_SQL = (
-    f"CASE WHEN regexp_full_match(c, '{_DAY}') THEN try_strptime(c, '%Y-%m-%d') "
-    f"WHEN regexp_full_match(c, '{_DAY} [0-9]{{2}}:[0-9]{{2}}') "
-    f"THEN try_strptime(c, '%Y-%m-%d %H:%M') "
-    f"WHEN regexp_full_match(c, '{_DAY} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') "
-    f"THEN try_strptime(c, '%Y-%m-%d %H:%M:%S') END"
-)
+_SLASH_DAY = "[1-9][0-9]{3}/[0-9]{2}/[0-9]{2}"  # (Japanese exports) the parser's _YMD
+
+
+def _stamp_cases(day: str, sep: str) -> str:
+    return (
+        f"WHEN regexp_full_match(c, '{day}') THEN try_strptime(c, '%Y{sep}%m{sep}%d') "
+        f"WHEN regexp_full_match(c, '{day} [0-9]{{2}}:[0-9]{{2}}') "
+        f"THEN try_strptime(c, '%Y{sep}%m{sep}%d %H:%M') "
+        f"WHEN regexp_full_match(c, '{day} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') "
+        f"THEN try_strptime(c, '%Y{sep}%m{sep}%d %H:%M:%S') "
+    )
+
+
+_STAMP_SQL = f"CASE {_stamp_cases(_DAY, '-')}{_stamp_cases(_SLASH_DAY, '/')}END"
 _PARSE_ALL = 4096  # at most this many distinct values: the row-by-row parser does them all
 _SAMPLE = 20_000  # rows sampled to guess whether nearly every value is distinct
 _MAX_COMBINATIONS = 1 << 24  # attribute member combinations: a lookup array at most this long
@@ -98,15 +106,11 @@ def fast_values(values: Any, spec: FieldSpec) -> Any:
 def _timestamps(values: Any) -> Any:
     """Timestamps for the ISO shapes, by DuckDB's strict ``try_strptime`` (2026-02-30 is
     NULL, not March 2), in parallel."""
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("SET preserve_insertion_order = true")
-        con.register("ikkan_cells", pa.table({"c": values}))
-        found = con.sql(f"SELECT {_STAMP_SQL} AS t FROM ikkan_cells").to_arrow_table()
-    finally:
-        con.close()
+    with (
+        scratch_cursor() as con,
+        registered(con, pa.table({"c": values}), "ikkan_cells") as name,
+    ):
+        found = con.sql(f"SELECT {_STAMP_SQL} AS t FROM {name}").to_arrow_table()
     if found.num_rows != len(values):
         raise AssertionError("timestamp conversion lost rows")
     return found.column("t").combine_chunks()
@@ -285,6 +289,22 @@ def _per_combination(members: list[Any], rows: int) -> Any:
     slot = np.zeros(len(seen), dtype=np.int64)
     slot[combinations] = np.arange(len(combinations))
     return pc.take(pa.array(texts, pa.string()), pa.array(slot[code]))
+
+
+_JSON_VERBATIM = '^[^\\x00-\\x1f"\\\\]*$'  # json.dumps(ensure_ascii=False) escapes none of it
+
+
+def json_strings(values: Any) -> Any:
+    """``json.dumps(value, ensure_ascii=False)`` per row (None stays None): quoted in bulk
+    where the text needs no escape, by ``json.dumps`` once per distinct other value."""
+    values = _combined(values)
+    verbatim = _matches(values, _JSON_VERBATIM)
+    quoted = _where(verbatim, pc.binary_join_element_wise('"', values, '"', ""), pa.string())
+    rest = pc.filter(values, pc.invert(verbatim))
+    if len(pc.drop_null(rest)) == 0:
+        return quoted
+    escaped = mapped_by_distinct(values, lambda v: json.dumps(v, ensure_ascii=False))
+    return pc.coalesce(quoted, escaped)
 
 
 def mapped_by_distinct(values: Any, func: Any, target: pa.DataType | None = None) -> Any:

@@ -153,13 +153,46 @@ def _dense(data: ScannedFile, width: int) -> bool:
     """Every row fills more than ``max(2, width // 2)`` cells."""
     if data.table.num_rows == 0:
         return True
-    counts = None
+    counts = np.zeros(data.table.num_rows, dtype=np.int64)
     for name in column_names(width):
-        filled = pc.fill_null(pc.match_substring_regex(data.table.column(name), _FILLED), False)
-        one = pc.cast(filled, pa.int64())
-        counts = one if counts is None else pc.add(counts, one)
-    least = pc.min(counts).as_py()
-    return least is not None and least > max(2, width // 2)
+        counts += _filled(data.table.column(name))
+    return int(counts.min()) > max(2, width // 2)
+
+
+# First bytes of the UTF-8 whitespace characters str.isspace() knows (see _FILLED).
+_SPACE_LEADS = np.zeros(256, dtype=bool)
+_SPACE_LEADS[[*range(9, 14), *range(28, 33), 0xC2, 0xE1, 0xE2, 0xE3]] = True
+
+
+def _filled(column: Any) -> np.ndarray:
+    """Per cell: has it a character that is not whitespace (``str.strip() != ''``)? Told
+    from the first byte, by the regex only for a cell starting like a whitespace
+    character (rare)."""
+    parts = []
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        if not pa.types.is_string(chunk.type):
+            parts.append(_regex_filled(chunk))
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = chunk.buffers()[2]
+        nonempty = offsets[1:] > offsets[:-1]
+        if chunk.null_count:
+            nonempty &= np.asarray(chunk.is_valid().to_numpy(zero_copy_only=False))
+        filled = nonempty.copy()
+        if data is not None and len(data):
+            bytes_ = np.frombuffer(data, dtype=np.uint8)
+            at = np.flatnonzero(nonempty)
+            suspect = at[_SPACE_LEADS[bytes_[offsets[:-1][at]]]]
+            if len(suspect):
+                filled[suspect] = _regex_filled(chunk.take(pa.array(suspect)))
+        parts.append(filled)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _regex_filled(values: Any) -> np.ndarray:
+    found = pc.fill_null(pc.match_substring_regex(values, _FILLED), False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def converted_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[Converted]:
