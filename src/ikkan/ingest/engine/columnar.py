@@ -37,6 +37,7 @@ from ikkan.ingest.engine.tabular import BATCH_ROWS, Cells, RawBatch
 from ikkan.ingest.parsing.layout import is_blank_row, is_footer_row, is_total_row
 
 _TAIL_LIMIT = 1_000  # rows after the first footer-like row checked in Python
+_HELD_ROWS = 100_000  # at most this many rejected rows' cells held as lists (see arrow_batches)
 # Python's str.isspace() characters: a cell is filled when it has anything else.
 _FILLED = (
     "[^\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
@@ -204,7 +205,9 @@ def converted_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Itera
 
 def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[ArrowBatch]:
     """The batches ``convert_batch`` would give, as Arrow arrays, each after its
-    rejections are logged; ``log.rows_seen`` counts the rows as ``iter_batches`` does."""
+    rejections are logged; ``log.rows_seen`` counts the rows as ``iter_batches`` does.
+    Once converted, the scanned cells are let go (``source.data`` emptied; the cells of
+    rows to reject kept as lists) so the rows kept can take their memory."""
     data, plan = source.data, source.plan
     width = len(plan.header)
     fields = list(plan.index)
@@ -217,12 +220,23 @@ def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[
         else np.asarray(pc.fill_null(columns.bad, False).to_numpy(zero_copy_only=False))
     )
     numbers = data.numbers
+    bad_rows = np.flatnonzero(bad)
+    held: dict[int, Cells] | None = None
+    if len(bad_rows) <= _HELD_ROWS:  # the scanned cells are let go before the batches
+        held = dict(
+            zip(bad_rows.tolist(), _row_cells(data.table, width, bad_rows.tolist()), strict=True)
+        )
+        source.data = ScannedFile(data.table.schema.empty_table(), numbers.slice(0, 0))
+        data = source.data
     for start in range(0, rows, BATCH_ROWS):
         end = min(start + BATCH_ROWS, rows)
         log.rows_seen += end - start
         bad_here = np.flatnonzero(bad[start:end]) + start
         if len(bad_here):
-            cells = _row_cells(data.table, width, bad_here.tolist())
+            if held is None:
+                cells = _row_cells(data.table, width, bad_here.tolist())
+            else:
+                cells = [list(held.pop(i)) for i in bad_here.tolist()]
             for row in cells:
                 row.extend([None] * (width - len(row)))
             picked = numbers.take(pa.array(bad_here)).to_pylist()

@@ -5,6 +5,7 @@ threads); what it registers it names uniquely and unregisters."""
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import threading
 from collections.abc import Iterator
@@ -24,12 +25,20 @@ def scratch_cursor() -> Iterator[Any]:
     with _LOCK:
         if not _DATABASE:
             _DATABASE.append(duckdb.connect(":memory:"))
+            atexit.register(_close)
         cursor = _DATABASE[0].cursor()
     try:
         cursor.execute("SET preserve_insertion_order = true")
         yield cursor
     finally:
         cursor.close()
+
+
+def _close() -> None:
+    """Closed before the interpreter exits (else the binding reports leaked objects)."""
+    with _LOCK:
+        while _DATABASE:
+            _DATABASE.pop().close()
 
 
 @contextmanager
