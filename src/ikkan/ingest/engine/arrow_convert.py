@@ -47,7 +47,17 @@ def _stamp_cases(day: str, sep: str) -> str:
     )
 
 
-_STAMP_SQL = f"CASE {_stamp_cases(_DAY, '-')}{_stamp_cases(_SLASH_DAY, '/')}END"
+_US_DAY = "[0-9]{1,2}/[0-9]{1,2}/[1-9][0-9]{3}"  # M/D/YYYY (US-locale CRM exports): _US
+_US_CASES = (
+    f"WHEN regexp_full_match(c, '{_US_DAY}') THEN try_strptime(c, '%m/%d/%Y') "
+    f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}} (AM|PM)') "
+    "THEN try_strptime(c, '%m/%d/%Y %I:%M %p') "
+    f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}') "
+    "THEN try_strptime(c, '%m/%d/%Y %H:%M') "
+    f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}:[0-9]{{2}}') "
+    "THEN try_strptime(c, '%m/%d/%Y %H:%M:%S') "
+)
+_STAMP_SQL = f"CASE {_stamp_cases(_DAY, '-')}{_stamp_cases(_SLASH_DAY, '/')}{_US_CASES}END"
 _PARSE_ALL = 4096  # at most this many distinct values: the row-by-row parser does them all
 _SAMPLE = 20_000  # rows sampled to guess whether nearly every value is distinct
 _MAX_COMBINATIONS = 1 << 24  # attribute member combinations: a lookup array at most this long
@@ -104,8 +114,9 @@ def fast_values(values: Any, spec: FieldSpec) -> Any:
 
 
 def _timestamps(values: Any) -> Any:
-    """Timestamps for the ISO shapes, by DuckDB's strict ``try_strptime`` (2026-02-30 is
-    NULL, not March 2), in parallel."""
+    """Timestamps for the ISO, ``YYYY/MM/DD`` and US ``M/D/YYYY [h:mm AM]`` shapes, by
+    DuckDB's strict ``try_strptime`` (2026-02-30 is NULL, not March 2), in parallel; each
+    shape checked against ``parse_datetime`` (tests/ingest/test_vectorised_dates.py)."""
     with (
         scratch_cursor() as con,
         registered(con, pa.table({"c": values}), "ikkan_cells") as name,
