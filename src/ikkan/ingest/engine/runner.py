@@ -253,7 +253,10 @@ def finish(result: ReadResult, state: ReadState) -> ReadResult:
             loaded.update(builder.row_numbers())
     if arrays:
         arrays.append(np.fromiter(loaded, dtype=np.int64, count=len(loaded)))
-        result.loaded_rows = np.unique(np.concatenate(arrays))
+        numbers = np.sort(np.concatenate(arrays))  # (np.unique hashes: 20x slower here)
+        first = np.ones(len(numbers), dtype=bool)
+        first[1:] = numbers[1:] != numbers[:-1]
+        result.loaded_rows = numbers[first]
     else:
         result.loaded_rows = loaded
     result.rows_read = state.log.rows_seen
