@@ -57,7 +57,10 @@ _US_CASES = (
     f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}:[0-9]{{2}}') "
     "THEN try_strptime(c, '%m/%d/%Y %H:%M:%S') "
 )
-_STAMP_SQL = f"CASE {_stamp_cases(_DAY, '-')}{_stamp_cases(_SLASH_DAY, '/')}{_US_CASES}END"
+_STAMP_SQL = (  # a dash or a slash picks the shapes to try (fewer regex runs per cell)
+    f"CASE WHEN c[5] = '-' THEN CASE {_stamp_cases(_DAY, '-')}END "
+    f"WHEN contains(c, '/') THEN CASE {_stamp_cases(_SLASH_DAY, '/')}{_US_CASES}END END"
+)
 _PARSE_ALL = 4096  # at most this many distinct values: the row-by-row parser does them all
 _SAMPLE = 20_000  # rows sampled to guess whether nearly every value is distinct
 _MAX_COMBINATIONS = 1 << 24  # attribute member combinations: a lookup array at most this long
