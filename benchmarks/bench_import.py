@@ -3,11 +3,14 @@
     uv run python benchmarks/bench_import.py [--rows N] [--small N] [--readers a,b] [--keep]
 
 For each reader (``import_files.FILES``: HubSpot contacts and deals, Salesforce leads and
-opportunities, Google/Meta/Yahoo! ads, GA4) and each of two sizes (``--small``, default 250k, and
-``--rows``, default 1M) a file is generated, then ONE child process per (reader, size,
-encoding) measures, in that process:
+opportunities (leads also as XLSX), Google/Meta/Yahoo! ads, GA4, the generic mapping reader on
+an event-platform export, Zoom webinar attendee reports) and each of two sizes (``--small``,
+default 250k, and ``--rows``, default 1M) a file is generated, then ONE child process per
+(reader, size, encoding) measures, in that process:
 
-  baseline   DuckDB ``read_csv`` of the UTF-8 file into a table (what "fast" means here)
+  baseline   DuckDB ``read_csv`` of the UTF-8 file into a table (what "fast" means here);
+             for an XLSX file, ``read_csv`` of the same rows written as a UTF-8 CSV; for a
+             Zoom report, of its attendee table alone (the report head is no table)
   read+load  the reader (file → ReadResult) and ``load`` into a fresh DuckDB warehouse
   re-import  the same file again as ``ikkan ingest`` does it: hash the file, find the same
              content + reader + options in import_log, skip without reading
@@ -15,8 +18,9 @@ encoding) measures, in that process:
 
 (a file with a report footer, which plain ``read_csv`` refuses, is read with
 ``null_padding = true``) and prints each as a ratio to the baseline (2.0x: twice as
-slow), each the best of ``--repeat`` (3) runs, plus the child's peak RSS
-(``resource.getrusage``; a fresh process per reader, size and encoding).
+slow), each the best of ``--repeat`` (3) runs, with the CPU seconds of baseline and
+read+load (``time.process_time``: every thread of the child) and their ratio, plus the
+child's peak RSS (``resource.getrusage``; a fresh process per reader, size and encoding).
 Memory is flat in file size when the peak at ``--rows`` is not ``rows/small`` times the
 peak at ``--small``. Which readers take the vectorised path is printed (``path``).
 The load average is printed before and after: figures from a loaded machine are noisy.
@@ -42,7 +46,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from import_files import FILES  # noqa: E402
+from import_files import BASELINES, FILES, OPTIONS, READERS  # noqa: E402
 
 
 def _peak_rss_mb() -> float:
@@ -57,10 +61,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _timed(action: Any) -> tuple[Any, float]:
+def _timed(action: Any, cpu: list[float] | None = None) -> tuple[Any, float]:
+    """``action()`` and its wall seconds; its CPU seconds appended to ``cpu``."""
     gc.collect()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     value = action()
+    if cpu is not None:
+        cpu.append(time.process_time() - cpu_started)
     return value, time.perf_counter() - started
 
 
@@ -91,13 +98,15 @@ def child(
     from ikkan.ingest.sources.registry import all_readers
     from ikkan.warehouse import open_warehouse
 
-    reader = next(r for r in all_readers() if r.name == reader_name)
-    context = ReaderContext()
-    warm = folder / f"warm-{reader_name}.csv"
-    with path.open("rb") as source:  # header + 2 rows: imports paid before timing
-        warm.write_bytes(b"".join(source.readline() for _ in range(3)))
+    name = READERS.get(reader_name, reader_name)
+    reader = next(r for r in all_readers() if r.name == name)
+    context = ReaderContext(options=OPTIONS.get(reader_name, {}))
+    warm = folder / f"warm-{reader_name}{path.suffix}"
+    encoding = "xlsx" if path.suffix == ".xlsx" else "utf-8"
+    FILES[reader_name][0](warm, 2, encoding)  # 2 rows: imports paid before timing
     reader.read(warm, context)
     times: dict[str, list[float]] = {"baseline": [], "load": [], "skip": [], "forced": []}
+    cpu: dict[str, list[float]] = {"baseline": [], "load": []}
     found: dict[str, Any] = {}
     sha = _sha256(path)
     baseline_rss = 0.0
@@ -110,13 +119,13 @@ def child(
         return load(warehouse, result, sha, force=force)
 
     for _ in range(repeat):  # best of ``repeat``, each on a fresh warehouse
-        times["baseline"].append(_timed(lambda: _baseline(utf8))[1])
+        times["baseline"].append(_timed(lambda: _baseline(utf8), cpu["baseline"])[1])
         baseline_rss = baseline_rss or _peak_rss_mb()
         db = folder / f"warehouse-{os.getpid()}.duckdb"
         db.unlink(missing_ok=True)
         warehouse = open_warehouse(f"duckdb://{db}")
         warehouse.migrate()
-        first, seconds = _timed(lambda w=warehouse: read_and_load(w, False))
+        first, seconds = _timed(lambda w=warehouse: read_and_load(w, False), cpu["load"])
         times["load"].append(seconds)
         skipped, seconds = _timed(
             lambda w=warehouse: skip_if_imported(
@@ -133,6 +142,8 @@ def child(
     return {
         **found,
         "baseline_s": min(times["baseline"]),
+        "baseline_cpu_s": min(cpu["baseline"]),
+        "load_cpu_s": min(cpu["load"]),
         "load_s": min(times["load"]),
         "skip_s": min(times["skip"]),
         "reimport_s": min(times["forced"]),
@@ -168,18 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average (1, 5, 15 min) before: {_load_average()}", flush=True)
     print(
         f"{'reader':<24} {'enc':<6} {'rows':>9} {'path':<10} {'baseline':>8} "
-        f"{'read+load':>15} {'re-import':>15} {'forced':>15} {'peak RSS':>9}  notes",
+        f"{'read+load':>15} {'re-import':>15} {'forced':>15} {'CPU base/load':>20} "
+        f"{'peak RSS':>9}  notes",
         flush=True,
     )
     try:
         for name in args.readers.split(","):
             write, encodings = FILES[name]
             for rows in (args.small, args.rows):
-                utf8 = folder / f"{name}-{rows}-utf-8.csv"
+                utf8 = folder / f"{name}-{rows}-utf-8-baseline.csv"
                 if not utf8.exists():
-                    write(utf8, rows, "utf-8")
+                    BASELINES.get(name, lambda p, n, w=write: w(p, n, "utf-8"))(utf8, rows)
                 for encoding in encodings:
-                    path = folder / f"{name}-{rows}-{encoding}.csv"
+                    suffix = ".xlsx" if encoding == "xlsx" else ".csv"
+                    path = folder / f"{name}-{rows}-{encoding}{suffix}"
                     if not path.exists():
                         write(path, rows, encoding)
                     command = [sys.executable, __file__, "--dir", str(folder)]
@@ -201,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{r['load_s']:6.2f}s {r['load_s'] / base:5.2f}x "
                         f"{r['skip_s']:6.2f}s {r['skip_s'] / base:5.2f}x "
                         f"{r['reimport_s']:6.2f}s {r['reimport_s'] / base:5.2f}x "
+                        f"{r['baseline_cpu_s']:6.2f}/{r['load_cpu_s']:6.2f}s "
+                        f"{r['load_cpu_s'] / r['baseline_cpu_s']:5.2f}x "
                         f"{r['peak_rss_mb']:7,.0f}MB  read {r['rows_read']:,}, "
                         f"{r['inserted']:,} inserted, {r['rejected']} rejected, "
                         f"baseline RSS {r['baseline_rss_mb']:,.0f}MB{status}",

@@ -173,7 +173,114 @@ def ga4(path: Path, rows: int, encoding: str) -> None:
     _write(path, header, lines(), encoding)
 
 
-# reader name -> (writer, encodings measured)
+GENERIC_LEADS_MAPPING = {
+    "table": "leads",
+    "source_system": "eventhub",
+    "columns": {
+        "source_id": "参加者ID",
+        "email": "メールアドレス",
+        "company": "会社名",
+        "created_at": "申込日時",
+        "lifecycle_stage": "ステータス",
+        "channel_raw": "流入元",
+    },
+    "value_maps": {"lifecycle_stage": {"申込": "lead", "参加": "mql", "商談化": "sql"}},
+    "stages": [{"stage": "lead"}],
+}
+
+
+def generic_leads(path: Path, rows: int, encoding: str) -> None:
+    """An event-platform export read with ``GENERIC_LEADS_MAPPING`` (value map, channel,
+    a stage rule); a share of 令和 dates and unlisted statuses."""
+    header = "参加者ID,メールアドレス,会社名,申込日時,ステータス,流入元,セミナー名"
+    statuses = ("申込", "参加", "商談化", "キャンセル")
+
+    def lines() -> Iterator[str]:
+        for i in range(rows):
+            d = _day(i)
+            created = "令和8年3月31日" if i % 101 == 0 else f"{d} {i % 24:02d}:{i % 60:02d}"
+            yield (
+                f"EH{i:09d},p{i}@example.co.jp,会社{i % 30000},{created},{statuses[i % 4]},"
+                f"{_CHANNELS[i % 6]},セミナー{i % 40}"
+            )
+
+    _write(path, header, lines(), encoding)
+
+
+def salesforce_leads_xlsx(path: Path, rows: int, encoding: str) -> None:
+    """``salesforce_leads`` as an XLSX sheet (openpyxl write-only; ``encoding`` "xlsx"),
+    or the same rows as CSV for the baseline."""
+    if encoding != "xlsx":
+        salesforce_leads(path, rows, encoding)
+        return
+    import csv
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    scratch = path.with_suffix(".rows.csv")
+    salesforce_leads(scratch, rows, "utf-8")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Leads")
+    with scratch.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        sheet.append(next(reader))
+        for row in reader:  # dates as date cells (serials), the rest as text, as exported
+            cells: list[object] = list(row)
+            cells[7] = datetime.strptime(row[7], "%m/%d/%Y %I:%M %p")
+            cells[9] = datetime.strptime(row[9], "%m/%d/%Y") if row[9] else None
+            sheet.append(cells)
+    book.save(path)
+    scratch.unlink()
+
+
+_ZOOM_HEAD = (
+    "Attendee Report",
+    'Report Generated:,"01/16/2026 10:00:00 AM"',
+    "Topic,Webinar ID,Actual Start Time,Actual Duration (minutes),# Registered,# Cancelled,"
+    "Unique Viewers,Total Users,Max Concurrent Views",
+    "BtoBマーケ入門,812 3456 7890,01/15/2026 01:55:00 PM,65,3,0,2,3,2",
+    "Host Details",
+    "Attended,User Name (Original Name),Email,Join Time,Leave Time,Time in Session (minutes),"
+    "Country/Region Name",
+    "Yes,Host,host@ourcompany.jp,01/15/2026 01:50:00 PM,01/15/2026 03:00:00 PM,70,Japan",
+    "Attendee Details",
+)
+ZOOM_ATTENDEES = (
+    "Attended,User Name (Original Name),First Name,Last Name,Email,Registration Time,"
+    "Approval Status,Join Time,Leave Time,Time in Session (minutes),Country/Region Name"
+)
+
+
+def _zoom_rows(rows: int) -> Iterator[str]:
+    """One row per join; people join one to three times."""
+    for i in range(rows):
+        person = i // 2 if i % 3 else i
+        minute = i % 60
+        joined = f"01/15/2026 02:{minute:02d}:00 PM"
+        attended = "No" if i % 17 == 0 else "Yes"
+        join, left, spent = ("--", "--", "") if attended == "No" else (joined, joined, i % 65)
+        yield (
+            f"{attended},名{person % 300} 姓{person % 700},名{person % 300},姓{person % 700},"
+            f"u{person}@example.com,01/10/2026 09:{minute:02d}:00 AM,approved,"
+            f"{join},{left},{spent},Japan"
+        )
+
+
+def zoom(path: Path, rows: int, encoding: str) -> None:
+    """A webinar attendee report: the report head, one host, then ``rows`` attendee joins."""
+    with path.open("w", encoding=encoding, newline="") as out:
+        out.write("\n".join([*_ZOOM_HEAD, ZOOM_ATTENDEES]) + "\n")
+    with path.open("a", encoding=encoding, newline="") as out:
+        out.writelines(line + "\n" for line in _zoom_rows(rows))
+
+
+def zoom_baseline(path: Path, rows: int) -> None:
+    """The attendee table of ``zoom`` alone (what ``read_csv`` can read)."""
+    _write(path, ZOOM_ATTENDEES, _zoom_rows(rows), "utf-8")
+
+
+# reader name -> (writer, encodings measured); "xlsx" writes a workbook
 FILES: dict[str, tuple[Callable[[Path, int, str], None], tuple[str, ...]]] = {
     "hubspot_contacts": (hubspot_contacts, ("utf-8", "cp932")),
     "hubspot_deals": (hubspot_deals, ("utf-8", "cp932")),
@@ -183,4 +290,14 @@ FILES: dict[str, tuple[Callable[[Path, int, str], None], tuple[str, ...]]] = {
     "meta_ads": (meta_ads, ("utf-8",)),
     "yahoo_ads": (yahoo_ads, ("cp932",)),
     "ga4": (ga4, ("utf-8",)),
+    "generic_leads": (generic_leads, ("utf-8",)),
+    "salesforce_leads_xlsx": (salesforce_leads_xlsx, ("xlsx",)),
+    "zoom": (zoom, ("utf-8",)),
 }
+READERS = {"generic_leads": "generic", "salesforce_leads_xlsx": "salesforce_leads"}
+"""Bench file -> the reader that reads it (default: the same name)."""
+OPTIONS: dict[str, dict[str, object]] = {"generic_leads": {"mapping": GENERIC_LEADS_MAPPING}}
+"""Bench file -> ``ReaderContext.options``."""
+BASELINES: dict[str, Callable[[Path, int], None]] = {"zoom": zoom_baseline}
+"""Bench file -> a writer of the rows ``read_csv`` measures, when not the file as UTF-8
+CSV (a Zoom report's head is no table)."""

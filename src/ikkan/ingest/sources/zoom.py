@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -65,11 +66,21 @@ class _Person:
 def _index(header: Cells) -> dict[str, int]:
     found: dict[str, int] = {}
     for position, cell in enumerate(header):
-        key = normalise_header(str(cell or ""))
-        for name, aliases in _COLUMNS.items():
-            if key in aliases and name not in found:
-                found[name] = position
+        text = str(cell or "")
+        if "@" in text:  # an e-mail address (no label has "@"; NFKC keeps it)
+            continue
+        name = _label_of(text)
+        if name is not None and name not in found:
+            found[name] = position
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _label_of(text: str) -> str | None:
+    """The field a header cell names (the first in ``_COLUMNS`` order), if any: every row
+    is tested as a possible table header, and its cells repeat."""
+    key = normalise_header(text)
+    return next((name for name, aliases in _COLUMNS.items() if key in aliases), None)
 
 
 class ZoomWebinarReader:
@@ -89,6 +100,7 @@ class ZoomWebinarReader:
         log = ReadLog(str(path))
         topic, webinar_id, started = _meta(rows, tz)
         people: dict[str, _Person] = {}
+        times = _Times()
         section = ""
         header: Cells | None = None
         columns: dict[str, int] = {}
@@ -109,7 +121,7 @@ class ZoomWebinarReader:
             if section in _STAFF:
                 log.skip(number, "a host/panelist row: staff, not a lead", _record(header, cells))
                 continue
-            if _take(people, number, cells, header, columns, log, tz):
+            if _take(people, number, cells, header, columns, log, tz, times):
                 loaded.add(number)
             if context.progress and number % 10_000 == 0:
                 context.progress(number)
@@ -213,6 +225,29 @@ def _meta(rows: list[NumberedRow], tz: ZoneInfo) -> tuple[str | None, str | None
     return None, None, None
 
 
+class _Times:
+    """``parse_datetime`` once per distinct cell of a report (join and registration times
+    repeat from row to row); a ParseError is raised again for every row that has it."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[type, object], datetime | ParseError] = {}
+
+    def __call__(self, value: object, tz: ZoneInfo) -> datetime:
+        key = (type(value), value)  # (1 == 1.0 == True: keyed apart)
+        found = self._seen.get(key)
+        if found is None:
+            try:
+                found = parse_datetime(value, tz)
+            except ParseError as exc:
+                found = exc
+            if len(self._seen) > 200_000:
+                self._seen.clear()
+            self._seen[key] = found
+        if isinstance(found, ParseError):
+            raise ParseError(found.reason)
+        return found
+
+
 def _take(
     people: dict[str, _Person],
     number: int,
@@ -221,14 +256,15 @@ def _take(
     columns: dict[str, int],
     log: ReadLog,
     tz: ZoneInfo,
+    times: _Times,
 ) -> bool:
     """Add one attendee or registrant row; False (and a reject with the reason) when the
     row gives neither a registration nor an attendance."""
-    record = _record(header, cells)
-
-    def cell(name: str) -> Any:
-        i = columns.get(name)
-        return None if i is None or i >= len(cells) or is_null(cells[i]) else cells[i]
+    filled = {
+        name: None if i >= len(cells) or is_null(cells[i]) else cells[i]
+        for name, i in columns.items()
+    }
+    cell = filled.get
 
     def raw(name: str) -> Any:
         i = columns.get(name)
@@ -242,7 +278,11 @@ def _take(
         raw_email = cell("email")
         if raw_email is None:
             log.reject(
-                number, label("email"), None, "no e-mail: cannot match the row to a lead", record
+                number,
+                label("email"),
+                None,
+                "no e-mail: cannot match the row to a lead",
+                _record(header, cells),
             )
             return False
         email = parse_email(raw_email)
@@ -251,13 +291,13 @@ def _take(
             current = "attended"
             attended = parse_bool(cell("attended"))
         current = "registered_at"
-        registered = parse_datetime(cell("registered_at"), tz) if cell("registered_at") else None
+        registered = times(cell("registered_at"), tz) if cell("registered_at") else None
         current = "joined_at"
-        joined = parse_datetime(cell("joined_at"), tz) if cell("joined_at") else None
+        joined = times(cell("joined_at"), tz) if cell("joined_at") else None
         current = "minutes"
         minutes = parse_number(cell("minutes")) if cell("minutes") is not None else 0.0
     except ParseError as exc:
-        log.reject(number, label(current), raw(current), exc.reason, record)
+        log.reject(number, label(current), raw(current), exc.reason, _record(header, cells))
         return False
     attends = attended and "joined_at" in columns and joined is not None
     if registered is None and not attends:
@@ -268,7 +308,7 @@ def _take(
                 "registered_at",
                 "no registration time and no attendance: nothing to record for this row",
             )
-        log.reject(number, label(column), raw(column), why, record)
+        log.reject(number, label(column), raw(column), why, _record(header, cells))
         return False
     person = people.setdefault(email, _Person(number))
     if registered and (person.registered_at is None or registered < person.registered_at):
