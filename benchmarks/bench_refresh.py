@@ -66,11 +66,24 @@ def peak_rss_mb() -> float:
 
 
 def timed(label: str, action: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
+    """Run ``action``; print its wall and CPU seconds (this process's threads and its
+    finished children's) and the peak RSS so far."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
     result = action()
     seconds = time.perf_counter() - started
-    print(f"  {label:<34} {seconds:8.2f} s   (peak RSS {peak_rss_mb():,.0f} MB)", flush=True)
+    cpu = _cpu_seconds() - cpu
+    print(
+        f"  {label:<34} {seconds:8.2f} s wall {cpu:8.2f} s CPU   "
+        f"(peak RSS {peak_rss_mb():,.0f} MB)",
+        flush=True,
+    )
     return seconds, result
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _h(expr: str, modulo: int) -> str:
@@ -237,13 +250,20 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=100_000, help="leads generated (1M, 10M)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing (best of)")
     parser.add_argument("--keep", type=Path, default=None, help="build the project here, keep it")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --keep: start from the warehouse generated there before (a copy of it as "
+        "generated is kept beside it), not a new one",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="ikkan-bench-refresh-"))
-    if folder.exists() and args.keep:
+    reuse = bool(args.reuse and args.keep and (folder / GENERATED).is_file())
+    if folder.exists() and args.keep and not reuse:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        run(folder, args.leads, max(1, args.repeat))
+        run(folder, args.leads, max(1, args.repeat), reuse=reuse, keep=args.keep is not None)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -263,13 +283,25 @@ def best(label: str, repeat: int, action: Callable[[], Any]) -> tuple[float, Any
     return min(runs, key=lambda r: r[0])
 
 
-def run(folder: Path, leads: int, repeat: int) -> None:
+GENERATED = "warehouse.generated.duckdb"
+"""With ``--keep``: the warehouse as generated, copied back by ``--reuse``."""
+
+
+def run(folder: Path, leads: int, repeat: int, *, reuse: bool = False, keep: bool = False) -> None:
     from ikkan.workspace import Workspace
 
     shutil.copy(HERE.parent / "src/ikkan/project/templates/ikkan.en.yml", folder / "ikkan.yml")
     print(f"refresh benchmark: {leads:,} leads in {folder}, best of {repeat}")
-    timed("generate warehouse (child process)", lambda: _build_apart(folder, leads))
-    print(f"  {'  its peak RSS':<34} {_children_peak_mb():,.0f} MB (not counted below)")
+    path = folder / ".ikkan" / "warehouse.duckdb"
+    if reuse:
+        shutil.rmtree(folder / ".ikkan")
+        path.parent.mkdir(parents=True)
+        timed("copy the generated warehouse", lambda: shutil.copy(folder / GENERATED, path))
+    else:
+        timed("generate warehouse (child process)", lambda: _build_apart(folder, leads))
+        print(f"  {'  its peak RSS':<34} {_children_peak_mb():,.0f} MB (not counted below)")
+        if keep:
+            shutil.copy(path, folder / GENERATED)
     from ikkan.warehouse import open_warehouse
 
     warehouse = open_warehouse("duckdb://" + str(folder / ".ikkan" / "warehouse.duckdb"))

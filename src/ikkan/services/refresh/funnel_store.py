@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from ikkan.services.refresh.funnel import TABLE
 from ikkan.warehouse.base import Session
@@ -60,15 +60,25 @@ def usable(session: Session, columns: Sequence[str]) -> bool:
     return list(found) == list(columns)
 
 
+@dataclass(frozen=True)
+class Updated:
+    """What ``update`` did: the leads whose rows were rebuilt, and the earliest day among
+    the entry times of those rows, before and after (the stage entries whose dimension
+    values or days may have moved: the touched day of the funnel's readers)."""
+
+    leads: int
+    first_day: date | None
+
+
 def update(
     session: Session,
     select: SelectSql,
     columns: Sequence[str],
     times: Sequence[str],
     touched: Touched,
-) -> int:
+) -> Updated:
     """Rebuild the rows of the touched leads (``columns``: the table's, ``times``: its
-    entry-time columns); returns how many leads were touched.
+    entry-time columns).
 
     Only rows imported after the mark are read, plus the older rows of the touched leads
     that had some: stage entries of leads already in the table (an older relevant entry
@@ -84,11 +94,13 @@ def update(
     )
     count = int(session.scalar(f"SELECT count(*) FROM {TOUCHED}") or 0)
     if count == 0:
-        return 0
+        return Updated(0, None)
+    first = _first_time(times)
     _temporary_table(
         session,
         _KEPT,
-        f"SELECT lead_key FROM {TABLE} WHERE lead_key IN (SELECT lead_key FROM {TOUCHED})",
+        f"SELECT lead_key, {first} AS first_at FROM {TABLE} "
+        f"WHERE lead_key IN (SELECT lead_key FROM {TOUCHED})",
     )
     _temporary_table(
         session,
@@ -116,12 +128,30 @@ def update(
         session.execute(f"DROP VIEW IF EXISTS {view}")
         session.execute(f"CREATE TEMPORARY VIEW {view} AS {rows}")
     names = ", ".join(columns)
-    session.execute(
-        f"INSERT INTO {TABLE} ({names}) SELECT {names} FROM ({select(TOUCHED_SOURCES)}) AS f"
+    _temporary_table(session, _NEW, f"SELECT {names} FROM ({select(TOUCHED_SOURCES)}) AS f")
+    session.execute(f"INSERT INTO {TABLE} ({names}) SELECT {names} FROM {_NEW}")
+    found = session.scalar(
+        f"SELECT min(d) FROM (SELECT min(first_at) AS d FROM {_KEPT} "
+        f"UNION ALL SELECT min({first}) FROM {_NEW}) AS both_rows"
     )
-    return count
+    return Updated(count, _as_date(found))
 
 
+def _first_time(times: Sequence[str]) -> str:
+    """SQL of a row's earliest entry day (NULL without any)."""
+    if not times:
+        return "CAST(NULL AS DATE)"
+    dates = [f"CAST({c} AS DATE)" for c in times]
+    return dates[0] if len(dates) == 1 else f"least({', '.join(dates)})"
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+_NEW = "ikkan_refresh_touched_new"  # the touched leads' rebuilt rows
 _KEPT = "ikkan_refresh_touched_kept"  # touched leads with a row in the table
 _OLD_LEAD_ROW = "ikkan_refresh_touched_old_lead"  # touched leads without a newer leads row
 

@@ -53,6 +53,8 @@ from ikkan.services.refresh import rollup as refresh_rollup
 from ikkan.services.refresh import window as refresh_window
 from ikkan.services.refresh.derive import ValueBook, derive, kpi_schema
 from ikkan.services.refresh.measure import reads_funnel
+from ikkan.services.refresh.phases import Phases
+from ikkan.services.refresh.sources import sources_of, tables_read, touched_day
 from ikkan.services.refresh.sql import SqlCache, metric_reads_as_of
 from ikkan.warehouse.base import Session, SqlWarehouse
 
@@ -74,6 +76,8 @@ class RefreshReport:
     queries: int = 0
     sql_compiled: int = 0  # cache misses (the rest came from the SQL cache)
     funnel_leads: int | None = None  # leads whose kept funnel rows were rebuilt (None: all)
+    phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase
+    phases_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per phase
 
 
 def tree_fingerprint(
@@ -153,78 +157,101 @@ def refresh(
     )
     stamp = computed_at or datetime.now().replace(microsecond=0)
     cache = SqlCache(cache_dir if cache_dir is not None else _default_cache_dir(warehouse))
+    phase = Phases()
     # One connection and one transaction: the kept funnel table, the day parts, the values
     # and the mark change together or not at all (a failed refresh leaves them as they were).
-    with warehouse.transaction() as session:
-        if counts_business_days:  # the day numbers the business-day velocity joins
-            business_days.write_in(session, calendar or CalendarSettings().calendar(), as_of)
-        report.last_import_id = last_import_id(session)
-        mark = changes.read_mark(session)
-        newest = changes.import_mark(session)
+    with phase("connect+commit"), warehouse.transaction() as session:
+        with phase("mark"):
+            if counts_business_days:  # the day numbers the business-day velocity joins
+                business_days.write_in(session, calendar or CalendarSettings().calendar(), as_of)
+            report.last_import_id = last_import_id(session)
+            mark = changes.read_mark(session)
+            newest = changes.import_mark(session)
         incremental = not full and mark is not None and mark.fingerprint == fingerprint
         seen = (mark.last_import_id, mark.as_of) if mark is not None else None
         if incremental and seen == (newest, as_of):
             report.up_to_date = True
             report.seconds = time.perf_counter() - started
             return report
-        stored = changes.stored_digest(session) if incremental else None
-        digest = None
-        if stored is not None and mark is not None:
-            new_rows_sql = cache.other("digest:new", warehouse.NAME, changes.new_rows_digest_sql)
-            digest = changes.digest_by_new_rows(session, mark.last_import_id, stored, new_rows_sql)
-        by_new_rows = digest is not None  # no row older than the mark changed or went
-        if digest is None:
-            digest_sql = cache.other("digest", warehouse.NAME, changes.digest_sql)
-            digest = changes.current_digest(session, digest_sql)
-        since: dict[str, date] | None = None
-        if incremental and mark is not None:
-            since = _since(session, tree, mark, stored, digest, as_of)
-        if since is not None:
-            report.incremental = True
-            report.recomputed_from = min(since.values(), default=None)
-        floors = refresh_measure.floors(tree, since, grains)
+        with phase("digest"):
+            stored = changes.stored_digest(session) if incremental else None
+            digest = None
+            if stored is not None and mark is not None:
+                new_rows_sql = cache.other(
+                    "digest:new", warehouse.NAME, changes.new_rows_digest_sql
+                )
+                digest = changes.digest_by_new_rows(
+                    session, mark.last_import_id, stored, new_rows_sql
+                )
+            by_new_rows = digest is not None  # no row older than the mark changed or went
+            if digest is None:
+                digest_sql = cache.other("digest", warehouse.NAME, changes.digest_sql)
+                digest = changes.current_digest(session, digest_sql)
+        # incremental needs the last refresh's digest and day parts
+        can_increment = incremental and stored is not None and refresh_rollup.has_table(session)
         touched = None
-        if since is not None and mark is not None and mark.last_import_id is not None:
+        if can_increment and mark is not None and mark.last_import_id is not None:
             touched = funnel_store.Touched(
                 mark.last_import_id,
                 () if by_new_rows else _changed_stage_days(stored, digest),
                 leads_lost=not by_new_rows,
             )
-        funnel, report.funnel_leads = _prepare_funnel(session, tree, cache, dimensions, touched)
-        if floors:
-            refresh_window.create_views(
-                session,
-                floors,
-                _funnel_columns(tree) if funnel else None,
-                frozenset({refresh_measure.PARTS_VIEWS}),
-            )
+        with phase("funnel"):
+            funnel, updated = _prepare_funnel(session, tree, cache, dimensions, touched)
+            report.funnel_leads = updated.leads if updated is not None else None
+        run = refresh_measure.Run(
+            tree, cache, None, stamp, as_of, grains, dimensions, funnel, {}, None, phase
+        )
+        since: dict[str, date] | None = None
+        with phase("touched days"):
+            if can_increment and mark is not None:
+                since = _since(session, run, mark, stored, digest, updated)
+        if since is not None:
+            report.incremental = True
+            report.recomputed_from = min(since.values(), default=None)
+        floors = refresh_measure.floors(tree, since, grains)
+        with phase("views"):
+            if floors:
+                refresh_window.create_views(
+                    session,
+                    floors,
+                    _funnel_columns(tree) if funnel else None,
+                    frozenset({refresh_measure.PARTS_VIEWS}),
+                )
         derived = _derived_nodes(tree, since)
         inputs = frozenset(name for n in derived for name in _formula_names(tree, n))
-        run = refresh_measure.Run(
-            tree, cache, since, stamp, as_of, grains, dimensions, funnel, floors, inputs
-        )
+        run.since, run.floors, run.inputs = since, floors, inputs
         measured = refresh_measure.measure(session, run, progress)
         book, tables = measured.book, measured.tables
         report.queries, report.skipped = measured.queries, measured.skipped
         report.nodes_measured = measured.nodes
-        if since is not None and derived:
-            _load_previous(session, book, tree, since, derived, inputs)
-        derived_rows = derive(tree, derived, book, stamp, since)
-        report.nodes_derived = len({r["node_id"] for r in derived_rows})
-        if derived_rows:
-            tables.append(pa.Table.from_pylist(derived_rows, schema=kpi_schema()))
+        with phase("derive"):
+            if since is not None and derived:
+                _load_previous(session, book, tree, since, derived, inputs)
+            derived_rows = derive(tree, derived, book, stamp, since)
+            report.nodes_derived = len({r["node_id"] for r in derived_rows})
+            if derived_rows:
+                tables.append(pa.Table.from_pylist(derived_rows, schema=kpi_schema()))
         if progress:
             progress("write", 1, 1)
-        data = pa.concat_tables(tables) if tables else kpi_schema().empty_table()
-        _delete_replaced(session, since, [*tree.order])
-        if data.num_rows:
-            session.insert_arrow(KPI_VALUES, data)
-        refresh_rollup.store(session, measured.parts)
-        changes.save(session, changes.Mark(newest, fingerprint, as_of), digest, stamp)
+        with phase("write values"):
+            data = pa.concat_tables(tables) if tables else kpi_schema().empty_table()
+            _delete_replaced(session, since, [*tree.order])
+            if data.num_rows:
+                session.insert_arrow(KPI_VALUES, data)
+        with phase("store parts"):
+            refresh_rollup.store(session, measured.parts)
+        with phase("save mark"):
+            changes.save(session, changes.Mark(newest, fingerprint, as_of), digest, stamp)
+        inside, inside_cpu = dict(phase.seconds), dict(phase.cpu)
     cache.save()
     report.rows = data.num_rows
     report.sql_compiled = cache.compiled
     report.seconds = time.perf_counter() - started
+    report.phases = phase.seconds
+    report.phases["connect+commit"] -= sum(inside.values())
+    report.phases_cpu = phase.cpu
+    report.phases_cpu["connect+commit"] -= sum(inside_cpu.values())
     return report
 
 
@@ -235,22 +262,35 @@ def _default_cache_dir(warehouse: SqlWarehouse) -> Path | None:
 
 def _since(
     session: Session,
-    tree: KpiTree,
+    run: refresh_measure.Run,
     mark: changes.Mark,
     stored: pa.Table | None,
     digest: pa.Table,
-    as_of: date,
+    funnel: funnel_store.Updated | None,
 ) -> dict[str, date] | None:
-    """Per node, the first period end to recompute (absent: unchanged); None: do it all."""
-    if stored is None or not refresh_rollup.has_table(session):
+    """Per node, the first period end to recompute (absent: unchanged); None: do it all.
+
+    A measured node is touched from the earliest day touched in the tables it reads
+    (``sources``). With the kept funnel table updated lead by lead (``funnel``), the stage
+    entries of changed leads are dated by the funnel rows rebuilt, unless a node reads
+    ``lead_stages`` other than through that table (then they are looked up by a join)."""
+    if stored is None:
         return None
+    tree = run.tree
     fy_start = tree.spec.company.fiscal_year_start
-    data_day = changes.earliest(
-        changes.facts_touched_day(session, mark.last_import_id),
-        changes.digest_changed_day(stored, digest),
-    )
+    reads = {
+        node_id: tables_read(refresh_measure.full_statements(session, run, node_id, node.metric))
+        for node_id, node in tree.nodes.items()
+        if node.metric is not None and node.metric.type != "manual"
+    }
+    by_funnel = funnel is not None and not any("lead_stages" in t for t in reads.values())
+    touched = changes.facts_touched_days(session, mark.last_import_id, linked_stages=not by_funnel)
+    for source, changed in changes.digest_changed_days(stored, digest).items():
+        touched[source] = min(touched.get(source, changed), changed)
+    if by_funnel and funnel is not None and funnel.first_day is not None:
+        touched["leads"] = min(touched.get("leads", funnel.first_day), funnel.first_day)
     manual_day = changes.manual_touched_day(session, mark.last_import_id, fy_start)
-    as_of_day = changes.as_of_touched_day(mark.as_of, as_of)
+    as_of_day = changes.as_of_touched_day(mark.as_of, run.as_of)
     since: dict[str, date] = {}
     for node_id in tree.order:  # inputs first
         node = tree.nodes[node_id]
@@ -258,10 +298,10 @@ def _since(
         if node.metric is not None and node.metric.type == "manual":
             day = manual_day  # manual values are all a manual metric reads
         elif node.metric is not None:
-            day = data_day
+            day = touched_day(touched, sources_of(reads[node_id]))
             if metric_reads_as_of(node.metric):
                 window = getattr(node.metric, "window_days", None) or 0
-                day = changes.shift_days(changes.earliest(data_day, as_of_day), window)
+                day = changes.shift_days(changes.earliest(day, as_of_day), window)
         elif node.formula is not None:
             day = changes.earliest(*(since.get(name) for name in node.formula.names))
         if day is not None:
@@ -275,11 +315,11 @@ def _prepare_funnel(
     cache: SqlCache,
     dimensions: list[str],
     touched: funnel_store.Touched | None,
-) -> tuple[tuple[Callable[[], dict[str, Any]], str] | None, int | None]:
+) -> tuple[tuple[Callable[[], dict[str, Any]], str] | None, funnel_store.Updated | None]:
     """Bring the kept funnel table up to date when funnel metrics read it: whole (full
-    refresh, or no usable table), else only the touched leads' rows (and how many)."""
+    refresh, or no usable table: None), else only the touched leads' rows (``Updated``)."""
     if not any(reads_funnel(n.metric) for n in tree.nodes.values() if n.metric is not None):
-        return None, 0
+        return None, funnel_store.Updated(0, None)
     stages = tuple(s.id for s in tree.spec.funnel.stages)
     wanted = refresh_funnel.needs(tree)
     columns = refresh_funnel.lead_columns(tree, dimensions)
@@ -293,7 +333,7 @@ def _prepare_funnel(
         )
 
     names = refresh_funnel.column_names(stages, wanted, columns)
-    rebuilt: int | None = None
+    rebuilt: funnel_store.Updated | None = None
     if touched is None or not funnel_store.usable(session, names):
         funnel_store.rebuild(session, select)
     else:
