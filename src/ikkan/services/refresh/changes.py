@@ -205,6 +205,16 @@ def digest_by_new_rows(
         stored_n[row["source"]] = stored_n.get(row["source"], 0) + int(row["n"])
     if any(int(kept_n.get(s) or 0) != stored_n.get(s, 0) for s in _SOURCES):
         return None
+    return stored_plus_new(session, mark, new_rows_sql)
+
+
+def stored_plus_new(session: Session, mark: int, new_rows_sql: str) -> pa.Table:
+    """The stored digest (read in this session) plus that of the rows imports after
+    ``mark`` wrote: what the current digest is unless older rows were deleted or changed.
+
+    Where it differs from the current digest, a day lost rows (a deletion, or the old
+    version of a changed row): counts only ever go down there, so a deletion can never be
+    cancelled by another row of the same day, as it can in the stored digest."""
     for table in sorted({t for t, _ in DIGESTED}):
         view = NEW_ROWS_VIEW.format(table=table)
         session.execute(f"DROP VIEW IF EXISTS {view}")
