@@ -61,15 +61,8 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlWar
 
 
 def run(tree: KpiTree, warehouse: SqlWarehouse, as_of: date, **kwargs: Any) -> RefreshReport:
-    return refresh(
-        tree,
-        warehouse,
-        as_of=as_of,
-        grains=GRAINS,
-        dimensions=["channel"],
-        computed_at=datetime(2026, 11, 1, 12),
-        **kwargs,
-    )
+    kwargs.setdefault("computed_at", datetime(2026, 11, 1, 12))
+    return refresh(tree, warehouse, as_of=as_of, grains=GRAINS, dimensions=["channel"], **kwargs)
 
 
 def values(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
@@ -385,4 +378,31 @@ def test_changed_metric_in_ikkan_yml_falls_back_to_full(
     after = values(warehouse)
     assert after != before  # the edit changed values, so the equality below means something
     assert not run(edited, warehouse, AS_OF, full=True).incremental
+    assert after == values(warehouse)
+
+
+@pytest.mark.parametrize(
+    ("change", "recomputed"),
+    [
+        (new_spend, {"cpl"}),  # spend only: the cost per lead alone reads it
+        (moved_close, {"won_deals", "deal_size", "revenue", "open_deals"}),  # deals only
+    ],
+    ids=lambda c: getattr(c, "__name__", None) or "-".join(sorted(c)),
+)
+def test_only_the_nodes_reading_a_touched_table_are_recomputed(
+    change: Change, recomputed: set[str], tree: KpiTree, warehouse: SqlWarehouse
+) -> None:
+    """A node whose tables (read off its SQL) no import touched keeps its rows: new spend
+    leaves the funnel counts alone, a moved deal close leaves the leads alone."""
+    run(tree, warehouse, AS_OF)
+    as_of, _ = change(warehouse)
+    later = datetime(2026, 11, 2, 12)
+    report = run(tree, warehouse, as_of, computed_at=later)  # stamps the rows it writes
+    assert report.incremental
+    written = warehouse.query(
+        "SELECT DISTINCT node_id FROM kpi_values WHERE computed_at = ?", [later]
+    ).column("node_id")
+    assert set(written.to_pylist()) == recomputed
+    after = values(warehouse)
+    run(tree, warehouse, as_of, full=True)
     assert after == values(warehouse)

@@ -19,6 +19,7 @@ Both only ever make the recomputed range larger, never smaller than what changed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -66,9 +67,8 @@ DIGESTED = (
 )
 
 # Per source table, the earliest date among its rows written by imports after the mark
-# (``?``). A changed lead touches the ``leads`` source on every fact it is linked to (its
-# channel may have moved them to another dimension value). With ``linked=False`` the stage
-# entries linked to changed leads are left out (the kept funnel table tells their days).
+# (``?``). A changed lead touches every fact it is linked to (its channel may have moved
+# them to another dimension value), for the readers of both: source "deals+leads" etc.
 _TOUCHED_PARTS = (
     ("lead_stages", "CAST(min(entered_at) AS DATE) FROM lead_stages WHERE import_id > ?"),
     ("deals", "CAST(min(created_at) AS DATE) FROM deals WHERE import_id > ?"),
@@ -78,18 +78,18 @@ _TOUCHED_PARTS = (
     ("activities", "CAST(min(occurred_at) AS DATE) FROM activities WHERE import_id > ?"),
     ("leads", "CAST(min(created_at) AS DATE) FROM leads WHERE import_id > ?"),
     (
-        "leads",
+        "deals+leads",
         "CAST(least(min(f.created_at), min(f.closed_at)) AS DATE) FROM deals f "
         "JOIN leads l ON f.lead_key = l.lead_key WHERE l.import_id > ?",
     ),
     (
-        "leads",
+        "activities+leads",
         "CAST(min(a.occurred_at) AS DATE) FROM activities a "
         "JOIN leads l ON a.lead_key = l.lead_key WHERE l.import_id > ?",
     ),
 )
 _LINKED_STAGES = (
-    "leads",
+    "lead_stages+leads",
     "CAST(min(s.entered_at) AS DATE) FROM lead_stages s "
     "JOIN leads l ON s.lead_key = l.lead_key WHERE l.import_id > ?",
 )
@@ -267,13 +267,22 @@ def imports_touched_day(session: Session, mark: int | None, fy_start: int) -> da
 
 
 def facts_touched_days(
-    session: Session, mark: int | None, *, linked_stages: bool = True
+    session: Session,
+    mark: int | None,
+    *,
+    linked_stages: bool = True,
+    wanted: Callable[[str], bool] | None = None,
 ) -> dict[str, date]:
-    """Per source table, the earliest day any import after ``mark`` wrote a fact (not a
-    manual value) for (tables without one are absent). ``linked_stages=False`` leaves out
-    the stage entries of changed leads (the caller has their days from the funnel table)."""
+    """Per source (a table, or "a+b": facts of ``a`` linked to changed rows of ``b``), the
+    earliest day any import after ``mark`` wrote a fact (not a manual value) for; sources
+    without one are absent. ``linked_stages=False`` leaves out the stage entries of changed
+    leads (the caller has their days from the funnel table); ``wanted`` (default: all)
+    says which sources to look at."""
     since = -1 if mark is None else mark
     parts = [*_TOUCHED_PARTS, *([_LINKED_STAGES] if linked_stages else [])]
+    parts = [(source, sql) for source, sql in parts if wanted is None or wanted(source)]
+    if not parts:
+        return {}
     union = " UNION ALL ".join(
         f"SELECT '{source}' AS source, {sql.replace(' FROM ', ' AS d FROM ', 1)}"
         for source, sql in parts

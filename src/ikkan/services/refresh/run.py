@@ -44,6 +44,7 @@ import pyarrow.compute as pc
 from ikkan.compute import business_days
 from ikkan.compute.parts import PARTS_VERSION
 from ikkan.model.canonical import KPI_VALUES
+from ikkan.model.metrics import AnyMetric
 from ikkan.model.tree import KpiTree
 from ikkan.monitor.calendar import BusinessCalendar, CalendarSettings
 from ikkan.services.refresh import changes, funnel_store
@@ -54,6 +55,7 @@ from ikkan.services.refresh import window as refresh_window
 from ikkan.services.refresh.derive import ValueBook, derive, kpi_schema
 from ikkan.services.refresh.measure import reads_funnel
 from ikkan.services.refresh.phases import Phases
+from ikkan.services.refresh.sources import reads as reads_source
 from ikkan.services.refresh.sources import sources_of, tables_read, touched_day
 from ikkan.services.refresh.sql import SqlCache, metric_reads_as_of
 from ikkan.warehouse.base import Session, SqlWarehouse
@@ -295,17 +297,23 @@ def _since(
     tree = run.tree
     fy_start = tree.spec.company.fiscal_year_start
     reads = {
-        node_id: tables_read(refresh_measure.full_statements(session, run, node_id, node.metric))
+        node_id: _tables_read(session, run, node_id, node.metric)
         for node_id, node in tree.nodes.items()
         if node.metric is not None and node.metric.type != "manual"
     }
     by_funnel = funnel is not None and not any("lead_stages" in t for t in reads.values())
-    touched = changes.facts_touched_days(session, mark.last_import_id, linked_stages=not by_funnel)
+    node_sources = [sources_of(t) for t in reads.values()]
+    touched = changes.facts_touched_days(
+        session,
+        mark.last_import_id,
+        linked_stages=not by_funnel,
+        wanted=lambda source: any(reads_source(n, source) for n in node_sources),
+    )
     for source, changed in changes.digest_changed_days(stored, digest).items():
         touched[source] = min(touched.get(source, changed), changed)
-    if funnel is not None and funnel.first_day is not None:  # (also closes a deleted
-        # lead row without created_at, which no digest shows, for the funnel's readers)
-        touched["leads"] = min(touched.get("leads", funnel.first_day), funnel.first_day)
+    if funnel is not None and funnel.first_day is not None:  # the rebuilt leads' entries
+        linked = "lead_stages+leads"
+        touched[linked] = min(touched.get(linked, funnel.first_day), funnel.first_day)
     manual_day = changes.manual_touched_day(session, mark.last_import_id, fy_start)
     as_of_day = changes.as_of_touched_day(mark.as_of, run.as_of)
     since: dict[str, date] = {}
@@ -324,6 +332,19 @@ def _since(
         if day is not None:
             since[node_id] = day
     return since
+
+
+def _tables_read(
+    session: Session, run: refresh_measure.Run, node_id: str, metric: AnyMetric
+) -> frozenset[str]:
+    """The tables the node's full-refresh SQL reads (parsed once, then from the cache)."""
+    dialect = session.warehouse.NAME
+    statements = refresh_measure.full_statements(session, run, node_id, metric)
+    digest = hashlib.sha256("\x00".join(statements).encode()).hexdigest()
+    names = run.cache.other(
+        f"tables:{digest}", dialect, lambda d: ",".join(sorted(tables_read(statements, d)))
+    )
+    return frozenset(n for n in names.split(",") if n)
 
 
 def _prepare_funnel(
