@@ -88,6 +88,26 @@ def test_a_second_import_with_overlapping_keys_updates_instead_of_duplicating(wa
         stored(warehouse).column("score").to_pylist()
     ) == {2.5}
     assert_hashes_are_the_documented_md5(warehouse)
+    only_new = load(warehouse, read(leads(range(20, 23))), "s4")  # no key known yet
+    assert (only_new.inserted, only_new.updated, only_new.unchanged) == (3, 0, 0)
+    assert repeated_keys(warehouse) == []
+    assert_hashes_are_the_documented_md5(warehouse)
+
+
+def test_a_row_edited_after_loading_is_compared_by_its_hash(warehouse):
+    """A step after the load may fill values in a stored row and keep its hash (the
+    export's), as attribution fills a deal's channel: re-importing the export leaves
+    the row alone (unchanged, the filled value kept) on every engine."""
+    load(warehouse, read(leads(range(1, 4))), "s1")
+    with warehouse.transaction() as session:
+        session.execute('UPDATE "leads" SET "channel" = ? WHERE "lead_key" = ?', ["web", "h:2"])
+    again = load(warehouse, read(leads(range(1, 4))), "s1", force=True)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    channels = stored(warehouse).column("channel").to_pylist()
+    assert channels == [None, "web", None]
+    changed = load(warehouse, read(leads(range(1, 4), email="z@x.jp")), "s2")
+    assert (changed.inserted, changed.updated, changed.unchanged) == (0, 2, 1)  # h:3 no e-mail
+    assert stored(warehouse).column("channel").to_pylist() == [None, None, None]
 
 
 def test_concurrent_imports_of_overlapping_keys_are_serialised(warehouse):

@@ -95,9 +95,15 @@ def on_conflict_sql(definition: Table, stage: str) -> str:
 
 
 def _differs(definition: Table, hashed: bool) -> str:
-    """SQL true when the staged row s differs from the stored row t: by ``content_hash``
-    when the stage holds one, else by the payload values (what the hash is made of; a JSON
-    column is compared as its text)."""
+    """SQL true when the staged row s changes the stored row t: its ``content_hash``
+    differs from the stored one (the hash of the export's payload as last written).
+
+    Without a hash in the stage, the hash is computed only for rows whose payload values
+    differ from the stored ones (a JSON column compared as its text): a row whose values
+    are all equal is unchanged without hashing it, a row whose stored values were changed
+    after loading but not its hash (a deal's channel filled by attribution) is compared by
+    hash and stays unchanged, as on PostgreSQL. (The one difference: a stored row edited
+    to exactly the new export's values counts as unchanged here, as updated there.)"""
     if hashed:
         return 't."content_hash" <> s."content_hash"'
     parts = []
@@ -107,7 +113,8 @@ def _differs(definition: Table, hashed: bool) -> str:
         if definition.column(name).type == ColumnType.JSON:
             stored = f"CAST({stored} AS VARCHAR)"
         parts.append(f"s.{column} IS DISTINCT FROM {stored}")
-    return "(" + " OR ".join(parts) + ")"
+    hashed_differs = f't."content_hash" <> {hash_expression(definition.payload_columns, "s")}'
+    return f"(({' OR '.join(parts)}) AND {hashed_differs})"
 
 
 def _stage_rows(definition: Table, hashed: bool) -> str:
@@ -152,9 +159,10 @@ def upsert_staged(session: SessionLike, definition: Table, data: pa.Table) -> Up
     be left out: the warehouse computes it) and upsert it.
 
     DuckDB reads the Arrow rows in place (registered, not copied) and hashes in the
-    statement that writes them: into an empty table one ``INSERT … SELECT``; else one
-    join keeps the new and changed rows apart (``changes_sql``), so that an unchanged
-    re-import hashes and writes nothing, a few changed rows cost a few rows' work.
+    statement that writes them: when no key is in the table yet, one ``INSERT … SELECT``;
+    else one join keeps the new and changed rows apart (``changes_sql``), so that an
+    unchanged re-import hashes and writes nothing, a few changed rows cost a few rows'
+    work.
     PostgreSQL gets the hashes first (``content_hashes``), counts with one join and merges
     with ``ON CONFLICT`` (concurrent writers).
     """
@@ -174,7 +182,9 @@ def upsert_staged(session: SessionLike, definition: Table, data: pa.Table) -> Up
         if style == "on_conflict":
             return _merge(session, definition, stage)
         target = quote_ident(definition.name)
-        if session.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {target} LIMIT 1) AS t") == 0:
+        keys = _key_match("s", "t", definition.primary_key)
+        known = f"SELECT 1 FROM {quote_ident(stage)} s JOIN {target} t ON {keys} LIMIT 1"
+        if session.scalar(known) is None:  # every key new: no copy of the rows
             session.execute(
                 f"INSERT INTO {target} ({column_list(definition.column_names)}) "
                 f"SELECT {_stage_rows(definition, hashed)} FROM {quote_ident(stage)} s"
