@@ -66,11 +66,24 @@ def peak_rss_mb() -> float:
 
 
 def timed(label: str, action: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
+    """Run ``action``; print its wall and CPU seconds (this process's threads and its
+    finished children's) and the peak RSS so far."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
     result = action()
     seconds = time.perf_counter() - started
-    print(f"  {label:<34} {seconds:8.2f} s   (peak RSS {peak_rss_mb():,.0f} MB)", flush=True)
+    cpu = _cpu_seconds() - cpu
+    print(
+        f"  {label:<34} {seconds:8.2f} s wall {cpu:8.2f} s CPU   "
+        f"(peak RSS {peak_rss_mb():,.0f} MB)",
+        flush=True,
+    )
     return seconds, result
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _h(expr: str, modulo: int) -> str:
@@ -189,15 +202,21 @@ def log_import(session: Any, import_id: int, rows: int) -> None:
     )
 
 
+CHUNK = 2_000_000
+"""Leads generated per statement batch (bounds the generator's memory at 10M leads)."""
+
+
 def build(folder: Path, leads: int) -> None:
     from ikkan.warehouse import open_warehouse
 
     warehouse = open_warehouse("duckdb://" + str(folder / ".ikkan" / "warehouse.duckdb"))
     warehouse.migrate()
     with warehouse.transaction() as session:
-        for statement in lead_rows_sql(0, leads, 1, 0, DAYS - 30).split(";"):
-            if statement.strip():
-                session.execute(statement)
+        for first in range(0, leads, CHUNK):  # the same rows as at once (hashed per lead)
+            sql = lead_rows_sql(first, min(leads, first + CHUNK), 1, 0, DAYS - 30)
+            for statement in sql.split(";"):
+                if statement.strip():
+                    session.execute(statement)
         for statement in daily_rows_sql(1, 0, DAYS).split(";"):
             if statement.strip():
                 session.execute(statement)
@@ -237,13 +256,20 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=100_000, help="leads generated (1M, 10M)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing (best of)")
     parser.add_argument("--keep", type=Path, default=None, help="build the project here, keep it")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --keep: start from the warehouse generated there before (a copy of it as "
+        "generated is kept beside it), not a new one",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="ikkan-bench-refresh-"))
-    if folder.exists() and args.keep:
+    reuse = bool(args.reuse and args.keep and (folder / GENERATED).is_file())
+    if folder.exists() and args.keep and not reuse:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        run(folder, args.leads, max(1, args.repeat))
+        run(folder, args.leads, max(1, args.repeat), reuse=reuse, keep=args.keep is not None)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -263,13 +289,25 @@ def best(label: str, repeat: int, action: Callable[[], Any]) -> tuple[float, Any
     return min(runs, key=lambda r: r[0])
 
 
-def run(folder: Path, leads: int, repeat: int) -> None:
+GENERATED = "warehouse.generated.duckdb"
+"""With ``--keep``: the warehouse as generated, copied back by ``--reuse``."""
+
+
+def run(folder: Path, leads: int, repeat: int, *, reuse: bool = False, keep: bool = False) -> None:
     from ikkan.workspace import Workspace
 
     shutil.copy(HERE.parent / "src/ikkan/project/templates/ikkan.en.yml", folder / "ikkan.yml")
     print(f"refresh benchmark: {leads:,} leads in {folder}, best of {repeat}")
-    timed("generate warehouse (child process)", lambda: _build_apart(folder, leads))
-    print(f"  {'  its peak RSS':<34} {_children_peak_mb():,.0f} MB (not counted below)")
+    path = folder / ".ikkan" / "warehouse.duckdb"
+    if reuse:
+        shutil.rmtree(folder / ".ikkan")
+        path.parent.mkdir(parents=True)
+        timed("copy the generated warehouse", lambda: shutil.copy(folder / GENERATED, path))
+    else:
+        timed("generate warehouse (child process)", lambda: _build_apart(folder, leads))
+        print(f"  {'  its peak RSS':<34} {_children_peak_mb():,.0f} MB (not counted below)")
+        if keep:
+            shutil.copy(path, folder / GENERATED)
     from ikkan.warehouse import open_warehouse
 
     warehouse = open_warehouse("duckdb://" + str(folder / ".ikkan" / "warehouse.duckdb"))
@@ -302,7 +340,7 @@ def run(folder: Path, leads: int, repeat: int) -> None:
     warm = append(warehouse, leads, max(1, leads // 10_000), 2)
     timed(f"incremental after +{warm:,} (compiles SQL)", lambda: refresh(False))
     first, extra = leads + warm, max(1, leads // 100)
-    rounds: list[tuple[float, float, float, Any, bool]] = []
+    rounds: list[tuple[float, float, float, Any, bool, Any]] = []
     for i in range(repeat):
         append(warehouse, first, extra, 3 + i)
         first += extra
@@ -314,8 +352,11 @@ def run(folder: Path, leads: int, repeat: int) -> None:
             f"full refresh of the same data ({i + 1}/{repeat})", lambda: refresh(True)
         )
         same = after_incremental == kpi_rows(warehouse)
-        rounds.append((inc_report.seconds, full_report.seconds, inc_wall, inc_report, same))
-    incremental, full_after, inc_wall, inc_report, _ = min(rounds, key=lambda r: r[0] / r[1])
+        rounds.append(
+            (inc_report.seconds, full_report.seconds, inc_wall, inc_report, same, full_report)
+        )
+    best_round = min(rounds, key=lambda r: r[0] / r[1])
+    incremental, full_after, inc_wall, inc_report, _, full_after_report = best_round
     all_same = all(r[4] for r in rounds)
     print()
     print(f"  rows written          {report.rows:,} ({report.queries} queries)")
@@ -333,7 +374,19 @@ def run(folder: Path, leads: int, repeat: int) -> None:
         f"{incremental:.2f} s / {full_after:.2f} s; with scoring {inc_wall:.2f} s; "
         f"from {inc_report.recomputed_from}, {inc_report.rows:,} rows)"
     )
+    full_cpu = sum(full_after_report.phases_cpu.values())
+    inc_cpu = sum(inc_report.phases_cpu.values())
+    print(
+        f"  incremental / full    {inc_cpu / full_cpu:.1%} in CPU seconds "
+        f"({inc_cpu:.2f} s / {full_cpu:.2f} s; the refresh's, engine threads included)"
+    )
     print(f"  incremental == full   {all_same} (every kpi_value, each of {repeat} runs)")
+    phases = sorted(inc_report.phases.items(), key=lambda p: -p[1])
+    print(
+        "  incremental phases    "
+        + ", ".join(f"{k} {v:.2f}/{inc_report.phases_cpu.get(k, 0):.2f}" for k, v in phases)
+        + " (s wall/CPU)"
+    )
     print(f"  peak RSS              {peak_rss_mb():,.0f} MB   (aim <= 4096 MB at 10M)")
     if mismatched:
         print("  first differences:", [(k, refreshed.get(k), values[k]) for k in mismatched[:3]])

@@ -25,8 +25,8 @@ import pyarrow.csv as pacsv
 
 from ikkan.demo.calendar import day_weights, days_between
 from ikkan.demo.channels import CHANNELS
-from ikkan.demo.names import FIRST_NAMES, INSIDE_SALES, LAST_NAMES, make_companies
-from ikkan.demo.write_hubspot import CONTACT_HEADERS_EN, JOB_TITLES, LEAD_STATUS_EN, LIFECYCLE_EN
+from ikkan.demo.names import FIRST_NAMES, INSIDE_SALES, JOB_TITLES, LAST_NAMES, make_companies
+from ikkan.demo.write_hubspot import CONTACT_HEADERS_EN, LEAD_STATUS_EN, LIFECYCLE_EN
 
 CHUNK = 250_000
 START, END = date(2025, 4, 1), date(2026, 11, 15)

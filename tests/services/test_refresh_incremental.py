@@ -61,15 +61,8 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlWar
 
 
 def run(tree: KpiTree, warehouse: SqlWarehouse, as_of: date, **kwargs: Any) -> RefreshReport:
-    return refresh(
-        tree,
-        warehouse,
-        as_of=as_of,
-        grains=GRAINS,
-        dimensions=["channel"],
-        computed_at=datetime(2026, 11, 1, 12),
-        **kwargs,
-    )
+    kwargs.setdefault("computed_at", datetime(2026, 11, 1, 12))
+    return refresh(tree, warehouse, as_of=as_of, grains=GRAINS, dimensions=["channel"], **kwargs)
 
 
 def values(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
@@ -167,6 +160,17 @@ def deleted_lead_row(wh: SqlWarehouse) -> tuple[date, date]:
     return AS_OF, date(2026, 5, 10)
 
 
+def cancelled_deletion(wh: SqlWarehouse) -> tuple[date, date]:
+    """Lead 12's mql entry (2026-05-12 14:30) is deleted in the warehouse and lead 13 enters
+    mql at that very moment by import: 2026-05-12 keeps its row count and seconds, so its
+    digest equals the stored one; only the stored digest plus the new rows' shows the
+    loss (and only lead 12's and 13's kept funnel rows may be rebuilt)."""
+    with wh.transaction() as session:
+        session.execute("DELETE FROM lead_stages WHERE lead_key = ? AND stage = ?", ["t:12", "mql"])
+    load(wh, 2, lead_stages=[stage(13, "mql", datetime(2026, 5, 12, 14, 30))])
+    return AS_OF, date(2026, 5, 12)
+
+
 def new_fiscal_year(wh: SqlWarehouse) -> tuple[date, date]:
     """Leads in April 2027: periods (a new fiscal year among them) no refresh had."""
     load(wh, 2, **funnel_rows(70, 74, datetime(2027, 4, 5, 10), 2))
@@ -184,6 +188,7 @@ CHANGES = [
     new_leads,
     deleted_stage_row,
     deleted_lead_row,
+    cancelled_deletion,
     new_fiscal_year,
     changed_old_stage,
     late_stage,
@@ -236,7 +241,13 @@ def kept_funnel(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
 
 @pytest.mark.parametrize(
     ("change", "rebuilt"),
-    [(new_leads, 6), (deleted_stage_row, 1), (deleted_lead_row, 1), (channel_change, 1)],
+    [
+        (new_leads, 6),
+        (deleted_stage_row, 1),
+        (deleted_lead_row, 1),
+        (channel_change, 1),
+        (cancelled_deletion, 2),
+    ],
     ids=lambda c: getattr(c, "__name__", str(c)),
 )
 def test_incremental_rebuilds_only_the_touched_leads_funnel(
@@ -367,4 +378,31 @@ def test_changed_metric_in_ikkan_yml_falls_back_to_full(
     after = values(warehouse)
     assert after != before  # the edit changed values, so the equality below means something
     assert not run(edited, warehouse, AS_OF, full=True).incremental
+    assert after == values(warehouse)
+
+
+@pytest.mark.parametrize(
+    ("change", "recomputed"),
+    [
+        (new_spend, {"cpl"}),  # spend only: the cost per lead alone reads it
+        (moved_close, {"won_deals", "deal_size", "revenue", "open_deals"}),  # deals only
+    ],
+    ids=lambda c: getattr(c, "__name__", None) or "-".join(sorted(c)),
+)
+def test_only_the_nodes_reading_a_touched_table_are_recomputed(
+    change: Change, recomputed: set[str], tree: KpiTree, warehouse: SqlWarehouse
+) -> None:
+    """A node whose tables (read off its SQL) no import touched keeps its rows: new spend
+    leaves the funnel counts alone, a moved deal close leaves the leads alone."""
+    run(tree, warehouse, AS_OF)
+    as_of, _ = change(warehouse)
+    later = datetime(2026, 11, 2, 12)
+    report = run(tree, warehouse, as_of, computed_at=later)  # stamps the rows it writes
+    assert report.incremental
+    written = warehouse.query(
+        "SELECT DISTINCT node_id FROM kpi_values WHERE computed_at = ?", [later]
+    ).column("node_id")
+    assert set(written.to_pylist()) == recomputed
+    after = values(warehouse)
+    run(tree, warehouse, as_of, full=True)
     assert after == values(warehouse)

@@ -1,6 +1,7 @@
 """The Arrow side of a load: a reader's tables in load order, conformed to their canonical
-schema, with content hashes and one row per primary key (the file's last row for a key
-wins). No warehouse here; ``ikkan.ingest.load`` writes what ``prepare`` returns."""
+schema, with one row per primary key (the file's last row for a key wins). No warehouse
+here; ``ikkan.ingest.load`` writes what ``prepare`` returns (the warehouse adds the content
+hashes, see ``ikkan.warehouse.hashing``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import pyarrow.compute as pc
 from ikkan.ingest.base import ReadResult
 from ikkan.model.canonical import TABLES_BY_NAME, Table
 from ikkan.warehouse.arrow_schema import conform
-from ikkan.warehouse.hashing import content_hashes
 from ikkan.warehouse.sql import quote_ident
 
 KEYS_UNIQUE = b"ikkan.keys_unique"
@@ -45,14 +45,14 @@ def _ordered(result: ReadResult) -> list[tuple[str, Any]]:
 
 
 def prepare(result: ReadResult, warnings: list[str]) -> dict[str, tuple[pa.Table, int]]:
-    """Every table of ``result`` conformed to its canonical schema, with content hashes and
-    one row per key (the Arrow side of a load, no warehouse needed); what it noticed is
-    appended to ``warnings``."""
+    """Every table of ``result`` conformed to its canonical schema, one row per key (the
+    Arrow side of a load, no warehouse needed), with how many rows repeated a key of a
+    later row; what it noticed is appended to ``warnings``."""
     return {name: _prepare(name, data, result, warnings) for name, data in _ordered(result)}
 
 
 def _prepare(name: str, data: Any, result: ReadResult, warnings: list[str]) -> tuple[pa.Table, int]:
-    """Conformed rows with content_hash, one per key (the file's last row for a key wins)."""
+    """Conformed rows, one per key (the file's last row for a key wins)."""
     definition = TABLES_BY_NAME[name]
     marked = (data.schema.metadata or {}).get(KEYS_UNIQUE) == str(data.num_rows).encode()
     rows = conform(definition, data, origin=f"{result.file_path} ({result.reader})")
@@ -62,10 +62,7 @@ def _prepare(name: str, data: Any, result: ReadResult, warnings: list[str]) -> t
             f"{name}: {duplicates} row(s) repeat a key of a later row in the file; "
             "the later row was kept"
         )
-    hashes = content_hashes(rows, definition.payload_columns)
-    return rows.append_column(pa.field("content_hash", pa.string(), nullable=False), hashes), (
-        duplicates
-    )
+    return rows, duplicates
 
 
 def mark_keys_unique(table: pa.Table) -> pa.Table:

@@ -32,6 +32,7 @@ from ikkan.model.canonical import (
 )
 from ikkan.warehouse import ddl
 from ikkan.warehouse.sql import column_list, quote_ident
+from ikkan.warehouse.upsert import upserted
 
 if TYPE_CHECKING:
     from ikkan.warehouse.funnel import FunnelMode
@@ -135,6 +136,11 @@ class SqlWarehouse(ABC):
     STAGING: ClassVar[Literal["arrow_register", "copy_csv"]]
     SINGLE_WRITER_FILE: ClassVar[bool]  # one read-write process per database file
     SUPPORTS_TRANSACTIONAL_DDL: ClassVar[bool] = True
+    UPSERT_TABLE_KEYS: ClassVar[bool] = True
+    """Whether the tables the loader upserts (those with a ``content_hash``) are created
+    with their PRIMARY KEY. PostgreSQL needs it for ``ON CONFLICT``; DuckDB does without
+    (its index makes a bulk insert and its commit slow; the loader keeps keys unique, see
+    ``ikkan.warehouse.upsert``). Every other table keeps its key on every engine."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -239,15 +245,18 @@ class SqlWarehouse(ABC):
 
     def _migration(self, version: int) -> list[str]:
         if version == 1:
-            tables = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in TABLES]
-            return [*tables, ddl.create_sequence_sql()]
+            return [*map(self._create_table_sql, TABLES), ddl.create_sequence_sql()]
         if version not in ADDED_TABLES and version not in ADDED_COLUMNS:
             raise AssertionError(f"no migration to schema version {version}")
-        created = [ddl.create_table_sql(t, self.TYPE_NAMES) for t in ADDED_TABLES.get(version, ())]
+        created = [self._create_table_sql(t) for t in ADDED_TABLES.get(version, ())]
         return created + [
             ddl.add_column_sql(TABLES_BY_NAME[table], column, self.TYPE_NAMES)
             for table, column in ADDED_COLUMNS.get(version, ())
         ]
+
+    def _create_table_sql(self, table: Table) -> str:
+        keyed = self.UPSERT_TABLE_KEYS or not upserted(table)
+        return ddl.create_table_sql(table, self.TYPE_NAMES, primary_key=keyed)
 
     # -- writes used by compute --------------------------------------------------------
     def replace_kpi_values(

@@ -74,6 +74,7 @@ class DuckDbWarehouse(SqlWarehouse):
     UPSERT_STYLE: ClassVar[UpsertStyle] = "update_then_insert"
     STAGING: ClassVar[Literal["arrow_register", "copy_csv"]] = "arrow_register"
     SINGLE_WRITER_FILE: ClassVar[bool] = True
+    UPSERT_TABLE_KEYS: ClassVar[bool] = False  # warehouses made before keep theirs
 
     def __init__(self, url: str, path: Path | None, *, lock_timeout: float) -> None:
         super().__init__(url)

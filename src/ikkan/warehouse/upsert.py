@@ -4,6 +4,12 @@
 - same key, same ``content_hash``: unchanged, the stored row is not rewritten;
 - same key, other ``content_hash``: updated.
 Rows missing from a newer export are kept (exports are often filtered or partial).
+
+The staged rows hold each key once (the loader keeps a file's last row per key), and a
+key is inserted only when the table does not hold it yet, inside the writer's transaction
+(DuckDB: one writer at a time; PostgreSQL: ``ON CONFLICT`` under the import lock). That,
+not an index, keeps keys unique on DuckDB, whose upserted tables have no PRIMARY KEY
+(``SqlWarehouse.UPSERT_TABLE_KEYS``).
 """
 
 # ruff: noqa: S608 - SQL text holds only identifiers quoted by quote_ident; values are parameters
@@ -17,11 +23,15 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from ikkan.model.canonical import Table
+from ikkan.model.canonical import ColumnType, Table
+from ikkan.warehouse.hashing import hash_expression, with_content_hash
 from ikkan.warehouse.sql import column_list, quote_ident
 
 if TYPE_CHECKING:
     from ikkan.warehouse.protocols import SessionLike
+
+NEW_FLAG = "ikkan_new"
+"""The column of the changed-rows table that tells a new key from a changed row."""
 
 
 @dataclass(frozen=True)
@@ -42,88 +52,181 @@ class UpsertCounts:
         )
 
 
+def upserted(definition: Table) -> bool:
+    """Whether the loader upserts ``definition`` (it carries a ``content_hash``)."""
+    return "content_hash" in definition.column_names
+
+
 def _key_match(left: str, right: str, keys: tuple[str, ...]) -> str:
     return " AND ".join(f"{left}.{quote_ident(k)} = {right}.{quote_ident(k)}" for k in keys)
 
 
-def count_changes_sql(definition: Table, stage: str) -> str:
+def _joined(definition: Table, stage: str) -> str:
+    """``stage`` (alias s) LEFT JOIN the table (alias t) on the key."""
     keys = definition.primary_key
-    first = quote_ident(keys[0])
     return (
-        f"SELECT count(*) FILTER (WHERE t.{first} IS NULL) AS inserted, "
-        f"count(*) FILTER (WHERE t.{first} IS NOT NULL "
-        f'AND t."content_hash" <> s."content_hash") AS updated, count(*) AS total '
-        f"FROM {quote_ident(stage)} s LEFT JOIN {quote_ident(definition.name)} t "
+        f"{quote_ident(stage)} s LEFT JOIN {quote_ident(definition.name)} t "
         f"ON {_key_match('s', 't', keys)}"
     )
 
 
-def upsert_sql(definition: Table, stage: str, style: str) -> list[str]:
-    """The statements that write ``stage`` into ``definition``'s table."""
+def count_changes_sql(definition: Table, stage: str) -> str:
+    first = quote_ident(definition.primary_key[0])
+    return (
+        f"SELECT count(*) FILTER (WHERE t.{first} IS NULL) AS inserted, "
+        f"count(*) FILTER (WHERE t.{first} IS NOT NULL "
+        f'AND t."content_hash" <> s."content_hash") AS updated, count(*) AS total '
+        f"FROM {_joined(definition, stage)}"
+    )
+
+
+def on_conflict_sql(definition: Table, stage: str) -> str:
+    """PostgreSQL: insert new keys, update changed rows, by the table's PRIMARY KEY."""
     target = quote_ident(definition.name)
     keys = definition.primary_key
     cols = column_list(definition.column_names)
     non_keys = [c for c in definition.column_names if c not in keys]
-    if style == "on_conflict":
-        sets = ", ".join(f"{quote_ident(c)} = EXCLUDED.{quote_ident(c)}" for c in non_keys)
-        return [
-            f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {quote_ident(stage)} "
-            f"ON CONFLICT ({column_list(keys)}) DO UPDATE SET {sets} "
-            f'WHERE {target}."content_hash" <> EXCLUDED."content_hash"'
-        ]
-    if style == "update_then_insert":
-        sets = ", ".join(f"{quote_ident(c)} = s.{quote_ident(c)}" for c in non_keys)
-        return [
-            f"UPDATE {target} SET {sets} FROM {quote_ident(stage)} s "
-            f"WHERE {_key_match(target, 's', keys)} "
-            f'AND {target}."content_hash" <> s."content_hash"',
-            f"INSERT INTO {target} ({cols}) SELECT {column_list(definition.column_names, 's')} "
-            f"FROM {quote_ident(stage)} s WHERE NOT EXISTS (SELECT 1 FROM {target} t "
-            f"WHERE {_key_match('t', 's', keys)})",
-        ]
-    raise ValueError(f"unknown upsert style {style!r}")
+    sets = ", ".join(f"{quote_ident(c)} = EXCLUDED.{quote_ident(c)}" for c in non_keys)
+    return (
+        f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {quote_ident(stage)} "
+        f"ON CONFLICT ({column_list(keys)}) DO UPDATE SET {sets} "
+        f'WHERE {target}."content_hash" <> EXCLUDED."content_hash"'
+    )
+
+
+def _differs(definition: Table, hashed: bool) -> str:
+    """SQL true when the staged row s changes the stored row t: its ``content_hash``
+    differs from the stored one (the hash of the export's payload as last written).
+
+    Without a hash in the stage, the hash is computed only for rows whose payload values
+    differ from the stored ones (a JSON column compared as its text): a row whose values
+    are all equal is unchanged without hashing it, a row whose stored values were changed
+    after loading but not its hash (a deal's channel filled by attribution) is compared by
+    hash and stays unchanged, as on PostgreSQL. (The one difference: a stored row edited
+    to exactly the new export's values counts as unchanged here, as updated there.)"""
+    if hashed:
+        return 't."content_hash" <> s."content_hash"'
+    parts = []
+    for name in definition.payload_columns:
+        column = quote_ident(name)
+        stored = f"t.{column}"
+        if definition.column(name).type == ColumnType.JSON:
+            stored = f"CAST({stored} AS VARCHAR)"
+        parts.append(f"s.{column} IS DISTINCT FROM {stored}")
+    hashed_differs = f't."content_hash" <> {hash_expression(definition.payload_columns, "s")}'
+    return f"(({' OR '.join(parts)}) AND {hashed_differs})"
+
+
+def _stage_rows(definition: Table, hashed: bool) -> str:
+    """The columns of an insert from the stage s, the content hash computed if need be."""
+    if hashed:
+        return column_list(definition.column_names, "s")
+    return ", ".join(
+        hash_expression(definition.payload_columns, "s") + ' AS "content_hash"'
+        if name == "content_hash"
+        else f"s.{quote_ident(name)}"
+        for name in definition.column_names
+    )
+
+
+def changes_sql(definition: Table, stage: str, changes: str, *, hashed: bool) -> list[str]:
+    """Without ``ON CONFLICT`` (DuckDB): keep the new and changed rows of ``stage`` in the
+    temporary table ``changes`` (flagged ``NEW_FLAG`` when the key is new), then update
+    and insert from it. Only the changed rows are copied, hashed and rewritten: a re-import
+    with 1 % of its rows changed updates from a table of that 1 %, not from the file."""
+    target = quote_ident(definition.name)
+    keys = definition.primary_key
+    first = quote_ident(keys[0])
+    names = definition.column_names
+    non_keys = [c for c in names if c not in keys]
+    sets = ", ".join(f"{quote_ident(c)} = c.{quote_ident(c)}" for c in non_keys)
+    flag, table = quote_ident(NEW_FLAG), quote_ident(changes)
+    return [
+        f"CREATE TEMPORARY TABLE {table} AS SELECT {_stage_rows(definition, hashed)}, "
+        f"t.{first} IS NULL AS {flag} FROM {_joined(definition, stage)} "
+        f"WHERE t.{first} IS NULL OR {_differs(definition, hashed)}",
+        f"SELECT count(*) FILTER (WHERE {flag}) AS inserted, count(*) AS changed FROM {table}",
+        f"UPDATE {target} SET {sets} FROM {table} c "
+        f"WHERE {_key_match(target, 'c', keys)} AND NOT c.{flag}",
+        f"INSERT INTO {target} ({column_list(names)}) "
+        f"SELECT {column_list(names)} FROM {table} WHERE {flag}",
+        f"DROP TABLE {table}",
+    ]
 
 
 def upsert_staged(session: SessionLike, definition: Table, data: pa.Table) -> UpsertCounts:
-    """Stage ``data`` (every column of ``definition``, keys unique) and upsert it.
+    """Stage ``data`` (every column of ``definition``, keys unique; ``content_hash`` may
+    be left out: the warehouse computes it) and upsert it.
 
-    Only the statements the counts call for run: a load of new keys only is one plain
-    ``INSERT … SELECT`` on DuckDB (no anti-join; PostgreSQL keeps ``ON CONFLICT`` for
-    concurrent writers), an unchanged re-import writes nothing. DuckDB reads
-    the Arrow rows in place (registered, not copied into a temporary table first).
+    DuckDB reads the Arrow rows in place (registered, not copied) and hashes in the
+    statement that writes them: when no key is in the table yet, one ``INSERT … SELECT``;
+    else one join keeps the new and changed rows apart (``changes_sql``), so that an
+    unchanged re-import hashes and writes nothing, a few changed rows cost a few rows'
+    work.
+    PostgreSQL gets the hashes first (``content_hashes``), counts with one join and merges
+    with ``ON CONFLICT`` (concurrent writers).
     """
-    if "content_hash" not in definition.column_names:
+    if not upserted(definition):
         raise ValueError(f"table '{definition.name}' has no content_hash; it is not upserted")
     if data.num_rows == 0:
         return UpsertCounts()
+    style = session.warehouse.UPSERT_STYLE
+    if style not in ("on_conflict", "update_then_insert"):
+        raise ValueError(f"unknown upsert style {style!r}")
+    hashed = "content_hash" in data.column_names
+    if not hashed and not _registers_arrow(session):
+        data, hashed = with_content_hash(data, definition.payload_columns), True
     stage = f"ikkan_stage_{definition.name}"
-    with _staged(session, stage, definition, data):
-        counts = session.query(count_changes_sql(definition, stage))
-        inserted, updated, total = (int(counts.column(i)[0].as_py()) for i in range(3))
-        style = session.warehouse.UPSERT_STYLE
-        if inserted == total and style == "update_then_insert":  # (one writer per file)
-            target = quote_ident(definition.name)
-            cols = column_list(definition.column_names)
+    names = [c for c in definition.column_names if hashed or c != "content_hash"]
+    with _staged(session, stage, definition, data.select(names)):
+        if style == "on_conflict":
+            return _merge(session, definition, stage)
+        target = quote_ident(definition.name)
+        keys = _key_match("s", "t", definition.primary_key)
+        known = f"SELECT 1 FROM {quote_ident(stage)} s JOIN {target} t ON {keys} LIMIT 1"
+        if session.scalar(known) is None:  # every key new: no copy of the rows
             session.execute(
-                f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {quote_ident(stage)}"
+                f"INSERT INTO {target} ({column_list(definition.column_names)}) "
+                f"SELECT {_stage_rows(definition, hashed)} FROM {quote_ident(stage)} s"
             )
-        elif inserted or updated:
-            for statement in upsert_sql(definition, stage, style):
-                skip = (statement.startswith("UPDATE") and not updated) or (
-                    statement.startswith("INSERT") and not inserted and style != "on_conflict"
-                )
-                if not skip:
-                    session.execute(statement)
+            return UpsertCounts(inserted=data.num_rows)
+        create, count, update, insert, drop = changes_sql(
+            definition, stage, f"{stage}_changes", hashed=hashed
+        )
+        session.execute(create)
+        counted = session.query(count)
+        inserted, changed = (int(counted.column(i)[0].as_py()) for i in range(2))
+        if changed > inserted:
+            session.execute(update)
+        if inserted:
+            session.execute(insert)
+        session.execute(drop)
+    return UpsertCounts(inserted, changed - inserted, data.num_rows - changed)
+
+
+def _merge(session: SessionLike, definition: Table, stage: str) -> UpsertCounts:
+    counts = session.query(count_changes_sql(definition, stage))
+    inserted, updated, total = (int(counts.column(i)[0].as_py()) for i in range(3))
+    if inserted or updated:
+        session.execute(on_conflict_sql(definition, stage))
     return UpsertCounts(inserted, updated, total - inserted - updated)
+
+
+def _registers_arrow(session: SessionLike) -> bool:
+    """Whether the warehouse reads staged Arrow rows in place (DuckDB): it can then hash
+    them in SQL, with the same DuckDB expression ``content_hashes`` runs."""
+    return session.warehouse.STAGING == "arrow_register" and hasattr(
+        getattr(session, "con", None), "register"
+    )
 
 
 @contextmanager
 def _staged(session: SessionLike, stage: str, definition: Table, data: pa.Table) -> Iterator[None]:
     """``stage`` names ``data`` for SQL while the block runs."""
-    con = getattr(session, "con", None)
-    if session.warehouse.STAGING == "arrow_register" and hasattr(con, "register"):
+    if _registers_arrow(session):
+        con = getattr(session, "con", None)
         assert con is not None
-        con.register(stage, data.select(list(definition.column_names)))
+        con.register(stage, data)
         yield  # (after an error the transaction is aborted: the connection is dropped)
         con.unregister(stage)
         return

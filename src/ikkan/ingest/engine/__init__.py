@@ -10,4 +10,5 @@ declare what their columns mean (``FieldSpec``s) and hand them to this engine.
 - ``columnar``: the vectorised path behind ``runner.read_tabular(vectorised=True)``: the
   reader's own batch handler gets the batches the row path would give it
 - ``vector_read``: the fully columnar read used by HubSpot (``sources/hubspot_fast``)
+- ``scratch``: one in-memory DuckDB per process for the vectorised steps (a cursor each)
 """

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ikkan.ingest.engine.fields import FieldSpec, Kind, _is_null, _parser
+from ikkan.ingest.engine.scratch import registered, scratch_cursor
 from ikkan.ingest.parsing.values import ParseError
 
 _TOKENS = pa.array(["--", "-", "(not set)", "(none)"])  # the ASCII null tokens (NULL_TOKENS)
@@ -33,12 +34,32 @@ _ID = "^[!-*,-~]+$"  # no '+': "1.2E+11" is an Excel-mangled id the parser rejec
 _EMAIL = r"^[!-?A-~]+@[!-?A-~]*\.[!-?A-~]*$"
 _DIGITS = "^[0-9]{1,15}$"
 _DAY = "[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
-_STAMP_SQL = (
-    f"CASE WHEN regexp_full_match(c, '{_DAY}') THEN try_strptime(c, '%Y-%m-%d') "
-    f"WHEN regexp_full_match(c, '{_DAY} [0-9]{{2}}:[0-9]{{2}}') "
-    f"THEN try_strptime(c, '%Y-%m-%d %H:%M') "
-    f"WHEN regexp_full_match(c, '{_DAY} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') "
-    f"THEN try_strptime(c, '%Y-%m-%d %H:%M:%S') END"
+_SLASH_DAY = "[1-9][0-9]{3}/[0-9]{2}/[0-9]{2}"  # (Japanese exports) the parser's _YMD
+
+
+def _stamp_cases(day: str, sep: str) -> str:
+    return (
+        f"WHEN regexp_full_match(c, '{day}') THEN try_strptime(c, '%Y{sep}%m{sep}%d') "
+        f"WHEN regexp_full_match(c, '{day} [0-9]{{2}}:[0-9]{{2}}') "
+        f"THEN try_strptime(c, '%Y{sep}%m{sep}%d %H:%M') "
+        f"WHEN regexp_full_match(c, '{day} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') "
+        f"THEN try_strptime(c, '%Y{sep}%m{sep}%d %H:%M:%S') "
+    )
+
+
+_US_DAY = "[0-9]{1,2}/[0-9]{1,2}/[1-9][0-9]{3}"  # M/D/YYYY (US-locale CRM exports): _US
+_US_CASES = (
+    f"WHEN regexp_full_match(c, '{_US_DAY}') THEN try_strptime(c, '%m/%d/%Y') "
+    f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}} (AM|PM)') "
+    "THEN try_strptime(c, '%m/%d/%Y %I:%M %p') "
+    f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}') "
+    "THEN try_strptime(c, '%m/%d/%Y %H:%M') "
+    f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}:[0-9]{{2}}') "
+    "THEN try_strptime(c, '%m/%d/%Y %H:%M:%S') "
+)
+_STAMP_SQL = (  # a dash or a slash picks the shapes to try (fewer regex runs per cell)
+    f"CASE WHEN c[5] = '-' THEN CASE {_stamp_cases(_DAY, '-')}END "
+    f"WHEN contains(c, '/') THEN CASE {_stamp_cases(_SLASH_DAY, '/')}{_US_CASES}END END"
 )
 _PARSE_ALL = 4096  # at most this many distinct values: the row-by-row parser does them all
 _SAMPLE = 20_000  # rows sampled to guess whether nearly every value is distinct
@@ -96,17 +117,14 @@ def fast_values(values: Any, spec: FieldSpec) -> Any:
 
 
 def _timestamps(values: Any) -> Any:
-    """Timestamps for the ISO shapes, by DuckDB's strict ``try_strptime`` (2026-02-30 is
-    NULL, not March 2), in parallel."""
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("SET preserve_insertion_order = true")
-        con.register("ikkan_cells", pa.table({"c": values}))
-        found = con.sql(f"SELECT {_STAMP_SQL} AS t FROM ikkan_cells").to_arrow_table()
-    finally:
-        con.close()
+    """Timestamps for the ISO, ``YYYY/MM/DD`` and US ``M/D/YYYY [h:mm AM]`` shapes, by
+    DuckDB's strict ``try_strptime`` (2026-02-30 is NULL, not March 2), in parallel; each
+    shape checked against ``parse_datetime`` (tests/ingest/test_vectorised_dates.py)."""
+    with (
+        scratch_cursor() as con,
+        registered(con, pa.table({"c": values}), "ikkan_cells") as name,
+    ):
+        found = con.sql(f"SELECT {_STAMP_SQL} AS t FROM {name}").to_arrow_table()
     if found.num_rows != len(values):
         raise AssertionError("timestamp conversion lost rows")
     return found.column("t").combine_chunks()
@@ -285,6 +303,22 @@ def _per_combination(members: list[Any], rows: int) -> Any:
     slot = np.zeros(len(seen), dtype=np.int64)
     slot[combinations] = np.arange(len(combinations))
     return pc.take(pa.array(texts, pa.string()), pa.array(slot[code]))
+
+
+_JSON_VERBATIM = '^[^\\x00-\\x1f"\\\\]*$'  # json.dumps(ensure_ascii=False) escapes none of it
+
+
+def json_strings(values: Any) -> Any:
+    """``json.dumps(value, ensure_ascii=False)`` per row (None stays None): quoted in bulk
+    where the text needs no escape, by ``json.dumps`` once per distinct other value."""
+    values = _combined(values)
+    verbatim = _matches(values, _JSON_VERBATIM)
+    quoted = _where(verbatim, pc.binary_join_element_wise('"', values, '"', ""), pa.string())
+    rest = pc.filter(values, pc.invert(verbatim))
+    if len(pc.drop_null(rest)) == 0:
+        return quoted
+    escaped = mapped_by_distinct(values, lambda v: json.dumps(v, ensure_ascii=False))
+    return pc.coalesce(quoted, escaped)
 
 
 def mapped_by_distinct(values: Any, func: Any, target: pa.DataType | None = None) -> Any:

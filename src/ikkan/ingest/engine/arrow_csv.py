@@ -317,7 +317,10 @@ def scan_csv(
     raw = ", ".join(names)
     fixed = ["CASE WHEN starts_with(c0, ?) THEN substr(c0, 2) ELSE c0 END AS c0", *names[1:]]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-    for padding in (False, True):
+    # A file ending in a short row (a report footer) fails the unpadded scan only at its
+    # end: such a file is scanned padded first (the same table when no row is short).
+    order = (True, False) if _ends_short(path, width, delimiter) else (False, True)
+    for padding in order:
         source = (
             f"read_csv(?, header = false, skip = 1, columns = {columns}, auto_detect = false, "
             f"delim = ?, quote = '\"', escape = '\"', strict_mode = true, "
@@ -343,6 +346,16 @@ def scan_csv(
     return None
 
 
+def _ends_short(path: Path, width: int, delimiter: str) -> bool:
+    """Whether the last non-blank line of the file has fewer delimiters than a full row
+    (a guess: a quoted delimiter or newline may mislead it, costing only time)."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 4096))
+        tail = handle.read()
+    lines = [line for line in tail.split(b"\n") if line.strip(b"\r")]
+    return bool(lines) and lines[-1].count(delimiter.encode()) < width - 1
+
+
 def _line_numbers(table: pa.Table, names: Sequence[str], stats: LineStats) -> pa.Array | None:
     import numpy as np
 
@@ -350,6 +363,8 @@ def _line_numbers(table: pa.Table, names: Sequence[str], stats: LineStats) -> pa
     start = pa.array(np.arange(2, rows + 2, dtype=np.int64))
     if 1 + rows + stats.trailing_blank == stats.lines:
         return start
+    if not any(_holds_newline(table.column(name)) for name in names):
+        return _after_blank_lines(rows, stats)
     inside = pa.array([0] * rows, pa.int64())
     for name in names:
         counts = pc.fill_null(pc.count_substring(table.column(name), "\n"), 0)
@@ -358,7 +373,27 @@ def _line_numbers(table: pa.Table, names: Sequence[str], stats: LineStats) -> pa
     if 1 + rows + in_cells + stats.trailing_blank == stats.lines:
         before = pc.subtract(pc.cumulative_sum(inside), inside)
         return pc.add(start, before)
-    if in_cells or 1 + rows + len(stats.tail_blank) != stats.lines:
+    if in_cells:
+        return None  # a blank line between records was skipped: numbers would be wrong
+    return _after_blank_lines(rows, stats)
+
+
+def _holds_newline(column: Any) -> bool:
+    """Whether a cell of a text column may hold a newline (its bytes are searched at once;
+    a sliced chunk's buffer may hold more than its cells: then perhaps True wrongly)."""
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        data = chunk.buffers()[2]
+        if data is not None and memoryview(data).tobytes().find(b"\n") != -1:
+            return True
+    return False
+
+
+def _after_blank_lines(rows: int, stats: LineStats) -> pa.Array | None:
+    """Numbers when no cell holds a newline: only blank lines near the end may lie between
+    records; None when others must have (the numbers cannot be told)."""
+    import numpy as np
+
+    if 1 + rows + len(stats.tail_blank) != stats.lines:
         return None  # a blank line between records was skipped: numbers would be wrong
     # blank lines only near the end (a report footer block), none inside a cell: each
     # moves the records after it one line down

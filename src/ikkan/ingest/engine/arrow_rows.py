@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from ikkan.ingest.engine.fields import Converted
 from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.scratch import registered, scratch_cursor
 
 
 @dataclass
@@ -69,36 +70,45 @@ def text_or(first: Any, second: Any) -> Any:
 def stable_keys(parts: Sequence[Any], rows: int) -> pa.Array:
     """``builder.stable_key(*parts)`` per row: sha1 of the parts as text joined by \\x1f,
     None as \\x00. A part is an Arrow array (text, date, integer) or one Python value."""
-    import duckdb
-
     columns: dict[str, Any] = {}
     for k, part in enumerate(parts):
         if isinstance(part, pa.Array | pa.ChunkedArray):
             columns[f"p{k}"] = pc.cast(part, pa.string())
         else:
             value = None if part is None else str(part)
-            columns[f"p{k}"] = pa.array([value] * rows, pa.string())
+            columns[f"p{k}"] = pa.repeat(pa.scalar(value, pa.string()), rows)
     joined = " || chr(31) || ".join(f"coalesce(p{k}, chr(0))" for k in range(len(parts)))
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("SET preserve_insertion_order = true")
-        con.register("key_parts", pa.table(columns))
-        found = con.sql(f"SELECT sha1({joined}) AS k FROM key_parts").to_arrow_table()
-    finally:
-        con.close()
+    with scratch_cursor() as con, registered(con, pa.table(columns), "key_parts") as name:
+        found = con.sql(f"SELECT sha1({joined}) AS k FROM {name}").to_arrow_table()
     return combined(found.column("k"))
 
 
 def first_of_key(keys: Any) -> tuple[np.ndarray, np.ndarray] | None:
     """(is the first row of its key, index of that first row) per row; None when every key
     is distinct. Null is a key of its own (as in a Python dict)."""
-    encoded = pc.dictionary_encode(combined(keys), null_encoding="encode")
+    keys = combined(keys)
+    if all_distinct(keys):
+        return None
+    encoded = pc.dictionary_encode(keys, null_encoding="encode")
     if len(encoded.dictionary) == len(keys):
         return None
     codes = encoded.indices.to_numpy(zero_copy_only=False)
     _, first_index = np.unique(codes, return_index=True)
     first = first_index[codes]
     return first == np.arange(len(codes)), first
+
+
+def all_distinct(keys: pa.Array) -> bool:
+    """True when no key repeats (a null counts as a key): strictly increasing keys (an
+    export sorted by id or day) are told by one comparison pass, others by a hash pass."""
+    if len(keys) < 2:
+        return True
+    ordered = pa.types.is_string(keys.type) or pa.types.is_integer(keys.type)
+    if ordered and keys.null_count == 0:
+        rising = pc.less(keys.slice(0, len(keys) - 1), keys.slice(1))
+        if pc.all(rising).as_py():
+            return True
+    return len(pc.unique(keys)) == len(keys)  # (null is one value of its own)
 
 
 def reject_duplicates(
@@ -140,20 +150,14 @@ def keep_earliest(
         keys = pc.binary_join_element_wise(*parts, "\x1f")
     if first_of_key(keys) is None:
         return table, numbers
-    import duckdb
-
     staged = table.select([*key_columns, order_column])
     staged = staged.append_column("seq", pa.array(np.arange(table.num_rows, dtype=np.int64)))
     partition = ", ".join(f'"{c}"' for c in key_columns)
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("staged_rows", staged)
+    with scratch_cursor() as con, registered(con, staged, "staged_rows") as name:
         kept = con.sql(
-            f"SELECT seq FROM staged_rows QUALIFY row_number() OVER (PARTITION BY {partition} "
+            f"SELECT seq FROM {name} QUALIFY row_number() OVER (PARTITION BY {partition} "
             f'ORDER BY "{order_column}", seq) = 1 ORDER BY seq'
         ).to_arrow_table()
-    finally:
-        con.close()
     index = combined(kept.column("seq"))
     return table.take(index), pc.take(numbers, index)
 

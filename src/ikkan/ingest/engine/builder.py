@@ -92,13 +92,17 @@ class TableBuilder:
     def _arrow(self) -> tuple[Any, Any]:
         import pyarrow as pa
 
-        if len(self.chunks) != 1:
-            table = pa.concat_tables(self.chunks).combine_chunks()
+        if len(self.chunks) != 1:  # batches stay chunks: no copy of the whole table
+            table = pa.concat_tables(self.chunks)
             self._set_arrow(table, pa.concat_arrays(self.chunk_numbers))
         return self.chunks[0], self.chunk_numbers[0]
 
     def _set_arrow(self, table: Any, numbers: Any) -> None:
         self.chunks, self.chunk_numbers = [table], [numbers]
+
+    def number_array(self) -> Any:
+        """The source row numbers of the rows added by ``add_arrow`` (numpy int64)."""
+        return self._arrow()[1].to_numpy(zero_copy_only=False)
 
     def row_numbers(self) -> list[int]:
         """The source row number of every row held."""

@@ -37,6 +37,7 @@ from ikkan.ingest.engine.tabular import BATCH_ROWS, Cells, RawBatch
 from ikkan.ingest.parsing.layout import is_blank_row, is_footer_row, is_total_row
 
 _TAIL_LIMIT = 1_000  # rows after the first footer-like row checked in Python
+_HELD_ROWS = 100_000  # at most this many rejected rows' cells held as lists (see arrow_batches)
 # Python's str.isspace() characters: a cell is filled when it has anything else.
 _FILLED = (
     "[^\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
@@ -153,13 +154,46 @@ def _dense(data: ScannedFile, width: int) -> bool:
     """Every row fills more than ``max(2, width // 2)`` cells."""
     if data.table.num_rows == 0:
         return True
-    counts = None
+    counts = np.zeros(data.table.num_rows, dtype=np.int64)
     for name in column_names(width):
-        filled = pc.fill_null(pc.match_substring_regex(data.table.column(name), _FILLED), False)
-        one = pc.cast(filled, pa.int64())
-        counts = one if counts is None else pc.add(counts, one)
-    least = pc.min(counts).as_py()
-    return least is not None and least > max(2, width // 2)
+        counts += _filled(data.table.column(name))
+    return int(counts.min()) > max(2, width // 2)
+
+
+# First bytes of the UTF-8 whitespace characters str.isspace() knows (see _FILLED).
+_SPACE_LEADS = np.zeros(256, dtype=bool)
+_SPACE_LEADS[[*range(9, 14), *range(28, 33), 0xC2, 0xE1, 0xE2, 0xE3]] = True
+
+
+def _filled(column: Any) -> np.ndarray:
+    """Per cell: has it a character that is not whitespace (``str.strip() != ''``)? Told
+    from the first byte, by the regex only for a cell starting like a whitespace
+    character (rare)."""
+    parts = []
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        if not pa.types.is_string(chunk.type):
+            parts.append(_regex_filled(chunk))
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = chunk.buffers()[2]
+        nonempty = offsets[1:] > offsets[:-1]
+        if chunk.null_count:
+            nonempty &= np.asarray(chunk.is_valid().to_numpy(zero_copy_only=False))
+        filled = nonempty.copy()
+        if data is not None and len(data):
+            bytes_ = np.frombuffer(data, dtype=np.uint8)
+            at = np.flatnonzero(nonempty)
+            suspect = at[_SPACE_LEADS[bytes_[offsets[:-1][at]]]]
+            if len(suspect):
+                filled[suspect] = _regex_filled(chunk.take(pa.array(suspect)))
+        parts.append(filled)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _regex_filled(values: Any) -> np.ndarray:
+    found = pc.fill_null(pc.match_substring_regex(values, _FILLED), False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def converted_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[Converted]:
@@ -171,7 +205,9 @@ def converted_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Itera
 
 def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[ArrowBatch]:
     """The batches ``convert_batch`` would give, as Arrow arrays, each after its
-    rejections are logged; ``log.rows_seen`` counts the rows as ``iter_batches`` does."""
+    rejections are logged; ``log.rows_seen`` counts the rows as ``iter_batches`` does.
+    Once converted, the scanned cells are let go (``source.data`` emptied; the cells of
+    rows to reject kept as lists) so the rows kept can take their memory."""
     data, plan = source.data, source.plan
     width = len(plan.header)
     fields = list(plan.index)
@@ -184,12 +220,23 @@ def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[
         else np.asarray(pc.fill_null(columns.bad, False).to_numpy(zero_copy_only=False))
     )
     numbers = data.numbers
+    bad_rows = np.flatnonzero(bad)
+    held: dict[int, Cells] | None = None
+    if len(bad_rows) <= _HELD_ROWS:  # the scanned cells are let go before the batches
+        held = dict(
+            zip(bad_rows.tolist(), _row_cells(data.table, width, bad_rows.tolist()), strict=True)
+        )
+        source.data = ScannedFile(data.table.schema.empty_table(), numbers.slice(0, 0))
+        data = source.data
     for start in range(0, rows, BATCH_ROWS):
         end = min(start + BATCH_ROWS, rows)
         log.rows_seen += end - start
         bad_here = np.flatnonzero(bad[start:end]) + start
         if len(bad_here):
-            cells = _row_cells(data.table, width, bad_here.tolist())
+            if held is None:
+                cells = _row_cells(data.table, width, bad_here.tolist())
+            else:
+                cells = [list(held.pop(i)) for i in bad_here.tolist()]
             for row in cells:
                 row.extend([None] * (width - len(row)))
             picked = numbers.take(pa.array(bad_here)).to_pylist()

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.engine.arrow_rows import ArrowBatch
 from ikkan.ingest.engine.builder import TableBuilder
@@ -241,11 +243,22 @@ def finish(result: ReadResult, state: ReadState) -> ReadResult:
     """Attach the builders' tables (also empty ones) to the result, marked for the loader
     when a step left one row per key (``load_rows.KEYS_UNIQUE``: no second check)."""
     loaded: set[int] = set()
+    arrays = []  # Arrow builders' row numbers: joined by numpy, not a Python set
     for name, builder in state.builders.items():
         table = builder.to_arrow()
         result.tables[name] = mark_keys_unique(table) if builder.keys_unique else table
-        loaded.update(builder.row_numbers())
-    result.loaded_rows = loaded
+        if builder.chunks:
+            arrays.append(builder.number_array())
+        else:
+            loaded.update(builder.row_numbers())
+    if arrays:
+        arrays.append(np.fromiter(loaded, dtype=np.int64, count=len(loaded)))
+        numbers = np.sort(np.concatenate(arrays))  # (np.unique hashes: 20x slower here)
+        first = np.ones(len(numbers), dtype=bool)
+        first[1:] = numbers[1:] != numbers[:-1]
+        result.loaded_rows = numbers[first]
+    else:
+        result.loaded_rows = loaded
     result.rows_read = state.log.rows_seen
     result.rejected = state.log.rejected
     result.skipped = state.log.skipped

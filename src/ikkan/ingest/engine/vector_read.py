@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.engine import vectorised as fast
 from ikkan.ingest.engine.arrow_convert import supported
+from ikkan.ingest.engine.arrow_rows import all_distinct
 from ikkan.ingest.engine.fields import ColumnPlan, FieldSpec, plan_columns, warn_extra
 from ikkan.ingest.engine.log import ReadLog
 from ikkan.ingest.engine.tabular import Cells
@@ -105,6 +106,8 @@ def reject_duplicates(
     if table.num_rows == 0:
         return table, True, numbers
     keys = table.column(key).combine_chunks()
+    if all_distinct(keys):
+        return table, True, numbers
     encoded = pc.dictionary_encode(keys)
     if len(encoded.dictionary) == table.num_rows:
         return table, True, numbers

@@ -40,6 +40,7 @@ from ikkan.ingest.engine.arrow_csv import (
 from ikkan.ingest.engine.builder import arrow_schema
 from ikkan.ingest.engine.fields import ColumnPlan, convert_batch
 from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.scratch import registered, scratch_cursor
 from ikkan.ingest.engine.tabular import (
     BATCH_ROWS,
     Cells,
@@ -350,22 +351,16 @@ def _stage_hits(
 
 
 def _keep_earliest(schema: pa.Schema, values: dict[str, Any], rows: int) -> pa.Table:
-    import duckdb
-
     staged = pa.table(values)
     staged = staged.append_column("seq", pa.array(np.arange(rows, dtype=np.int64)))
     pairs = pc.binary_join_element_wise(staged.column("lead_key"), staged.column("stage"), "\x1f")
     if len(pc.unique(pairs)) == rows:
         return table_of(schema, values, rows)
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("stage_rows", staged)
+    with scratch_cursor() as con, registered(con, staged, "stage_rows") as name:
         kept = con.sql(  # seq is the row-by-row order: (batch, col, row)
-            "SELECT lead_key, stage, entered_at, source FROM stage_rows QUALIFY row_number() "
+            f"SELECT lead_key, stage, entered_at, source FROM {name} QUALIFY row_number() "  # noqa: S608
             "OVER (PARTITION BY lead_key, stage ORDER BY entered_at, seq) = 1 ORDER BY seq"
         ).to_arrow_table()
-    finally:
-        con.close()
     return table_of(schema, {n: kept.column(n) for n in kept.column_names}, kept.num_rows)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ikkan.ingest.engine.arrow_convert import mapped_by_distinct
+from ikkan.ingest.engine.arrow_convert import json_strings, mapped_by_distinct
 from ikkan.ingest.engine.arrow_rows import ArrowBatch
 from ikkan.ingest.engine.runner import ReadState
 
@@ -61,9 +61,7 @@ def with_account(attributes: Any, accounts: Any, extra_labels: list[str]) -> Any
     if "account_name" in extra_labels:  # the key exists already: the row-wise merge
         merged = with_account_rows(attributes.to_pylist(), accounts.to_pylist())
         return pa.array(merged, pa.string())
-    member = mapped_by_distinct(
-        accounts, lambda a: '"account_name": ' + json.dumps(a, ensure_ascii=False)
-    )
+    member = pc.binary_join_element_wise('"account_name": ', json_strings(accounts), "")
     alone = pc.binary_join_element_wise("{", member, "}", "")
     body = pc.utf8_slice_codeunits(attributes, 0, -1)
     added = pc.binary_join_element_wise(pc.binary_join_element_wise(body, member, ", "), "}", "")

@@ -19,6 +19,7 @@ Both only ever make the recomputed range larger, never smaller than what changed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -65,22 +66,44 @@ DIGESTED = (
     ("activities", "occurred_at"),
 )
 
-# Earliest date among rows written by imports after the mark; ``?`` is the mark.
+# Per source table, the earliest date among its rows written by imports after the mark
+# (``?``). A changed lead touches every fact it is linked to (its channel may have moved
+# them to another dimension value), for the readers of both: source "deals+leads" etc.
 _TOUCHED_PARTS = (
-    "SELECT CAST(min(entered_at) AS DATE) AS d FROM lead_stages WHERE import_id > ?",
-    "SELECT CAST(min(created_at) AS DATE) AS d FROM deals WHERE import_id > ?",
-    "SELECT CAST(min(closed_at) AS DATE) AS d FROM deals WHERE import_id > ?",
-    "SELECT min(day) AS d FROM spend WHERE import_id > ?",
-    "SELECT min(day) AS d FROM web_traffic WHERE import_id > ?",
-    "SELECT CAST(min(occurred_at) AS DATE) AS d FROM activities WHERE import_id > ?",
-    "SELECT CAST(min(created_at) AS DATE) AS d FROM leads WHERE import_id > ?",
-    "SELECT CAST(min(s.entered_at) AS DATE) AS d FROM lead_stages s "
-    "JOIN leads l ON s.lead_key = l.lead_key WHERE l.import_id > ?",
-    "SELECT CAST(least(min(f.created_at), min(f.closed_at)) AS DATE) AS d FROM deals f "
-    "JOIN leads l ON f.lead_key = l.lead_key WHERE l.import_id > ?",
-    "SELECT CAST(min(a.occurred_at) AS DATE) AS d FROM activities a "
-    "JOIN leads l ON a.lead_key = l.lead_key WHERE l.import_id > ?",
+    ("lead_stages", "CAST(min(entered_at) AS DATE) FROM lead_stages WHERE import_id > ?"),
+    ("deals", "CAST(min(created_at) AS DATE) FROM deals WHERE import_id > ?"),
+    ("deals", "CAST(min(closed_at) AS DATE) FROM deals WHERE import_id > ?"),
+    ("spend", "min(day) FROM spend WHERE import_id > ?"),
+    ("web_traffic", "min(day) FROM web_traffic WHERE import_id > ?"),
+    ("activities", "CAST(min(occurred_at) AS DATE) FROM activities WHERE import_id > ?"),
+    ("leads", "CAST(min(created_at) AS DATE) FROM leads WHERE import_id > ?"),
+    (
+        "deals+leads",
+        "CAST(least(min(f.created_at), min(f.closed_at)) AS DATE) FROM deals f "
+        "JOIN leads l ON f.lead_key = l.lead_key WHERE l.import_id > ?",
+    ),
+    (
+        "activities+leads",
+        "CAST(min(a.occurred_at) AS DATE) FROM activities a "
+        "JOIN leads l ON a.lead_key = l.lead_key WHERE l.import_id > ?",
+    ),
 )
+_LINKED_STAGES = (
+    "lead_stages+leads",
+    "CAST(min(s.entered_at) AS DATE) FROM lead_stages s "
+    "JOIN leads l ON s.lead_key = l.lead_key WHERE l.import_id > ?",
+)
+# The digested columns' sources (a day whose digest changed touches its table).
+_DIGEST_SOURCE = {
+    f"{table}.{column}": table
+    for table, column in (
+        ("lead_stages", "entered_at"),
+        ("deals", "created_at"),
+        ("deals", "closed_at"),
+        ("leads", "created_at"),
+        ("activities", "occurred_at"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -182,6 +205,16 @@ def digest_by_new_rows(
         stored_n[row["source"]] = stored_n.get(row["source"], 0) + int(row["n"])
     if any(int(kept_n.get(s) or 0) != stored_n.get(s, 0) for s in _SOURCES):
         return None
+    return stored_plus_new(session, mark, new_rows_sql)
+
+
+def stored_plus_new(session: Session, mark: int, new_rows_sql: str) -> pa.Table:
+    """The stored digest (read in this session) plus that of the rows imports after
+    ``mark`` wrote: what the current digest is unless older rows were deleted or changed.
+
+    Where it differs from the current digest, a day lost rows (a deletion, or the old
+    version of a changed row): counts only ever go down there, so a deletion can never be
+    cancelled by another row of the same day, as it can in the stored digest."""
     for table in sorted({t for t, _ in DIGESTED}):
         view = NEW_ROWS_VIEW.format(table=table)
         session.execute(f"DROP VIEW IF EXISTS {view}")
@@ -216,16 +249,6 @@ def stored_digest(session: Session) -> pa.Table | None:
     return session.query(f"SELECT source, day, n, seconds FROM {DIGEST.name}")
 
 
-def digest_changed_day(old: pa.Table, new: pa.Table) -> date | None:
-    """The earliest day on which the two digests differ."""
-
-    def rows(table: pa.Table) -> set[tuple[Any, ...]]:
-        return {(r["source"], r["day"], r["n"], r["seconds"]) for r in table.to_pylist()}
-
-    changed = rows(old) ^ rows(new)
-    return min((r[1] for r in changed), default=None)
-
-
 def changed_days(old: pa.Table, new: pa.Table, source: str) -> tuple[date, ...]:
     """The days on which the two digests of ``source`` differ, in order."""
 
@@ -239,17 +262,49 @@ def changed_days(old: pa.Table, new: pa.Table, source: str) -> tuple[date, ...]:
 
 def imports_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:
     """The earliest day any import after ``mark`` wrote a fact or a manual value for."""
-    return earliest(facts_touched_day(session, mark), manual_touched_day(session, mark, fy_start))
+    facts = facts_touched_days(session, mark)
+    return earliest(*facts.values(), manual_touched_day(session, mark, fy_start))
 
 
-def facts_touched_day(session: Session, mark: int | None) -> date | None:
-    """The earliest day any import after ``mark`` wrote a fact (not a manual value) for."""
+def facts_touched_days(
+    session: Session,
+    mark: int | None,
+    *,
+    linked_stages: bool = True,
+    wanted: Callable[[str], bool] | None = None,
+) -> dict[str, date]:
+    """Per source (a table, or "a+b": facts of ``a`` linked to changed rows of ``b``), the
+    earliest day any import after ``mark`` wrote a fact (not a manual value) for; sources
+    without one are absent. ``linked_stages=False`` leaves out the stage entries of changed
+    leads (the caller has their days from the funnel table); ``wanted`` (default: all)
+    says which sources to look at."""
     since = -1 if mark is None else mark
-    union = " UNION ALL ".join(_TOUCHED_PARTS)
-    found = session.scalar(
-        f"SELECT min(d) FROM ({union}) AS touched", [since] * len(_TOUCHED_PARTS)
+    parts = [*_TOUCHED_PARTS, *([_LINKED_STAGES] if linked_stages else [])]
+    parts = [(source, sql) for source, sql in parts if wanted is None or wanted(source)]
+    if not parts:
+        return {}
+    union = " UNION ALL ".join(
+        f"SELECT '{source}' AS source, {sql.replace(' FROM ', ' AS d FROM ', 1)}"
+        for source, sql in parts
     )
-    return _as_date(found) if found is not None else None
+    rows = session.query(
+        f"SELECT source, min(d) AS d FROM ({union}) AS touched GROUP BY source",
+        [since] * len(parts),
+    ).to_pylist()
+    return {str(r["source"]): _as_date(r["d"]) for r in rows if r["d"] is not None}
+
+
+def digest_changed_days(old: pa.Table, new: pa.Table) -> dict[str, date]:
+    """Per source table, the earliest day on which the two digests differ."""
+
+    def rows(table: pa.Table) -> set[tuple[Any, ...]]:
+        return {(r["source"], r["day"], r["n"], r["seconds"]) for r in table.to_pylist()}
+
+    out: dict[str, date] = {}
+    for source, day, _, _ in rows(old) ^ rows(new):
+        table = _DIGEST_SOURCE.get(str(source), str(source))
+        out[table] = min(out.get(table, day), day)
+    return {table: _as_date(day) for table, day in out.items()}
 
 
 def manual_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:

@@ -11,7 +11,7 @@ per grain and dimension. Incremental: only the nodes with a touched day, each fr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from ikkan.model.tree import KpiTree
 from ikkan.services.refresh import rollup as refresh_rollup
 from ikkan.services.refresh import window as refresh_window
 from ikkan.services.refresh.derive import ValueBook, as_kpi_rows
+from ikkan.services.refresh.phases import Phases
 from ikkan.services.refresh.sql import SqlCache
 from ikkan.warehouse.base import Session
 
@@ -47,6 +48,7 @@ class Run:
     funnel: Funnel | None
     floors: dict[str, date]  # incremental: per grain (and PARTS_VIEWS), first day read
     inputs: frozenset[str] | None = None  # nodes formulas read (the book's); None: all
+    phase: Phases = field(default_factory=Phases)
 
 
 @dataclass
@@ -98,6 +100,32 @@ def tables_for(
     return narrowed, f"{key}|narrowed"
 
 
+def full_statements(session: Session, run: Run, node_id: str, metric: AnyMetric) -> list[str]:
+    """The SQL a full refresh runs for the node (the day parts' or every grain's, whole and
+    per dimension; from the SQL cache), to tell which tables it reads."""
+    base, key = run.funnel if run.funnel and reads_funnel(metric) else (None, "")
+    additive = is_additive(metric)
+    out = []
+    for grain in ["day"] if additive else run.grains:
+        for dimension in [None, *run.dimensions]:
+            compiled = run.cache.get(
+                metric,
+                grain=grain,
+                dimension=dimension,
+                stages=tuple(s.id for s in run.tree.spec.funnel.stages),
+                fiscal_year_start=run.tree.spec.company.fiscal_year_start,
+                as_of=run.as_of,
+                node_id=node_id,
+                dialect=session.warehouse.NAME,
+                tables=base,
+                tables_key=key,
+                parts=additive,
+            )
+            if compiled.sql is not None:
+                out.append(compiled.sql)
+    return out
+
+
 def measure(session: Session, run: Run, progress: Progress | None) -> Measured:
     """Run every measured node's SQL (only the changed periods when ``since`` is given)."""
     tree, since = run.tree, run.since
@@ -118,6 +146,7 @@ def measure(session: Session, run: Run, progress: Progress | None) -> Measured:
         ),
         stamp=run.stamp,
         since=since,
+        phase=run.phase,
     )
     out = Measured(ValueBook(), [], parts, 0, 0, [])
     additive = []
@@ -140,7 +169,8 @@ def measure(session: Session, run: Run, progress: Progress | None) -> Measured:
             done += 1
             if progress:
                 progress(node_id, done, len(nodes))
-            _per_grain(session, run, out, node_id, metric, stages)
+            with run.phase("per-grain nodes"):
+                _per_grain(session, run, out, node_id, metric, stages)
     out.nodes = len(nodes)
     out.queries += parts.queries
     out.skipped = list(dict.fromkeys([*parts.skipped, *out.skipped]))

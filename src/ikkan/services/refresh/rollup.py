@@ -33,6 +33,7 @@ from ikkan.model.canonical import Column, ColumnType, Table
 from ikkan.model.metrics import AnyMetric
 from ikkan.model.periods import period_containing
 from ikkan.services.refresh.derive import kpi_schema
+from ikkan.services.refresh.phases import Phases
 from ikkan.services.refresh.sql import SqlCache
 from ikkan.warehouse import ddl
 from ikkan.warehouse.base import Session
@@ -77,6 +78,7 @@ class PartsRun:
     queries: int = 0
     fresh: list[pa.Table] = field(default_factory=list)  # day parts measured now
     measured: list[str] = field(default_factory=list)  # nodes whose parts were measured
+    phase: Phases = field(default_factory=Phases)
 
 
 @dataclass(frozen=True)
@@ -93,24 +95,28 @@ def measure(
     """Query the nodes' day parts (each from its touched day, incremental) in one
     statement, keep them for ``store``, and return each node's kpi_values rows (the
     earlier days of its recomputed periods read from the stored parts)."""
-    plans = [_plan(session, run, node_id, metric) for node_id, metric in nodes]
+    with run.phase("parts sql"):
+        plans = [_plan(session, run, node_id, metric) for node_id, metric in nodes]
     if not plans:
         return {}
-    fresh = _query(session, run, plans)
+    with run.phase("parts query"):
+        fresh = _query(session, run, plans)
     run.fresh.append(fresh)
     run.measured.extend(p.node_id for p in plans)
     days = fresh
     if run.since is not None:
-        days = pa.concat_tables([_stored(session, run, plans), fresh])
+        with run.phase("parts stored"):
+            days = pa.concat_tables([_stored(session, run, plans), fresh])
     specs = {
         p.node_id: RollupSpec(
             p.metric, p.totals_from, run.since.get(p.node_id) if run.since is not None else None
         )
         for p in plans
     }
-    rolled = rollup_nodes(
-        days, specs, grains=run.grains, fiscal_year_start=run.fy_start, as_of=run.as_of
-    )
+    with run.phase("rollup"):
+        rolled = rollup_nodes(
+            days, specs, grains=run.grains, fiscal_year_start=run.fy_start, as_of=run.as_of
+        )
     out = {}
     for node_id, table in rolled.items():
         n = table.num_rows

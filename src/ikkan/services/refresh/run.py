@@ -44,6 +44,7 @@ import pyarrow.compute as pc
 from ikkan.compute import business_days
 from ikkan.compute.parts import PARTS_VERSION
 from ikkan.model.canonical import KPI_VALUES
+from ikkan.model.metrics import AnyMetric
 from ikkan.model.tree import KpiTree
 from ikkan.monitor.calendar import BusinessCalendar, CalendarSettings
 from ikkan.services.refresh import changes, funnel_store
@@ -53,6 +54,9 @@ from ikkan.services.refresh import rollup as refresh_rollup
 from ikkan.services.refresh import window as refresh_window
 from ikkan.services.refresh.derive import ValueBook, derive, kpi_schema
 from ikkan.services.refresh.measure import reads_funnel
+from ikkan.services.refresh.phases import Phases
+from ikkan.services.refresh.sources import reads as reads_source
+from ikkan.services.refresh.sources import sources_of, tables_read, touched_day
 from ikkan.services.refresh.sql import SqlCache, metric_reads_as_of
 from ikkan.warehouse.base import Session, SqlWarehouse
 
@@ -74,6 +78,8 @@ class RefreshReport:
     queries: int = 0
     sql_compiled: int = 0  # cache misses (the rest came from the SQL cache)
     funnel_leads: int | None = None  # leads whose kept funnel rows were rebuilt (None: all)
+    phases: dict[str, float] = field(default_factory=dict)  # wall seconds per phase
+    phases_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per phase
 
 
 def tree_fingerprint(
@@ -153,78 +159,91 @@ def refresh(
     )
     stamp = computed_at or datetime.now().replace(microsecond=0)
     cache = SqlCache(cache_dir if cache_dir is not None else _default_cache_dir(warehouse))
+    phase = Phases()
     # One connection and one transaction: the kept funnel table, the day parts, the values
     # and the mark change together or not at all (a failed refresh leaves them as they were).
-    with warehouse.transaction() as session:
-        if counts_business_days:  # the day numbers the business-day velocity joins
-            business_days.write_in(session, calendar or CalendarSettings().calendar(), as_of)
-        report.last_import_id = last_import_id(session)
-        mark = changes.read_mark(session)
-        newest = changes.import_mark(session)
+    with phase("connect+commit"), warehouse.transaction() as session:
+        with phase("mark"):
+            if counts_business_days:  # the day numbers the business-day velocity joins
+                business_days.write_in(session, calendar or CalendarSettings().calendar(), as_of)
+            report.last_import_id = last_import_id(session)
+            mark = changes.read_mark(session)
+            newest = changes.import_mark(session)
         incremental = not full and mark is not None and mark.fingerprint == fingerprint
         seen = (mark.last_import_id, mark.as_of) if mark is not None else None
         if incremental and seen == (newest, as_of):
             report.up_to_date = True
             report.seconds = time.perf_counter() - started
             return report
-        stored = changes.stored_digest(session) if incremental else None
-        digest = None
-        if stored is not None and mark is not None:
-            new_rows_sql = cache.other("digest:new", warehouse.NAME, changes.new_rows_digest_sql)
-            digest = changes.digest_by_new_rows(session, mark.last_import_id, stored, new_rows_sql)
-        by_new_rows = digest is not None  # no row older than the mark changed or went
-        if digest is None:
-            digest_sql = cache.other("digest", warehouse.NAME, changes.digest_sql)
-            digest = changes.current_digest(session, digest_sql)
+        with phase("digest"):
+            stored, digest, lost, by_new_rows = _digests(
+                session, cache, mark if incremental else None
+            )
+        # incremental needs the last refresh's digest and day parts
+        can_increment = incremental and stored is not None and refresh_rollup.has_table(session)
+        touched = None
+        if can_increment and mark is not None and mark.last_import_id is not None:
+            touched = funnel_store.Touched(
+                mark.last_import_id,
+                () if by_new_rows else _changed_stage_days(lost, digest),
+                leads_lost=not by_new_rows,
+            )
+        with phase("funnel"):
+            funnel, updated = _prepare_funnel(session, tree, cache, dimensions, touched)
+            report.funnel_leads = updated.leads if updated is not None else None
+        run = refresh_measure.Run(
+            tree, cache, None, stamp, as_of, grains, dimensions, funnel, {}, None, phase
+        )
         since: dict[str, date] | None = None
-        if incremental and mark is not None:
-            since = _since(session, tree, mark, stored, digest, as_of)
+        with phase("touched days"):
+            if can_increment and mark is not None:
+                since = _since(session, run, mark, lost, digest, updated)
         if since is not None:
             report.incremental = True
             report.recomputed_from = min(since.values(), default=None)
         floors = refresh_measure.floors(tree, since, grains)
-        touched = None
-        if since is not None and mark is not None and mark.last_import_id is not None:
-            touched = funnel_store.Touched(
-                mark.last_import_id,
-                () if by_new_rows else _changed_stage_days(stored, digest),
-                leads_lost=not by_new_rows,
-            )
-        funnel, report.funnel_leads = _prepare_funnel(session, tree, cache, dimensions, touched)
-        if floors:
-            refresh_window.create_views(
-                session,
-                floors,
-                _funnel_columns(tree) if funnel else None,
-                frozenset({refresh_measure.PARTS_VIEWS}),
-            )
+        with phase("views"):
+            if floors:
+                refresh_window.create_views(
+                    session,
+                    floors,
+                    _funnel_columns(tree) if funnel else None,
+                    frozenset({refresh_measure.PARTS_VIEWS}),
+                )
         derived = _derived_nodes(tree, since)
         inputs = frozenset(name for n in derived for name in _formula_names(tree, n))
-        run = refresh_measure.Run(
-            tree, cache, since, stamp, as_of, grains, dimensions, funnel, floors, inputs
-        )
+        run.since, run.floors, run.inputs = since, floors, inputs
         measured = refresh_measure.measure(session, run, progress)
         book, tables = measured.book, measured.tables
         report.queries, report.skipped = measured.queries, measured.skipped
         report.nodes_measured = measured.nodes
-        if since is not None and derived:
-            _load_previous(session, book, tree, since, derived, inputs)
-        derived_rows = derive(tree, derived, book, stamp, since)
-        report.nodes_derived = len({r["node_id"] for r in derived_rows})
-        if derived_rows:
-            tables.append(pa.Table.from_pylist(derived_rows, schema=kpi_schema()))
+        with phase("derive"):
+            if since is not None and derived:
+                _load_previous(session, book, tree, since, derived, inputs)
+            derived_rows = derive(tree, derived, book, stamp, since)
+            report.nodes_derived = len({r["node_id"] for r in derived_rows})
+            if derived_rows:
+                tables.append(pa.Table.from_pylist(derived_rows, schema=kpi_schema()))
         if progress:
             progress("write", 1, 1)
-        data = pa.concat_tables(tables) if tables else kpi_schema().empty_table()
-        _delete_replaced(session, since, [*tree.order])
-        if data.num_rows:
-            session.insert_arrow(KPI_VALUES, data)
-        refresh_rollup.store(session, measured.parts)
-        changes.save(session, changes.Mark(newest, fingerprint, as_of), digest, stamp)
+        with phase("write values"):
+            data = pa.concat_tables(tables) if tables else kpi_schema().empty_table()
+            _delete_replaced(session, since, [*tree.order])
+            if data.num_rows:
+                session.insert_arrow(KPI_VALUES, data)
+        with phase("store parts"):
+            refresh_rollup.store(session, measured.parts)
+        with phase("save mark"):
+            changes.save(session, changes.Mark(newest, fingerprint, as_of), digest, stamp)
+        inside, inside_cpu = dict(phase.seconds), dict(phase.cpu)
     cache.save()
     report.rows = data.num_rows
     report.sql_compiled = cache.compiled
     report.seconds = time.perf_counter() - started
+    report.phases = phase.seconds
+    report.phases["connect+commit"] -= sum(inside.values())
+    report.phases_cpu = phase.cpu
+    report.phases_cpu["connect+commit"] -= sum(inside_cpu.values())
     return report
 
 
@@ -233,24 +252,70 @@ def _default_cache_dir(warehouse: SqlWarehouse) -> Path | None:
     return path.parent if isinstance(path, Path) else None
 
 
+def _digests(
+    session: Session, cache: SqlCache, mark: changes.Mark | None
+) -> tuple[pa.Table | None, pa.Table, pa.Table | None, bool]:
+    """(stored digest, current digest, what the days that lost rows differ from, whether
+    no row older than the mark changed or went).
+
+    Without a ``mark`` (a full refresh) only the current digest. When no row older than
+    the mark changed or went, the current digest is the stored one plus the new rows' and
+    the third is the stored one itself. Else the current one is computed whole, and a day
+    lost rows where it differs from the stored digest or from the stored one plus the new
+    rows' (``changes.stored_plus_new``: there a deletion cannot cancel out)."""
+    dialect = session.warehouse.NAME
+    stored = changes.stored_digest(session) if mark is not None else None
+    new_rows_sql = cache.other("digest:new", dialect, changes.new_rows_digest_sql)
+    if stored is not None and mark is not None:
+        digest = changes.digest_by_new_rows(session, mark.last_import_id, stored, new_rows_sql)
+        if digest is not None:
+            return stored, digest, stored, True
+    digest = changes.current_digest(session, cache.other("digest", dialect, changes.digest_sql))
+    if stored is None or mark is None or mark.last_import_id is None:
+        return stored, digest, stored, False
+    expected = changes.stored_plus_new(session, mark.last_import_id, new_rows_sql)
+    expected = expected.select(stored.column_names).cast(stored.schema)
+    return stored, digest, pa.concat_tables([stored, expected]), False
+
+
 def _since(
     session: Session,
-    tree: KpiTree,
+    run: refresh_measure.Run,
     mark: changes.Mark,
     stored: pa.Table | None,
     digest: pa.Table,
-    as_of: date,
+    funnel: funnel_store.Updated | None,
 ) -> dict[str, date] | None:
-    """Per node, the first period end to recompute (absent: unchanged); None: do it all."""
-    if stored is None or not refresh_rollup.has_table(session):
+    """Per node, the first period end to recompute (absent: unchanged); None: do it all.
+
+    A measured node is touched from the earliest day touched in the tables it reads
+    (``sources``). With the kept funnel table updated lead by lead (``funnel``), the stage
+    entries of changed leads are dated by the funnel rows rebuilt, unless a node reads
+    ``lead_stages`` other than through that table (then they are looked up by a join)."""
+    if stored is None:
         return None
+    tree = run.tree
     fy_start = tree.spec.company.fiscal_year_start
-    data_day = changes.earliest(
-        changes.facts_touched_day(session, mark.last_import_id),
-        changes.digest_changed_day(stored, digest),
+    reads = {
+        node_id: _tables_read(session, run, node_id, node.metric)
+        for node_id, node in tree.nodes.items()
+        if node.metric is not None and node.metric.type != "manual"
+    }
+    by_funnel = funnel is not None and not any("lead_stages" in t for t in reads.values())
+    node_sources = [sources_of(t) for t in reads.values()]
+    touched = changes.facts_touched_days(
+        session,
+        mark.last_import_id,
+        linked_stages=not by_funnel,
+        wanted=lambda source: any(reads_source(n, source) for n in node_sources),
     )
+    for source, changed in changes.digest_changed_days(stored, digest).items():
+        touched[source] = min(touched.get(source, changed), changed)
+    if funnel is not None and funnel.first_day is not None:  # the rebuilt leads' entries
+        linked = "lead_stages+leads"
+        touched[linked] = min(touched.get(linked, funnel.first_day), funnel.first_day)
     manual_day = changes.manual_touched_day(session, mark.last_import_id, fy_start)
-    as_of_day = changes.as_of_touched_day(mark.as_of, as_of)
+    as_of_day = changes.as_of_touched_day(mark.as_of, run.as_of)
     since: dict[str, date] = {}
     for node_id in tree.order:  # inputs first
         node = tree.nodes[node_id]
@@ -258,15 +323,28 @@ def _since(
         if node.metric is not None and node.metric.type == "manual":
             day = manual_day  # manual values are all a manual metric reads
         elif node.metric is not None:
-            day = data_day
+            day = touched_day(touched, sources_of(reads[node_id]))
             if metric_reads_as_of(node.metric):
                 window = getattr(node.metric, "window_days", None) or 0
-                day = changes.shift_days(changes.earliest(data_day, as_of_day), window)
+                day = changes.shift_days(changes.earliest(day, as_of_day), window)
         elif node.formula is not None:
             day = changes.earliest(*(since.get(name) for name in node.formula.names))
         if day is not None:
             since[node_id] = day
     return since
+
+
+def _tables_read(
+    session: Session, run: refresh_measure.Run, node_id: str, metric: AnyMetric
+) -> frozenset[str]:
+    """The tables the node's full-refresh SQL reads (parsed once, then from the cache)."""
+    dialect = session.warehouse.NAME
+    statements = refresh_measure.full_statements(session, run, node_id, metric)
+    digest = hashlib.sha256("\x00".join(statements).encode()).hexdigest()
+    names = run.cache.other(
+        f"tables:{digest}", dialect, lambda d: ",".join(sorted(tables_read(statements, d)))
+    )
+    return frozenset(n for n in names.split(",") if n)
 
 
 def _prepare_funnel(
@@ -275,11 +353,11 @@ def _prepare_funnel(
     cache: SqlCache,
     dimensions: list[str],
     touched: funnel_store.Touched | None,
-) -> tuple[tuple[Callable[[], dict[str, Any]], str] | None, int | None]:
+) -> tuple[tuple[Callable[[], dict[str, Any]], str] | None, funnel_store.Updated | None]:
     """Bring the kept funnel table up to date when funnel metrics read it: whole (full
-    refresh, or no usable table), else only the touched leads' rows (and how many)."""
+    refresh, or no usable table: None), else only the touched leads' rows (``Updated``)."""
     if not any(reads_funnel(n.metric) for n in tree.nodes.values() if n.metric is not None):
-        return None, 0
+        return None, funnel_store.Updated(0, None)
     stages = tuple(s.id for s in tree.spec.funnel.stages)
     wanted = refresh_funnel.needs(tree)
     columns = refresh_funnel.lead_columns(tree, dimensions)
@@ -293,9 +371,9 @@ def _prepare_funnel(
         )
 
     names = refresh_funnel.column_names(stages, wanted, columns)
-    rebuilt: int | None = None
+    rebuilt: funnel_store.Updated | None = None
     if touched is None or not funnel_store.usable(session, names):
-        funnel_store.rebuild(session, select)
+        funnel_store.rebuild(session, select, _funnel_columns(tree))
     else:
         rebuilt = funnel_store.update(session, select, names, _funnel_columns(tree), touched)
     return (partial(refresh_funnel.bound_tables, stages, wanted, columns), key), rebuilt
