@@ -6,7 +6,6 @@ channel, stage, lookup or stage-flag column, and row by row only for rejected ro
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
 from typing import Any
 
 import numpy as np
@@ -17,10 +16,9 @@ from ikkan.ingest.engine.arrow_convert import mapped_by_distinct
 from ikkan.ingest.engine.arrow_rows import ArrowBatch, stable_keys, text_or
 from ikkan.ingest.engine.builder import arrow_schema
 from ikkan.ingest.engine.runner import ReadState
-from ikkan.ingest.mapping.spec import AGGREGATE_KEY, KEYS, REFERENCES, ROW_DATE, column_type
+from ikkan.ingest.mapping.spec import AGGREGATE_KEY, KEYS, REFERENCES, ROW_DATE
 from ikkan.ingest.parsing.values import ParseError, normalise_header
 from ikkan.ingest.sources.generic_rows import MappedRows
-from ikkan.model.canonical import ColumnType
 
 
 def handle_arrow(rows: MappedRows, state: ReadState, batch: ArrowBatch) -> None:
@@ -181,15 +179,10 @@ def _lookups(
 def _default_date(
     rows: MappedRows, columns: dict[str, Any], size: int, types: dict[str, pa.DataType]
 ) -> None:
-    name = rows.mapping.default_date_column()
-    if name is None or rows.default_day is None:
+    default = rows.default_date()
+    if default is None:
         return
-    day = rows.default_day
-    value: date | datetime = (
-        day
-        if column_type(rows.mapping.table, name) is ColumnType.DATE
-        else datetime.combine(day, time())
-    )
+    name, value = default
     given = columns.get(name)
     if given is None:
         given = pa.nulls(size, types[name])

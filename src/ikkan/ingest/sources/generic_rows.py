@@ -170,16 +170,22 @@ class MappedRows:
             for name in lookup.columns:
                 columns[name] = [None if f is None else f.get(name) for f in found]
 
-    def _default_date(self, columns: dict[str, list[Any]], size: int) -> None:
+    def default_date(self) -> tuple[str, date | datetime] | None:
+        """The column the mapping's default date fills and the value it fills empty cells
+        with (a date, or midnight of it for a timestamp column); None when there is none."""
         name = self.mapping.default_date_column()
         if name is None or self.default_day is None:
-            return
+            return None
         day = self.default_day
-        value: date | datetime = (
-            day
-            if column_type(self.mapping.table, name) is ColumnType.DATE
-            else datetime.combine(day, time())
-        )
+        if column_type(self.mapping.table, name) is ColumnType.DATE:
+            return name, day
+        return name, datetime.combine(day, time())
+
+    def _default_date(self, columns: dict[str, list[Any]], size: int) -> None:
+        default = self.default_date()
+        if default is None:
+            return
+        name, value = default
         given = columns.get(name) or [None] * size
         self.defaulted += sum(1 for v in given if v is None)
         columns[name] = [value if v is None else v for v in given]
