@@ -104,8 +104,11 @@ def _calamine_rows(path: Path, sheet: str | None) -> Iterator[NumberedRow]:
                 cells.pop()
             yield number, cells
         if number != last_row + 1:  # rows were numbered wrongly: never go on quietly
-            raise RuntimeError(
-                f"calamine gave {number} rows for a sheet ending at row {last_row + 1}"
+            raise SourceError(
+                f"the sheet was read as {number} rows but ends at row {last_row + 1}",
+                location=Location(str(path)),
+                hint="nothing was imported; save the workbook again in Excel, or export the "
+                "sheet as CSV, and import that",
             )
     finally:
         book.close()
