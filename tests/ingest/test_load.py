@@ -10,7 +10,9 @@ import pytest
 from ikkan.clock import FixedClock
 from ikkan.ingest.base import ReadResult, RejectedRow
 from ikkan.ingest.load import load
+from ikkan.model.canonical import LEADS
 from ikkan.warehouse.arrow_schema import ConformError
+from ikkan.warehouse.hashing import stored_hashes
 from ikkan.warehouse.testing import require_postgres, temporary_warehouse
 
 JST = datetime.fromisoformat("2026-05-01T12:00:00+09:00").tzinfo
@@ -86,7 +88,8 @@ def test_content_hash_ignores_column_order(warehouse):
     shuffled = table.select(list(reversed(table.column_names)))
     report = load(warehouse, result({"leads": shuffled}), "sha-shuffled")
     assert (report.inserted, report.updated, report.unchanged) == (0, 0, 3)
-    hashes = {r["content_hash"] for r in lead_rows(warehouse).values()}
+    rows = warehouse.query('SELECT * FROM "leads"')
+    hashes = set(stored_hashes(rows, LEADS.payload_columns).to_pylist())
     assert len(hashes) == 3 and all(len(h) == 32 for h in hashes)
 
 

@@ -31,8 +31,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from ikkan.model.canonical import Column, ColumnType, Table
+from ikkan.model.canonical import DEALS, Column, ColumnType, Table
 from ikkan.warehouse.base import Session, SqlWarehouse
+from ikkan.warehouse.hashing import stored_hash_expression
 
 MARKER = "ikkan_channel_from"
 RULE = "first_touch"
@@ -164,9 +165,14 @@ def _write(session: Session, changes: list[DealAttribution], import_id: int) -> 
         }
     )
     session.stage(_STAGE.name, _STAGE, data)
+    # A deal loaded without its hash (DuckDB) gets it now, from the exported values the
+    # update replaces: a re-import of the same export then leaves the filled deal alone.
+    fix_hash = ""
+    if session.warehouse.LAZY_CONTENT_HASH:
+        fix_hash = f", content_hash = {stored_hash_expression(DEALS.payload_columns, 'deals')}"
     session.execute(
         f'UPDATE deals SET channel = s.channel, campaign = s.campaign, "attributes" = '
-        f"s.attributes, import_id = s.import_id, loaded_at = s.loaded_at "
+        f"s.attributes, import_id = s.import_id, loaded_at = s.loaded_at{fix_hash} "
         f"FROM {_STAGE.name} s WHERE deals.deal_key = s.deal_key"
     )
     session.execute(f"DROP TABLE IF EXISTS {_STAGE.name}")

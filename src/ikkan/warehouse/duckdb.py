@@ -75,6 +75,7 @@ class DuckDbWarehouse(SqlWarehouse):
     STAGING: ClassVar[Literal["arrow_register", "copy_csv"]] = "arrow_register"
     SINGLE_WRITER_FILE: ClassVar[bool] = True
     UPSERT_TABLE_KEYS: ClassVar[bool] = False  # warehouses made before keep theirs
+    LAZY_CONTENT_HASH: ClassVar[bool] = True
 
     def __init__(self, url: str, path: Path | None, *, lock_timeout: float) -> None:
         super().__init__(url)

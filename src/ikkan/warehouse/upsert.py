@@ -10,6 +10,12 @@ key is inserted only when the table does not hold it yet, inside the writer's tr
 (DuckDB: one writer at a time; PostgreSQL: ``ON CONFLICT`` under the import lock). That,
 not an index, keeps keys unique on DuckDB, whose upserted tables have no PRIMARY KEY
 (``SqlWarehouse.UPSERT_TABLE_KEYS``).
+
+DuckDB stores the hash lazily (``SqlWarehouse.LAZY_CONTENT_HASH``, see
+``ikkan.warehouse.hashing``): rows are written with ``UNHASHED``, and a staged row changes a
+stored one when their values differ and, if the stored row carries a hash (written by an
+earlier version, or fixed before an edit such as attribution), the staged row's hash
+differs from it too.
 """
 
 # ruff: noqa: S608 - SQL text holds only identifiers quoted by quote_ident; values are parameters
@@ -24,7 +30,12 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from ikkan.model.canonical import ColumnType, Table
-from ikkan.warehouse.hashing import hash_expression, with_content_hash
+from ikkan.warehouse.hashing import (
+    UNHASHED,
+    hash_expression,
+    stored_hash_expression,
+    with_content_hash,
+)
 from ikkan.warehouse.sql import column_list, quote_ident
 
 if TYPE_CHECKING:
@@ -95,17 +106,18 @@ def on_conflict_sql(definition: Table, stage: str) -> str:
 
 
 def _differs(definition: Table, hashed: bool) -> str:
-    """SQL true when the staged row s changes the stored row t: its ``content_hash``
-    differs from the stored one (the hash of the export's payload as last written).
+    """SQL true when the staged row s changes the stored row t.
 
-    Without a hash in the stage, the hash is computed only for rows whose payload values
-    differ from the stored ones (a JSON column compared as its text): a row whose values
-    are all equal is unchanged without hashing it, a row whose stored values were changed
-    after loading but not its hash (a deal's channel filled by attribution) is compared by
-    hash and stays unchanged, as on PostgreSQL. (The one difference: a stored row edited
-    to exactly the new export's values counts as unchanged here, as updated there.)"""
-    if hashed:
-        return 't."content_hash" <> s."content_hash"'
+    ``hashed`` (the stage carries ``content_hash``): the hashes differ. Otherwise (DuckDB,
+    lazy hashes): the payload values differ (a JSON column compared as its text) and, when
+    the stored row carries a hash (not ``UNHASHED``), the staged row's hash differs from it.
+    A stored row without a hash holds the export's values as last written, so equal values
+    are an unchanged row; a row whose stored values were changed after loading got its hash
+    then (a deal's channel filled by attribution) and is compared by hash, so it stays
+    unchanged, as on PostgreSQL. (The one difference: a stored row edited to exactly the
+    new export's values counts as unchanged here, as updated there.)"""
+    if hashed:  # (a stored row without a hash: the hash of its values)
+        return f'{stored_hash_expression(definition.payload_columns, "t")} <> s."content_hash"'
     parts = []
     for name in definition.payload_columns:
         column = quote_ident(name)
@@ -113,18 +125,17 @@ def _differs(definition: Table, hashed: bool) -> str:
         if definition.column(name).type == ColumnType.JSON:
             stored = f"CAST({stored} AS VARCHAR)"
         parts.append(f"s.{column} IS DISTINCT FROM {stored}")
-    hashed_differs = f't."content_hash" <> {hash_expression(definition.payload_columns, "s")}'
-    return f"(({' OR '.join(parts)}) AND {hashed_differs})"
+    staged_hash = hash_expression(definition.payload_columns, "s")
+    hash_differs = f't."content_hash" = \'{UNHASHED}\' OR t."content_hash" <> {staged_hash}'
+    return f"(({' OR '.join(parts)}) AND ({hash_differs}))"
 
 
 def _stage_rows(definition: Table, hashed: bool) -> str:
-    """The columns of an insert from the stage s, the content hash computed if need be."""
+    """The columns of an insert from the stage s; without a staged hash, ``UNHASHED``."""
     if hashed:
         return column_list(definition.column_names, "s")
     return ", ".join(
-        hash_expression(definition.payload_columns, "s") + ' AS "content_hash"'
-        if name == "content_hash"
-        else f"s.{quote_ident(name)}"
+        f"'{UNHASHED}' AS \"content_hash\"" if name == "content_hash" else f"s.{quote_ident(name)}"
         for name in definition.column_names
     )
 
@@ -132,7 +143,7 @@ def _stage_rows(definition: Table, hashed: bool) -> str:
 def changes_sql(definition: Table, stage: str, changes: str, *, hashed: bool) -> list[str]:
     """Without ``ON CONFLICT`` (DuckDB): keep the new and changed rows of ``stage`` in the
     temporary table ``changes`` (flagged ``NEW_FLAG`` when the key is new), then update
-    and insert from it. Only the changed rows are copied, hashed and rewritten: a re-import
+    and insert from it. Only the changed rows are copied and rewritten: a re-import
     with 1 % of its rows changed updates from a table of that 1 %, not from the file."""
     target = quote_ident(definition.name)
     keys = definition.primary_key
@@ -158,11 +169,10 @@ def upsert_staged(session: SessionLike, definition: Table, data: pa.Table) -> Up
     """Stage ``data`` (every column of ``definition``, keys unique; ``content_hash`` may
     be left out: the warehouse computes it) and upsert it.
 
-    DuckDB reads the Arrow rows in place (registered, not copied) and hashes in the
-    statement that writes them: when no key is in the table yet, one ``INSERT … SELECT``;
+    DuckDB reads the Arrow rows in place (registered, not copied) and stores no hash
+    (``LAZY_CONTENT_HASH``): when no key is in the table yet, one ``INSERT … SELECT``;
     else one join keeps the new and changed rows apart (``changes_sql``), so that an
-    unchanged re-import hashes and writes nothing, a few changed rows cost a few rows'
-    work.
+    unchanged re-import writes nothing, a few changed rows cost a few rows' work.
     PostgreSQL gets the hashes first (``content_hashes``), counts with one join and merges
     with ``ON CONFLICT`` (concurrent writers).
     """
@@ -174,7 +184,7 @@ def upsert_staged(session: SessionLike, definition: Table, data: pa.Table) -> Up
     if style not in ("on_conflict", "update_then_insert"):
         raise ValueError(f"unknown upsert style {style!r}")
     hashed = "content_hash" in data.column_names
-    if not hashed and not _registers_arrow(session):
+    if not hashed and not _lazy_hashes(session):
         data, hashed = with_content_hash(data, definition.payload_columns), True
     stage = f"ikkan_stage_{definition.name}"
     names = [c for c in definition.column_names if hashed or c != "content_hash"]
@@ -212,9 +222,15 @@ def _merge(session: SessionLike, definition: Table, stage: str) -> UpsertCounts:
     return UpsertCounts(inserted, updated, total - inserted - updated)
 
 
+def _lazy_hashes(session: SessionLike) -> bool:
+    """Whether rows are stored ``UNHASHED`` (see ``_differs``): the warehouse says so and
+    compares in SQL over registered Arrow rows (DuckDB), with the DuckDB expression that
+    ``content_hashes`` runs."""
+    return session.warehouse.LAZY_CONTENT_HASH and _registers_arrow(session)
+
+
 def _registers_arrow(session: SessionLike) -> bool:
-    """Whether the warehouse reads staged Arrow rows in place (DuckDB): it can then hash
-    them in SQL, with the same DuckDB expression ``content_hashes`` runs."""
+    """Whether the warehouse reads staged Arrow rows in place (DuckDB)."""
     return session.warehouse.STAGING == "arrow_register" and hasattr(
         getattr(session, "con", None), "register"
     )
