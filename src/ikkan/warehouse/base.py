@@ -137,15 +137,15 @@ class SqlWarehouse(ABC):
     SINGLE_WRITER_FILE: ClassVar[bool]  # one read-write process per database file
     SUPPORTS_TRANSACTIONAL_DDL: ClassVar[bool] = True
     UPSERT_TABLE_KEYS: ClassVar[bool] = True
+    """Whether the tables the loader upserts (those with a ``content_hash``) are created
+    with their PRIMARY KEY. PostgreSQL needs it for ``ON CONFLICT``; DuckDB does without
+    (its index makes a bulk insert and its commit slow; the loader keeps keys unique, see
+    ``ikkan.warehouse.upsert``). Every other table keeps its key on every engine."""
     LAZY_CONTENT_HASH: ClassVar[bool] = False
     """Whether the loader stores rows without their content hash (``hashing.UNHASHED``)
     and compares values in SQL (DuckDB; see ``ikkan.warehouse.hashing``). Code that edits
     a loaded row sets ``content_hash`` to ``hashing.stored_hash_expression`` in the same
     ``UPDATE``, so that the row's hash stays the export's."""
-    """Whether the tables the loader upserts (those with a ``content_hash``) are created
-    with their PRIMARY KEY. PostgreSQL needs it for ``ON CONFLICT``; DuckDB does without
-    (its index makes a bulk insert and its commit slow; the loader keeps keys unique, see
-    ``ikkan.warehouse.upsert``). Every other table keeps its key on every engine."""
 
     def __init__(self, url: str) -> None:
         self.url = url
