@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ikkan.model.canonical import Column, ColumnType, Table
 from ikkan.model.periods import parse_period
@@ -251,13 +252,29 @@ def stored_digest(session: Session) -> pa.Table | None:
 
 def changed_days(old: pa.Table, new: pa.Table, source: str) -> tuple[date, ...]:
     """The days on which the two digests of ``source`` differ, in order."""
+    differing = _differing(old, new)
+    mask = pc.equal(differing.column("source"), source)
+    days = differing.filter(mask).column("day").to_pylist()
+    return tuple(sorted({_as_date(d) for d in days}))
 
-    def rows(table: pa.Table) -> set[tuple[Any, ...]]:
-        return {
-            (r["day"], r["n"], r["seconds"]) for r in table.to_pylist() if r["source"] == source
-        }
 
-    return tuple(sorted({_as_date(r[0]) for r in rows(old) ^ rows(new)}))
+def _differing(old: pa.Table, new: pa.Table) -> pa.Table:
+    """The (source, day) rows of the two digests that are not in both alike (Arrow joins:
+    a digest has a few thousand rows, a set of Python tuples per refresh cost more than the
+    rest of the comparison)."""
+    keys = ["source", "day"]
+    columns = [*keys, "n", "seconds"]
+    schema = pa.schema(
+        [("source", pa.string()), ("day", pa.date32()), ("n", pa.int64()), ("seconds", pa.int64())]
+    )
+    before = old.select(columns).cast(schema)
+    after = new.select(columns).cast(schema).rename_columns([*keys, "n_new", "seconds_new"])
+    both = before.join(after, keys, join_type="full outer")
+    same = pc.and_kleene(
+        pc.equal(both.column("n"), both.column("n_new")),
+        pc.equal(both.column("seconds"), both.column("seconds_new")),
+    )
+    return both.filter(pc.invert(pc.fill_null(same, False))).select(keys)
 
 
 def imports_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:
@@ -296,12 +313,14 @@ def facts_touched_days(
 
 def digest_changed_days(old: pa.Table, new: pa.Table) -> dict[str, date]:
     """Per source table, the earliest day on which the two digests differ."""
-
-    def rows(table: pa.Table) -> set[tuple[Any, ...]]:
-        return {(r["source"], r["day"], r["n"], r["seconds"]) for r in table.to_pylist()}
-
+    differing = _differing(old, new)
+    if differing.num_rows == 0:
+        return {}
+    firsts = differing.group_by("source").aggregate([("day", "min")])
     out: dict[str, date] = {}
-    for source, day, _, _ in rows(old) ^ rows(new):
+    for source, day in zip(
+        firsts.column("source").to_pylist(), firsts.column("day_min").to_pylist(), strict=True
+    ):
         table = _DIGEST_SOURCE.get(str(source), str(source))
         out[table] = min(out.get(table, day), day)
     return {table: _as_date(day) for table, day in out.items()}
@@ -344,7 +363,9 @@ def save(session: Session, mark: Mark, digest: pa.Table, refreshed_at: datetime)
         "VALUES (1, ?, ?, ?, ?)",
         [mark.last_import_id, mark.fingerprint, mark.as_of, refreshed_at],
     )
-    session.execute(f"DELETE FROM {DIGEST.name}")
+    # dropped, not emptied; made without its primary key, like the day parts (``rollup``)
+    session.execute(f"DROP TABLE IF EXISTS {DIGEST.name}")
+    session.execute(ddl.create_table_sql(DIGEST, session.warehouse.TYPE_NAMES, primary_key=False))
     if digest.num_rows:
         session.insert_arrow(DIGEST, digest.select(list(DIGEST.column_names)).cast(_schema()))
 
