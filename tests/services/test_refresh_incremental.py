@@ -328,6 +328,28 @@ def day_parts(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
     return [tuple(row.values()) for row in table.to_pylist()]
 
 
+def test_kept_tables_are_remade_without_a_primary_key(
+    tree: KpiTree, warehouse: SqlWarehouse
+) -> None:
+    """The day parts and the digest are unique by construction; keeping an index of them
+    up to date cost more than writing them, so a full refresh remakes them without (those
+    an earlier ikkan made with a key too)."""
+    from ikkan.warehouse import ddl
+
+    with warehouse.transaction() as session:
+        for table in (DAILY, changes.DIGEST):
+            session.execute(ddl.create_table_sql(table, warehouse.TYPE_NAMES))
+    keyed = (
+        "SELECT table_name FROM information_schema.table_constraints "
+        "WHERE table_schema = current_schema() AND constraint_type = 'PRIMARY KEY' "
+        "AND table_name IN (?, ?)"
+    )
+    assert warehouse.query(keyed, [DAILY.name, changes.DIGEST.name]).num_rows == 2
+    run(tree, warehouse, AS_OF, full=True)
+    assert warehouse.query(keyed, [DAILY.name, changes.DIGEST.name]).num_rows == 0
+    assert day_parts(warehouse) and stored_digest(warehouse)
+
+
 def test_refresh_without_stored_day_parts_is_full(tree: KpiTree, warehouse: SqlWarehouse) -> None:
     """A warehouse refreshed before day parts were stored: the next refresh does it all."""
     run(tree, warehouse, AS_OF)
