@@ -263,6 +263,28 @@ def test_incremental_rebuilds_only_the_touched_leads_funnel(
     assert 0 < len(changed) <= rebuilt
 
 
+def test_deleted_undated_lead_row_is_caught(tree: KpiTree, warehouse: SqlWarehouse) -> None:
+    """Lead 13's ``leads`` row has no creation date (an export without one) and is deleted
+    in the warehouse, its stage entries stay: they lose their channel, which the kept
+    funnel carried. No dated row changed, so only the count of undated rows shows it."""
+    with warehouse.transaction() as session:
+        session.execute("UPDATE leads SET created_at = NULL WHERE lead_key = ?", ["t:13"])
+    run(tree, warehouse, AS_OF)
+    with warehouse.transaction() as session:
+        session.execute("DELETE FROM leads WHERE lead_key = ?", ["t:13"])
+    load(warehouse, 2, manual_values=[manual("2026-09", 40.0)])
+
+    report = run(tree, warehouse, AS_OF)
+    incremental, incremental_funnel = values(warehouse), kept_funnel(warehouse)
+    incremental_digest = stored_digest(warehouse)
+    assert report.incremental
+
+    run(tree, warehouse, AS_OF, full=True)
+    assert incremental_funnel == kept_funnel(warehouse)
+    assert incremental == values(warehouse)
+    assert incremental_digest == stored_digest(warehouse)
+
+
 def stored_digest(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
     table = warehouse.query(f"SELECT * FROM {changes.DIGEST.name} ORDER BY source, day")
     return [tuple(row.values()) for row in table.to_pylist()]
@@ -304,6 +326,28 @@ def day_parts(warehouse: SqlWarehouse) -> list[tuple[Any, ...]]:
     columns = ", ".join(DAILY.column_names)
     table = warehouse.query(f"SELECT {columns} FROM {DAILY.name} ORDER BY {columns}")
     return [tuple(row.values()) for row in table.to_pylist()]
+
+
+def test_kept_tables_are_remade_without_a_primary_key(
+    tree: KpiTree, warehouse: SqlWarehouse
+) -> None:
+    """The day parts and the digest are unique by construction; keeping an index of them
+    up to date cost more than writing them, so a full refresh remakes them without (those
+    an earlier ikkan made with a key too)."""
+    from ikkan.warehouse import ddl
+
+    with warehouse.transaction() as session:
+        for table in (DAILY, changes.DIGEST):
+            session.execute(ddl.create_table_sql(table, warehouse.TYPE_NAMES))
+    keyed = (
+        "SELECT table_name FROM information_schema.table_constraints "
+        "WHERE table_schema = current_schema() AND constraint_type = 'PRIMARY KEY' "
+        "AND table_name IN (?, ?)"
+    )
+    assert warehouse.query(keyed, [DAILY.name, changes.DIGEST.name]).num_rows == 2
+    run(tree, warehouse, AS_OF, full=True)
+    assert warehouse.query(keyed, [DAILY.name, changes.DIGEST.name]).num_rows == 0
+    assert day_parts(warehouse) and stored_digest(warehouse)
 
 
 def test_refresh_without_stored_day_parts_is_full(tree: KpiTree, warehouse: SqlWarehouse) -> None:

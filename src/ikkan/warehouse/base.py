@@ -140,7 +140,12 @@ class SqlWarehouse(ABC):
     """Whether the tables the loader upserts (those with a ``content_hash``) are created
     with their PRIMARY KEY. PostgreSQL needs it for ``ON CONFLICT``; DuckDB does without
     (its index makes a bulk insert and its commit slow; the loader keeps keys unique, see
-    ``ikkan.warehouse.upsert``). Every other table keeps its key on every engine."""
+    ``ikkan.warehouse.upsert``). Every other table keeps its key on every engine but
+    those of ``UNKEYED_TABLES``."""
+    UNKEYED_TABLES: ClassVar[frozenset[str]] = frozenset()
+    """Tables created without their PRIMARY KEY on this engine: written only by ikkan's
+    own code, unique by construction (kpi_values: a refresh deletes a scope, then inserts
+    one row per key of it)."""
     LAZY_CONTENT_HASH: ClassVar[bool] = False
     """Whether the loader stores rows without their content hash (``hashing.UNHASHED``)
     and compares values in SQL (DuckDB; see ``ikkan.warehouse.hashing``). Code that edits
@@ -261,6 +266,7 @@ class SqlWarehouse(ABC):
 
     def _create_table_sql(self, table: Table) -> str:
         keyed = self.UPSERT_TABLE_KEYS or not upserted(table)
+        keyed = keyed and table.name not in self.UNKEYED_TABLES
         return ddl.create_table_sql(table, self.TYPE_NAMES, primary_key=keyed)
 
     # -- writes used by compute --------------------------------------------------------

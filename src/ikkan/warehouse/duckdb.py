@@ -40,6 +40,21 @@ class DuckDbSession(Session):
             return pa.table({})
         return normalize_arrow(relation.to_arrow_table())
 
+    def insert_arrow(self, definition: Table, data: pa.Table, *, stage_name: str = "") -> int:
+        """Append ``data`` straight from Arrow (DuckDB scans it in place: no staged copy)."""
+        self.refuse_mapped(definition)
+        view = f"{stage_name or 'ikkan_stage_' + definition.name}_arrow"
+        cols = column_list(definition.column_names)
+        self.con.register(view, data)
+        try:
+            self.con.execute(
+                f"INSERT INTO {quote_ident(definition.name)} ({cols}) "
+                f"SELECT {cols} FROM {quote_ident(view)}"
+            )
+        finally:
+            self.con.unregister(view)
+        return int(data.num_rows)
+
     def stage(self, name: str, definition: Table, data: pa.Table) -> None:
         view = f"{name}_arrow"
         self.con.register(view, data)
@@ -76,6 +91,8 @@ class DuckDbWarehouse(SqlWarehouse):
     SINGLE_WRITER_FILE: ClassVar[bool] = True
     UPSERT_TABLE_KEYS: ClassVar[bool] = False  # warehouses made before keep theirs
     LAZY_CONTENT_HASH: ClassVar[bool] = True
+    # its index made a refresh's writes and commit several times slower (made before: kept)
+    UNKEYED_TABLES: ClassVar[frozenset[str]] = frozenset({"kpi_values"})
 
     def __init__(self, url: str, path: Path | None, *, lock_timeout: float) -> None:
         super().__init__(url)

@@ -41,6 +41,19 @@ def _as_table(rows: pa.Table | Sequence[Mapping[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist([dict(r) for r in rows], schema=schema)
 
 
+def duplicate_keys(data: pa.Table) -> tuple[Any, ...] | None:
+    """The first key that two rows of ``data`` (kpi_values-shaped) share, or None (checked
+    here: DuckDB's kpi_values has no PRIMARY KEY to refuse them, ``UNKEYED_TABLES``)."""
+    keys = list(KPI_VALUES.primary_key)
+    if data.num_rows < 2:
+        return None
+    counts = data.select(keys).group_by(keys).aggregate([([], "count_all")])
+    if counts.num_rows == data.num_rows:
+        return None
+    repeated = counts.filter(pc.greater(counts.column("count_all"), 1)).slice(0, 1)
+    return tuple(repeated.select(keys).to_pylist()[0].values())
+
+
 def replace_kpi_values(
     warehouse: TransactionalWarehouse,
     rows: pa.Table | Sequence[Mapping[str, Any]],
@@ -66,6 +79,9 @@ def replace_kpi_values(
             raise ValueError(f"rows outside the scope: {column} not in {values!r}")
         clauses.append(f"{quote_ident(column)} IN ({', '.join('?' for _ in values)})")
         params.extend(values)
+    duplicated = duplicate_keys(data)
+    if duplicated:
+        raise ValueError(f"duplicate kpi_values key in the rows: {duplicated!r}")
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     table = quote_ident(KPI_VALUES.name)
     with warehouse.transaction() as session:

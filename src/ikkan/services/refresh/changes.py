@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ikkan.model.canonical import Column, ColumnType, Table
 from ikkan.model.periods import parse_period
@@ -66,6 +67,14 @@ DIGESTED = (
     ("activities", "occurred_at"),
 )
 
+# Event-time columns whose rows may lack a time (a lead without a creation date): their
+# undated rows are counted too, under the source "<table>.<column>:undated" and
+# ``UNDATED_DAY``, so deleting one shows in the digest. A change there touches the table
+# from the earliest day of either digest (an undated row says no day).
+UNDATED = (("leads", "created_at"),)
+UNDATED_DAY = date(2000, 1, 1)  # any day: the source name sets these rows apart
+_UNDATED_SUFFIX = ":undated"
+
 # Per source table, the earliest date among its rows written by imports after the mark
 # (``?``). A changed lead touches every fact it is linked to (its channel may have moved
 # them to another dimension value), for the readers of both: source "deals+leads" etc.
@@ -104,6 +113,7 @@ _DIGEST_SOURCE = {
         ("activities", "occurred_at"),
     )
 }
+_DIGEST_SOURCE.update({f"{t}.{c}{_UNDATED_SUFFIX}": t for t, c in UNDATED})
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,16 @@ def digest_sql(dialect: str, tables: dict[str, Any] | None = None) -> str:
             .mutate(source=ibis.literal(f"{table_name}.{column}"))
             .select("source", "day", "n", "seconds")
         )
+        if (table_name, column) in UNDATED:
+            undated = table.filter(moment.isnull()).mutate(
+                day=ibis.literal(UNDATED_DAY, type="date")
+            )
+            parts.append(
+                undated.group_by("day")
+                .aggregate(n=undated.count().cast("int64"), seconds=ibis.literal(0, type="int64"))
+                .mutate(source=ibis.literal(f"{table_name}.{column}{_UNDATED_SUFFIX}"))
+                .select("source", "day", "n", "seconds")
+            )
     return to_sql(ibis.union(*parts, distinct=False), dialect, pretty=False)
 
 
@@ -197,7 +217,7 @@ def digest_by_new_rows(
     """
     if mark is None:
         return None
-    kept = session.query(_KEPT_COUNTS_SQL, [mark] * len(DIGESTED))
+    kept = session.query(_KEPT_COUNTS_SQL, [mark] * len(_SOURCES))
     sources, counts = kept.column("source").to_pylist(), kept.column("n").to_pylist()
     kept_n = dict(zip(sources, counts, strict=True))
     stored_n: dict[str, int] = {}
@@ -230,11 +250,25 @@ def stored_plus_new(session: Session, mark: int, new_rows_sql: str) -> pa.Table:
     )
 
 
-_SOURCES = tuple(f"{table}.{column}" for table, column in DIGESTED)
-# Per digested column, its non-null values in rows imported up to the mark (``?``).
+_SOURCES = (
+    *(f"{table}.{column}" for table, column in DIGESTED),
+    *(f"{table}.{column}{_UNDATED_SUFFIX}" for table, column in UNDATED),
+)
+# Per digested column, its non-null values in rows imported up to the mark (``?``), and
+# the null ones of the ``UNDATED`` columns.
 _KEPT_COUNTS_SQL = " UNION ALL ".join(
-    f"SELECT '{table}.{column}' AS source, count({column}) AS n FROM {table} WHERE import_id <= ?"
-    for table, column in DIGESTED
+    [
+        *(
+            f"SELECT '{table}.{column}' AS source, count({column}) AS n "
+            f"FROM {table} WHERE import_id <= ?"
+            for table, column in DIGESTED
+        ),
+        *(
+            f"SELECT '{table}.{column}{_UNDATED_SUFFIX}' AS source, "
+            f"count(*) - count({column}) AS n FROM {table} WHERE import_id <= ?"
+            for table, column in UNDATED
+        ),
+    ]
 )
 
 
@@ -251,13 +285,29 @@ def stored_digest(session: Session) -> pa.Table | None:
 
 def changed_days(old: pa.Table, new: pa.Table, source: str) -> tuple[date, ...]:
     """The days on which the two digests of ``source`` differ, in order."""
+    differing = _differing(old, new)
+    mask = pc.equal(differing.column("source"), source)
+    days = differing.filter(mask).column("day").to_pylist()
+    return tuple(sorted({_as_date(d) for d in days}))
 
-    def rows(table: pa.Table) -> set[tuple[Any, ...]]:
-        return {
-            (r["day"], r["n"], r["seconds"]) for r in table.to_pylist() if r["source"] == source
-        }
 
-    return tuple(sorted({_as_date(r[0]) for r in rows(old) ^ rows(new)}))
+def _differing(old: pa.Table, new: pa.Table) -> pa.Table:
+    """The (source, day) rows of the two digests that are not in both alike (Arrow joins:
+    a digest has a few thousand rows, a set of Python tuples per refresh cost more than the
+    rest of the comparison)."""
+    keys = ["source", "day"]
+    columns = [*keys, "n", "seconds"]
+    schema = pa.schema(
+        [("source", pa.string()), ("day", pa.date32()), ("n", pa.int64()), ("seconds", pa.int64())]
+    )
+    before = old.select(columns).cast(schema)
+    after = new.select(columns).cast(schema).rename_columns([*keys, "n_new", "seconds_new"])
+    both = before.join(after, keys, join_type="full outer")
+    same = pc.and_kleene(
+        pc.equal(both.column("n"), both.column("n_new")),
+        pc.equal(both.column("seconds"), both.column("seconds_new")),
+    )
+    return both.filter(pc.invert(pc.fill_null(same, False))).select(keys)
 
 
 def imports_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:
@@ -296,15 +346,32 @@ def facts_touched_days(
 
 def digest_changed_days(old: pa.Table, new: pa.Table) -> dict[str, date]:
     """Per source table, the earliest day on which the two digests differ."""
-
-    def rows(table: pa.Table) -> set[tuple[Any, ...]]:
-        return {(r["source"], r["day"], r["n"], r["seconds"]) for r in table.to_pylist()}
-
+    differing = _differing(old, new)
+    if differing.num_rows == 0:
+        return {}
+    firsts = differing.group_by("source").aggregate([("day", "min")])
     out: dict[str, date] = {}
-    for source, day, _, _ in rows(old) ^ rows(new):
+    for source, day in zip(
+        firsts.column("source").to_pylist(), firsts.column("day_min").to_pylist(), strict=True
+    ):
+        if str(source).endswith(_UNDATED_SUFFIX):  # an undated row: from the first day on
+            day = _first_dated_day(old, new)
+            if day is None:
+                continue
         table = _DIGEST_SOURCE.get(str(source), str(source))
         out[table] = min(out.get(table, day), day)
     return {table: _as_date(day) for table, day in out.items()}
+
+
+def _first_dated_day(*digests: pa.Table) -> date | None:
+    """The earliest day of any dated row of the digests (None: there is none)."""
+    days = [
+        pc.min(t.filter(pc.invert(pc.ends_with(t.column("source"), _UNDATED_SUFFIX)))["day"])
+        for t in digests
+        if t.num_rows
+    ]
+    found = [d.as_py() for d in days if d.is_valid]
+    return _as_date(min(found)) if found else None
 
 
 def manual_touched_day(session: Session, mark: int | None, fy_start: int) -> date | None:
@@ -344,7 +411,9 @@ def save(session: Session, mark: Mark, digest: pa.Table, refreshed_at: datetime)
         "VALUES (1, ?, ?, ?, ?)",
         [mark.last_import_id, mark.fingerprint, mark.as_of, refreshed_at],
     )
-    session.execute(f"DELETE FROM {DIGEST.name}")
+    # dropped, not emptied; made without its primary key, like the day parts (``rollup``)
+    session.execute(f"DROP TABLE IF EXISTS {DIGEST.name}")
+    session.execute(ddl.create_table_sql(DIGEST, session.warehouse.TYPE_NAMES, primary_key=False))
     if digest.num_rows:
         session.insert_arrow(DIGEST, digest.select(list(DIGEST.column_names)).cast(_schema()))
 

@@ -59,6 +59,7 @@ from ikkan.services.refresh.sources import reads as reads_source
 from ikkan.services.refresh.sources import sources_of, tables_read, touched_day
 from ikkan.services.refresh.sql import SqlCache, metric_reads_as_of
 from ikkan.warehouse.base import Session, SqlWarehouse
+from ikkan.warehouse.kpi_values import duplicate_keys
 
 STATE_TABLE = changes.MARK.name
 Progress = refresh_measure.Progress
@@ -228,6 +229,9 @@ def refresh(
             progress("write", 1, 1)
         with phase("write values"):
             data = pa.concat_tables(tables) if tables else kpi_schema().empty_table()
+            duplicated = duplicate_keys(data)
+            if duplicated:  # a bug: kpi_values has no key to refuse it on DuckDB
+                raise RuntimeError(f"refresh computed two values for {duplicated!r}")
             _delete_replaced(session, since, [*tree.order])
             if data.num_rows:
                 session.insert_arrow(KPI_VALUES, data)
