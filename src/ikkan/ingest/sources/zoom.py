@@ -94,70 +94,115 @@ class ZoomWebinarReader:
         )
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
-        tz = ZoneInfo(context.timezone)
+        from ikkan.ingest.sources.zoom_arrow import read_arrow
+
+        found = read_arrow(path, context)
+        return found if found is not None else self.read_rows(path, context)
+
+    def read_rows(self, path: Path, context: ReaderContext) -> ReadResult:
+        """The whole file row by row (the reference for ``zoom_arrow``)."""
         file_rows = open_rows(path)
         rows = list(file_rows.rows)
-        log = ReadLog(str(path))
-        topic, webinar_id, started = _meta(rows, tz)
-        people: dict[str, _Person] = {}
-        times = _Times()
-        section = ""
-        header: Cells | None = None
-        columns: dict[str, int] = {}
-        loaded: set[int] = set()
-        tables_seen = 0  # people tables (a header with Email and a time column)
-        body = [(n, c) for n, c in rows if any(not is_null(x) for x in c)]  # blanks: no data
+        walk = Walk(ReadLog(str(path)), ZoneInfo(context.timezone), context)
+        topic, webinar_id, started = _meta(rows, walk.tz)
+        body = [(n, c) for n, c in rows if not is_blank(c)]  # blanks: no data
         for at, (number, cells) in enumerate(body):
-            if _is_header(cells):
-                header, columns = cells, _index(cells)
-                tables_seen += 1
-                continue
-            if _is_section_title(cells, body[at + 1 : at + 2]):
-                section, header = normalise_header(str(_filled(cells)[0])), None
-                continue
-            if header is None:
-                continue  # report title, meta block: layout before the first table
-            log.rows_seen += 1
-            if section in _STAFF:
-                log.skip(number, "a host/panelist row: staff, not a lead", _record(header, cells))
-                continue
-            if _take(people, number, cells, header, columns, log, tz, times):
-                loaded.add(number)
-            if context.progress and number % 10_000 == 0:
-                context.progress(number)
-        if not tables_seen:
-            raise SourceError(
-                "no attendee or registrant table with an Email column found",
-                location=Location(str(path)),
-                hint="download the webinar's Attendee or Registration report as CSV",
-            )
-        if not people and not log.rejected and not log.skipped:
-            log.warn("the report lists nobody (no registrant or attendee rows): nothing to load")
-        if log.skipped:
-            log.warn(
-                f"{len(log.skipped)} host/panelist row(s) are staff, not leads, and were not "
-                "loaded (listed by 'ikkan rejects' as skipped)"
-            )
-        absent = sum(1 for p in people.values() if not p.joins and p.extra)
-        if absent:
-            log.warn(
-                f"names of {absent} registrant(s) who did not attend are not stored: "
-                "registrations are kept by e-mail and time; people come from the CRM"
-            )
+            walk.row(number, cells, body[at + 1 : at + 2])
+        walk.finish(path)
         builder = TableBuilder(ACTIVITIES)
-        _emit(builder, people, topic, webinar_id, started)
+        _emit(builder, walk.people, topic, webinar_id, started)
         return ReadResult(
             source_system=SOURCE,
             reader=self.name,
             file_path=str(path),
             tables={"activities": builder.to_arrow()},
-            rejected=log.rejected,
-            skipped=log.skipped,
-            warnings=log.warnings,
-            rows_read=log.rows_seen,
+            rejected=walk.log.rejected,
+            skipped=walk.log.skipped,
+            warnings=walk.log.warnings,
+            rows_read=walk.log.rows_seen,
             encoding=file_rows.encoding or "xlsx",
-            loaded_rows=loaded,
+            loaded_rows=walk.loaded,
         )
+
+
+def is_blank(cells: Cells) -> bool:
+    return all(is_null(x) for x in cells)
+
+
+@dataclass
+class Walk:
+    """The report read row by row: sections, table headers, staff rows skipped, people
+    rows taken into ``people`` (the head of a report on the vectorised path too)."""
+
+    log: ReadLog
+    tz: ZoneInfo
+    context: ReaderContext
+    people: dict[str, _Person] = field(default_factory=dict)
+    times: _Times = field(default_factory=lambda: _Times())
+    section: str = ""
+    header: Cells | None = None
+    columns: dict[str, int] = field(default_factory=dict)
+    loaded: set[int] = field(default_factory=set)
+    tables_seen: int = 0  # people tables (a header with Email and a time column)
+
+    def row(self, number: int, cells: Cells, following: list[NumberedRow]) -> None:
+        """One non-blank row; ``following``: the next non-blank row, if any."""
+        if _is_header(cells):
+            self.header, self.columns = cells, _index(cells)
+            self.tables_seen += 1
+            return
+        if _is_section_title(cells, following):
+            self.section, self.header = normalise_header(str(_filled(cells)[0])), None
+            return
+        if self.header is None:
+            return  # report title, meta block: layout before the first table
+        self.log.rows_seen += 1
+        if self.section in _STAFF:
+            self.log.skip(
+                number, "a host/panelist row: staff, not a lead", _record(self.header, cells)
+            )
+            return
+        if self.take(self.people, number, cells):
+            self.loaded.add(number)
+        if self.context.progress and number % 10_000 == 0:
+            self.context.progress(number)
+
+    def take(self, people: dict[str, _Person], number: int, cells: Cells) -> bool:
+        assert self.header is not None
+        return _take(
+            people, number, cells, self.header, self.columns, self.log, self.tz, self.times
+        )
+
+    def finish(self, path: Path) -> None:
+        """The checks and warnings after the last row."""
+        log = self.log
+        if not self.tables_seen:
+            raise SourceError(
+                "no attendee or registrant table with an Email column found",
+                location=Location(str(path)),
+                hint="download the webinar's Attendee or Registration report as CSV",
+            )
+        if not self.people and not log.rejected and not log.skipped:
+            log.warn("the report lists nobody (no registrant or attendee rows): nothing to load")
+        if log.skipped:
+            log.warn(staff_warning(len(log.skipped)))
+        absent = sum(1 for p in self.people.values() if not p.joins and p.extra)
+        if absent:
+            log.warn(absent_warning(absent))
+
+
+def staff_warning(count: int) -> str:
+    return (
+        f"{count} host/panelist row(s) are staff, not leads, and were not "
+        "loaded (listed by 'ikkan rejects' as skipped)"
+    )
+
+
+def absent_warning(count: int) -> str:
+    return (
+        f"names of {count} registrant(s) who did not attend are not stored: "
+        "registrations are kept by e-mail and time; people come from the CRM"
+    )
 
 
 _SECTIONS = (
