@@ -82,7 +82,8 @@ def scan_region(
             if not _is_header_line(first, encoding, delimiter, plan.header):
                 return None
             sink.write(first)
-            shutil.copyfileobj(source, sink, _CHUNK)
+            sink.flush()
+            _copy_rest(source, sink)
         try:
             found = fast.scan(copy, encoding, delimiter, plan)
         except fast.NotUtf8:
@@ -94,6 +95,22 @@ def scan_region(
     scanned = found[0]
     numbers = pc.add(scanned.numbers, pa.scalar(line - 1, pa.int64()))
     return ScannedFile(scanned.table, numbers)
+
+
+def _copy_rest(source: Any, sink: Any) -> None:
+    """The rest of ``source`` appended to ``sink``, by the kernel where it can."""
+    at, end = source.tell(), os.fstat(source.fileno()).st_size
+    try:
+        while at < end:
+            sent = os.sendfile(sink.fileno(), source.fileno(), at, min(end - at, 1 << 30))
+            if sent == 0:
+                break
+            at += sent
+    except OSError:
+        pass
+    source.seek(at)
+    sink.seek(0, os.SEEK_END)
+    shutil.copyfileobj(source, sink, _CHUNK)
 
 
 def _is_header_line(first: bytes, encoding: str, delimiter: str, header: Sequence[str]) -> bool:

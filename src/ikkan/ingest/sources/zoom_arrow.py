@@ -40,6 +40,7 @@ from ikkan.ingest.engine.log import ReadLog
 from ikkan.ingest.engine.scratch import registered as registered_table
 from ikkan.ingest.engine.scratch import scratch_cursor
 from ikkan.ingest.engine.tabular import NumberedRow, _csv_rows, is_xlsx
+from ikkan.ingest.load_rows import mark_keys_unique
 from ikkan.ingest.parsing.encoding import read_head
 from ikkan.ingest.parsing.layout import sniff_delimiter
 from ikkan.ingest.parsing.values import normalise_header
@@ -102,6 +103,7 @@ def read_arrow(path: Path, context: ReaderContext) -> ReadResult | None:
     if scanned is None:
         return None
     table = _Table(walk, scanned.table, scanned.numbers)
+    del scanned  # the cells: let go once rows are split (``_Table.split``)
     data = table.data_rows()
     if data is None:
         return None
@@ -260,7 +262,7 @@ def _result(
         source_system=SOURCE,
         reader="zoom",
         file_path=str(path),
-        tables={"activities": builder.to_arrow()},
+        tables={"activities": mark_keys_unique(builder.to_arrow())},  # one per e-mail and kind
         rejected=log.rejected,
         skipped=log.skipped,
         warnings=log.warnings,
@@ -359,40 +361,24 @@ class _People:
         return slots
 
     def emit(self, builder: TableBuilder, topic: str | None, webinar_id: str | None) -> None:
+        """Per person, its registration then its attendance (``zoom._emit``'s order)."""
         registered = np.flatnonzero(self.registered != _NEVER) * 2
-        attended = np.flatnonzero(self.joins > 0) * 2 + 1
-        order = np.sort(np.concatenate([registered, attended]))
+        attendees = np.flatnonzero(self.joins > 0)
+        order = np.sort(np.concatenate([registered, attendees * 2 + 1]))
         person, kind = order // 2, order % 2
         attendance = kind == 1
-        columns = {
-            "person": pa.array(person),
-            "attendance": pa.array(attendance),
-            "joins": pa.array(self.joins[person]),
-        }
-        members = self._members()
-        for k, member in enumerate(members):
-            columns[f"m{k}"] = pc.take(member, columns["person"])
-        emails = pc.take(self.emails, columns["person"])
-        columns["email"] = emails
-        wid = json.dumps(webinar_id, ensure_ascii=False)
         registration = json.dumps({"webinar_id": webinar_id}, ensure_ascii=False)
-        parts = ", ".join([*(f"m{k}" for k in range(len(members))), "tail"])
-        key = "\x1f".join([SOURCE, "\x00" if webinar_id is None else str(webinar_id), ""])
-        with scratch_cursor() as con, registered_table(con, pa.table(columns), "zoom") as name:
-            found = con.sql(
-                "SELECT sha1(? || CASE WHEN attendance THEN 'webinar_attendance' "  # noqa: S608
-                "ELSE 'webinar_registration' END || chr(31) || email) AS k, "
-                "CASE WHEN attendance THEN '{' || concat_ws(', ', "
-                f"{parts}) || '}}' ELSE ? END AS a "
-                f"FROM (SELECT *, ? || joins AS tail FROM {name})",
-                params=[key, registration, f'"webinar_id": {wid}, "joins": '],
-            ).to_arrow_table()
-        if found.num_rows != len(order):
-            raise AssertionError("attributes lost rows")
+        slot = np.zeros(self.count, dtype=np.int64)
+        slot[attendees] = np.arange(len(attendees))
+        at = np.where(attendance, slot[person], len(attendees))  # the last: a registration's
+        attributes = pa.concat_arrays(
+            [self._attendance(attendees, webinar_id), pa.array([registration])]
+        )
+        emails = pc.take(self.emails, pa.array(person))
         kinds = pc.take(pa.array(["webinar_registration", "webinar_attendance"]), pa.array(kind))
         builder.add_arrow(
             {
-                "activity_key": found.column("k"),
+                "activity_key": _keys(webinar_id, attendance, emails),
                 "source_system": SOURCE,
                 "source_id": pc.binary_join_element_wise(f"{webinar_id}:", emails, ""),
                 "email": emails,
@@ -405,10 +391,44 @@ class _People:
                 "channel": "webinar",
                 "detail": topic,
                 "quantity": pa.array(self.minutes[person], mask=~attendance),
-                "attributes": found.column("a"),
+                "attributes": pc.take(attributes, pa.array(at)),
             },
             pa.array(self.rows[person]),
         )
+
+    def _attendance(self, attendees: np.ndarray, webinar_id: str | None) -> pa.Array:
+        """The attendance attributes (JSON) of ``attendees``: name members, webinar id
+        and joins, as ``json.dumps`` writes them."""
+        pick = pa.array(attendees)
+        columns = {"joins": pa.array(self.joins[attendees])}
+        members = self._members()
+        for k, member in enumerate(members):
+            columns[f"m{k}"] = pc.take(member, pick)
+        parts = ", ".join([*(f"m{k}" for k in range(len(members))), "? || joins"])
+        wid = json.dumps(webinar_id, ensure_ascii=False)
+        with scratch_cursor() as con, registered_table(con, pa.table(columns), "zoom") as name:
+            found = con.sql(
+                f"SELECT '{{' || concat_ws(', ', {parts}) || '}}' AS a FROM {name}",  # noqa: S608
+                params=[f'"webinar_id": {wid}, "joins": '],
+            ).to_arrow_table(len(attendees) + 1)
+        if found.num_rows != len(attendees):
+            raise AssertionError("attributes lost rows")
+        return found.column("a").combine_chunks()
+
+
+def _keys(webinar_id: str | None, attendance: np.ndarray, emails: Any) -> pa.Array:
+    """``stable_key(SOURCE, webinar_id, kind, email)`` per row (sha1 in DuckDB)."""
+    key = "\x1f".join([SOURCE, "\x00" if webinar_id is None else str(webinar_id), ""])
+    table = pa.table({"attendance": pa.array(attendance), "email": emails})
+    with scratch_cursor() as con, registered_table(con, table, "zoom_keys") as name:
+        found = con.sql(
+            "SELECT sha1(? || CASE WHEN attendance THEN 'webinar_attendance' "  # noqa: S608
+            f"ELSE 'webinar_registration' END || chr(31) || email) AS k FROM {name}",
+            params=[key],
+        ).to_arrow_table(len(attendance) + 1)
+    if found.num_rows != len(attendance):
+        raise AssertionError("keys lost rows")
+    return found.column("k").combine_chunks()
 
 
 def _rank(wheres: list[np.ndarray], k: int) -> np.ndarray:
