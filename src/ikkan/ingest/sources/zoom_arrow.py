@@ -107,7 +107,10 @@ def read_arrow(path: Path, context: ReaderContext) -> ReadResult | None:
     data = table.data_rows()
     if data is None:
         return None
-    return _result(path, context, table, data, _meta(rows, walk.tz), encoding)
+    data_numbers = table.numbers[data]
+    if not table.split(data):
+        return None
+    return _result(path, context, table, data_numbers, _meta(rows, walk.tz), encoding)
 
 
 def _names_meta(cells: list[object]) -> bool:
@@ -196,8 +199,9 @@ class _Table:
                 return None
         return data
 
-    def split(self, data: np.ndarray) -> None:
-        """Rows rejected (logged as the row path logs them) and rows kept."""
+    def split(self, data: np.ndarray) -> bool:
+        """Rows rejected (logged as the row path logs them) and rows kept; False if the
+        row path would keep a row rejected here (never seen: then it reads the file)."""
         email = self._valid("email")
         attended = (
             _mask(pc.fill_null(self.values["attended"], True))
@@ -214,8 +218,9 @@ class _Table:
         cells = region.cells_of(self.table, width, rejected.tolist())
         for number, row in zip(self.numbers[rejected].tolist(), cells, strict=True):
             if self.walk.take({}, number, row):
-                raise AssertionError(f"row {number}: kept by the row path, rejected here")
+                return False
         self.table = self.table.schema.empty_table()  # the cells are let go
+        return True
 
     def _valid(self, name: str) -> np.ndarray:
         found = self.values.get(name)
@@ -237,14 +242,12 @@ def _result(
     path: Path,
     context: ReaderContext,
     table: _Table,
-    data: np.ndarray,
+    data_numbers: np.ndarray,
     meta: tuple[str | None, str | None, Any],
     encoding: str,
 ) -> ReadResult:
     topic, webinar_id, _ = meta
     log = table.walk.log
-    data_numbers = table.numbers[data]
-    table.split(data)
     log.rows_seen += len(data_numbers)
     people = _People(table)
     if not people.count and not log.rejected and not log.skipped:
