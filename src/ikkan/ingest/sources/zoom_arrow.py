@@ -44,17 +44,17 @@ from ikkan.ingest.load_rows import mark_keys_unique
 from ikkan.ingest.parsing.encoding import read_head
 from ikkan.ingest.parsing.layout import sniff_delimiter
 from ikkan.ingest.parsing.values import normalise_header
-from ikkan.ingest.sources.zoom import (
-    _COLUMNS,
-    _SECTIONS,
-    _STAFF,
+from ikkan.ingest.sources.zoom_layout import (
+    COLUMNS,
+    SECTIONS,
     SOURCE,
+    STAFF,
     Walk,
-    _filled,
-    _is_header,
-    _meta,
     absent_warning,
+    filled_cells,
     is_blank,
+    is_header,
+    report_meta,
     staff_warning,
 )
 from ikkan.model.canonical import ACTIVITIES
@@ -97,7 +97,7 @@ def read_arrow(path: Path, context: ReaderContext) -> ReadResult | None:
     if not any(_names_meta(cells) for _, cells in rows[:-1]):
         return None
     header = [str(c) for c in walk.header]
-    specs = {n: FieldSpec(n, _KINDS.get(n, Kind.TEXT), _COLUMNS[n]) for n in walk.columns}
+    specs = {n: FieldSpec(n, _KINDS.get(n, Kind.TEXT), COLUMNS[n]) for n in walk.columns}
     plan = ColumnPlan(header, dict(walk.columns), specs)
     scanned = region.scan_region(path, encoding, delimiter, line, plan)
     if scanned is None:
@@ -110,7 +110,7 @@ def read_arrow(path: Path, context: ReaderContext) -> ReadResult | None:
     data_numbers = table.numbers[data]
     if not table.split(data):
         return None
-    return _result(path, context, table, data_numbers, _meta(rows, walk.tz), encoding)
+    return _result(path, context, table, data_numbers, report_meta(rows, walk.tz), encoding)
 
 
 def _names_meta(cells: list[object]) -> bool:
@@ -136,7 +136,7 @@ def _head(
             if pending is not None:
                 walk.row(*pending, [(number, cells)])
             pending = (number, cells)
-            if _is_header(cells) and walk.section not in _STAFF:
+            if is_header(cells) and walk.section not in STAFF:
                 walk.row(number, cells, [])
                 if walk.log.rows_seen != len(walk.log.skipped):
                     return None  # people rows before this table
@@ -192,10 +192,10 @@ class _Table:
             if is_blank(cells):
                 data[index] = False
                 continue
-            if _is_header(cells):
+            if is_header(cells):
                 return None
-            filled_cells = _filled(cells)
-            if len(filled_cells) == 1 and normalise_header(str(filled_cells[0])) in _SECTIONS:
+            filled = filled_cells(cells)
+            if len(filled) == 1 and normalise_header(str(filled[0])) in SECTIONS:
                 return None
         return data
 
@@ -235,7 +235,7 @@ class _Table:
 
 
 def _spec(name: str, kind: Kind) -> FieldSpec:
-    return FieldSpec(name, kind, _COLUMNS[name])
+    return FieldSpec(name, kind, COLUMNS[name])
 
 
 def _result(
@@ -327,19 +327,21 @@ class _People:
         found = []
         header = table.walk.header or []
         for name in _NAMES:
-            values = table.column(name)
+            values = table.values.get(name)
             if values is None:
                 continue
-            holds = _mask(pc.is_valid(values))
+            holds = _mask(pc.is_valid(values))[table.kept]
             where = np.where(holds[self.first], self.first, _NEVER)
             later = holds & (where[codes] == _NEVER)  # people without it on their first row
             if later.any():
                 rows = np.flatnonzero(later)
                 people, at = np.unique(codes[rows], return_index=True)
                 where[people] = rows[at]
-            firsts = pc.take(values, pa.array(where, mask=where == _NEVER))
+            none = where == _NEVER
+            at_row = table.kept[np.where(none, 0, where)] if len(table.kept) else where
+            firsts = pc.take(values, pa.array(at_row, mask=none))
             label = json.dumps(str(header[table.walk.columns[name]]), ensure_ascii=False)
-            member = pc.binary_join_element_wise(f"{label}: ", json_strings(firsts), "")
+            member = pc.binary_join_element_wise(f"{label}: ", _json_texts(firsts), "")
             found.append((where, member))
         return found
 
@@ -432,6 +434,15 @@ def _keys(webinar_id: str | None, attendance: np.ndarray, emails: Any) -> pa.Arr
     if found.num_rows != len(attendance):
         raise AssertionError("keys lost rows")
     return found.column("k").combine_chunks()
+
+
+def _json_texts(values: Any) -> Any:
+    """``arrow_convert.json_strings``, once per distinct value when values repeat."""
+    sample = values.slice(0, 20_000)
+    if len(sample) < 1_000 or pc.count_distinct(sample).as_py() > len(sample) // 4:
+        return json_strings(values)
+    encoded = pc.dictionary_encode(values)
+    return pc.take(json_strings(encoded.dictionary), encoded.indices)
 
 
 def _rank(wheres: list[np.ndarray], k: int) -> np.ndarray:
