@@ -16,7 +16,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,21 @@ import pyarrow.compute as pc
 from ikkan.ingest.engine import vectorised as fast
 from ikkan.ingest.engine.arrow_csv import ScannedFile, column_names
 from ikkan.ingest.engine.fields import ColumnPlan
-from ikkan.ingest.engine.tabular import Cells
+from ikkan.ingest.engine.tabular import Cells, NumberedRow, _csv_rows
 
 REGION_ENCODINGS = ("utf-8", "utf-8-sig", "cp932")
 _CHUNK = 8 << 20
+
+
+def head_encoding(path: Path) -> str | None:
+    """The encoding the vectorised path reads ``path`` in: taken from its head, confirmed
+    by the scan (``vectorised.scan`` raises NotUtf8, ``utf8_copy`` a decode error)."""
+    return fast._head_encoding(path)
+
+
+def csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[NumberedRow]:
+    """The file's rows as the row path numbers them (a generator: ``close()`` it)."""
+    return _csv_rows(path, encoding, delimiter)
 
 
 def region_offset(path: Path, line: int) -> int | None:

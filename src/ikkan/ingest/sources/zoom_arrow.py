@@ -19,6 +19,7 @@ The row path reads the file instead (None is returned) when:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,6 @@ import pyarrow.compute as pc
 from ikkan.errors import SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.engine import region
-from ikkan.ingest.engine import vectorised as fast
 from ikkan.ingest.engine.arrow_convert import convert_column, json_strings
 from ikkan.ingest.engine.arrow_csv import column_names
 from ikkan.ingest.engine.builder import TableBuilder
@@ -39,7 +39,7 @@ from ikkan.ingest.engine.fields import ColumnPlan, FieldSpec, Kind
 from ikkan.ingest.engine.log import ReadLog
 from ikkan.ingest.engine.scratch import registered as registered_table
 from ikkan.ingest.engine.scratch import scratch_cursor
-from ikkan.ingest.engine.tabular import NumberedRow, _csv_rows, is_xlsx
+from ikkan.ingest.engine.tabular import NumberedRow, is_xlsx
 from ikkan.ingest.load_rows import mark_keys_unique
 from ikkan.ingest.parsing.encoding import read_head
 from ikkan.ingest.parsing.layout import sniff_delimiter
@@ -83,13 +83,14 @@ def read_arrow(path: Path, context: ReaderContext) -> ReadResult | None:
     if not path.is_file() or path.suffix.lower() == ".xls" or is_xlsx(path):
         return None
     try:
-        encoding = fast._head_encoding(path)
+        encoding = region.head_encoding(path)
     except SourceError:
         return None
     if encoding not in region.REGION_ENCODINGS:
         return None
     delimiter = sniff_delimiter(read_head(path, encoding))
-    walk = Walk(ReadLog(str(path)), ZoneInfo(context.timezone), context)
+    quiet = dataclasses.replace(context, progress=None)  # (the head reports no progress)
+    walk = Walk(ReadLog(str(path)), ZoneInfo(context.timezone), quiet)
     head = _head(path, encoding, delimiter, walk)
     if head is None or walk.header is None:
         return None
@@ -125,7 +126,7 @@ def _head(
     walked), and that header's line; None when the head is not only staff rows."""
     rows: list[NumberedRow] = []
     pending: NumberedRow | None = None
-    source = _csv_rows(path, encoding, delimiter)
+    source = region.csv_rows(path, encoding, delimiter)
     try:
         for number, cells in source:
             if len(rows) >= _HEAD_ROWS:
