@@ -255,3 +255,17 @@ def test_a_head_of_more_than_ten_thousand_rows_is_read_row_by_row(tmp_path):
     staff = "Yes,Host,host@ours.jp,01/15/2026 01:50 PM,70\n" * 10_000
     text = "\n".join(lines[:7]) + "\n" + staff + "\n".join(lines[7:]) + "\n"
     assert_same(write(tmp_path / "staff.csv", text + BODIES["invalid_email"]), vectorised=False)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Attended,Ｅｍａｉｌ,Ｊｏｉｎ Ｔｉｍｅ",  # full-width: NFKC makes it a header
+        'x,"  EMAIL ",registration time',
+        "ﾒｰﾙｱﾄﾞﾚｽ,参加時間,a@b.jp",  # half-width kana
+        "\ufeffメール,登録日時",
+    ],
+)
+def test_a_header_row_in_any_spelling_inside_the_table_is_read_row_by_row(tmp_path, header):
+    body = BODIES["invalid_email"] + header + "\n" + BODIES["blank_and_one_cell_rows"]
+    assert_same(write(tmp_path / "respelled.csv", ZOOM_HEAD + body), vectorised=False)

@@ -70,9 +70,9 @@ _KINDS = {
 _NAMES = ("first_name", "last_name", "user_name", "approval")  # the order _take sets them
 # A cell this matches is no "Email" label (``_label_of``): it has an "@" (skipped), or a
 # character NFKC keeps and no alias has (ASCII digits and letters other than e, m, a, i,
-# l; hiragana; ideographs), or only ASCII without one of e, m, a, i, l.
+# l; hiragana; ideographs and 々〆〇), or only ASCII without one of e, m, a, i, l.
 _SURELY_NO_LABEL = (
-    "[@0-9b-df-hj-kn-zB-DF-HJ-KN-Z\\x{3041}-\\x{3096}\\x{4E00}-\\x{9FFF}]"
+    "[@0-9b-df-hj-kn-zB-DF-HJ-KN-Z\\x{3005}-\\x{3007}\\x{3041}-\\x{3096}\\x{4E00}-\\x{9FFF}]"
     "|^[^eEmMaAiIlL\\x{80}-\\x{10FFFF}]*$"
 )
 _NEVER = np.iinfo(np.int64).max
