@@ -374,6 +374,8 @@ class _People:
         person, kind = order // 2, order % 2
         attendance = kind == 1
         registration = json.dumps({"webinar_id": webinar_id}, ensure_ascii=False)
+        if len(attendees) > self.count * 0.8:  # JSON for everyone: no take per column
+            attendees = np.arange(self.count)
         slot = np.zeros(self.count, dtype=np.int64)
         slot[attendees] = np.arange(len(attendees))
         at = np.where(attendance, slot[person], len(attendees))  # the last: a registration's
@@ -403,13 +405,14 @@ class _People:
         )
 
     def _attendance(self, attendees: np.ndarray, webinar_id: str | None) -> pa.Array:
-        """The attendance attributes (JSON) of ``attendees``: name members, webinar id
-        and joins, as ``json.dumps`` writes them."""
+        """The attendance attributes (JSON) of ``attendees`` (people who joined, or
+        everyone): name members, webinar id and joins, as ``json.dumps`` writes them."""
+        everyone = len(attendees) == self.count
         pick = pa.array(attendees)
         columns = {"joins": pa.array(self.joins[attendees])}
         members = self._members()
         for k, member in enumerate(members):
-            columns[f"m{k}"] = pc.take(member, pick)
+            columns[f"m{k}"] = member if everyone else pc.take(member, pick)
         parts = ", ".join([*(f"m{k}" for k in range(len(members))), "? || joins"])
         wid = json.dumps(webinar_id, ensure_ascii=False)
         with scratch_cursor() as con, registered_table(con, pa.table(columns), "zoom") as name:
