@@ -139,6 +139,10 @@ def test_the_fixture_and_report_shapes_read_alike_both_ways(tmp_path, encoding):
     assert_same(write(tmp_path / "registration.csv", REGISTRATION, encoding))
     assert_same(write(tmp_path / "nobody.csv", NOBODY.lstrip("\ufeff"), encoding))
     assert_same(write(tmp_path / "names.csv", NAMES_HEAD + NAMES_BODY, encoding))
+    assert_same(write(tmp_path / "no-eol.csv", REGISTRATION.rstrip("\n"), encoding))
+    assert_same(write(tmp_path / "tabs.csv", REGISTRATION.replace(",", "\t"), encoding))
+    multi_line = '"次郎\n二行","田中",x@y.jp,01/06/2026 11:00:00 PM,"appr, oved"\nA,B,bad\n'
+    assert_same(write(tmp_path / "multi-line.csv", REGISTRATION + multi_line, encoding))
     for name, body in BODIES.items():
         assert_same(write(tmp_path / f"{name}.csv", ZOOM_HEAD + body, encoding))
         crlf = (ZOOM_HEAD + body).replace("\n", "\r\n")
