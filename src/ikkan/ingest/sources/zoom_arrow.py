@@ -251,6 +251,7 @@ def _result(
     log = table.walk.log
     log.rows_seen += len(data_numbers)
     people = _People(table)
+    table.values.clear()  # the converted cells: let go before the output is built
     if not people.count and not log.rejected and not log.skipped:
         log.warn("the report lists nobody (no registrant or attendee rows): nothing to load")
     if log.skipped:
