@@ -1,5 +1,5 @@
 """The vectorised date shapes (``arrow_convert._timestamps``: ISO, ``YYYY/MM/DD`` and US
-``M/D/YYYY [h:mm AM]``) give exactly what the row-wise ``parse_datetime`` gives, or null
+``M/D/YYYY [h:mm[:ss] AM]``) give exactly what the row-wise ``parse_datetime`` gives, or null
 (then the row-wise parser decides): over valid and invalid months, days, hours, minutes,
 seconds, AM/PM and four-digit years."""
 
@@ -19,6 +19,8 @@ YEARS = ["2026", "2024", "1999", "1000", "0999"]
 US_TIMES = [
     "", " 9:05 AM", " 12:05 AM", " 12:05 PM", " 0:05 AM", " 13:05 PM", " 09:05 PM",
     " 9:5 AM", " 23:59", " 24:00", " 7:05", " 07:05:09", " 9:05:60 AM", " 11:59 pm",
+    " 02:05:09 PM", " 12:00:00 AM", " 12:59:59 PM", " 0:05:09 AM", " 13:05:09 PM",
+    " 9:05:09 AM", " 11:59:59 pm", " 10:05:9 AM",
 ]  # fmt: skip
 YMD_TIMES = ["", " 00:00", " 23:59", " 24:00", " 12:60", " 07:05:09", " 23:59:60", " 9:05"]
 
@@ -50,3 +52,10 @@ def test_year_first_dates_match_the_row_parser():
     ]
     assert _check(cells) > 500
     assert _timestamps(pa.array(["2026/02/30", "2024/02/29"])).to_pylist()[0] is None
+
+
+def test_zoom_times_with_seconds_and_am_pm_take_the_vectorised_path():
+    from datetime import datetime
+
+    found = _timestamps(pa.array(["01/15/2026 02:05:09 PM", "1/5/2026 12:00:00 AM"]))
+    assert found.to_pylist() == [datetime(2026, 1, 15, 14, 5, 9), datetime(2026, 1, 5, 0, 0)]

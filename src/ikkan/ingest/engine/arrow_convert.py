@@ -52,6 +52,8 @@ _US_CASES = (
     f"WHEN regexp_full_match(c, '{_US_DAY}') THEN try_strptime(c, '%m/%d/%Y') "
     f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}} (AM|PM)') "
     "THEN try_strptime(c, '%m/%d/%Y %I:%M %p') "
+    f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}:[0-9]{{2}} (AM|PM)') "
+    "THEN try_strptime(c, '%m/%d/%Y %I:%M:%S %p') "  # (Zoom's join and registration times)
     f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}') "
     "THEN try_strptime(c, '%m/%d/%Y %H:%M') "
     f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}:[0-9]{{2}}') "
@@ -117,7 +119,7 @@ def fast_values(values: Any, spec: FieldSpec) -> Any:
 
 
 def _timestamps(values: Any) -> Any:
-    """Timestamps for the ISO, ``YYYY/MM/DD`` and US ``M/D/YYYY [h:mm AM]`` shapes, by
+    """Timestamps for the ISO, ``YYYY/MM/DD`` and US ``M/D/YYYY [h:mm[:ss] AM]`` shapes, by
     DuckDB's strict ``try_strptime`` (2026-02-30 is NULL, not March 2), in parallel; each
     shape checked against ``parse_datetime`` (tests/ingest/test_vectorised_dates.py)."""
     with (

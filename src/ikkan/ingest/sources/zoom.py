@@ -14,73 +14,18 @@ by e-mail (``lead_key`` is left empty; metrics count people by e-mail).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ikkan.errors import Location, SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.engine.builder import TableBuilder, stable_key
 from ikkan.ingest.engine.log import ReadLog
-from ikkan.ingest.engine.tabular import Cells, NumberedRow, open_rows
-from ikkan.ingest.parsing.dates import parse_datetime
-from ikkan.ingest.parsing.values import (
-    ParseError,
-    clean_text,
-    is_null,
-    normalise_header,
-    parse_bool,
-    parse_email,
-    parse_number,
-)
+from ikkan.ingest.engine.tabular import open_rows
+from ikkan.ingest.sources.zoom_arrow import read_arrow
+from ikkan.ingest.sources.zoom_layout import SOURCE, Person, Walk, is_blank, report_meta
 from ikkan.model.canonical import ACTIVITIES
-
-SOURCE = "zoom"
-_COLUMNS = {
-    "attended": ("attended", "出席"),
-    "email": ("email", "メール", "メールアドレス"),
-    "registered_at": ("registration time", "登録時間", "登録日時"),
-    "joined_at": ("join time", "参加時間", "入室時間"),
-    "minutes": ("time in session (minutes)", "セッション時間 (分)", "滞在時間 (分)"),
-    "first_name": ("first name", "名"),
-    "last_name": ("last name", "姓"),
-    "user_name": ("user name (original name)", "user name", "ユーザー名 (元の名前)", "名前"),
-    "approval": ("approval status", "承認ステータス"),
-}
-_STAFF = ("host details", "panelist details", "ホストの詳細", "パネリストの詳細")
-
-
-@dataclass
-class _Person:
-    row: int
-    registered_at: datetime | None = None
-    joined_at: datetime | None = None
-    minutes: float = 0.0
-    joins: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _index(header: Cells) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        text = str(cell or "")
-        if "@" in text:  # an e-mail address (no label has "@"; NFKC keeps it)
-            continue
-        name = _label_of(text)
-        if name is not None and name not in found:
-            found[name] = position
-    return found
-
-
-@lru_cache(maxsize=65_536)
-def _label_of(text: str) -> str | None:
-    """The field a header cell names (the first in ``_COLUMNS`` order), if any: every row
-    is tested as a possible table header, and its cells repeat."""
-    key = normalise_header(text)
-    return next((name for name, aliases in _COLUMNS.items() if key in aliases), None)
 
 
 class ZoomWebinarReader:
@@ -94,239 +39,38 @@ class ZoomWebinarReader:
         )
 
     def read(self, path: Path, context: ReaderContext) -> ReadResult:
-        tz = ZoneInfo(context.timezone)
+        found = read_arrow(path, context)
+        return found if found is not None else self.read_rows(path, context)
+
+    def read_rows(self, path: Path, context: ReaderContext) -> ReadResult:
+        """The whole file row by row (the reference for ``zoom_arrow``)."""
         file_rows = open_rows(path)
         rows = list(file_rows.rows)
-        log = ReadLog(str(path))
-        topic, webinar_id, started = _meta(rows, tz)
-        people: dict[str, _Person] = {}
-        times = _Times()
-        section = ""
-        header: Cells | None = None
-        columns: dict[str, int] = {}
-        loaded: set[int] = set()
-        tables_seen = 0  # people tables (a header with Email and a time column)
-        body = [(n, c) for n, c in rows if any(not is_null(x) for x in c)]  # blanks: no data
+        walk = Walk(ReadLog(str(path)), ZoneInfo(context.timezone), context)
+        topic, webinar_id, started = report_meta(rows, walk.tz)
+        body = [(n, c) for n, c in rows if not is_blank(c)]  # blanks: no data
         for at, (number, cells) in enumerate(body):
-            if _is_header(cells):
-                header, columns = cells, _index(cells)
-                tables_seen += 1
-                continue
-            if _is_section_title(cells, body[at + 1 : at + 2]):
-                section, header = normalise_header(str(_filled(cells)[0])), None
-                continue
-            if header is None:
-                continue  # report title, meta block: layout before the first table
-            log.rows_seen += 1
-            if section in _STAFF:
-                log.skip(number, "a host/panelist row: staff, not a lead", _record(header, cells))
-                continue
-            if _take(people, number, cells, header, columns, log, tz, times):
-                loaded.add(number)
-            if context.progress and number % 10_000 == 0:
-                context.progress(number)
-        if not tables_seen:
-            raise SourceError(
-                "no attendee or registrant table with an Email column found",
-                location=Location(str(path)),
-                hint="download the webinar's Attendee or Registration report as CSV",
-            )
-        if not people and not log.rejected and not log.skipped:
-            log.warn("the report lists nobody (no registrant or attendee rows): nothing to load")
-        if log.skipped:
-            log.warn(
-                f"{len(log.skipped)} host/panelist row(s) are staff, not leads, and were not "
-                "loaded (listed by 'ikkan rejects' as skipped)"
-            )
-        absent = sum(1 for p in people.values() if not p.joins and p.extra)
-        if absent:
-            log.warn(
-                f"names of {absent} registrant(s) who did not attend are not stored: "
-                "registrations are kept by e-mail and time; people come from the CRM"
-            )
+            walk.row(number, cells, body[at + 1 : at + 2])
+        walk.finish(path)
         builder = TableBuilder(ACTIVITIES)
-        _emit(builder, people, topic, webinar_id, started)
+        _emit(builder, walk.people, topic, webinar_id, started)
         return ReadResult(
             source_system=SOURCE,
             reader=self.name,
             file_path=str(path),
             tables={"activities": builder.to_arrow()},
-            rejected=log.rejected,
-            skipped=log.skipped,
-            warnings=log.warnings,
-            rows_read=log.rows_seen,
+            rejected=walk.log.rejected,
+            skipped=walk.log.skipped,
+            warnings=walk.log.warnings,
+            rows_read=walk.log.rows_seen,
             encoding=file_rows.encoding or "xlsx",
-            loaded_rows=loaded,
+            loaded_rows=walk.loaded,
         )
-
-
-_SECTIONS = (
-    *_STAFF,
-    "attendee details",
-    "attendees",
-    "other attended",
-    "registrants",
-    "registrant details",
-    "出席者の詳細",
-    "参加者の詳細",
-    "登録者",
-    "登録者の詳細",
-)
-
-
-def _filled(cells: Cells) -> list[object]:
-    return [c for c in cells if not is_null(c)]
-
-
-def _is_header(cells: Cells) -> bool:
-    found = _index(cells)
-    return "email" in found and ("joined_at" in found or "registered_at" in found)
-
-
-def _is_section_title(cells: Cells, following: list[NumberedRow]) -> bool:
-    """A one-cell row that names a known section, or that a table header follows. Any
-    other one-cell row inside a section is a data row (it is read, and rejected with its
-    reason if it holds no usable e-mail): a stray line never ends a section."""
-    filled = _filled(cells)
-    if len(filled) != 1 or not isinstance(filled[0], str):
-        return False
-    if normalise_header(filled[0]) in _SECTIONS:
-        return True
-    return bool(following) and _is_header(following[0][1])
-
-
-def _record(header: Cells, cells: Cells) -> dict[str, Any]:
-    return {str(h): c for h, c in zip(header, cells, strict=False)}
-
-
-def _meta(rows: list[NumberedRow], tz: ZoneInfo) -> tuple[str | None, str | None, datetime | None]:
-    for i, (_, cells) in enumerate(rows[:-1]):
-        keys = [normalise_header(str(c or "")) for c in cells]
-        if "topic" in keys or "トピック" in keys:
-            values = rows[i + 1][1]
-
-            def value(*names: str, keys: list[str] = keys, values: Cells = values) -> Any:
-                for n in names:
-                    if n in keys and keys.index(n) < len(values):
-                        return clean_text(values[keys.index(n)])
-                return None
-
-            webinar = value("webinar id", "meeting id", "ウェビナーid", "ミーティングid")
-            start = value("actual start time", "start time", "開始時間", "実際の開始時間")
-            try:
-                started = parse_datetime(start, tz) if start else None
-            except ParseError:
-                started = None
-            return (
-                value("topic", "トピック"),
-                None if webinar is None else "".join(str(webinar).split()),
-                started,
-            )
-    return None, None, None
-
-
-class _Times:
-    """``parse_datetime`` once per distinct cell of a report (join and registration times
-    repeat from row to row); a ParseError is raised again for every row that has it."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[type, object], datetime | ParseError] = {}
-
-    def __call__(self, value: object, tz: ZoneInfo) -> datetime:
-        key = (type(value), value)  # (1 == 1.0 == True: keyed apart)
-        found = self._seen.get(key)
-        if found is None:
-            try:
-                found = parse_datetime(value, tz)
-            except ParseError as exc:
-                found = exc
-            if len(self._seen) > 200_000:
-                self._seen.clear()
-            self._seen[key] = found
-        if isinstance(found, ParseError):
-            raise ParseError(found.reason)
-        return found
-
-
-def _take(
-    people: dict[str, _Person],
-    number: int,
-    cells: Cells,
-    header: Cells,
-    columns: dict[str, int],
-    log: ReadLog,
-    tz: ZoneInfo,
-    times: _Times,
-) -> bool:
-    """Add one attendee or registrant row; False (and a reject with the reason) when the
-    row gives neither a registration nor an attendance."""
-    filled = {
-        name: None if i >= len(cells) or is_null(cells[i]) else cells[i]
-        for name, i in columns.items()
-    }
-    cell = filled.get
-
-    def raw(name: str) -> Any:
-        i = columns.get(name)
-        return None if i is None or i >= len(cells) else cells[i]
-
-    def label(name: str) -> str:
-        return str(header[columns[name]]) if name in columns else name
-
-    current = "email"
-    try:
-        raw_email = cell("email")
-        if raw_email is None:
-            log.reject(
-                number,
-                label("email"),
-                None,
-                "no e-mail: cannot match the row to a lead",
-                _record(header, cells),
-            )
-            return False
-        email = parse_email(raw_email)
-        attended = True
-        if cell("attended") is not None:
-            current = "attended"
-            attended = parse_bool(cell("attended"))
-        current = "registered_at"
-        registered = times(cell("registered_at"), tz) if cell("registered_at") else None
-        current = "joined_at"
-        joined = times(cell("joined_at"), tz) if cell("joined_at") else None
-        current = "minutes"
-        minutes = parse_number(cell("minutes")) if cell("minutes") is not None else 0.0
-    except ParseError as exc:
-        log.reject(number, label(current), raw(current), exc.reason, _record(header, cells))
-        return False
-    attends = attended and "joined_at" in columns and joined is not None
-    if registered is None and not attends:
-        if attended and "joined_at" in columns:
-            column, why = "joined_at", "attended but no join time: the attendance has no date"
-        else:
-            column, why = (
-                "registered_at",
-                "no registration time and no attendance: nothing to record for this row",
-            )
-        log.reject(number, label(column), raw(column), why, _record(header, cells))
-        return False
-    person = people.setdefault(email, _Person(number))
-    if registered and (person.registered_at is None or registered < person.registered_at):
-        person.registered_at = registered
-    if attends:
-        person.joins += 1
-        person.minutes += minutes
-        if person.joined_at is None or (joined is not None and joined < person.joined_at):
-            person.joined_at = joined
-    for name in ("first_name", "last_name", "user_name", "approval"):
-        if cell(name) is not None:
-            person.extra.setdefault(label(name), clean_text(cell(name)))
-    return True
 
 
 def _emit(
     builder: TableBuilder,
-    people: dict[str, _Person],
+    people: dict[str, Person],
     topic: str | None,
     webinar_id: str | None,
     started: datetime | None,
