@@ -212,8 +212,8 @@ def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[
     data, plan = source.data, source.plan
     width = len(plan.header)
     fields = list(plan.index)
+    attributes = fast.attributes(data, plan, plan.extra_labels())  # (see vector_read)
     columns = fast.Columns(data, plan, fields, tz)
-    attributes = fast.attributes(data, plan, plan.extra_labels())
     rows = data.table.num_rows
     bad = (
         np.zeros(rows, dtype=bool)

@@ -90,9 +90,10 @@ def read_columns(
     tz = ZoneInfo(context.timezone)
     log = ReadLog(str(path))
     warn_extra(plan, log)
+    # attributes first: their transients come and go before the converted columns exist
+    attributes = fast.attributes(data, plan, labels)
     columns = fast.Columns(data, plan, fields, tz)
     kept = fast.log_rejections(data, plan, columns, log, tz, required)
-    attributes = fast.attributes(data, plan, labels)
     index = pc.indices_nonzero(kept)
     numbers = pc.take(data.numbers, index)
     rows = data.table.num_rows

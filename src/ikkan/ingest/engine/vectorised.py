@@ -252,7 +252,10 @@ def attributes(scanned: ScannedFile, plan: ColumnPlan, labels: list[str]) -> Any
         fc.attribute_members(scanned.table.column(f"c{position}"), labels[k])
         for k, position in enumerate(plan.extra)
     ]
-    return fc.attributes_column(members, scanned.table.num_rows)
+    joined = fc.attributes_column(members, scanned.table.num_rows)
+    del members
+    release_memory()  # the members and their joins
+    return joined
 
 
 def first_of_key(encoded: pa.DictionaryArray) -> tuple[np.ndarray, np.ndarray]:
