@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from ikkan.clock import Clock, SystemClock
 from ikkan.ingest.base import ReadResult, RejectedRow
+from ikkan.ingest.engine.memory import release_memory
 from ikkan.ingest.load_rows import prepare
 from ikkan.model.canonical import IMPORT_LOG, REJECTED_ROWS, TABLES_BY_NAME
 from ikkan.warehouse.arrow_schema import arrow_schema
@@ -192,6 +193,7 @@ def load(
             for name, (data, duplicates) in prepared.items():
                 definition = TABLES_BY_NAME[name]
                 rows = _with_bookkeeping(data, import_id, loaded_at)
+                release_memory()  # before the warehouse adds its own on top
                 counts = session.upsert(definition, rows)
                 report.tables.append(
                     TableLoad(

@@ -33,6 +33,7 @@ from ikkan.ingest.engine.arrow_csv import ScannedFile, column_names
 from ikkan.ingest.engine.arrow_rows import ArrowBatch, combined
 from ikkan.ingest.engine.fields import ColumnPlan, Converted, FieldSpec, convert_batch, plan_columns
 from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.memory import release_memory
 from ikkan.ingest.engine.tabular import BATCH_ROWS, Cells, RawBatch
 from ikkan.ingest.parsing.layout import is_blank_row, is_footer_row, is_total_row
 
@@ -211,8 +212,8 @@ def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[
     data, plan = source.data, source.plan
     width = len(plan.header)
     fields = list(plan.index)
+    attributes = fast.attributes(data, plan, plan.extra_labels())  # (see vector_read)
     columns = fast.Columns(data, plan, fields, tz)
-    attributes = fast.attributes(data, plan, plan.extra_labels())
     rows = data.table.num_rows
     bad = (
         np.zeros(rows, dtype=bool)
@@ -228,6 +229,7 @@ def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[
         )
         source.data = ScannedFile(data.table.schema.empty_table(), numbers.slice(0, 0))
         data = source.data
+        release_memory()
     for start in range(0, rows, BATCH_ROWS):
         end = min(start + BATCH_ROWS, rows)
         log.rows_seen += end - start

@@ -28,6 +28,7 @@ from ikkan.ingest.engine.fields import (
     warn_extra,
 )
 from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.memory import release_memory
 from ikkan.ingest.engine.tabular import (
     Cells,
     FileRows,
@@ -263,4 +264,5 @@ def finish(result: ReadResult, state: ReadState) -> ReadResult:
     result.rejected = state.log.rejected
     result.skipped = state.log.skipped
     result.warnings = state.log.warnings
+    release_memory()  # the batches' converted columns, now in the builders' tables
     return result

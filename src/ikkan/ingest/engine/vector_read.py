@@ -21,6 +21,7 @@ from ikkan.ingest.engine.arrow_convert import supported
 from ikkan.ingest.engine.arrow_rows import all_distinct
 from ikkan.ingest.engine.fields import ColumnPlan, FieldSpec, plan_columns, warn_extra
 from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.memory import release_memory
 from ikkan.ingest.engine.tabular import Cells
 from ikkan.ingest.load_rows import mark_keys_unique
 
@@ -89,12 +90,15 @@ def read_columns(
     tz = ZoneInfo(context.timezone)
     log = ReadLog(str(path))
     warn_extra(plan, log)
+    # attributes first: their transients come and go before the converted columns exist
+    attributes = fast.attributes(data, plan, labels)
     columns = fast.Columns(data, plan, fields, tz)
     kept = fast.log_rejections(data, plan, columns, log, tz, required)
-    attributes = fast.attributes(data, plan, labels)
     index = pc.indices_nonzero(kept)
     numbers = pc.take(data.numbers, index)
     rows = data.table.num_rows
+    del data, scanned, scanned_fields  # the scanned cells: the largest buffers of the read
+    release_memory()
     return VectorRead(path, encoding, plan, log, tz, columns, index, attributes, numbers, rows)
 
 
@@ -136,6 +140,7 @@ def result_of(
 ) -> ReadResult:
     """The ``ReadResult`` of a vectorised read (progress reported as the row path does)."""
     fast.progress(context, read.rows_read)
+    release_memory()  # what the reader's steps let go (converted columns no table took)
     return ReadResult(
         source_system=source_system,
         reader=reader,

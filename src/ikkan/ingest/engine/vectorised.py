@@ -40,6 +40,7 @@ from ikkan.ingest.engine.arrow_csv import (
 from ikkan.ingest.engine.builder import arrow_schema
 from ikkan.ingest.engine.fields import ColumnPlan, convert_batch
 from ikkan.ingest.engine.log import ReadLog
+from ikkan.ingest.engine.memory import release_memory
 from ikkan.ingest.engine.scratch import registered, scratch_cursor
 from ikkan.ingest.engine.tabular import (
     BATCH_ROWS,
@@ -129,6 +130,7 @@ def scan(
 
     fields = list(plan.index)
     labels = plan.extra_labels()
+    release_memory()  # what earlier work let go, before the scan adds the file's cells
     try:
         with utf8_copy(path, encoding) as source:
             facts = Background(line_stats, source, delimiter)
@@ -204,6 +206,7 @@ class Columns:
             if converted.bad is not None:
                 bad = converted.bad if bad is None else pc.or_(bad, converted.bad)
         self.bad = bad
+        release_memory()  # the conversions' dictionaries and masks
 
     def get(self, name: str, kind_type: pa.DataType) -> Any:
         found = self.values.get(name)
@@ -249,7 +252,10 @@ def attributes(scanned: ScannedFile, plan: ColumnPlan, labels: list[str]) -> Any
         fc.attribute_members(scanned.table.column(f"c{position}"), labels[k])
         for k, position in enumerate(plan.extra)
     ]
-    return fc.attributes_column(members, scanned.table.num_rows)
+    joined = fc.attributes_column(members, scanned.table.num_rows)
+    del members
+    release_memory()  # the members and their joins
+    return joined
 
 
 def first_of_key(encoded: pa.DictionaryArray) -> tuple[np.ndarray, np.ndarray]:
@@ -288,6 +294,7 @@ def stage_table(
     date, the first such row on ties. ``leads_unique``: no key repeats among the kept
     rows. Built from index arrays: one take per output column, no sort."""
     schema = arrow_schema(LEAD_STAGES)
+    release_memory()  # the duplicate check's hash tables
     found = _stage_hits(plan, columns, kept_index, stages)
     if not found:
         return schema.empty_table()
