@@ -59,6 +59,22 @@ def column_names(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)]
 
 
+def row_cells(table: pa.Table, width: int, indices: Sequence[int]) -> list[list[object]]:
+    """Rows ``indices`` of a scanned ``table`` as the ``csv`` module gives them: the padded
+    (null) cells a short row lacks left off."""
+    if not len(indices):
+        return []
+    names = column_names(width)
+    picked = table.select(names).take(pa.array(indices, pa.int64())).to_pylist()
+    rows: list[list[object]] = []
+    for row in picked:
+        cells: list[object] = [row[n] for n in names]
+        while cells and cells[-1] is None:
+            cells.pop()
+        rows.append(cells)
+    return rows
+
+
 @contextmanager
 def utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
     """``path`` itself when it is UTF-8, else a UTF-8 temporary copy (deleted afterwards).

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from ikkan.ingest.engine import vectorised as fast
 from ikkan.ingest.engine.arrow_convert import supported
-from ikkan.ingest.engine.arrow_csv import ScannedFile, column_names
+from ikkan.ingest.engine.arrow_csv import ScannedFile, column_names, row_cells
 from ikkan.ingest.engine.arrow_rows import ArrowBatch, combined
 from ikkan.ingest.engine.fields import ColumnPlan, Converted, FieldSpec, convert_batch, plan_columns
 from ikkan.ingest.engine.log import ReadLog
@@ -101,19 +101,6 @@ def open_columnar(
     return ColumnarFile(encoding, plan, data, footer)
 
 
-def _row_cells(table: pa.Table, width: int, indices: Sequence[int]) -> list[Cells]:
-    """Cells as the csv module gives them: padded (null) cells left off."""
-    names = column_names(width)
-    picked = table.select(names).take(pa.array(indices, pa.int64())).to_pylist()
-    rows: list[Cells] = []
-    for row in picked:
-        cells: Cells = [row[n] for n in names]
-        while cells and cells[-1] is None:
-            cells.pop()
-        rows.append(cells)
-    return rows
-
-
 def _filled_count(cells: Cells) -> int:
     return sum(1 for c in cells if c is not None and str(c).strip() != "")
 
@@ -128,7 +115,7 @@ def _split_footer(
         return scanned, []
     suspects = pc.indices_nonzero(pc.invert(pc.fill_null(plain, False))).to_pylist()
     first = None
-    for index, cells in zip(suspects, _row_cells(scanned.table, width, suspects), strict=True):
+    for index, cells in zip(suspects, row_cells(scanned.table, width, suspects), strict=True):
         if not is_blank_row(cells) and is_footer_row(cells):
             first = index
             break
@@ -140,7 +127,7 @@ def _split_footer(
     tail = list(range(first, rows))
     numbers = scanned.numbers.to_pylist()
     footer: list[tuple[int, Cells]] = []
-    for index, cells in zip(tail, _row_cells(scanned.table, width, tail), strict=True):
+    for index, cells in zip(tail, row_cells(scanned.table, width, tail), strict=True):
         if is_blank_row(cells):
             continue
         if not is_footer_row(cells) and _filled_count(cells) > 1:
@@ -225,7 +212,7 @@ def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[
     held: dict[int, Cells] | None = None
     if len(bad_rows) <= _HELD_ROWS:  # the scanned cells are let go before the batches
         held = dict(
-            zip(bad_rows.tolist(), _row_cells(data.table, width, bad_rows.tolist()), strict=True)
+            zip(bad_rows.tolist(), row_cells(data.table, width, bad_rows.tolist()), strict=True)
         )
         source.data = ScannedFile(data.table.schema.empty_table(), numbers.slice(0, 0))
         data = source.data
@@ -236,7 +223,7 @@ def arrow_batches(source: ColumnarFile, log: ReadLog, tz: ZoneInfo) -> Iterator[
         bad_here = np.flatnonzero(bad[start:end]) + start
         if len(bad_here):
             if held is None:
-                cells = _row_cells(data.table, width, bad_here.tolist())
+                cells = row_cells(data.table, width, bad_here.tolist())
             else:
                 cells = [list(held.pop(i)) for i in bad_here.tolist()]
             for row in cells:

@@ -1,7 +1,8 @@
 """The vectorised scan of a table that starts below line 1: a report head (titles, a meta
 block, small sections) that a reader parses in Python, then one large table to the end of
 the file. ``scan_region`` gives that table's cells as ``vectorised.scan`` gives a whole
-file's, with the file's own line numbers; ``cells_of`` gives rows back as ``csv`` would.
+file's, with the file's own line numbers (``arrow_csv.row_cells`` gives rows of them back
+as ``csv`` would).
 
 Exactness: the region starts at a byte offset found by counting newlines, so only
 encodings whose newline bytes are never part of another character are taken (UTF-8,
@@ -25,9 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ikkan.ingest.engine import vectorised as fast
-from ikkan.ingest.engine.arrow_csv import ScannedFile, column_names
+from ikkan.ingest.engine.arrow_csv import ScannedFile
 from ikkan.ingest.engine.fields import ColumnPlan
-from ikkan.ingest.engine.tabular import Cells, NumberedRow, _csv_rows
+from ikkan.ingest.engine.tabular import NumberedRow, _csv_rows
 
 REGION_ENCODINGS = ("utf-8", "utf-8-sig", "cp932")
 _CHUNK = 8 << 20
@@ -131,21 +132,6 @@ def _is_header_line(first: bytes, encoding: str, delimiter: str, header: Sequenc
         return False
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return len(rows) == 1 and [c.strip() for c in rows[0]] == [h.strip() for h in header]
-
-
-def cells_of(table: pa.Table, width: int, indices: Sequence[int]) -> list[Cells]:
-    """Rows as the ``csv`` module gives them (cells a short row lacks left off)."""
-    if not len(indices):
-        return []
-    names = column_names(width)
-    picked = table.select(names).take(pa.array(indices, pa.int64())).to_pylist()
-    rows: list[Cells] = []
-    for row in picked:
-        cells: Cells = [row[n] for n in names]
-        while cells and cells[-1] is None:
-            cells.pop()
-        rows.append(cells)
-    return rows
 
 
 def lacks(column: Any, pattern: str, settled: np.ndarray | None = None) -> np.ndarray:

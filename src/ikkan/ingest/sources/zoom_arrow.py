@@ -33,7 +33,7 @@ from ikkan.errors import SourceError
 from ikkan.ingest.base import ReaderContext, ReadResult
 from ikkan.ingest.engine import region
 from ikkan.ingest.engine.arrow_convert import convert_column, json_strings
-from ikkan.ingest.engine.arrow_csv import column_names
+from ikkan.ingest.engine.arrow_csv import column_names, row_cells
 from ikkan.ingest.engine.builder import TableBuilder
 from ikkan.ingest.engine.fields import ColumnPlan, FieldSpec, Kind
 from ikkan.ingest.engine.log import ReadLog
@@ -187,9 +187,7 @@ class _Table:
             )
         data = np.ones(self.rows, dtype=bool)
         suspects = np.flatnonzero((self.filled < 2) | label).tolist()
-        for index, cells in zip(
-            suspects, region.cells_of(self.table, width, suspects), strict=True
-        ):
+        for index, cells in zip(suspects, row_cells(self.table, width, suspects), strict=True):
             if is_blank(cells):
                 data[index] = False
                 continue
@@ -216,7 +214,7 @@ class _Table:
         self.kept = np.flatnonzero(data)
         self.kept_numbers = self.numbers[self.kept]
         width = len(self.walk.header or ())
-        cells = region.cells_of(self.table, width, rejected.tolist())
+        cells = row_cells(self.table, width, rejected.tolist())
         for number, row in zip(self.numbers[rejected].tolist(), cells, strict=True):
             if self.walk.take({}, number, row):
                 return False
