@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -67,7 +68,8 @@ def test_run_delivers_signed_notifications_once(
             assert data["link"] == link
             assert data["observed"]
             links.append(data["link"])
-    later = moment.replace(microsecond=0).replace(hour=(moment.hour + 1) % 24).isoformat()
+    # an hour later (a wrap of the hour at 23:xx would be earlier on the same day)
+    later = (moment.replace(microsecond=0) + timedelta(hours=1)).isoformat()
     again = json.loads(ikkan("alerts", "run", "--json", "--now", later, cwd=root).stdout)
     assert again["sent"] == [] and again["queued"] == 0
     assert len(receiver.requests) == len(fired)
