@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import pyarrow as pa
 
@@ -23,16 +23,7 @@ from ikkan.warehouse.base import Session, SqlWarehouse, UpsertStyle, normalize_a
 from ikkan.warehouse.locks import busy_error, open_with_retry, process_lock
 from ikkan.warehouse.sql import column_list, quote_ident
 
-if TYPE_CHECKING:
-    from ikkan.warehouse.upsert import UpsertCounts
-
 DEFAULT_LOCK_TIMEOUT = 30.0
-# memory_limit while a table that is empty (no index) takes its first rows: DuckDB then
-# writes finished row groups out instead of holding them to the commit (1M Salesforce
-# opportunities: 795 -> 663 MB peak RSS, same CPU). Never for a table that has rows: the
-# join that tells changed rows apart would spill (+2-4 CPU-s at 1M rows).
-_INSERT_MEMORY_MB = 256
-_INSERT_MEMORY_PER_THREAD_MB = 64
 
 
 class DuckDbSession(Session):
@@ -63,40 +54,6 @@ class DuckDbSession(Session):
         finally:
             self.con.unregister(view)
         return int(data.num_rows)
-
-    def upsert(self, definition: Table, data: pa.Table) -> UpsertCounts:
-        if not self._first_rows(definition):
-            return super().upsert(definition, data)
-        (threads,) = self.con.execute("SELECT current_setting('threads')").fetchall()
-        limit = max(_INSERT_MEMORY_MB, _INSERT_MEMORY_PER_THREAD_MB * int(threads[0]))
-        self.con.execute(f"SET memory_limit = '{limit}MB'")
-        try:
-            return super().upsert(definition, data)
-        finally:
-            self._reset_memory_limit()
-
-    def _first_rows(self, definition: Table) -> bool:
-        """Whether ``definition``'s table is empty and unindexed in a warehouse file (an
-        in-memory warehouse's limit would bound its data too)."""
-        if getattr(self.warehouse, "path", None) is None:
-            return False
-        name = definition.name
-        ((keyed,),) = self.con.execute(
-            "SELECT (SELECT count(*) FROM duckdb_indexes() WHERE table_name = ?) + "
-            "(SELECT count(*) FROM duckdb_constraints() WHERE table_name = ? "
-            "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE'))",
-            [name, name],
-        ).fetchall()
-        if int(keyed):
-            return False
-        return not self.con.execute(f"SELECT 1 FROM {quote_ident(name)} LIMIT 1").fetchall()
-
-    def _reset_memory_limit(self) -> None:
-        import duckdb
-
-        # (after an error the transaction is aborted; its connection is closed after it)
-        with suppress(duckdb.Error):
-            self.con.execute("RESET memory_limit")
 
     def stage(self, name: str, definition: Table, data: pa.Table) -> None:
         view = f"{name}_arrow"
