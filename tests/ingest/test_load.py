@@ -13,17 +13,8 @@ from ikkan.ingest.load import load
 from ikkan.model.canonical import LEADS
 from ikkan.warehouse.arrow_schema import ConformError
 from ikkan.warehouse.hashing import stored_hashes
-from ikkan.warehouse.testing import require_postgres, temporary_warehouse
 
 JST = datetime.fromisoformat("2026-05-01T12:00:00+09:00").tzinfo
-
-
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def warehouse(request, tmp_path):
-    if request.param == "postgres":
-        require_postgres()
-    with temporary_warehouse(request.param, tmp_path) as wh:
-        yield wh
 
 
 def clock(day=1, hour=12):

@@ -10,7 +10,6 @@ from datetime import datetime
 
 import duckdb
 import pyarrow as pa
-import pytest
 
 from ikkan.ingest.base import ReadResult
 from ikkan.ingest.load import load
@@ -19,16 +18,7 @@ from ikkan.warehouse import open_warehouse
 from ikkan.warehouse.ddl import create_table_sql
 from ikkan.warehouse.duckdb import DuckDbWarehouse
 from ikkan.warehouse.hashing import UNHASHED, content_hashes, stored_hash_expression, stored_hashes
-from ikkan.warehouse.testing import require_postgres, temporary_warehouse
 from ikkan.warehouse.upsert import upserted
-
-
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def warehouse(request, tmp_path):
-    if request.param == "postgres":
-        require_postgres()
-    with temporary_warehouse(request.param, tmp_path) as wh:
-        yield wh
 
 
 def leads(ids, email="x@x.jp", score=1.5):

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pyarrow as pa
-import pytest
 
 from ikkan.ingest.attribution import attribute_deals
 from ikkan.ingest.base import ReadResult
@@ -20,15 +19,7 @@ from ikkan.warehouse.hashing import (
     stored_hash_expression,
     stored_hashes,
 )
-from ikkan.warehouse.testing import require_postgres, temporary_warehouse
-
-
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def warehouse(request, tmp_path):
-    if request.param == "postgres":
-        require_postgres()
-    with temporary_warehouse(request.param, tmp_path) as wh:
-        yield wh
+from ikkan.warehouse.testing import temporary_warehouse
 
 
 def leads(emails: list[str | None]) -> pa.Table:

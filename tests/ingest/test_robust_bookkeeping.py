@@ -15,18 +15,9 @@ import pytest
 
 from ikkan.project.scaffold import template_text
 from ikkan.services.ingest import FileFailed, IngestTarget, ingest
-from ikkan.warehouse.testing import require_postgres, temporary_warehouse
 from ikkan.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def warehouse(request, tmp_path):
-    if request.param == "postgres":
-        require_postgres()
-    with temporary_warehouse(request.param, tmp_path) as wh:
-        yield wh
 
 
 @pytest.fixture

@@ -45,24 +45,27 @@ class DuckDbSession(Session):
         self.refuse_mapped(definition)
         view = f"{stage_name or 'ikkan_stage_' + definition.name}_arrow"
         cols = column_list(definition.column_names)
-        self.con.register(view, data)
-        try:
+        with self._registered(view, data):
             self.con.execute(
                 f"INSERT INTO {quote_ident(definition.name)} ({cols}) "
                 f"SELECT {cols} FROM {quote_ident(view)}"
             )
-        finally:
-            self.con.unregister(view)
         return int(data.num_rows)
 
     def stage(self, name: str, definition: Table, data: pa.Table) -> None:
         view = f"{name}_arrow"
-        self.con.register(view, data)
-        try:
+        with self._registered(view, data):
             self.con.execute(
                 f"CREATE OR REPLACE TEMPORARY TABLE {quote_ident(name)} AS "
                 f"SELECT {column_list(definition.column_names)} FROM {quote_ident(view)}"
             )
+
+    @contextmanager
+    def _registered(self, view: str, data: pa.Table) -> Iterator[None]:
+        """``data`` readable as ``view`` (scanned in place, not copied) while the block runs."""
+        self.con.register(view, data)
+        try:
+            yield
         finally:
             self.con.unregister(view)
 
