@@ -112,3 +112,32 @@ def test_deals_file_the_vectorised_path_declines_reads_row_by_row(tmp_path):
     assert not _vectorised(fast)
     assert fast.tables["deals"].to_pylist() == slow.tables["deals"].to_pylist()
     assert fast.tables["deals"].num_rows == 2
+
+
+CONTACT_IDS = [
+    "51234;51235",  # plain: taken in bulk
+    " ; 9",  # blank first id: no contact
+    ";5",
+    "12 ;3",  # spaces around: str.strip's
+    "\u3000123;4",  # full-width space (stripped by Python)
+    "１２３;4",  # full-width digits kept as they are
+    "abc def;1",
+    "a\tb",
+    "x;y;z",
+    "\u00a0777",  # no-break space
+]
+
+
+def test_associated_ids_in_bulk_equal_the_row_path(tmp_path):
+    rows = [
+        f'"{9100 + i}","d","Closed Won","100","","2026-03-01","2026-02-01","Sales","",'
+        f'"{ids}","{ids}","",""'
+        for i, ids in enumerate(CONTACT_IDS)
+    ]
+    fast, slow = both(write(tmp_path, rows))
+    assert _vectorised(fast)
+    assert_same(fast, slow)
+    keys = [d["lead_key"] for d in fast.tables["deals"].to_pylist()]
+    assert keys[:4] == ["hubspot:51234", None, None, "hubspot:12"]
+    assert keys[4:7] == ["hubspot:123", "hubspot:１２３", "hubspot:abc def"]
+    assert keys[8:] == ["hubspot:x", "hubspot:777"]

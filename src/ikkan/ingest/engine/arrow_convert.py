@@ -325,8 +325,9 @@ def json_strings(values: Any) -> Any:
 
 def mapped_by_distinct(values: Any, func: Any, target: pa.DataType | None = None) -> Any:
     """``func`` applied to each distinct non-null string of ``values`` (None stays None);
-    ``target``: the result type (text unless given)."""
-    distinct = pc.unique(pc.drop_null(values))
-    results = [func(v) for v in distinct.to_pylist()]
+    ``target``: the result type (text unless given). One hash pass (dictionary encoding)
+    finds the distinct values and each row's position among them."""
+    encoded = pc.dictionary_encode(_combined(values))  # (nulls: null indices)
+    results = [func(v) for v in encoded.dictionary.to_pylist()]
     kind = pa.string() if target is None else target
-    return pc.take(pa.array(results, kind), pc.index_in(values, value_set=distinct))
+    return pc.take(pa.array(results, kind), encoded.indices)

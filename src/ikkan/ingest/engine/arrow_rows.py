@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ikkan.ingest.engine.fields import Converted
+from ikkan.ingest.engine.keys import stable_key
 from ikkan.ingest.engine.log import ReadLog
 from ikkan.ingest.engine.scratch import registered, scratch_cursor
 
@@ -69,17 +70,27 @@ def text_or(first: Any, second: Any) -> Any:
 
 def stable_keys(parts: Sequence[Any], rows: int) -> pa.Array:
     """``builder.stable_key(*parts)`` per row: sha1 of the parts as text joined by \\x1f,
-    None as \\x00. A part is an Arrow array (text, date, integer) or one Python value."""
+    None as \\x00. A part is an Arrow array (text, date, integer) or one Python value
+    (passed to DuckDB as a parameter, not repeated per row)."""
     columns: dict[str, Any] = {}
+    terms: list[str] = []
+    constants: list[str] = []
     for k, part in enumerate(parts):
         if isinstance(part, pa.Array | pa.ChunkedArray):
             columns[f"p{k}"] = pc.cast(part, pa.string())
+            terms.append(f"coalesce(p{k}, chr(0))")
+        elif part is None:
+            terms.append("chr(0)")
         else:
-            value = None if part is None else str(part)
-            columns[f"p{k}"] = pa.repeat(pa.scalar(value, pa.string()), rows)
-    joined = " || chr(31) || ".join(f"coalesce(p{k}, chr(0))" for k in range(len(parts)))
+            terms.append("CAST(? AS VARCHAR)")
+            constants.append(str(part))
+    if not columns:  # one key for every row
+        return pa.repeat(pa.scalar(stable_key(*parts), pa.string()), rows)
+    joined = " || chr(31) || ".join(terms)
     with scratch_cursor() as con, registered(con, pa.table(columns), "key_parts") as name:
-        found = con.sql(f"SELECT sha1({joined}) AS k FROM {name}").to_arrow_table()
+        found = con.sql(
+            f"SELECT sha1({joined}) AS k FROM {name}", params=constants or None
+        ).to_arrow_table()
     return combined(found.column("k"))
 
 
@@ -100,7 +111,11 @@ def first_of_key(keys: Any) -> tuple[np.ndarray, np.ndarray] | None:
 
 def all_distinct(keys: pa.Array) -> bool:
     """True when no key repeats (a null counts as a key): strictly increasing keys (an
-    export sorted by id or day) are told by one comparison pass, others by a hash pass."""
+    export sorted by id or day) are told by one comparison pass, others by counting the
+    distinct hashes in DuckDB (both cores; ~4x Arrow's single-threaded ``unique`` on 1M
+    text keys). The hash is used only here, in this process: distinct hashes mean
+    distinct keys, and a repeated hash (a real duplicate, or a collision) is settled by
+    comparing the keys themselves."""
     if len(keys) < 2:
         return True
     ordered = pa.types.is_string(keys.type) or pa.types.is_integer(keys.type)
@@ -108,7 +123,15 @@ def all_distinct(keys: pa.Array) -> bool:
         rising = pc.less(keys.slice(0, len(keys) - 1), keys.slice(1))
         if pc.all(rising).as_py():
             return True
-    return len(pc.unique(keys)) == len(keys)  # (null is one value of its own)
+    if keys.null_count > 1:  # (null is one value of its own: two nulls repeat)
+        return False
+    with scratch_cursor() as con, registered(con, pa.table({"k": keys}), "keys") as name:
+        found = con.sql(
+            f"SELECT count(DISTINCT hash(k)) FILTER (WHERE k IS NOT NULL) FROM {name}"
+        ).fetchall()
+    if int(found[0][0]) + keys.null_count == len(keys):
+        return True
+    return len(pc.unique(keys)) == len(keys)
 
 
 def reject_duplicates(

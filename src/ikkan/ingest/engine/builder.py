@@ -7,11 +7,11 @@ messages either way (``arrow_rows``)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ikkan.ingest.engine import arrow_rows
+from ikkan.ingest.engine.keys import stable_key as stable_key  # (re-exported)
 from ikkan.ingest.engine.log import ReadLog
 from ikkan.model.canonical import BOOKKEEPING, ColumnType, Table
 
@@ -40,12 +40,6 @@ def arrow_schema(table: Table) -> Any:
             if c.name not in BOOKKEEPING
         ]
     )
-
-
-def stable_key(*parts: object) -> str:
-    """sha1 of the identifying columns of an aggregate row (None and '' differ from text)."""
-    text = "\x1f".join("\x00" if p is None else str(p) for p in parts)
-    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 class TableBuilder:

@@ -120,8 +120,8 @@ def read_deals_fast(
         "deal_key": pc.binary_join_element_wise(f"{SOURCE}:", ids, ""),
         "source_system": pa.array([SOURCE] * len(ids), pa.string()),
         "source_id": ids,
-        "lead_key": mapped_by_distinct(take("contact_ids"), _key),
-        "account_key": mapped_by_distinct(take("company_ids"), _key),
+        "lead_key": _keys(take("contact_ids")),
+        "account_key": _keys(take("company_ids")),
         "deal_type": mapped_by_distinct(take("deal_type"), deal_type),
         "currency": pc.coalesce(take("currency"), take("amount:currency")),
         "is_closed": mapped_by_distinct(stage, lambda s: outcome(s)[0], pa.bool_()),
@@ -137,6 +137,16 @@ def read_deals_fast(
     return result_of(
         read, context, reader=reader, source_system=SOURCE, tables={"deals": deals}, loaded=loaded
     )
+
+
+def _keys(ids: Any) -> Any:
+    """``_key`` per row: in bulk where the first id is plain printable ASCII (nothing for
+    ``str.strip`` to take), by ``_key`` once per distinct other value."""
+    first = pc.list_element(pc.split_pattern(ids, ";", max_splits=1), 0)
+    plain = pc.fill_null(pc.match_substring_regex(first, "^[!-~]+$"), False)
+    bulk = pc.binary_join_element_wise(f"{SOURCE}:", first, "")
+    rest = mapped_by_distinct(pc.if_else(plain, pa.scalar(None, pa.string()), ids), _key)
+    return pc.if_else(plain, bulk, rest)
 
 
 def _key(ids: str) -> str | None:
