@@ -155,3 +155,65 @@ def test_a_staged_hash_is_compared_with_a_stored_rows_values(tmp_path):
         with warehouse.transaction() as session:
             counts = session.upsert(LEADS, staged)
         assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 1)
+
+
+def test_reimport_finds_each_kind_of_change_among_candidates(tmp_path):
+    """DuckDB narrows a re-import to candidate keys (new, or values hashing otherwise)
+    before comparing columns: every kind of change is found, equal rows are no
+    candidates, and the counts equal the rows' own comparison."""
+    from ikkan.model.canonical import LEAD_STAGES
+    from ikkan.warehouse.upsert import _candidates_sql
+
+    base = leads(["a@x.jp", "b@x.jp", "c@x.jp", None, "e@x.jp", "f@x.jp"])
+    stages = pa.table(
+        {
+            "lead_key": ["h:0", "h:0", "h:1"],
+            "stage": ["lead", "mql", "lead"],
+            "entered_at": [datetime(2026, 4, 1), datetime(2026, 4, 2), datetime(2026, 4, 3)],
+            "source": ["hubspot"] * 3,
+        }
+    )
+    with temporary_warehouse("duckdb", tmp_path) as warehouse:
+        load(warehouse, read({"leads": base, "lead_stages": stages}), "s1")
+        newer = base.set_column(4, "email", pa.array(["a@x.jp", "B@x.jp", "c@x.jp"] + [None] * 3))
+        newer = newer.set_column(
+            7,
+            "attributes",
+            pa.array(['{"b": 1,  "a": "日本語"}', None, '{"c": 2}', None, None, None]),
+        )
+        newer = pa.concat_tables([newer, leads(["g"] * 7).slice(6)])  # h:6 is new
+        moved = stages.set_column(
+            2,
+            "entered_at",
+            pa.array([datetime(2026, 4, 1), datetime(2026, 4, 9), datetime(2026, 4, 3)]),
+        )
+        # changed: h:1 (email), h:2 (attributes), h:4, h:5 (email to null); h:6 new
+        stage_name = "ikkan_stage_leads"
+        with warehouse.transaction() as session:
+            conformed = conform(LEADS, newer, origin="test")
+            names = [c for c in LEADS.column_names if c != "content_hash"]
+            session.con.register(
+                stage_name, conformed.select([n for n in names if n in conformed.column_names])
+            )
+            session.execute(_candidates_sql(LEADS, stage_name, "cands"))
+            found = sorted(
+                r["lead_key"] for r in session.query("SELECT lead_key FROM cands").to_pylist()
+            )
+            session.con.unregister(stage_name)
+        assert found == ["h:1", "h:2", "h:4", "h:5", "h:6"]
+        again = load(warehouse, read({"leads": newer, "lead_stages": moved}), "s2")
+        by_table = {t.table: (t.inserted, t.updated, t.unchanged) for t in again.tables}
+        assert by_table == {"leads": (1, 4, 2), "lead_stages": (0, 1, 2)}
+        stored = rows(warehouse, "leads")
+        assert stored.column("email").to_pylist() == [
+            "a@x.jp",
+            "B@x.jp",
+            "c@x.jp",
+            None,
+            None,
+            None,
+            "g",
+        ]
+        assert stored.column("attributes").to_pylist()[2] is not None
+        entered = warehouse.query("SELECT entered_at FROM lead_stages ORDER BY lead_key, stage")
+        assert entered.column(0).to_pylist()[1] == datetime(2026, 4, 9)
