@@ -161,8 +161,7 @@ def test_reimport_finds_each_kind_of_change_among_candidates(tmp_path):
     """DuckDB narrows a re-import to candidate keys (new, or values hashing otherwise)
     before comparing columns: every kind of change is found, equal rows are no
     candidates, and the counts equal the rows' own comparison."""
-    from ikkan.model.canonical import LEAD_STAGES
-    from ikkan.warehouse.upsert import _candidates_sql
+    from ikkan.warehouse.upsert import candidates_sql
 
     base = leads(["a@x.jp", "b@x.jp", "c@x.jp", None, "e@x.jp", "f@x.jp"])
     stages = pa.table(
@@ -195,7 +194,7 @@ def test_reimport_finds_each_kind_of_change_among_candidates(tmp_path):
             session.con.register(
                 stage_name, conformed.select([n for n in names if n in conformed.column_names])
             )
-            session.execute(_candidates_sql(LEADS, stage_name, "cands"))
+            session.execute(candidates_sql(LEADS, stage_name, "cands"))
             found = sorted(
                 r["lead_key"] for r in session.query("SELECT lead_key FROM cands").to_pylist()
             )

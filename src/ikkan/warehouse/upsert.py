@@ -155,7 +155,7 @@ def _value_hash(definition: Table, alias: str) -> str:
     return f"hash({', '.join(values)})" if values else "0"
 
 
-def _candidates_sql(definition: Table, stage: str, candidates: str) -> str:
+def candidates_sql(definition: Table, stage: str, candidates: str) -> str:
     """The keys of ``stage`` that are new, or whose payload's value hash differs from the
     stored row's: a join that holds only keys and one 64-bit hash a row (~40 MB for 1M
     rows, where a join over every payload column held ~800 MB). A changed row is missed
@@ -192,7 +192,7 @@ def changes_sql(definition: Table, stage: str, changes: str, *, hashed: bool) ->
     with 1 % of its rows changed updates from a table of that 1 %, not from the file.
 
     Without staged hashes (DuckDB's lazy hashes) the rows are first narrowed to the
-    candidates (``_candidates_sql``: new keys and rows whose values hash otherwise), and
+    candidates (``candidates_sql``: new keys and rows whose values hash otherwise), and
     only those are compared column by column (``_differs``), so that the comparison's
     memory follows the changes, not the file. The statements are then: candidates,
     changes (``find``), then count, update, insert and drop both."""
@@ -213,7 +213,7 @@ def changes_sql(definition: Table, stage: str, changes: str, *, hashed: bool) ->
         staged = f"(SELECT * FROM {quote_ident(stage)} {among})"
         stored = f"(SELECT * FROM {target} {among})"
         joined = f"{staged} s LEFT JOIN {stored} t ON {_key_match('s', 't', keys)}"
-        narrowing = [_candidates_sql(definition, stage, candidates)]
+        narrowing = [candidates_sql(definition, stage, candidates)]
         dropping = [f"DROP TABLE {picked}"]
     return ChangeStatements(
         [
