@@ -268,6 +268,9 @@ def first_of_key(encoded: pa.DictionaryArray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def table_of(schema: pa.Schema, columns: dict[str, Any], rows: int) -> pa.Table:
+    """The table of ``schema`` over ``columns`` (nulls where one is missing). Chunked
+    columns stay chunked: combining them would copy every converted column while the
+    original is still held (the read's second memory peak)."""
     arrays = []
     for field in schema:
         values = columns.get(field.name)
@@ -275,8 +278,8 @@ def table_of(schema: pa.Schema, columns: dict[str, Any], rows: int) -> pa.Table:
             values = pa.nulls(rows, field.type)
         elif values.type != field.type:
             values = pc.cast(values, field.type)
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
+        if not isinstance(values, pa.ChunkedArray):
+            values = pa.chunked_array([values], field.type)
         arrays.append(values)
     return pa.Table.from_arrays(arrays, schema=schema)
 
