@@ -1,7 +1,7 @@
-"""The vectorised date shapes (``arrow_convert._timestamps``: ISO, ``YYYY/MM/DD`` and US
-``M/D/YYYY [h:mm[:ss] AM]``) give exactly what the row-wise ``parse_datetime`` gives, or null
-(then the row-wise parser decides): over valid and invalid months, days, hours, minutes,
-seconds, AM/PM and four-digit years."""
+"""The vectorised date shapes (``arrow_convert._timestamps``: ISO, ``YYYY/MM/DD``,
+``YYYYMMDD`` and US ``M/D/YYYY [h:mm[:ss] AM]``) give exactly what the row-wise
+``parse_datetime`` gives, or null (then the row-wise parser decides): over valid and
+invalid months, days, hours, minutes, seconds, AM/PM and four-digit years."""
 
 from __future__ import annotations
 
@@ -59,3 +59,13 @@ def test_zoom_times_with_seconds_and_am_pm_take_the_vectorised_path():
 
     found = _timestamps(pa.array(["01/15/2026 02:05:09 PM", "1/5/2026 12:00:00 AM"]))
     assert found.to_pylist() == [datetime(2026, 1, 15, 14, 5, 9), datetime(2026, 1, 5, 0, 0)]
+
+
+def test_compact_dates_match_the_row_parser():
+    cells = [
+        f"{y}{m}{d}"
+        for m, d, y in itertools.product(MONTHS, DAYS, YEARS)
+        if len(m) == 2 and len(d) == 2
+    ]
+    cells += ["２０２６０４０１", "2026040", "202604011", "2026 0401", "00000101", "99991231"]
+    assert _check(cells) > 50

@@ -59,9 +59,12 @@ _US_CASES = (
     f"WHEN regexp_full_match(c, '{_US_DAY} [0-9]{{1,2}}:[0-9]{{2}}:[0-9]{{2}}') "
     "THEN try_strptime(c, '%m/%d/%Y %H:%M:%S') "
 )
+_COMPACT_DAY = "[1-9][0-9]{7}"  # YYYYMMDD (GA4's Date): the parser's _COMPACT
 _STAMP_SQL = (  # a dash or a slash picks the shapes to try (fewer regex runs per cell)
     f"CASE WHEN c[5] = '-' THEN CASE {_stamp_cases(_DAY, '-')}END "
-    f"WHEN contains(c, '/') THEN CASE {_stamp_cases(_SLASH_DAY, '/')}{_US_CASES}END END"
+    f"WHEN contains(c, '/') THEN CASE {_stamp_cases(_SLASH_DAY, '/')}{_US_CASES}END "
+    f"WHEN length(c) = 8 AND regexp_full_match(c, '{_COMPACT_DAY}') "
+    "THEN try_strptime(c, '%Y%m%d') END"
 )
 _PARSE_ALL = 4096  # at most this many distinct values: the row-by-row parser does them all
 _SAMPLE = 20_000  # rows sampled to guess whether nearly every value is distinct
@@ -119,9 +122,10 @@ def fast_values(values: Any, spec: FieldSpec) -> Any:
 
 
 def _timestamps(values: Any) -> Any:
-    """Timestamps for the ISO, ``YYYY/MM/DD`` and US ``M/D/YYYY [h:mm[:ss] AM]`` shapes, by
-    DuckDB's strict ``try_strptime`` (2026-02-30 is NULL, not March 2), in parallel; each
-    shape checked against ``parse_datetime`` (tests/ingest/test_vectorised_dates.py)."""
+    """Timestamps for the ISO, ``YYYY/MM/DD``, ``YYYYMMDD`` and US ``M/D/YYYY [h:mm[:ss]
+    AM]`` shapes, by DuckDB's strict ``try_strptime`` (2026-02-30 is NULL, not March 2), in
+    parallel; each shape checked against ``parse_datetime``
+    (tests/ingest/test_vectorised_dates.py)."""
     with (
         scratch_cursor() as con,
         registered(con, pa.table({"c": values}), "ikkan_cells") as name,
