@@ -34,11 +34,21 @@ def _filled(cells: Cells) -> list[int]:
 
 
 def _is_subtotal(cells: Cells, width: int) -> bool:
-    """A subtotal label and few filled cells: a detail row fills most of its columns."""
+    """A subtotal label and few filled cells: a detail row fills most of its columns.
+    (The label is looked at first: most rows fail there, before their cells are counted.)"""
     text = first_text(cells)
-    if text is None or len(_filled(cells)) > max(2, width // 2):
+    if text is None or not (_SUBTOTAL.match(text) is not None or is_footer_row(cells)):
         return False
-    return _SUBTOTAL.match(text) is not None or is_footer_row(cells)
+    return len(_filled(cells)) <= max(2, width // 2)
+
+
+def _group_only(cells: Cells, width: int) -> bool:
+    """One or two cells filled, all in the left half (a group value on a row of its own);
+    a detail row usually fills a right-half cell, which answers at once."""
+    half = width // 2
+    if any(c is not None and str(c).strip() != "" for c in cells[half:]):
+        return False
+    return 0 < len(_filled(cells)) <= 2
 
 
 def fill_groups(table: LocatedTable, log: ReadLog | None = None) -> LocatedTable:
@@ -51,7 +61,7 @@ def fill_groups(table: LocatedTable, log: ReadLog | None = None) -> LocatedTable
     body, tail = rows[:end], rows[end:]
     data_cells = [c for _, c in body if not is_blank_row(c)]
     grouped = any(_is_subtotal(c, width) for c in data_cells) or any(
-        (f := _filled(c)) and max(f) < width // 2 and len(f) <= 2 for c in data_cells
+        _group_only(c, width) for c in data_cells
     )
     filled = _filled_rows(body, width, log) if grouped else iter(body)
     return LocatedTable(
