@@ -96,6 +96,13 @@ class DuckDbWarehouse(SqlWarehouse):
     LAZY_CONTENT_HASH: ClassVar[bool] = True
     # its index made a refresh's writes and commit several times slower (made before: kept)
     UNKEYED_TABLES: ClassVar[frozenset[str]] = frozenset({"kpi_values"})
+    KEY_HASH: ClassVar[str | None] = "CAST(hash({}) >> 33 AS INTEGER)"  # 31 bits: 4 bytes
+    ROW_ID: ClassVar[str | None] = "rowid"
+
+    def engine_version(self) -> str:
+        import duckdb
+
+        return f"duckdb {duckdb.__version__}"
 
     def __init__(self, url: str, path: Path | None, *, lock_timeout: float) -> None:
         super().__init__(url)
