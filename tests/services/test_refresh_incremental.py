@@ -480,3 +480,18 @@ def test_a_lead_sharing_a_touched_leads_hash_is_kept(tree: KpiTree, tmp_path: Pa
         incremental = values(warehouse)
         run(tree, warehouse, as_of, full=True)
         assert incremental == values(warehouse)
+
+
+def test_another_engine_version_makes_the_refresh_full(
+    tree: KpiTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept funnel table's lead hashes are the engine's (DuckDB's ``hash``): after an
+    engine upgrade, which may change that function, the refresh is full (the table is
+    rebuilt), never incremental over stale hashes."""
+    with temporary_warehouse("duckdb", tmp_path) as warehouse:
+        base(warehouse)
+        run(tree, warehouse, AS_OF)
+        as_of, _ = channel_change(warehouse)
+        monkeypatch.setattr(warehouse, "engine_version", lambda: "duckdb 0.0.1")
+        report = run(tree, warehouse, as_of)
+        assert not report.incremental and report.funnel_leads is None
