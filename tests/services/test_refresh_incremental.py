@@ -13,6 +13,7 @@ import pytest
 from ikkan.model.tree import KpiTree
 from ikkan.services.refresh import changes
 from ikkan.services.refresh.funnel import TABLE as FUNNEL_TABLE
+from ikkan.services.refresh.funnel_store import HASH_COLUMN
 from ikkan.services.refresh.rollup import DAILY
 from ikkan.services.refresh.run import RefreshReport, refresh
 from ikkan.warehouse.base import SqlWarehouse
@@ -450,3 +451,47 @@ def test_only_the_nodes_reading_a_touched_table_are_recomputed(
     after = values(warehouse)
     run(tree, warehouse, as_of, full=True)
     assert after == values(warehouse)
+
+
+def test_a_lead_sharing_a_touched_leads_hash_is_kept(tree: KpiTree, tmp_path: Path) -> None:
+    """Where the kept funnel table carries a hash of the lead key (DuckDB), the touched
+    leads' rows are found by it, then by the key: lead 8, given lead 7's hash (a
+    collision), keeps its row when lead 7 changes, and the values still equal a full
+    refresh's."""
+    with temporary_warehouse("duckdb", tmp_path) as warehouse:
+        assert warehouse.KEY_HASH is not None
+        base(warehouse)
+        run(tree, warehouse, AS_OF)
+        with warehouse.transaction() as session:
+            session.execute(
+                f"UPDATE {FUNNEL_TABLE} SET {HASH_COLUMN} = "
+                f"(SELECT {HASH_COLUMN} FROM {FUNNEL_TABLE} WHERE lead_key = ?) "
+                "WHERE lead_key = ?",
+                ["t:7", "t:8"],
+            )
+        before = {row[0]: row for row in kept_funnel(warehouse)}
+        as_of, _ = channel_change(warehouse)  # lead 7 moves to another channel
+        report = run(tree, warehouse, as_of)
+        assert report.incremental and report.funnel_leads == 1
+        after = {row[0]: row for row in kept_funnel(warehouse)}
+        assert after["t:8"] == before["t:8"]  # the other lead's row stayed as it was
+        assert after["t:7"] != before["t:7"]
+        assert len(after) == len(before)
+        incremental = values(warehouse)
+        run(tree, warehouse, as_of, full=True)
+        assert incremental == values(warehouse)
+
+
+def test_another_engine_version_makes_the_refresh_full(
+    tree: KpiTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept funnel table's lead hashes are the engine's (DuckDB's ``hash``): after an
+    engine upgrade, which may change that function, the refresh is full (the table is
+    rebuilt), never incremental over stale hashes."""
+    with temporary_warehouse("duckdb", tmp_path) as warehouse:
+        base(warehouse)
+        run(tree, warehouse, AS_OF)
+        as_of, _ = channel_change(warehouse)
+        monkeypatch.setattr(warehouse, "engine_version", lambda: "duckdb 0.0.1")
+        report = run(tree, warehouse, as_of)
+        assert not report.incremental and report.funnel_leads is None

@@ -61,6 +61,11 @@ class Session(ABC):
     def stage(self, name: str, definition: Table, data: pa.Table) -> None:
         """Create temporary table ``name`` shaped like ``definition`` holding ``data``."""
 
+    def query_planned_once(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """``query`` for a long statement with a small result, where planning is most of
+        the cost (the engine's fastest way to plan it once; by default ``query``)."""
+        return self.query(sql, params)
+
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         result = self.query(sql, params)
         return result.column(0)[0].as_py() if result.num_rows else None
@@ -151,6 +156,19 @@ class SqlWarehouse(ABC):
     and compares values in SQL (DuckDB; see ``ikkan.warehouse.hashing``). Code that edits
     a loaded row sets ``content_hash`` to ``hashing.stored_hash_expression`` in the same
     ``UPDATE``, so that the row's hash stays the export's."""
+    KEY_HASH: ClassVar[str | None] = None
+    """SQL of an integer hash of the text expression ``{}``, when a table keeps one beside a
+    text key to be found by (a column store scans the hash many times faster than the
+    text); None: tables are searched by the text itself. The same within one
+    ``engine_version()``; a stored hash of another version is stale."""
+    ROW_ID: ClassVar[str | None] = None
+    """The pseudo-column naming a row of a table within a transaction (DuckDB's ``rowid``):
+    rows found once are deleted by it, with no second search by key. Used with
+    ``KEY_HASH``."""
+
+    def engine_version(self) -> str:
+        """The version of the engine's own code (what ``KEY_HASH`` depends on)."""
+        return ""
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -222,7 +222,7 @@ def _per_grain(
                 branch += " WHERE q.period_end >= ?"
                 params.append(run.since[node_id])
             branches.append(branch)
-    result = session.query(" UNION ALL ".join(branches), params)
+    result = session.query_planned_once(" UNION ALL ".join(branches), params)
     out.queries += 1
     table = as_kpi_rows(
         result, node_id, result.column("grain"), result.column("dimension"), run.stamp

@@ -187,7 +187,7 @@ def _query(session: Session, run: PartsRun, plans: list[_Plan]) -> pa.Table:
                 branch += f" WHERE q.day >= CAST(? AS {day})"
                 params.append(first_day)
             branches.append(branch)
-    result = session.query(" UNION ALL ".join(branches), params)
+    result = session.query_planned_once(" UNION ALL ".join(branches), params)
     run.queries += 1
     if result.num_rows == 0:
         return daily_schema().empty_table()

@@ -84,7 +84,11 @@ class RefreshReport:
 
 
 def tree_fingerprint(
-    tree: KpiTree, grains: list[str], dimensions: list[str], calendar_key: str = ""
+    tree: KpiTree,
+    grains: list[str],
+    dimensions: list[str],
+    calendar_key: str = "",
+    engine: str = "",
 ) -> str:
     parts = {
         node_id: [
@@ -102,6 +106,7 @@ def tree_fingerprint(
             tree.spec.company.fiscal_year_start,
             PARTS_VERSION,  # stored day parts of another version are rebuilt
             *([calendar_key] if calendar_key else []),  # business days: the calendar
+            *([engine] if engine else []),  # the engine's hashes in the kept funnel table
         ],
         sort_keys=True,
         default=str,
@@ -156,7 +161,11 @@ def refresh(
     metrics = [n.metric for n in tree.nodes.values() if n.metric is not None]
     counts_business_days = business_days.needed(list(metrics))
     fingerprint = tree_fingerprint(
-        tree, grains, dimensions, calendar_key if counts_business_days else ""
+        tree,
+        grains,
+        dimensions,
+        calendar_key if counts_business_days else "",
+        warehouse.engine_version() if warehouse.KEY_HASH else "",
     )
     stamp = computed_at or datetime.now().replace(microsecond=0)
     cache = SqlCache(cache_dir if cache_dir is not None else _default_cache_dir(warehouse))
