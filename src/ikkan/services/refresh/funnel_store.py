@@ -192,7 +192,10 @@ def _find_kept(session: Session, first: str) -> None:
         f"SELECT {row_at}lead_key, {first} AS first_at FROM {TABLE} WHERE {HASH_COLUMN} IN "
         f"(SELECT {pattern.format('lead_key')} FROM {TOUCHED})",
     )
-    session.execute(f"DELETE FROM {_KEPT} WHERE lead_key NOT IN (SELECT lead_key FROM {TOUCHED})")
+    session.execute(  # (NOT EXISTS: what the key search picks, null keys included)
+        f"DELETE FROM {_KEPT} WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {TOUCHED} t WHERE t.lead_key = {_KEPT}.lead_key)"
+    )
 
 
 def _latest_time(times: Sequence[str]) -> str:
