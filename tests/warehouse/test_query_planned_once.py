@@ -1,24 +1,12 @@
 """``Session.query_planned_once`` gives what ``query`` gives (DuckDB runs it as a DB-API
-statement, planned once; PostgreSQL's is ``query`` itself)."""
+statement, planned once; PostgreSQL's is ``query`` itself), on both engines (the
+``warehouse`` fixture of tests/warehouse/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from ikkan.warehouse.base import SqlWarehouse
-from ikkan.warehouse.testing import require_postgres, temporary_warehouse
-
-
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlWarehouse]:
-    if request.param == "postgres":
-        require_postgres()
-    with temporary_warehouse(request.param, tmp_path) as wh:
-        yield wh
 
 
 def test_query_planned_once_equals_query(warehouse: SqlWarehouse) -> None:
